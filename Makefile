@@ -1,0 +1,34 @@
+# Quick start: `make run` (set up and run the bundled scenarios), `make test` (set up and test).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+OUT ?= runs/quickstart-$(shell date +%Y%m%d-%H%M%S)
+
+.PHONY: setup run test lint bench clean-venv
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; run 'make PYTHON=python3 ...'"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+# The main job: every bundled scenario, headless, into a new run folder with reports.
+run: $(STAMP)
+	$(BIN)/autoship run scenarios --out $(OUT) --report $(OUT)/report.json \
+		--junit $(OUT)/junit.xml --markdown $(OUT)/report.md
+
+test: $(STAMP)
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean-venv:
+	rm -rf $(VENV)
