@@ -35,12 +35,8 @@ class LocalFrame:
         if not (math.isfinite(lon) and -180.0 <= lon <= 180.0):
             raise AutoshipError(f"origin longitude {lon} is outside [-180, 180] deg", field="frame")
         crs = CRS.from_proj4(f"+proj=aeqd +lat_0={lat!r} +lon_0={lon!r} +ellps=WGS84 +units=m")
-        object.__setattr__(
-            self, "_fwd", Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-        )
-        object.__setattr__(
-            self, "_inv", Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-        )
+        object.__setattr__(self, "_fwd", Transformer.from_crs("EPSG:4326", crs, always_xy=True))
+        object.__setattr__(self, "_inv", Transformer.from_crs(crs, "EPSG:4326", always_xy=True))
 
     @property
     def crs_wkt(self) -> str:
@@ -77,7 +73,9 @@ class LocalFrame:
 def geodesic_distance_m(lat1, lon1, lat2, lon2) -> np.ndarray:
     """WGS84 geodesic distance (m) between point arrays."""
     _, _, d = _GEOD.inv(
-        np.asarray(lon1, float), np.asarray(lat1, float), np.asarray(lon2, float),
+        np.asarray(lon1, float),
+        np.asarray(lat1, float),
+        np.asarray(lon2, float),
         np.asarray(lat2, float),
     )
     return np.asarray(d)

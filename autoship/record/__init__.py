@@ -1,0 +1,18 @@
+"""The run-folder format: the one contract between simulation, metrics and viewer.
+
+A run is a folder with ``meta.json`` (everything but arrays), ``track.npz`` (arrays, read with
+``allow_pickle=False``) and optionally ``chart.json`` (chart polygons in the local frame).
+This module imports only numpy and the standard library so the viewer can use it without
+compiling kernels or importing shapely/pyproj.
+"""
+
+from autoship.record.run import (
+    ARRAY_NAMES,
+    FORMAT,
+    FORMAT_VERSION,
+    Run,
+    RunWriter,
+    load_run,
+)
+
+__all__ = ["ARRAY_NAMES", "FORMAT", "FORMAT_VERSION", "Run", "RunWriter", "load_run"]
