@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numba
 
-JIT_OPTIONS = {"nopython": True, "cache": True, "fastmath": False, "nogil": True}
+JIT_OPTIONS = {"cache": True, "fastmath": False, "nogil": True}
 
 
 def njit(*args, **kwargs):
