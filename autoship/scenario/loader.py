@@ -1,0 +1,420 @@
+"""Strict TOML scenario loader: each problem is one ScenarioError naming file and dotted key."""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from autoship.dynamics.library import ShipDef, load_ship
+from autoship.errors import AutoshipError, ScenarioError
+from autoship.geo import LocalFrame
+from autoship.scenario.schema import (
+    CATEGORIES,
+    DEFAULT_PROFILE,
+    ROLES,
+    VISIBILITY,
+    ChartSpec,
+    Environment,
+    Scenario,
+    ShipSpec,
+)
+from autoship.units import DEG, KNOT
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+MAX_SPEED_KN = 60.0
+
+_SECTIONS = ("scenario", "frame", "chart", "environment", "ship", "scoring")
+_REQUIRED_SECTIONS = ("scenario", "frame", "ship")
+
+
+class _Ctx:
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def fail(self, key: str, msg: str) -> ScenarioError:
+        return ScenarioError(msg, file=self.file, field=key)
+
+
+def _type_name(v: Any) -> str:
+    return {
+        bool: "boolean",
+        int: "integer",
+        float: "float",
+        str: "string",
+        list: "array",
+        dict: "table",
+    }.get(type(v), type(v).__name__)
+
+
+class _Table:
+    """Reads keys from one TOML table, tracking which were used so leftovers are errors."""
+
+    def __init__(self, ctx: _Ctx, tbl: Any, prefix: str) -> None:
+        if not isinstance(tbl, dict):
+            raise ctx.fail(prefix, f"must be a table, got {_type_name(tbl)}")
+        self.ctx, self.tbl, self.prefix, self.used = ctx, tbl, prefix, set()
+
+    def key(self, k: str) -> str:
+        return f"{self.prefix}.{k}" if self.prefix else k
+
+    def has(self, k: str) -> bool:
+        return k in self.tbl
+
+    def _get(self, k: str, required: bool) -> Any:
+        self.used.add(k)
+        if k not in self.tbl:
+            if required:
+                raise self.ctx.fail(self.key(k), "missing required key")
+            return None
+        return self.tbl[k]
+
+    def number(
+        self,
+        k: str,
+        lo: float,
+        hi: float,
+        required: bool = True,
+        default: float | None = None,
+        lo_open: bool = False,
+        unit: str = "",
+    ) -> float:
+        v = self._get(k, required)
+        if v is None:
+            return default  # type: ignore[return-value]
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise self.ctx.fail(self.key(k), f"must be a number, got {_type_name(v)}")
+        v = float(v)
+        bad = not math.isfinite(v) or v > hi or v < lo or (lo_open and v == lo)
+        if bad:
+            lo_s = f"> {lo:g}" if lo_open else f">= {lo:g}"
+            raise self.ctx.fail(
+                self.key(k), f"{v:g}{unit} is impossible (must be {lo_s} and <= {hi:g}{unit})"
+            )
+        return v
+
+    def integer(
+        self, k: str, lo: int, hi: int, required: bool = True, default: int | None = None
+    ) -> int | None:
+        v = self._get(k, required)
+        if v is None:
+            return default
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise self.ctx.fail(self.key(k), f"must be an integer, got {_type_name(v)}")
+        if not lo <= v <= hi:
+            raise self.ctx.fail(self.key(k), f"{v} is outside [{lo}, {hi}]")
+        return v
+
+    def string(
+        self,
+        k: str,
+        required: bool = True,
+        default: str | None = None,
+        choices: tuple[str, ...] | None = None,
+        pattern: re.Pattern[str] | None = None,
+    ) -> str | None:
+        v = self._get(k, required)
+        if v is None:
+            return default
+        if not isinstance(v, str):
+            raise self.ctx.fail(self.key(k), f"must be a string, got {_type_name(v)}")
+        if choices is not None and v not in choices:
+            raise self.ctx.fail(self.key(k), f"{v!r} is not one of {', '.join(choices)}")
+        if pattern is not None and not pattern.match(v):
+            raise self.ctx.fail(
+                self.key(k), f"{v!r} is not a valid identifier (letters, digits, '.', '_', '-')"
+            )
+        return v
+
+    def boolean(self, k: str, default: bool) -> bool:
+        v = self._get(k, False)
+        if v is None:
+            return default
+        if not isinstance(v, bool):
+            raise self.ctx.fail(self.key(k), f"must be true or false, got {_type_name(v)}")
+        return v
+
+    def table(self, k: str, required: bool = False) -> _Table | None:
+        v = self._get(k, required)
+        if v is None:
+            return None
+        return _Table(self.ctx, v, self.key(k))
+
+    def raw(self, k: str) -> Any:
+        return self._get(k, False)
+
+    def finish(self) -> None:
+        extra = sorted(set(self.tbl) - self.used)
+        if extra:
+            raise self.ctx.fail(self.key(extra[0]), "unknown key")
+
+
+def _position(ctx: _Ctx, t: _Table | None, frame: LocalFrame) -> tuple[float, float] | None:
+    if t is None:
+        return None
+    if t.has("north_m") or t.has("east_m"):
+        n = t.number("north_m", -1e6, 1e6)
+        e = t.number("east_m", -1e6, 1e6)
+        t.finish()
+        return n, e
+    if t.has("lat_deg") or t.has("lon_deg"):
+        lat = t.number("lat_deg", -89.0, 89.0)
+        lon = t.number("lon_deg", -180.0, 180.0)
+        t.finish()
+        n, e = frame.to_local(lat, lon)
+        return float(n), float(e)
+    raise ctx.fail(t.prefix, "needs north_m and east_m, or lat_deg and lon_deg")
+
+
+def _hull_corners(n: float, e: float, psi: float, L: float, B: float) -> np.ndarray:
+    c, s = math.cos(psi), math.sin(psi)
+    pts = []
+    for a, b in ((L / 2, B / 2), (L / 2, -B / 2), (-L / 2, -B / 2), (-L / 2, B / 2)):
+        pts.append((n + a * c - b * s, e + a * s + b * c))
+    return np.array(pts)
+
+
+def _rects_overlap(c1: np.ndarray, c2: np.ndarray) -> bool:
+    for poly in (c1, c2):
+        for k in range(4):
+            edge = poly[(k + 1) % 4] - poly[k]
+            axis = np.array([-edge[1], edge[0]])
+            p1 = c1 @ axis
+            p2 = c2 @ axis
+            if p1.max() < p2.min() or p2.max() < p1.min():
+                return False
+    return True
+
+
+def _ship(ctx: _Ctx, raw: Any, k: int, frame: LocalFrame, base: Path) -> ShipSpec:
+    t = _Table(ctx, raw, f"ship[{k}]")
+    sid = t.string("id", pattern=ID_RE)
+    t.prefix = f"ship.{sid}"  # name the ship in later messages, which is what a user searches for
+    role = t.string("role", choices=ROLES)
+    model = t.string("model")
+    try:
+        sdef: ShipDef = load_ship(model, base_dir=base)  # type: ignore[arg-type]
+    except AutoshipError as exc:
+        where = f"{exc.file}: {exc.field}: " if exc.file else ""
+        raise ctx.fail(t.key("model"), f"{where}{exc.message}") from None
+    L = t.number("length_m", 0.0, 500.0, required=False, lo_open=True, unit=" m")
+    B = t.number("beam_m", 0.0, 100.0, required=False, lo_open=True, unit=" m")
+    D = t.number("draught_m", 0.0, 30.0, required=False, lo_open=True, unit=" m")
+    L = sdef.length_m if L is None else L
+    B = sdef.beam_m if B is None else B
+    D = sdef.draught_m if D is None else D
+    if B >= L:
+        raise ctx.fail(t.key("beam_m"), f"beam {B:g} m is not smaller than length {L:g} m")
+    if not sdef.scalable:
+        for key, given, lib in (("length_m", L, sdef.length_m), ("beam_m", B, sdef.beam_m)):
+            if abs(given - lib) > 0.01 * lib:
+                raise ctx.fail(
+                    t.key(key),
+                    f"{given:g} m differs from model {model!r} "
+                    f"({lib:g} m); omit it or use a scalable model",
+                )
+    sdef = sdef.with_dimensions(L, B, D)
+    start = _position(ctx, t.table("start", required=True), frame)
+    assert start is not None
+    course = t.number("course_deg", 0.0, 360.0) * DEG
+    speed_kn = t.number("speed_kn", 0.0, MAX_SPEED_KN, unit=" kn")
+    goal = _position(ctx, t.table("goal"), frame)
+    default_planner = "waypoint" if (role == "own" and goal is not None) else "keep-course"
+    planner = t.string("planner", required=False, default=default_planner, pattern=ID_RE)
+    params_t = t.raw("planner_params")
+    if params_t is not None and not isinstance(params_t, dict):
+        raise ctx.fail(t.key("planner_params"), "must be a table")
+    category = t.string("category", required=False, default="power-driven", choices=CATEGORIES)
+    mmsi = t.integer("mmsi", 1, 999_999_999, required=False)
+    ship_type = t.integer("ship_type", 0, 99, required=False)
+    nav_status = t.integer("nav_status", 0, 15, required=False)
+    ignores = t.boolean("ignores_duty", False)
+    t.finish()
+    return ShipSpec(
+        id=sid,
+        role=role,
+        ship=sdef,
+        start_north=start[0],
+        start_east=start[1],  # type: ignore[arg-type]
+        course=course % (2 * math.pi),
+        speed=speed_kn * KNOT,
+        goal=goal,
+        planner=planner,
+        planner_params=dict(params_t or {}),  # type: ignore[arg-type]
+        category=category,
+        mmsi=mmsi,
+        ship_type=ship_type,
+        nav_status=nav_status,  # type: ignore[arg-type]
+        ignores_duty=ignores,
+    )
+
+
+def _multiple(ctx: _Ctx, key: str, value: float, dt: float) -> None:
+    ratio = value / dt
+    if abs(ratio - round(ratio)) > 1e-6 * max(1.0, ratio):
+        raise ctx.fail(key, f"{value:g} s is not a whole multiple of dt_s ({dt:g} s)")
+
+
+def parse_scenario(
+    text: str, path: Path | None = None, check_chart: Callable[[Scenario], None] | None = None
+) -> Scenario:
+    """Parse scenario TOML text; ``path`` names the file in errors and anchors relative paths."""
+    file = str(path) if path is not None else "<scenario>"
+    ctx = _Ctx(file)
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"invalid TOML: {exc}", file=file) from None
+    for sec in doc:
+        if sec not in _SECTIONS:
+            raise ctx.fail(sec, f"unknown section (known: {', '.join(_SECTIONS)})")
+    for sec in _REQUIRED_SECTIONS:
+        if sec not in doc:
+            raise ctx.fail(sec, "missing required section")
+    base = path.parent if path is not None else Path.cwd()
+
+    s = _Table(ctx, doc["scenario"], "scenario")
+    sid = s.string("id", pattern=ID_RE)
+    title = s.string("title")
+    source = s.string("source")
+    seed = s.integer("seed", 0, 2**63 - 1)
+    duration = s.number("duration_s", 0.0, 7 * 86400.0, lo_open=True, unit=" s")
+    dt = s.number("dt_s", 0.0, 60.0, lo_open=True, unit=" s")
+    if dt > duration:
+        raise ctx.fail("scenario.dt_s", f"{dt:g} s is longer than duration_s ({duration:g} s)")
+    _multiple(ctx, "scenario.duration_s", duration, dt)
+    pperiod = s.number("planner_period_s", dt, 3600.0, unit=" s")
+    _multiple(ctx, "scenario.planner_period_s", pperiod, dt)
+    rperiod = s.number("record_period_s", dt, 3600.0, required=False, default=dt, unit=" s")
+    _multiple(ctx, "scenario.record_period_s", rperiod, dt)
+    visibility = s.string("visibility", choices=VISIBILITY)
+    provenance: dict[str, Any] = {}
+    for k in ("encoding", "source_ref", "transcription", "checksum", "description"):
+        v = s.string(k, required=False)
+        if v is not None:
+            provenance[k] = v
+    case = s.integer("case", 0, 10_000, required=False)
+    if case is not None:
+        provenance["case"] = case
+    known = s.raw("known_issues")
+    if known is not None:
+        if not isinstance(known, list) or not all(isinstance(x, str) for x in known):
+            raise ctx.fail("scenario.known_issues", "must be an array of strings")
+        provenance["known_issues"] = list(known)
+    s.finish()
+
+    f = _Table(ctx, doc["frame"], "frame")
+    lat = f.number("origin_lat_deg", -89.0, 89.0)
+    lon = f.number("origin_lon_deg", -180.0, 180.0)
+    f.finish()
+    frame = LocalFrame(lat, lon)
+
+    chart = None
+    if "chart" in doc:
+        c = _Table(ctx, doc["chart"], "chart")
+        cpath = c.string("path")
+        ukc = c.number("under_keel_clearance_m", 0.0, 50.0, required=False, default=0.5)
+        c.finish()
+        p = Path(cpath)  # type: ignore[arg-type]
+        p = p if p.is_absolute() else (base / p)
+        if not p.exists():
+            raise ctx.fail("chart.path", f"chart file not found: {p}")
+        chart = ChartSpec(path=p.resolve(), under_keel_clearance_m=ukc)
+
+    env = Environment()
+    if "environment" in doc:
+        en = _Table(ctx, doc["environment"], "environment")
+        cs = en.number("current_speed_kn", 0.0, 15.0, required=False, default=0.0, unit=" kn")
+        cd = en.number("current_to_deg", 0.0, 360.0, required=False, default=0.0)
+        ws = en.number("wind_speed_kn", 0.0, 150.0, required=False, default=0.0, unit=" kn")
+        wd = en.number("wind_from_deg", 0.0, 360.0, required=False, default=0.0)
+        en.finish()
+        env = Environment(
+            cs * KNOT * math.cos(cd * DEG), cs * KNOT * math.sin(cd * DEG), ws * KNOT, wd * DEG
+        )
+
+    profile = DEFAULT_PROFILE
+    if "scoring" in doc:
+        sc = _Table(ctx, doc["scoring"], "scoring")
+        profile = sc.string("profile", pattern=ID_RE)  # type: ignore[assignment]
+        sc.finish()
+
+    raw_ships = doc["ship"]
+    if not isinstance(raw_ships, list) or not raw_ships:
+        raise ctx.fail("ship", "must be an array of tables ([[ship]]) with at least one ship")
+    ships: list[ShipSpec] = []
+    for k, raw in enumerate(raw_ships):
+        spec = _ship(ctx, raw, k, frame, base)
+        if any(o.id == spec.id for o in ships):
+            raise ctx.fail(f"ship.{spec.id}.id", "two ships have this id")
+        ships.append(spec)
+    if not any(sp.role == "own" for sp in ships):
+        raise ctx.fail("ship", 'no ship has role = "own"')
+    corners = [
+        _hull_corners(sp.start_north, sp.start_east, sp.course, sp.ship.length_m, sp.ship.beam_m)
+        for sp in ships
+    ]
+    for i in range(len(ships)):
+        for j in range(i + 1, len(ships)):
+            if _rects_overlap(corners[i], corners[j]):
+                raise ctx.fail(
+                    f"ship.{ships[j].id}.start",
+                    f"starts inside ship {ships[i].id!r} (hulls overlap)",
+                )
+
+    scen = Scenario(
+        id=sid,
+        title=title,
+        source=source,
+        seed=seed,
+        duration_s=duration,
+        dt_s=dt,  # type: ignore[arg-type]
+        planner_period_s=pperiod,
+        record_period_s=rperiod,
+        visibility=visibility,  # type: ignore[arg-type]
+        frame=frame,
+        ships=tuple(ships),
+        profile=profile,
+        chart=chart,
+        environment=env,
+        provenance=provenance,
+        path=path,
+        text=text,
+    )
+    if check_chart is not None and chart is not None:
+        check_chart(scen)
+    return scen
+
+
+def load_scenario(
+    path: str | Path, check_chart: Callable[[Scenario], None] | None = None
+) -> Scenario:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError("file not found", file=str(p)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"cannot read: {exc}", file=str(p)) from None
+    return parse_scenario(text, p, check_chart=check_chart)
+
+
+def find_scenarios(paths: list[str | Path]) -> list[Path]:
+    """Expand files and folders (recursively, *.toml, sorted) into scenario files."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*.toml") if q.is_file()))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise ScenarioError("no such file or folder", file=str(p))
+    if not out:
+        raise ScenarioError("no scenario files (*.toml) found", file=", ".join(map(str, paths)))
+    return out

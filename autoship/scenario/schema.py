@@ -1,0 +1,105 @@
+"""Scenario data model: frozen dataclasses, SI inside (the loader converts from file units)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from autoship.dynamics.library import ShipDef
+from autoship.geo import LocalFrame
+
+VISIBILITY = ("good", "restricted")
+ROLES = ("own", "target")
+# Rule 18 categories (COLREG 3 and 18); the COLREG engine maps AIS status/type onto these.
+CATEGORIES = (
+    "power-driven",
+    "sailing",
+    "fishing",
+    "restricted-manoeuvrability",
+    "not-under-command",
+    "constrained-by-draught",
+    "seaplane",
+    "wig",
+)
+DEFAULT_PROFILE = "large-ship"
+
+
+@dataclass(frozen=True)
+class ShipSpec:
+    id: str
+    role: str
+    ship: ShipDef
+    start_north: float
+    start_east: float
+    course: float  # rad, clockwise from north
+    speed: float  # m/s through the water
+    goal: tuple[float, float] | None  # (north, east) m
+    planner: str
+    planner_params: dict[str, Any] = field(default_factory=dict)
+    category: str = "power-driven"
+    mmsi: int | None = None
+    ship_type: int | None = None
+    nav_status: int | None = None
+    ignores_duty: bool = False
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    path: Path
+    under_keel_clearance_m: float
+
+
+@dataclass(frozen=True)
+class Environment:
+    current_n: float = 0.0  # m/s, flowing to
+    current_e: float = 0.0
+    wind_speed: float = 0.0  # m/s
+    wind_from: float = 0.0  # rad, coming from
+
+    def to_dict(self) -> dict[str, float]:
+        return {
+            "current_n_ms": self.current_n,
+            "current_e_ms": self.current_e,
+            "wind_speed_ms": self.wind_speed,
+            "wind_from_rad": self.wind_from,
+        }
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    source: str
+    seed: int
+    duration_s: float
+    dt_s: float
+    planner_period_s: float
+    record_period_s: float
+    visibility: str
+    frame: LocalFrame
+    ships: tuple[ShipSpec, ...]
+    profile: str = DEFAULT_PROFILE
+    chart: ChartSpec | None = None
+    environment: Environment = field(default_factory=Environment)
+    provenance: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+    text: str = ""
+
+    @property
+    def n_ticks(self) -> int:
+        return int(round(self.duration_s / self.dt_s))
+
+    @property
+    def planner_every(self) -> int:
+        return max(1, int(round(self.planner_period_s / self.dt_s)))
+
+    @property
+    def record_every(self) -> int:
+        return max(1, int(round(self.record_period_s / self.dt_s)))
+
+    def ship_index(self, ship_id: str) -> int:
+        for i, s in enumerate(self.ships):
+            if s.id == ship_id:
+                return i
+        raise KeyError(ship_id)
