@@ -1,0 +1,93 @@
+"""Baseline planners: ``keep-course`` (never manoeuvres) and ``waypoint`` (LOS to the goal)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from autoship.errors import AutoshipError
+from autoship.planner.base import Command, Observation, PlannerContext, register
+
+
+@register("keep-course")
+class KeepCourse:
+    """Holds the initial course and speed whatever happens: the no-avoidance baseline."""
+
+    def __init__(self, params: dict[str, Any]) -> None:
+        if params:
+            raise AutoshipError(
+                f"takes no parameters, got {sorted(params)}", field="planner_params"
+            )
+        self._cmd: Command | None = None
+
+    def reset(self, ctx: PlannerContext) -> None:
+        self._cmd = Command(ctx.initial_course, ctx.cruise_speed)
+
+    def plan(self, obs: Observation) -> Command:
+        assert self._cmd is not None
+        return self._cmd
+
+
+def los_course(
+    north: float,
+    east: float,
+    start: tuple[float, float],
+    goal: tuple[float, float],
+    lookahead: float,
+) -> tuple[float, float]:
+    """Line-of-sight guidance along the straight leg start -> goal.
+
+    Returns (course rad, along-track distance remaining m). The desired course points at a spot
+    ``lookahead`` metres ahead on the leg, so the ship converges on the leg rather than homing on
+    the goal point (Fossen 2021, sec. 12.4).
+    """
+    dn = goal[0] - start[0]
+    de = goal[1] - start[1]
+    leg = math.hypot(dn, de)
+    if leg < 1e-9:
+        return math.atan2(goal[1] - east, goal[0] - north) % (2 * math.pi), 0.0
+    path_angle = math.atan2(de, dn)
+    pn = north - start[0]
+    pe = east - start[1]
+    along = pn * math.cos(path_angle) + pe * math.sin(path_angle)
+    cross = -pn * math.sin(path_angle) + pe * math.cos(path_angle)  # + = right of the leg
+    course = path_angle + math.atan2(-cross, lookahead)
+    return course % (2 * math.pi), leg - along
+
+
+@register("waypoint")
+class Waypoint:
+    """Steers to the goal with line-of-sight guidance; keeps the final course once past it."""
+
+    def __init__(self, params: dict[str, Any]) -> None:
+        extra = sorted(set(params) - {"lookahead_L"})
+        if extra:
+            raise AutoshipError(f"unknown parameter {extra[0]!r}", field="planner_params")
+        self.lookahead_L = float(params.get("lookahead_L", 3.0))
+        if not 0.5 <= self.lookahead_L <= 50:
+            raise AutoshipError(
+                "lookahead_L must be in [0.5, 50]", field="planner_params.lookahead_L"
+            )
+        self.ctx: PlannerContext | None = None
+
+    def reset(self, ctx: PlannerContext) -> None:
+        self.ctx = ctx
+        self._done = ctx.goal is None
+        self._course = ctx.initial_course
+
+    def plan(self, obs: Observation) -> Command:
+        ctx = self.ctx
+        assert ctx is not None
+        if self._done or ctx.goal is None:
+            return Command(self._course, ctx.cruise_speed)
+        course, remaining = los_course(
+            float(obs.north[obs.own]),
+            float(obs.east[obs.own]),
+            ctx.start,
+            ctx.goal,
+            self.lookahead_L * ctx.length,
+        )
+        if remaining <= 0.0:
+            self._done = True
+        self._course = course
+        return Command(course, ctx.cruise_speed)
