@@ -1,0 +1,89 @@
+"""``autoship run PATH... --out DIR``: the headless runner."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from autoship.cli._progress import Progress
+from autoship.errors import AutoshipError
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("run", help="run scenario files or folders headless and score them")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="scenario file or folder of them")
+    p.add_argument("--out", required=True, type=Path, help="output folder for run folders")
+    p.add_argument("--planner", help="override the own ship's planner (e.g. sbmpc, vo)")
+    p.add_argument("--seed", type=int, help="override the scenario seed")
+    p.add_argument("--jobs", type=int, default=1, help="parallel worker processes")
+    p.add_argument("--profile", help="scoring profile (default: each scenario's own)")
+    p.add_argument("--report", type=Path, help="write the JSON report here")
+    p.add_argument("--junit", type=Path, help="write JUnit XML here")
+    p.add_argument("--markdown", type=Path, help="write a Markdown summary here")
+    p.add_argument("--force", action="store_true", help="overwrite existing run folders")
+    p.set_defaults(func=run)
+
+
+def _check_output(path: Path | None, force: bool) -> None:
+    if path is not None and path.exists() and not force:
+        raise AutoshipError("file exists (use --force to overwrite)", file=str(path))
+
+
+def run(args: argparse.Namespace) -> int:
+    from autoship.sweep.batch import plan_jobs, run_jobs
+
+    if args.jobs < 1:
+        raise AutoshipError("must be >= 1", field="--jobs")
+    if args.seed is not None and args.seed < 0:
+        raise AutoshipError("must be >= 0", field="--seed")
+    for out in (args.report, args.junit, args.markdown):
+        _check_output(out, args.force)
+    jobs = plan_jobs(args.paths, args.out, args.planner, args.seed, args.force, args.profile)
+    progress = Progress(len(jobs), "running")
+    entries, errors = [], []
+    order = {job.path: k for k, job in enumerate(jobs)}
+    for job, outcome in run_jobs(jobs, args.jobs):
+        progress.advance(job.path.stem)
+        if outcome["ok"]:
+            entries.append((order[job.path], outcome["entry"]))
+        else:
+            errors.append(outcome)
+    progress.close()
+    entries = [e for _, e in sorted(entries, key=lambda x: x[0])]
+
+    from autoship.colregs import load_profile
+    from autoship.metrics import build_report, write_junit, write_markdown
+
+    profile = load_profile(
+        args.profile or (entries[0]["profile"] if entries and "profile" in entries[0] else None)
+    )
+    report = build_report(entries, profile)
+    if errors:
+        report["errors"] = errors
+    if args.report:
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        args.report.write_text(json.dumps(report, indent=1))
+    if args.junit:
+        args.junit.parent.mkdir(parents=True, exist_ok=True)
+        write_junit(report, args.junit)
+    if args.markdown:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        write_markdown(report, args.markdown)
+    for e in entries:
+        status = "PASS" if e["passed"] else "FAIL"
+        print(
+            f"{status} {e['scenario_id']:<24} planner={e['planner']:<12} "
+            f"collision={str(e['collision']).lower():<5} "
+            f"min_sep={e['min_separation_m']:8.1f} m  score={e['score']:.2f}"
+        )
+    for err in errors:
+        print(f"ERROR {err['path']}: {err['error']}")
+    s = report["summary"]
+    print(
+        f"{s['passed']}/{s['runs']} passed, {s['collisions']} collisions, "
+        f"{s['groundings']} groundings" + (f", {len(errors)} errors" if errors else "")
+    )
+    if errors and not entries:
+        return 2
+    return 0 if (s["passed"] == s["runs"] and not errors) else 1

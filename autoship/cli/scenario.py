@@ -1,0 +1,25 @@
+"""``autoship scenario check PATH...``: validate scenario files without running them."""
+
+from __future__ import annotations
+
+import argparse
+
+from autoship.scenario import find_scenarios, load_scenario
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("scenario", help="work with scenario files")
+    ssub = p.add_subparsers(dest="scenario_command", metavar="ACTION", required=True)
+    c = ssub.add_parser("check", help="validate scenario files (exit 2 on the first bad one)")
+    c.add_argument("paths", nargs="+", metavar="PATH", help="scenario file or folder")
+    c.set_defaults(func=run_check)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from autoship.sweep.batch import chart_check
+
+    files = find_scenarios(args.paths)
+    for f in files:
+        load_scenario(f, check_chart=chart_check)
+    print(f"{len(files)} scenario file(s) OK")
+    return 0

@@ -1,0 +1,358 @@
+"""The simulation loop: sense, decide, control+integrate, check, record; integer ticks."""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from autoship.dynamics import Fleet
+from autoship.dynamics.state import (
+    CMD_COURSE,
+    CMD_SPEED,
+    DELTA,
+    ENV_CUR_E,
+    ENV_CUR_N,
+    ENV_WIND_FROM,
+    ENV_WIND_SPEED,
+    NC,
+    NENV,
+    NPROP,
+    NX,
+    PSI,
+    E,
+    N,
+    R,
+    U,
+    V,
+)
+from autoship.errors import AutoshipError
+from autoship.planner import Observation, PlannerContext, make_planner
+from autoship.scenario import Scenario
+from autoship.sim.contact import contact_kernel
+from autoship.units import KNOT
+
+
+@dataclass
+class SimResult:
+    meta: dict[str, Any]
+    arrays: dict[str, np.ndarray]
+    chart_json: dict[str, Any] | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _versions() -> dict[str, str]:
+    import numba
+
+    from autoship import __version__
+
+    return {
+        "autoship": __version__,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "numba": numba.__version__,
+    }
+
+
+def _seed_sequence(seed: int, scenario_id: str) -> np.random.SeedSequence:
+    # Streams depend on (seed, scenario id) only, never on process or worker order.
+    digest = hashlib.sha256(scenario_id.encode()).digest()
+    return np.random.SeedSequence([seed, int.from_bytes(digest[:8], "little")])
+
+
+def _latency_stats(samples: list[float]) -> dict[str, float]:
+    if not samples:
+        return {"n": 0, "p50": None, "p99": None, "max": None}  # type: ignore[dict-item]
+    a = np.array(samples) * 1e3
+    return {
+        "n": int(a.size),
+        "p50": float(np.percentile(a, 50)),
+        "p99": float(np.percentile(a, 99)),
+        "max": float(a.max()),
+    }
+
+
+def simulate(
+    scen: Scenario,
+    planner_override: str | None = None,
+    seed: int | None = None,
+) -> SimResult:
+    """Run one scenario to the end and return everything a run folder holds."""
+    seed = scen.seed if seed is None else seed
+    n = len(scen.ships)
+    defs = [s.ship for s in scen.ships]
+    X0 = np.zeros((NX, n))
+    for i, s in enumerate(scen.ships):
+        X0[N, i] = s.start_north
+        X0[E, i] = s.start_east
+        X0[PSI, i] = s.course
+        X0[U, i] = s.speed
+    fleet = Fleet(defs, X0)
+    env = np.zeros(NENV)
+    env[ENV_CUR_N] = scen.environment.current_n
+    env[ENV_CUR_E] = scen.environment.current_e
+    env[ENV_WIND_SPEED] = scen.environment.wind_speed
+    env[ENV_WIND_FROM] = scen.environment.wind_from
+
+    chart_json = None
+    hazards: list[Any] = [None] * n
+    if scen.chart is not None:
+        from autoship.charts import load_chart
+
+        chart = load_chart(scen.chart.path, scen.frame)
+        for i, s in enumerate(scen.ships):
+            hazards[i] = chart.hazards(s.ship.draught_m, scen.chart.under_keel_clearance_m)
+        chart_json = chart.to_viewer_json()
+
+    streams = _seed_sequence(seed, scen.id).spawn(n + 1)
+    planners: list[Any] = []
+    planner_names: list[str] = []
+    for i, s in enumerate(scen.ships):
+        name, params = s.planner, s.planner_params
+        if planner_override is not None and s.role == "own":
+            if planner_override != s.planner:
+                params = {}
+            name = planner_override
+        try:
+            p = make_planner(name, params)
+        except AutoshipError as exc:
+            raise AutoshipError(
+                exc.message,
+                file=str(scen.path or ""),
+                field=f"ship.{s.id}.{exc.field or 'planner'}",
+            ) from None
+        p.reset(
+            PlannerContext(
+                ship_index=i,
+                ship_id=s.id,
+                length=s.ship.length_m,
+                beam=s.ship.beam_m,
+                draught=s.ship.draught_m,
+                start=(s.start_north, s.start_east),
+                initial_course=s.course,
+                cruise_speed=s.speed,
+                max_speed=float(s.ship.model.get("max_speed_kn", 30.0)) * KNOT,
+                goal=s.goal,
+                dt=scen.dt_s,
+                planner_period=scen.planner_period_s,
+                visibility=scen.visibility,
+                category=s.category,
+                rng=np.random.default_rng(streams[i]),
+                params=dict(params),
+                hazards=hazards[i],
+                ignores_duty=s.ignores_duty,
+            )
+        )
+        planners.append(p)
+        planner_names.append(name)
+
+    n_ticks = scen.n_ticks
+    rec_every = scen.record_every
+    n_rec = n_ticks // rec_every + 1
+    arr = {
+        k: np.full((n_rec, n), np.nan)
+        for k in (
+            "north",
+            "east",
+            "heading",
+            "u",
+            "v",
+            "r",
+            "rudder",
+            "shaft",
+            "vn",
+            "ve",
+            "cmd_course",
+            "cmd_speed",
+        )
+    }
+    t_rec = np.zeros(n_rec)
+    C = np.full((NC, n), np.nan)
+    length = np.array([d.length_m for d in defs])
+    beam = np.array([d.beam_m for d in defs])
+    ids = tuple(s.id for s in scen.ships)
+    cats = tuple(s.category for s in scen.ships)
+    active = np.ones(n, dtype=np.bool_)
+    contact = np.zeros((n, n), dtype=np.bool_)
+    touched = np.zeros((n, n), dtype=np.bool_)
+    grounded = np.zeros(n, dtype=bool)
+    prev = np.empty((3, n))
+    events: list[dict[str, Any]] = []
+    latency: list[list[float]] = [[] for _ in range(n)]
+    failed_planner = [False] * n
+
+    def record(j: int, t: float) -> None:
+        vn, ve = fleet.ground_velocity(env)
+        X = fleet.X
+        t_rec[j] = t
+        arr["north"][j] = X[N]
+        arr["east"][j] = X[E]
+        arr["heading"][j] = X[PSI]
+        arr["u"][j] = X[U]
+        arr["v"][j] = X[V]
+        arr["r"][j] = X[R]
+        arr["rudder"][j] = X[DELTA]
+        arr["shaft"][j] = X[NPROP]
+        arr["vn"][j] = vn
+        arr["ve"][j] = ve
+        arr["cmd_course"][j] = C[CMD_COURSE]
+        arr["cmd_speed"][j] = C[CMD_SPEED]
+
+    dt = scen.dt_s
+    for k in range(n_ticks):
+        t = k * dt
+        if k % scen.planner_every == 0:
+            vn, ve = fleet.ground_velocity(env)
+            X = fleet.X
+            obs_common = dict(
+                t=t,
+                ids=ids,
+                north=X[N].copy(),
+                east=X[E].copy(),
+                heading=X[PSI].copy(),
+                vn=vn,
+                ve=ve,
+                length=length,
+                beam=beam,
+                categories=cats,
+                valid=active.copy(),
+            )
+            for i, p in enumerate(planners):
+                if grounded[i]:
+                    C[CMD_SPEED, i] = 0.0
+                    continue
+                obs = Observation(own=i, own_u=float(X[U, i]), own_r=float(X[R, i]), **obs_common)
+                t0 = time.perf_counter()
+                try:
+                    cmd = p.plan(obs)
+                    C[CMD_COURSE, i] = float(cmd.course) % (2 * np.pi)
+                    C[CMD_SPEED, i] = max(0.0, float(cmd.speed))
+                except Exception as exc:  # a planner never stops a run: keep the last command
+                    if not failed_planner[i]:
+                        events.append(
+                            {
+                                "t_s": t,
+                                "kind": "planner_error",
+                                "ships": [ids[i]],
+                                "detail": f"{type(exc).__name__}: {exc}",
+                            }
+                        )
+                        failed_planner[i] = True
+                latency[i].append(time.perf_counter() - t0)
+                if hasattr(p, "drain_events"):
+                    for ev in p.drain_events():
+                        events.append({"t_s": t, "ships": [ids[i]], **ev})
+        if k == 0:
+            record(0, 0.0)
+        prev[0] = fleet.X[N]
+        prev[1] = fleet.X[E]
+        prev[2] = fleet.X[PSI]
+        fleet.step(C, dt, env)
+        if grounded.any():  # a grounded ship stays where it took the ground
+            g = np.flatnonzero(grounded)
+            fleet.X[N, g] = prev[0, g]
+            fleet.X[E, g] = prev[1, g]
+            fleet.X[PSI, g] = prev[2, g]
+            fleet.X[U, g] = 0.0
+            fleet.X[V, g] = 0.0
+            fleet.X[R, g] = 0.0
+        X = fleet.X
+        contact_kernel(prev[0], prev[1], prev[2], X[N], X[E], X[PSI], length, beam, active, contact)
+        new = contact & ~touched
+        if new.any():
+            for i, j in zip(*np.nonzero(np.triu(new, 1)), strict=True):
+                events.append(
+                    {
+                        "t_s": (k + 1) * dt,
+                        "kind": "collision",
+                        "ships": [ids[i], ids[j]],
+                        "detail": f"hull contact between {ids[i]} and {ids[j]}",
+                    }
+                )
+            touched |= new
+        if scen.chart is not None:
+            for i in range(n):
+                if grounded[i] or hazards[i] is None:
+                    continue
+                hit = hazards[i].swept_hits(
+                    prev[0, i : i + 1],
+                    prev[1, i : i + 1],
+                    X[N, i : i + 1],
+                    X[E, i : i + 1],
+                    prev[2, i : i + 1],
+                    X[PSI, i : i + 1],
+                    length[i : i + 1],
+                    beam[i : i + 1],
+                )
+                if bool(hit[0]):
+                    grounded[i] = True
+                    events.append(
+                        {
+                            "t_s": (k + 1) * dt,
+                            "kind": "grounding",
+                            "ships": [ids[i]],
+                            "detail": f"{ids[i]} took the ground (draught {defs[i].draught_m:g} m)",
+                        }
+                    )
+        if (k + 1) % rec_every == 0:
+            record((k + 1) // rec_every, (k + 1) * dt)
+
+    meta = {
+        "autoship_version": _versions()["autoship"],
+        "versions": _versions(),
+        "scenario": {
+            "id": scen.id,
+            "title": scen.title,
+            "source": scen.source,
+            "path": str(scen.path) if scen.path else None,
+            "sha256": hashlib.sha256(scen.text.encode()).hexdigest(),
+            "text": scen.text,
+            "provenance": scen.provenance,
+        },
+        "frame": scen.frame.to_dict(),
+        "seed": seed,
+        "dt_s": scen.dt_s,
+        "planner_period_s": scen.planner_period_s,
+        "record_period_s": scen.record_period_s,
+        "duration_s": scen.duration_s,
+        "n_records": n_rec,
+        "visibility": scen.visibility,
+        "profile": scen.profile,
+        "environment": scen.environment.to_dict(),
+        "chart": None
+        if scen.chart is None
+        else {
+            "path": str(scen.chart.path),
+            "under_keel_clearance_m": scen.chart.under_keel_clearance_m,
+        },
+        "ships": [
+            {
+                "id": s.id,
+                "index": i,
+                "role": s.role,
+                "model": s.ship.name,
+                "family": s.ship.family,
+                "length_m": s.ship.length_m,
+                "beam_m": s.ship.beam_m,
+                "draught_m": s.ship.draught_m,
+                "planner": planner_names[i],
+                "category": s.category,
+                "mmsi": s.mmsi,
+                "ship_type": s.ship_type,
+                "nav_status": s.nav_status,
+                "replayed": False,
+                "ignores_duty": s.ignores_duty,
+                "goal": None if s.goal is None else {"north_m": s.goal[0], "east_m": s.goal[1]},
+            }
+            for i, s in enumerate(scen.ships)
+        ],
+        "planner_latency_ms": {ids[i]: _latency_stats(latency[i]) for i in range(n)},
+        "events": sorted(events, key=lambda e: e["t_s"]),
+    }
+    return SimResult(
+        meta=meta, arrays={"t": t_rec, **arr}, chart_json=chart_json, events=meta["events"]
+    )

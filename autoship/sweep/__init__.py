@@ -1,0 +1,1 @@
+"""Many runs: the headless batch runner (and, later, generated sweeps)."""

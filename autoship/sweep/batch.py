@@ -1,0 +1,134 @@
+"""Headless batch: scenario files -> simulation -> run folders -> scores, on local cores."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from autoship.errors import AutoshipError, ScenarioError
+from autoship.record import RunWriter
+from autoship.scenario import Scenario, find_scenarios, load_scenario
+
+
+def chart_check(scen: Scenario) -> None:
+    """Reject ships that start on a hazard or whose goal lies inside one, naming the ship."""
+    from autoship.charts import load_chart
+
+    assert scen.chart is not None
+    chart = load_chart(scen.chart.path, scen.frame)
+    file = str(scen.path) if scen.path else None
+    for s in scen.ships:
+        pts = [("start", s.start_north, s.start_east)]
+        if s.goal is not None:
+            pts.append(("goal", s.goal[0], s.goal[1]))
+        for key, n, e in pts:
+            if not bool(chart.covers(n, e)):
+                raise ScenarioError(
+                    "position is outside the chart's coverage",
+                    file=file,
+                    field=f"ship.{s.id}.{key}",
+                )
+        hz = chart.hazards(s.ship.draught_m, scen.chart.under_keel_clearance_m)
+        for key, n, e in pts:
+            if bool(hz.contains(n, e)):
+                what = "starts on" if key == "start" else "has its goal inside"
+                raise ScenarioError(
+                    f"ship {s.id!r} {what} a hazard for draught {s.ship.draught_m:g} m",
+                    file=file,
+                    field=f"ship.{s.id}.{key}",
+                )
+
+
+@dataclass(frozen=True)
+class Job:
+    path: Path
+    run_dir: Path
+    planner: str | None
+    seed: int | None
+    force: bool
+    profile: str | None
+
+
+def plan_jobs(
+    paths: list[str | Path],
+    out: Path,
+    planner: str | None,
+    seed: int | None,
+    force: bool,
+    profile: str | None = None,
+) -> list[Job]:
+    """Validate every scenario and every output folder before anything runs."""
+    files = find_scenarios(paths)
+    seen: dict[str, Path] = {}
+    jobs = []
+    for f in files:
+        scen = load_scenario(f, check_chart=chart_check)
+        if scen.id in seen:
+            raise ScenarioError(
+                f"id {scen.id!r} is also used by {seen[scen.id]}", file=str(f), field="scenario.id"
+            )
+        seen[scen.id] = f
+        run_dir = out / scen.id
+        if run_dir.exists() and not force:
+            raise AutoshipError(
+                "run folder already exists (use --force to overwrite)", file=str(run_dir)
+            )
+        jobs.append(Job(f, run_dir, planner, seed, force, profile))
+    if planner is not None:
+        from autoship.planner import planner_names
+
+        if planner not in planner_names():
+            raise AutoshipError(
+                f"unknown planner {planner!r}; known: {', '.join(planner_names())}",
+                field="--planner",
+            )
+    return jobs
+
+
+def run_job(job: Job) -> dict[str, Any]:
+    """Simulate, write the run folder and score it. Returns the report's run entry."""
+    from autoship.metrics import score_run
+    from autoship.sim import simulate
+
+    scen = load_scenario(job.path, check_chart=None)
+    result = simulate(scen, planner_override=job.planner, seed=job.seed)
+    RunWriter(job.run_dir, force=job.force).write(result.meta, result.arrays, result.chart_json)
+    profile = None
+    if job.profile is not None:
+        from autoship.colregs import load_profile
+
+        profile = load_profile(job.profile)
+    return score_run(job.run_dir, profile)
+
+
+def _safe_run(job: Job) -> dict[str, Any]:
+    try:
+        return {"ok": True, "entry": run_job(job)}
+    except AutoshipError as exc:
+        return {"ok": False, "error": exc.one_line(), "path": str(job.path)}
+    except Exception as exc:  # a crash in one run must not lose the others
+        return {
+            "ok": False,
+            "error": f"{type(exc).__name__}: {exc}",
+            "path": str(job.path),
+            "crash": True,
+        }
+
+
+def run_jobs(
+    jobs: list[Job], n_jobs: int = 1, on_done: Callable[[Job, dict[str, Any]], None] | None = None
+) -> Iterator[tuple[Job, dict[str, Any]]]:
+    """Yield (job, outcome) as runs finish; in input order when n_jobs == 1."""
+    if n_jobs <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield job, _safe_run(job)
+        return
+    workers = min(n_jobs, len(jobs), os.cpu_count() or 1)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futs = {pool.submit(_safe_run, job): job for job in jobs}
+        for fut in as_completed(futs):
+            yield futs[fut], fut.result()
