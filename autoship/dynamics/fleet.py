@@ -7,28 +7,80 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from autoship.dynamics import nomoto1
+from autoship.dynamics import mmg, nomoto1
 from autoship.dynamics.library import ShipDef
 from autoship.dynamics.state import ENV_CUR_E, ENV_CUR_N, NX, PSI, U, V
+from autoship.errors import ShipModelError
 
 
 @dataclass(frozen=True)
 class Family:
-    kernel: Callable  # kernel(X, P, C, idx, dt, env), steps columns idx in place
+    """What the fleet and the trials need from a model family.
+
+    kernel(X, P, C, idx, dt, env): closed loop, course/speed commands, steps columns idx in place.
+    open_kernel(X, P, D, idx, dt, env): open loop, D[0] rudder demand (rad), D[1] propulsion
+        demand (shaft rev/s for propeller families, speed m/s for Nomoto families).
+    pack_params(defs) -> P; init_state(X, P, idx) trims internal states for the start speed.
+    propulsion_demand(P, j, u, order) -> D[1] value for "trim" (hold speed u) or "astern".
+    needs_fit: the autopilot's Nomoto K', T' are fitted from the model when the file omits them.
+    """
+
+    kernel: Callable
+    open_kernel: Callable
     pack_params: Callable[[list[ShipDef]], np.ndarray]
+    init_state: Callable[[np.ndarray, np.ndarray, np.ndarray], None]
+    propulsion_demand: Callable[[np.ndarray, int, float, str], float]
+    needs_fit: bool = False
+    get_autopilot: Callable | None = None  # (P, j) -> (K', T')
+    set_autopilot: Callable | None = None  # (P, j, K', T')
 
 
 FAMILIES: dict[str, Family] = {
-    "nomoto1": Family(nomoto1.step_nomoto1, nomoto1.pack_params),
+    "nomoto1": Family(
+        nomoto1.step_nomoto1,
+        nomoto1.step_nomoto1_open,
+        nomoto1.pack_params,
+        nomoto1.init_state,
+        nomoto1.propulsion_demand,
+    ),
+    "mmg": Family(
+        mmg.step_mmg,
+        mmg.step_mmg_open,
+        mmg.pack_params,
+        mmg.init_state,
+        mmg.propulsion_demand,
+        needs_fit=True,
+        get_autopilot=mmg.get_autopilot,
+        set_autopilot=mmg.set_autopilot,
+    ),
 }
 
 
+def pack_family(name: str, defs: Sequence[ShipDef]) -> np.ndarray:
+    """Parameter block of one family, with autopilot tuning filled in where the file omits it."""
+    fam = FAMILIES[name]
+    P = np.ascontiguousarray(fam.pack_params(list(defs)))
+    if fam.needs_fit:
+        from autoship.dynamics.trials import autopilot_tuning
+
+        for j, d in enumerate(defs):
+            autopilot_tuning(d, P, j)
+    return P
+
+
 class Fleet:
-    """State ``X`` (NX, n) of every ship plus per-family parameter blocks."""
+    """State ``X`` (NX, n) of every ship plus per-family parameter blocks.
+
+    The caller sets rows N, E, PSI and U of ``X0``; the constructor trims each family's internal
+    state (rudder, shaft speed, controller integrals) for steady running at that speed.
+    """
 
     def __init__(self, defs: Sequence[ShipDef], X0: np.ndarray) -> None:
         if X0.shape != (NX, len(defs)):
-            raise ValueError(f"X0 shape {X0.shape} != {(NX, len(defs))}")
+            raise ShipModelError(f"initial state shape {X0.shape} != {(NX, len(defs))}")
+        unknown = {d.family for d in defs} - set(FAMILIES)
+        if unknown:
+            raise ShipModelError(f"no kernel for model families {sorted(unknown)}")
         self.defs = list(defs)
         self.X = np.ascontiguousarray(X0, dtype=np.float64).copy()
         self.length = np.array([d.length_m for d in defs])
@@ -38,11 +90,9 @@ class Fleet:
         for name, fam in FAMILIES.items():
             idx = np.array([i for i, d in enumerate(defs) if d.family == name], dtype=np.int64)
             if idx.size:
-                P = np.ascontiguousarray(fam.pack_params([defs[i] for i in idx]))
+                P = _pack_dedup(name, [defs[i] for i in idx])
+                fam.init_state(self.X, P, idx)
                 self._groups.append((fam.kernel, P, idx))
-        unknown = {d.family for d in defs} - set(FAMILIES)
-        if unknown:
-            raise ValueError(f"no kernel for model families {sorted(unknown)}")
         self.active = np.ones(len(defs), dtype=bool)
 
     @property
@@ -59,3 +109,30 @@ class Fleet:
         v = self.X[V]
         c, s = np.cos(psi), np.sin(psi)
         return u * c - v * s + env[ENV_CUR_N], u * s + v * c + env[ENV_CUR_E]
+
+
+def _pack_dedup(name: str, defs: list[ShipDef]) -> np.ndarray:
+    # Crowds share a few ship types: pack (and fit the autopilot of) each distinct one once.
+    keys = [_key(d) for d in defs]
+    uniq: dict[tuple, int] = {}
+    for k in keys:
+        uniq.setdefault(k, len(uniq))
+    firsts: list[ShipDef] = [None] * len(uniq)  # type: ignore[list-item]
+    for k, d in zip(keys, defs, strict=True):
+        if firsts[uniq[k]] is None:
+            firsts[uniq[k]] = d
+    Pu = pack_family(name, firsts)
+    rows = np.array([uniq[k] for k in keys], dtype=np.int64)
+    return np.ascontiguousarray(Pu[rows])
+
+
+def _key(d: ShipDef) -> tuple:
+    return (
+        d.name,
+        d.family,
+        d.length_m,
+        d.beam_m,
+        d.draught_m,
+        tuple(sorted(d.model.items())),
+        d.wind,
+    )

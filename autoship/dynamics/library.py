@@ -16,20 +16,60 @@ from autoship.errors import ShipModelError
 
 SHIPS_DIR = Path(__file__).resolve().parent.parent / "ships"
 
-# Per family: required keys of the [model] table and the (min, max) each must lie in.
-FAMILY_KEYS: dict[str, dict[str, tuple[float, float]]] = {
-    "nomoto1": {
-        "K_prime": (0.05, 20.0),
-        "T_prime": (0.05, 50.0),
-        "rudder_max_deg": (1.0, 90.0),
-        "rudder_rate_deg_s": (0.1, 100.0),
-        "speed_time_constant_s": (0.1, 3600.0),
-        "max_speed_kn": (0.5, 80.0),
-    },
+# Blendermann (1994) coefficients per ship type: (C_Dt, C_Dl,AF bow, C_Dl,AF stern, delta)
+# (ship-dynamics reference, section 8; drilling vessel takes the middle of its ranges).
+BLENDERMANN: dict[str, tuple[float, float, float, float]] = {
+    "car-carrier": (0.95, 0.55, 0.60, 0.80),
+    "cargo-loaded": (0.85, 0.65, 0.55, 0.40),
+    "cargo-containers-on-deck": (0.85, 0.55, 0.50, 0.40),
+    "container-ship-loaded": (0.90, 0.55, 0.55, 0.40),
+    "destroyer": (0.85, 0.60, 0.65, 0.65),
+    "diving-support-vessel": (0.90, 0.60, 0.80, 0.55),
+    "drilling-vessel": (1.00, 0.85, 0.92, 0.10),
+    "ferry": (0.90, 0.45, 0.50, 0.80),
+    "fishing-vessel": (0.95, 0.70, 0.70, 0.40),
+    "lng-tanker": (0.70, 0.60, 0.65, 0.50),
+    "offshore-supply-vessel": (0.90, 0.55, 0.80, 0.55),
+    "passenger-liner": (0.90, 0.40, 0.40, 0.80),
+    "research-vessel": (0.85, 0.55, 0.65, 0.60),
+    "speed-boat": (0.90, 0.55, 0.60, 0.60),
+    "tanker-loaded": (0.70, 0.90, 0.55, 0.40),
+    "tanker-ballast": (0.70, 0.75, 0.55, 0.40),
+    "tender": (0.85, 0.55, 0.55, 0.65),
 }
-OPTIONAL_KEYS: dict[str, dict[str, tuple[float, float]]] = {
-    "nomoto1": {"autopilot_wn_prime": (0.05, 20.0), "autopilot_zeta": (0.1, 3.0)},
-}
+
+
+def _family_specs() -> tuple[dict, dict]:
+    # Each family module declares its own [model] keys; imported here so the library stays the
+    # one place that reads files.
+    from autoship.dynamics import mmg, nomoto1
+
+    req = {}
+    opt = {}
+    for name, mod in (
+        ("nomoto1", nomoto1),
+        ("mmg", mmg),
+    ):
+        req[name] = mod.REQUIRED
+        opt[name] = mod.OPTIONAL
+    return req, opt
+
+
+FAMILY_KEYS, OPTIONAL_KEYS = _family_specs()
+
+
+@dataclass(frozen=True)
+class WindDef:
+    """Above-water areas and Blendermann coefficients for wind loads (SI)."""
+
+    frontal_area_m2: float
+    lateral_area_m2: float
+    loa_m: float
+    lateral_centroid_m: float  # centroid of A_L forward of midship
+    CDt: float
+    CDl_bow: float
+    CDl_stern: float
+    delta: float
 
 
 @dataclass(frozen=True)
@@ -44,6 +84,14 @@ class ShipDef:
     model: dict[str, Any] = field(default_factory=dict)
     source: str = ""
     scalable: bool = False  # True when the parameters are non-dimensional (any length works)
+    wind: WindDef | None = None
+    scale_ratio: float = 1.0  # lambda of a scale model; 1 at full scale (IMO L/V uses full scale)
+
+    @property
+    def service_speed(self) -> float:
+        """Service (trial approach) speed in m/s."""
+        kn = self.model.get("service_speed_kn", self.model.get("max_speed_kn", 0.0))
+        return float(kn) * 1852.0 / 3600.0
 
     def with_dimensions(self, length_m: float, beam_m: float, draught_m: float) -> ShipDef:
         return ShipDef(
@@ -55,6 +103,8 @@ class ShipDef:
             dict(self.model),
             self.source,
             self.scalable,
+            self.wind,
+            self.scale_ratio,
         )
 
 
@@ -117,13 +167,23 @@ def load_ship(name_or_path: str, base_dir: Path | None = None) -> ShipDef:
     model: dict[str, Any] = {}
     for key, (lo, hi) in FAMILY_KEYS[family].items():
         model[key] = _num(model_tbl, key, file, "model.", lo, hi)
-    for key, (lo, hi) in OPTIONAL_KEYS.get(family, {}).items():
+    for key, (lo, hi, _default) in OPTIONAL_KEYS.get(family, {}).items():
         if key in model_tbl:
             model[key] = _num(model_tbl, key, file, "model.", lo, hi)
     known = set(FAMILY_KEYS[family]) | set(OPTIONAL_KEYS.get(family, {}))
     unknown = sorted(set(model_tbl) - known)
     if unknown:
         raise ShipModelError("unknown key", file=file, field=f"model.{unknown[0]}")
+    wind = _wind(doc.get("wind"), file, length)
+    scale = 1.0
+    if "scale_ratio" in ship:
+        scale = _num(ship, "scale_ratio", file, "ship.", 1.0, 1000.0)
+    unknown_ship = sorted(set(ship) - _SHIP_KEYS)
+    if unknown_ship:
+        raise ShipModelError("unknown key", file=file, field=f"ship.{unknown_ship[0]}")
+    unknown_top = sorted(set(doc) - {"ship", "model", "wind"})
+    if unknown_top:
+        raise ShipModelError("unknown table", file=file, field=unknown_top[0])
     return ShipDef(
         name=str(ship.get("name", path.stem)),
         family=family,
@@ -133,4 +193,42 @@ def load_ship(name_or_path: str, base_dir: Path | None = None) -> ShipDef:
         model=model,
         source=str(ship.get("source", "")),
         scalable=bool(ship.get("scalable", False)),
+        wind=wind,
+        scale_ratio=scale,
     )
+
+
+_SHIP_KEYS = {
+    "name",
+    "family",
+    "scalable",
+    "length_m",
+    "beam_m",
+    "draught_m",
+    "source",
+    "scale_ratio",
+}
+
+
+def _wind(tbl: Any, file: str, length: float) -> WindDef | None:
+    if tbl is None:
+        return None
+    if not isinstance(tbl, dict):
+        raise ShipModelError("must be a table", file=file, field="wind")
+    kind = tbl.get("type")
+    if kind not in BLENDERMANN:
+        raise ShipModelError(
+            f"unknown Blendermann type {kind!r}; known: {', '.join(BLENDERMANN)}",
+            file=file,
+            field="wind.type",
+        )
+    keys = {"type", "frontal_area_m2", "lateral_area_m2", "loa_m", "lateral_centroid_m"}
+    unknown = sorted(set(tbl) - keys)
+    if unknown:
+        raise ShipModelError("unknown key", file=file, field=f"wind.{unknown[0]}")
+    af = _num(tbl, "frontal_area_m2", file, "wind.", 1e-4, 1e5)
+    al = _num(tbl, "lateral_area_m2", file, "wind.", 1e-4, 1e6)
+    loa = _num(tbl, "loa_m", file, "wind.", 0.5 * length, 1.5 * length)
+    sl = _num(tbl, "lateral_centroid_m", file, "wind.", -0.5 * loa, 0.5 * loa)
+    cdt, cb, cs, dl = BLENDERMANN[kind]
+    return WindDef(af, al, loa, sl, cdt, cb, cs, dl)

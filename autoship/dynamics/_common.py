@@ -1,0 +1,124 @@
+"""Scalar building blocks shared by the model kernels: actuators, autopilot, speed control, wind.
+
+All functions are jitted scalar helpers (no arrays, no allocation) so a family kernel inlines them
+inside its per-ship loop.
+"""
+
+from __future__ import annotations
+
+import math
+
+from autoship._jit import njit
+
+RHO_AIR = 1.224  # kg/m^3 (ship-dynamics reference, section 8)
+
+
+@njit
+def wrap_pi(a: float) -> float:
+    return (a + math.pi) % (2.0 * math.pi) - math.pi
+
+
+@njit
+def clip(x: float, lo: float, hi: float) -> float:
+    return min(max(x, lo), hi)
+
+
+@njit
+def ramp(x: float, target: float, rate: float, h: float) -> float:
+    """``x`` moved towards ``target`` by at most ``rate * h`` (a rate-limited actuator)."""
+    step = rate * h
+    return x + min(max(target - x, -step), step)
+
+
+@njit
+def autopilot(psi, r, u, course_cmd, integ, L, Kp_, Tp_, wn_, zeta, dmax, dt):
+    """PID heading autopilot on the first-order Nomoto model, gains scheduled with speed.
+
+    Pole placement for T r' + r = K delta (Fossen 2021, ch. 15): Kp = T wn^2 / K,
+    Kd = (2 zeta wn T - 1) / K, Ki = wn Kp / 10, with K = K' U / L, T = T' L / U and
+    wn = wn' U / L. Anti-windup by conditional integration: the integral only grows while the
+    rudder is not saturated in the direction the error pushes, and is clamped to half the rudder.
+    Returns (rudder demand rad, new integral of heading error rad s).
+    """
+    if math.isnan(course_cmd):
+        return 0.0, integ
+    uu = max(abs(u), 0.02 * math.sqrt(9.81 * L))  # gains stay finite when stopped
+    K = Kp_ * uu / L
+    T = Tp_ * L / uu
+    wn = wn_ * uu / L
+    kp = T * wn * wn / K
+    kd = (2.0 * zeta * wn * T - 1.0) / K
+    if kd < 0.0:
+        kd = 0.0
+    ki = wn * kp / 10.0
+    e = wrap_pi(course_cmd - psi)
+    d_raw = kp * e - kd * r + ki * integ
+    d = clip(d_raw, -dmax, dmax)
+    if d == d_raw or (e * d_raw < 0.0):
+        integ = integ + e * dt
+    if ki > 0.0:
+        lim = 0.5 * dmax / ki
+        integ = clip(integ, -lim, lim)
+    return d, integ
+
+
+@njit
+def speed_pi(u, u_cmd, integ, n_per_u, n_min, n_max, Ti, dt):
+    """Shaft speed demand for a speed command: feed-forward trim rps plus a PI correction.
+
+    ``n_per_u`` is the straight-ahead equilibrium shaft speed per m/s (thrust = resistance),
+    so the PI only trims residual error (turning, wind). Gains are in rps per (m/s) of error,
+    relative to the feed-forward: kp = 2 n_per_u, ki = kp / Ti. Anti-windup as in the autopilot.
+    """
+    e = u_cmd - u
+    kp = 2.0 * n_per_u
+    ki = kp / Ti
+    n_raw = n_per_u * u_cmd + kp * e + ki * integ
+    n = clip(n_raw, n_min, n_max)
+    if n == n_raw or e * (n_raw - n) < 0.0:
+        integ = integ + e * dt
+    lim = 0.25 * n_max / ki
+    integ = clip(integ, -lim, lim)
+    return n, integ
+
+
+@njit
+def blendermann(u_rw, v_rw, A_F, A_L, L_oa, s_L, CDt, CDl_bow, CDl_stern, delta_b, L):
+    """Wind force and moment on the hull above water (Blendermann 1994, as in MSS).
+
+    ``u_rw, v_rw`` are the ship velocity relative to the air in body axes (m/s). Returns
+    (X, Y, N) in N, N and N m about midship. gamma is the angle of the apparent wind from the bow,
+    negative when it comes from starboard (MSS convention, ship-dynamics reference section 8).
+    """
+    V2 = u_rw * u_rw + v_rw * v_rw
+    if V2 <= 0.0 or A_L <= 0.0:
+        return 0.0, 0.0, 0.0
+    gamma = -math.atan2(v_rw, u_rw)
+    ag = abs(gamma)
+    CDlAF = CDl_bow if ag <= 0.5 * math.pi else CDl_stern
+    CDl = CDlAF * A_F / A_L
+    s2 = math.sin(2.0 * gamma)
+    den = 1.0 - 0.5 * delta_b * (1.0 - CDl / CDt) * s2 * s2
+    CX = -CDlAF * math.cos(gamma) / den
+    CY = CDt * math.sin(gamma) / den
+    CN = (s_L / L_oa - 0.18 * (ag - 0.5 * math.pi)) * CY
+    q = 0.5 * RHO_AIR * V2
+    return q * CX * A_F, q * CY * A_L, q * CN * A_L * L_oa
+
+
+@njit
+def wind_body(psi, u, v, cur_n, cur_e, wind_speed, wind_from):
+    """Ship velocity relative to the air in body axes (m/s): ground velocity minus wind velocity.
+
+    ``u, v`` are through the water; the ground velocity adds the current (flowing to).
+    """
+    c = math.cos(psi)
+    s = math.sin(psi)
+    vn = u * c - v * s + cur_n
+    ve = u * s + v * c + cur_e
+    # The air moves towards wind_from + pi.
+    wn = -wind_speed * math.cos(wind_from)
+    we = -wind_speed * math.sin(wind_from)
+    dn = vn - wn
+    de = ve - we
+    return dn * c + de * s, -dn * s + de * c
