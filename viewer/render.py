@@ -1,0 +1,822 @@
+"""Draws a scene at one time onto any pygame Surface (a window or an off-screen surface)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from autoship.units import NAUTICAL_MILE, ms_to_kn
+from viewer._pg import pygame
+from viewer.scene import (
+    AUTONOMOUS,
+    DOMAIN_ACROSS_L,
+    DOMAIN_ALONG_L,
+    OWN,
+    REPLAYED,
+    Cpa,
+    EncounterLabel,
+    Poses,
+    Scene,
+)
+from viewer.view import Layout, Rect, Timeline, Viewport, format_clock, scale_bar
+
+Colour = tuple[int, int, int]
+
+# Chart colours after the ECDIS day palette (S-52 idea: land buff, shallow water darker blue,
+# deep water near white), so a mariner reads them without a legend.
+WATER = {0: (163, 196, 150), 1: (150, 196, 232), 2: (201, 226, 245), 3: (238, 245, 250)}
+LAND = (222, 206, 160)
+LAND_EDGE = (150, 130, 90)
+HAZARD = (200, 0, 120)
+
+# Ship kinds: orange / purple / green are told apart by colour-blind viewers too
+# (ColorBrewer Dark2), and each kind also has its own symbol shape.
+KIND_COLOUR: dict[str, Colour] = {
+    OWN: (230, 97, 1),
+    AUTONOMOUS: (94, 60, 153),
+    REPLAYED: (0, 128, 96),
+}
+KIND_LABEL = {OWN: "own ship", AUTONOMOUS: "autonomous target", REPLAYED: "replayed AIS target"}
+CPA_COLOUR = (210, 0, 0)
+TEXT = (20, 24, 32)
+TEXT_DIM = (90, 96, 110)
+PANEL_BG = (244, 245, 247)
+PANEL_EDGE = (190, 194, 200)
+TL_BG = (38, 42, 50)
+TL_AXIS = (120, 126, 138)
+TL_TEXT = (225, 228, 235)
+PASS = (0, 130, 60)
+FAIL = (200, 0, 0)
+
+EVENT_COLOUR: dict[str, Colour] = {
+    "collision": (235, 30, 30),
+    "grounding": (170, 100, 30),
+    "near_miss": (255, 150, 0),
+    "rule_penalty": (220, 60, 220),
+    "first_manoeuvre": (60, 200, 90),
+    "handover": (40, 190, 200),
+    "fallback": (170, 170, 170),
+    "planner_error": (255, 255, 255),
+}
+
+VECTOR_S = 360.0  # speed vector length in seconds: 6 min, a common ECDIS default
+TRAIL_S = 900.0  # fading track: the last 15 min
+TRAIL_CHUNKS = 4
+HULL_MIN_PX = 12.0  # draw the hull to scale once it is at least this long on screen
+SYMBOL_PX = 7.0
+
+SPEEDS = (0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+
+HELP_LINES = (
+    ("Space", "play / pause"),
+    ("Left / Right", "step back / forward one record"),
+    ("Shift + Left / Right", "jump 1 minute"),
+    ("+ / -", "faster / slower (0.25x to 1000x)"),
+    ("Home / End", "start / end of the run"),
+    ("Wheel", "zoom around the cursor"),
+    ("Drag chart", "pan"),
+    ("Drag timeline", "scrub; click a mark to jump to it"),
+    ("F", "follow next ship (own first); Shift+F stop"),
+    ("R", "reset the view"),
+    ("L", "ship labels on / off"),
+    ("S", "screenshot (PNG in the current folder)"),
+    ("H or F1", "this help"),
+    ("Esc / Q", "quit"),
+)
+
+
+@dataclass
+class ViewState:
+    """What the user controls; the renderer only reads it."""
+
+    t: float
+    viewport: Viewport
+    playing: bool = False
+    speed: float = 1.0
+    follow: int | None = None
+    show_help: bool = False
+    show_labels: bool = True
+    message: str = ""
+    hover_mark: int | None = None
+
+
+def blend(c: Colour, bg: Colour, a: float) -> Colour:
+    return (
+        int(bg[0] + (c[0] - bg[0]) * a),
+        int(bg[1] + (c[1] - bg[1]) * a),
+        int(bg[2] + (c[2] - bg[2]) * a),
+    )
+
+
+class TextCache:
+    """Rendered text surfaces keyed by (text, size, colour); fonts are the pygame default."""
+
+    def __init__(self) -> None:
+        if not pygame.font.get_init():
+            pygame.font.init()
+        self._fonts: dict[int, pygame.font.Font] = {}
+        self._cache: dict[tuple[str, int, Colour], pygame.Surface] = {}
+
+    def font(self, size: int) -> pygame.font.Font:
+        f = self._fonts.get(size)
+        if f is None:
+            f = pygame.font.Font(None, size)
+            self._fonts[size] = f
+        return f
+
+    def get(self, text: str, size: int = 18, colour: Colour = TEXT) -> pygame.Surface:
+        key = (text, size, colour)
+        s = self._cache.get(key)
+        if s is None:
+            if len(self._cache) > 4000:
+                self._cache.clear()
+            s = self.font(size).render(text, True, colour)
+            self._cache[key] = s
+        return s
+
+    def fit(self, text: str, width: int, size: int = 18) -> str:
+        """Cut ``text`` with an ellipsis so it fits ``width`` pixels."""
+        f = self.font(size)
+        if f.size(text)[0] <= width:
+            return text
+        while text and f.size(text + "...")[0] > width:
+            text = text[:-1]
+        return text + "..."
+
+
+class ChartCache:
+    """The chart drawn once per zoom level onto a surface larger than the view, then blitted;
+    panning and following only redraw it when the view leaves the cached area."""
+
+    def __init__(self, scene: Scene) -> None:
+        c = scene.chart
+        self.layers = c
+        rings: list[np.ndarray] = [r for r, _ in c.depth] + list(c.land) + list(c.hazard)
+        self.n_depth = len(c.depth)
+        self.n_land = len(c.land)
+        self.shades = [s for _, s in c.depth]
+        if rings:
+            self.verts = np.concatenate(rings)
+            self.offsets = np.cumsum([0] + [len(r) for r in rings])
+            self.bbox = np.array(
+                [(r[:, 0].min(), r[:, 0].max(), r[:, 1].min(), r[:, 1].max()) for r in rings]
+            )
+        else:
+            self.verts = np.zeros((0, 2))
+            self.offsets = np.zeros(1, dtype=int)
+            self.bbox = np.zeros((0, 4))
+        self.surface: pygame.Surface | None = None
+        self.vp: Viewport | None = None
+        self.renders = 0
+
+    def _render(self, vp: Viewport) -> None:
+        _, _, w, h = vp.rect
+        W, H = 2 * w, 2 * h
+        cvp = Viewport((0, 0, W, H), vp.center_n, vp.center_e, vp.scale)
+        surf = pygame.Surface((W, H))
+        surf.fill(WATER[3])
+        n0, n1, e0, e1 = cvp.visible_world()
+        if len(self.bbox):
+            vis = (
+                (self.bbox[:, 1] >= e0)
+                & (self.bbox[:, 0] <= e1)
+                & (self.bbox[:, 3] >= n0)
+                & (self.bbox[:, 2] <= n1)
+            )
+            xs, ys = cvp.to_screen(self.verts[:, 1], self.verts[:, 0])
+            pts = np.column_stack([np.rint(xs), np.rint(ys)]).astype(np.int64)
+            for i in np.where(vis)[0]:
+                a, b = self.offsets[i], self.offsets[i + 1]
+                p = pts[a:b]
+                # Consecutive vertices on the same pixel add nothing but drawing time.
+                keep = np.ones(len(p), dtype=bool)
+                keep[1:] = (p[1:] != p[:-1]).any(axis=1)
+                p = p[keep]
+                if len(p) < 3:
+                    continue
+                poly = p.tolist()
+                if i < self.n_depth:
+                    pygame.draw.polygon(surf, WATER[self.shades[i]], poly)
+                elif i < self.n_depth + self.n_land:
+                    pygame.draw.polygon(surf, LAND, poly)
+                    pygame.draw.lines(surf, LAND_EDGE, True, poly)
+                else:
+                    pygame.draw.lines(surf, HAZARD, True, poly, 2)
+        for e, n, _kind in self.layers.points:
+            x, y = cvp.point(n, e)
+            if 0 <= x < W and 0 <= y < H:
+                pygame.draw.line(surf, HAZARD, (x - 3, y - 3), (x + 3, y + 3))
+                pygame.draw.line(surf, HAZARD, (x - 3, y + 3), (x + 3, y - 3))
+        self.surface = surf
+        self.vp = cvp
+        self.renders += 1
+
+    def draw(self, target: pygame.Surface, vp: Viewport) -> None:
+        x0, y0, w, h = vp.rect
+        ok = (
+            self.surface is not None
+            and self.vp is not None
+            and self.vp.scale == vp.scale
+            and self.surface.get_size() == (2 * w, 2 * h)
+        )
+        if ok:
+            assert self.vp is not None
+            sx, sy = vp.point(*self.vp.to_world(0, 0))
+            ok = sx <= x0 + 0.5 and sy <= y0 + 0.5 and sx + 2 * w >= x0 + w and sy + 2 * h >= y0 + h
+        if not ok:
+            self._render(vp)
+            assert self.vp is not None
+            sx, sy = vp.point(*self.vp.to_world(0, 0))
+        assert self.surface is not None
+        target.blit(self.surface, (round(sx), round(sy)))
+
+
+class LabelPlacer:
+    """Greedy label placement: a label goes to the first free candidate spot, or is dropped."""
+
+    def __init__(self, bounds: Rect) -> None:
+        self.bounds = pygame.Rect(bounds)
+        self.taken: list[pygame.Rect] = []
+
+    def block(self, rect: pygame.Rect) -> None:
+        self.taken.append(rect)
+
+    def place(self, anchor: pygame.Rect, w: int, h: int, gap: int = 4) -> pygame.Rect | None:
+        """Try spots around ``anchor`` (right, above/below right, left, above, below)."""
+        a = anchor
+        cands = (
+            (a.right + gap, a.centery - h / 2),
+            (a.right + gap, a.top - h + 2),
+            (a.right + gap, a.bottom - 2),
+            (a.left - gap - w, a.centery - h / 2),
+            (a.centerx - w / 2, a.top - gap - h),
+            (a.centerx - w / 2, a.bottom + gap),
+            (a.left - gap - w, a.top - h + 2),
+            (a.left - gap - w, a.bottom - 2),
+        )
+        for cx, cy in cands:
+            r = pygame.Rect(round(cx), round(cy), w, h)
+            if not self.bounds.contains(r):
+                continue
+            if r.collidelist(self.taken) == -1:
+                self.taken.append(r)
+                return r
+        return None
+
+
+def _hull(length: float, beam: float) -> np.ndarray:
+    """Hull outline in ship axes (forward, starboard) metres: pointed bow, square stern."""
+    L, B = length, beam
+    return np.array(
+        [
+            (0.5 * L, 0.0),
+            (0.3 * L, 0.5 * B),
+            (-0.5 * L, 0.5 * B),
+            (-0.5 * L, -0.5 * B),
+            (0.3 * L, -0.5 * B),
+        ]
+    )
+
+
+def _rotate(fwd: np.ndarray, stb: np.ndarray, psi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Ship axes to (north, east) offsets for heading psi (clockwise from north)."""
+    c, s = math.cos(psi), math.sin(psi)
+    return fwd * c - stb * s, fwd * s + stb * c
+
+
+def _dashed(
+    surf: pygame.Surface, colour: Colour, a: tuple, b: tuple, dash: float = 6.0, width: int = 1
+) -> None:
+    ax, ay = a
+    bx, by = b
+    length = math.hypot(bx - ax, by - ay)
+    if length < 1.0:
+        return
+    n = int(length // dash)
+    ux, uy = (bx - ax) / length, (by - ay) / length
+    for k in range(0, n + 1, 2):
+        s0 = k * dash
+        s1 = min(s0 + dash, length)
+        pygame.draw.line(
+            surf, colour, (ax + ux * s0, ay + uy * s0), (ax + ux * s1, ay + uy * s1), width
+        )
+
+
+def fmt_nm(d_m: float) -> str:
+    nm = d_m / NAUTICAL_MILE
+    return f"{nm:.2f} NM" if nm < 10 else f"{nm:.1f} NM"
+
+
+class Renderer:
+    """Draws a Scene; keeps caches (chart image, text) between frames."""
+
+    def __init__(self, scene: Scene) -> None:
+        self.scene = scene
+        self.text = TextCache()
+        self.chart = ChartCache(scene)
+        self.timeline: Timeline | None = None
+        self._timeline_key: tuple | None = None
+
+    # ------------------------------------------------------------------ helpers
+    def layout(self, surf: pygame.Surface) -> Layout:
+        w, h = surf.get_size()
+        return Layout(w, h)
+
+    def timeline_for(self, rect: Rect) -> Timeline:
+        if self.timeline is None or self._timeline_key != rect:
+            s = self.scene
+            self.timeline = Timeline(rect, s.t0, s.t1, s.events)
+            self._timeline_key = rect
+        return self.timeline
+
+    def default_viewport(self, size: tuple[int, int]) -> Viewport:
+        vp = Viewport(Layout(*size).map)
+        vp.fit(self.scene.bounds())
+        return vp
+
+    # ------------------------------------------------------------------ frame
+    def draw(self, surf: pygame.Surface, st: ViewState) -> None:
+        lay = self.layout(surf)
+        vp = st.viewport
+        vp.rect = lay.map
+        scene = self.scene
+        t = scene.clamp(st.t)
+        poses = scene.poses(t)
+        if st.follow is not None and poses.present[st.follow]:
+            vp.center_n = float(poses.north[st.follow])
+            vp.center_e = float(poses.east[st.follow])
+        surf.set_clip(pygame.Rect(lay.map))
+        self.chart.draw(surf, vp)
+        cpa = scene.cpa(t, poses)
+        encs = scene.encounters(t)
+        self._trails(surf, vp, t)
+        self._domain(surf, vp, poses)
+        placer = LabelPlacer(lay.map)
+        boxes = self._ships(surf, vp, poses, t)
+        for r in boxes.values():
+            placer.block(r)
+        self._scale_and_north(surf, vp, placer)
+        if cpa is not None:
+            self._cpa(surf, vp, poses, cpa, placer)
+        self._labels(surf, vp, poses, encs, placer, st.show_labels, t, boxes)
+        surf.set_clip(None)
+        self._panel(surf, lay.panel, poses, cpa, encs, st)
+        self._timeline(surf, lay.timeline, st)
+        if st.message:
+            self._toast(surf, lay.map, st.message)
+        if st.show_help:
+            self._help(surf, lay)
+
+    # ------------------------------------------------------------------ map layers
+    def _trails(self, surf: pygame.Surface, vp: Viewport, t: float) -> None:
+        north, east = self.scene.trail(t, TRAIL_S)
+        if north.shape[0] < 2:
+            return
+        xs, ys = vp.to_screen(north, east)
+        k = north.shape[0]
+        bounds = np.linspace(0, k - 1, TRAIL_CHUNKS + 1).round().astype(int)
+        for s in self.scene.ships:
+            col = KIND_COLOUR[s.kind_at(t)]
+            x, y = xs[:, s.index], ys[:, s.index]
+            ok = np.isfinite(x) & np.isfinite(y)
+            for c in range(TRAIL_CHUNKS):
+                a, b = bounds[c], bounds[c + 1]
+                seg_ok = ok[a : b + 1]
+                if b <= a or not seg_ok.all():
+                    continue
+                pts = np.column_stack([x[a : b + 1], y[a : b + 1]]).tolist()
+                shade = blend(col, WATER[3], 0.2 + 0.6 * (c + 1) / TRAIL_CHUNKS)
+                pygame.draw.lines(surf, shade, False, pts, 2)
+
+    def _domain(self, surf: pygame.Surface, vp: Viewport, p: Poses) -> None:
+        o = self.scene.own_index
+        if o is None or not p.present[o]:
+            return
+        L = self.scene.ships[o].length_m
+        if L <= 0:
+            return
+        th = np.linspace(0.0, 2.0 * math.pi, 48, endpoint=False)
+        fwd = DOMAIN_ALONG_L * L * np.cos(th)
+        stb = DOMAIN_ACROSS_L * L * np.sin(th)
+        dn, de = _rotate(fwd, stb, float(p.heading[o]))
+        xs, ys = vp.to_screen(p.north[o] + dn, p.east[o] + de)
+        if np.ptp(xs) < 6 and np.ptp(ys) < 6:
+            return
+        pts = np.column_stack([xs, ys]).tolist()
+        pygame.draw.lines(surf, blend(KIND_COLOUR[OWN], WATER[3], 0.7), True, pts, 1)
+
+    def _ships(
+        self, surf: pygame.Surface, vp: Viewport, p: Poses, t: float
+    ) -> dict[int, pygame.Rect]:
+        xs, ys = vp.to_screen(p.north, p.east)
+        vx, vy = vp.to_screen(p.north + p.vn * VECTOR_S, p.east + p.ve * VECTOR_S)
+        boxes: dict[int, pygame.Rect] = {}
+        order = sorted(self.scene.ships, key=lambda s: s.kind == OWN)  # own ship on top
+        x0, y0, w, h = vp.rect
+        for s in order:
+            i = s.index
+            if not p.present[i]:
+                continue
+            x, y = float(xs[i]), float(ys[i])
+            if not (x0 - 200 < x < x0 + w + 200 and y0 - 200 < y < y0 + h + 200):
+                continue
+            col = KIND_COLOUR[s.kind_at(t)]
+            kind = s.kind_at(t)
+            pygame.draw.line(surf, col, (x, y), (float(vx[i]), float(vy[i])), 1)
+            psi = float(p.heading[i])
+            L, B = s.length_m, s.beam_m
+            if L * vp.scale >= HULL_MIN_PX and B > 0:
+                hull = _hull(L, B)
+                dn, de = _rotate(hull[:, 0], hull[:, 1], psi)
+                hx, hy = vp.to_screen(p.north[i] + dn, p.east[i] + de)
+                pts = np.column_stack([hx, hy]).tolist()
+                fill = col if kind != REPLAYED else blend(col, (255, 255, 255), 0.45)
+                pygame.draw.polygon(surf, fill, pts)
+                pygame.draw.polygon(surf, TEXT, pts, 1)
+                r = pygame.Rect(
+                    int(hx.min()), int(hy.min()), int(np.ptp(hx)) + 1, int(np.ptp(hy)) + 1
+                )
+            else:
+                r = self._symbol(surf, x, y, psi, col, kind)
+            boxes[i] = r
+        return boxes
+
+    def _symbol(
+        self, surf: pygame.Surface, x: float, y: float, psi: float, col: Colour, kind: str
+    ) -> pygame.Rect:
+        S = SYMBOL_PX
+        hx, hy = math.sin(psi), -math.cos(psi)  # heading as a screen unit vector
+        if kind == OWN:
+            # ECDIS own-ship symbol: two concentric circles and a heading line.
+            pygame.draw.circle(surf, col, (x, y), S + 1, 2)
+            pygame.draw.circle(surf, col, (x, y), 3)
+            pygame.draw.line(surf, col, (x, y), (x + hx * 3.2 * S, y + hy * 3.2 * S), 2)
+        else:
+            # AIS target triangle pointing along the heading; replayed targets hollow.
+            px, py = -hy, hx
+            pts = [
+                (x + hx * 1.5 * S, y + hy * 1.5 * S),
+                (x - hx * S + px * 0.8 * S, y - hy * S + py * 0.8 * S),
+                (x - hx * S - px * 0.8 * S, y - hy * S - py * 0.8 * S),
+            ]
+            if kind == REPLAYED:
+                pygame.draw.polygon(surf, (255, 255, 255), pts)
+                pygame.draw.polygon(surf, col, pts, 2)
+            else:
+                pygame.draw.polygon(surf, col, pts)
+            pygame.draw.line(surf, col, (x, y), (x + hx * 2.6 * S, y + hy * 2.6 * S), 1)
+        r = int(S * 1.6)
+        return pygame.Rect(int(x) - r, int(y) - r, 2 * r, 2 * r)
+
+    def _cpa(
+        self, surf: pygame.Surface, vp: Viewport, p: Poses, c: Cpa, placer: LabelPlacer
+    ) -> None:
+        o, k = c.own, c.target
+        a = vp.point(*c.own_cpa)
+        b = vp.point(*c.target_cpa)
+        _dashed(surf, CPA_COLOUR, vp.point(float(p.north[o]), float(p.east[o])), a, 5)
+        _dashed(surf, CPA_COLOUR, vp.point(float(p.north[k]), float(p.east[k])), b, 5)
+        pygame.draw.line(surf, CPA_COLOUR, a, b, 2)
+        pygame.draw.circle(surf, CPA_COLOUR, a, 3)
+        pygame.draw.circle(surf, CPA_COLOUR, b, 3)
+        text = (
+            f"CPA {self.scene.ships[k].id}: DCPA {fmt_nm(c.dcpa_m)}, TCPA {format_clock(c.tcpa_s)}"
+        )
+        self._box_label(
+            surf, placer, [(text, CPA_COLOUR)], (a[0] + b[0]) / 2, (a[1] + b[1]) / 2, force=True
+        )
+
+    def _box_label(
+        self,
+        surf: pygame.Surface,
+        placer: LabelPlacer,
+        lines: list[tuple[str, Colour]],
+        x: float,
+        y: float,
+        force: bool = False,
+        anchor: pygame.Rect | None = None,
+    ) -> bool:
+        imgs = [self.text.get(t, 17, c) for t, c in lines]
+        w = max(i.get_width() for i in imgs) + 6
+        h = sum(i.get_height() for i in imgs) + 4
+        anchor = anchor or pygame.Rect(round(x) - 3, round(y) - 3, 6, 6)
+        r = placer.place(anchor, w, h)
+        if r is None:
+            if not force:
+                return False
+            r = pygame.Rect(anchor.right + 4, round(anchor.centery - h / 2), w, h)
+            r.clamp_ip(placer.bounds)
+            placer.block(r)
+        surf.fill((255, 255, 255), r)
+        pygame.draw.rect(surf, lines[0][1], r, 1)
+        yy = r.y + 2
+        for img in imgs:
+            surf.blit(img, (r.x + 3, yy))
+            yy += img.get_height()
+        return True
+
+    def _labels(
+        self,
+        surf: pygame.Surface,
+        vp: Viewport,
+        p: Poses,
+        encs: list[EncounterLabel],
+        placer: LabelPlacer,
+        show_names: bool,
+        t: float,
+        boxes: dict[int, pygame.Rect],
+    ) -> None:
+        xs, ys = vp.to_screen(p.north, p.east)
+        enc_by = {e.target_index: e for e in encs}
+        # Encounter targets first (they explain the score), then the own ship, then the rest.
+        order = sorted(
+            self.scene.ships,
+            key=lambda s: (s.index not in enc_by, s.kind != OWN, s.index),
+        )
+        for s in order:
+            i = s.index
+            if not p.present[i]:
+                continue
+            col = KIND_COLOUR[s.kind_at(t)]
+            lines = [(s.id, col)]
+            e = enc_by.get(i)
+            if e is not None:
+                lines.append((e.text, TEXT))
+            elif not show_names and s.kind != OWN:
+                continue
+            if i not in boxes:
+                continue
+            self._box_label(
+                surf,
+                placer,
+                lines,
+                float(xs[i]),
+                float(ys[i]),
+                force=e is not None,
+                anchor=boxes[i],
+            )
+
+    def _scale_and_north(self, surf: pygame.Surface, vp: Viewport, placer: LabelPlacer) -> None:
+        x0, y0, w, h = vp.rect
+        nm, px = scale_bar(vp.scale, max_px=min(180.0, w / 4))
+        bx, by = x0 + 16, y0 + h - 22
+        box = pygame.Rect(bx - 6, by - 20, int(px) + 40, 34)
+        surf.fill((255, 255, 255), box)
+        pygame.draw.rect(surf, PANEL_EDGE, box, 1)
+        half = px / 2
+        pygame.draw.rect(surf, TEXT, (bx, by, int(half), 5))
+        pygame.draw.rect(surf, TEXT, (bx, by, int(px), 5), 1)
+        label = f"{nm:g} NM"
+        surf.blit(self.text.get(label, 17), (bx, by - 16))
+        placer.block(box)
+        # North arrow (the chart is always north-up).
+        cx, cy = x0 + w - 26, y0 + 34
+        pygame.draw.circle(surf, (255, 255, 255), (cx, cy), 20)
+        pygame.draw.circle(surf, PANEL_EDGE, (cx, cy), 20, 1)
+        pygame.draw.polygon(
+            surf, TEXT, [(cx, cy - 16), (cx - 6, cy + 4), (cx, cy), (cx + 6, cy + 4)]
+        )
+        img = self.text.get("N", 17)
+        surf.blit(img, (cx - img.get_width() // 2, cy + 4))
+        placer.block(pygame.Rect(cx - 21, cy - 21, 42, 42))
+
+    def _toast(self, surf: pygame.Surface, rect: Rect, msg: str) -> None:
+        img = self.text.get(msg, 18)
+        x0, y0, w, _ = rect
+        r = pygame.Rect(
+            x0 + (w - img.get_width()) // 2 - 8, y0 + 10, img.get_width() + 16, img.get_height() + 8
+        )
+        surf.fill((255, 255, 225), r)
+        pygame.draw.rect(surf, PANEL_EDGE, r, 1)
+        surf.blit(img, (r.x + 8, r.y + 4))
+
+    # ------------------------------------------------------------------ side panel
+    def _panel(
+        self,
+        surf: pygame.Surface,
+        rect: Rect,
+        p: Poses,
+        cpa: Cpa | None,
+        encs: list[EncounterLabel],
+        st: ViewState,
+    ) -> None:
+        x0, y0, w, h = rect
+        surf.fill(PANEL_BG, rect)
+        pygame.draw.line(surf, PANEL_EDGE, (x0, y0), (x0, y0 + h))
+        scene = self.scene
+        tx = x0 + 12
+        width = w - 24
+        y = y0 + 10
+        bottom = y0 + h - 8
+
+        def line(text: str, size: int = 18, colour: Colour = TEXT, indent: int = 0) -> None:
+            nonlocal y
+            if y + size > bottom:
+                return
+            img = self.text.get(self.text.fit(text, width - indent, size), size, colour)
+            surf.blit(img, (tx + indent, y))
+            y += img.get_height() + 3
+
+        def head(text: str) -> None:
+            nonlocal y
+            y += 5
+            line(text, 17, TEXT_DIM)
+            if y < bottom:
+                pygame.draw.line(surf, PANEL_EDGE, (tx, y - 2), (tx + width, y - 2))
+                y += 2
+
+        line(scene.title, 24)
+        sc = scene.meta.get("scenario") or {}
+        if sc.get("title"):
+            line(str(sc["title"]), 17, TEXT_DIM)
+        state = "playing" if st.playing else "paused"
+        line(f"t {format_clock(p.t)} / {format_clock(scene.t1)}   {state} {st.speed:g}x", 18)
+        if st.follow is not None:
+            line(f"following {scene.ships[st.follow].id}", 17, TEXT_DIM)
+
+        o = scene.own_index
+        if o is not None:
+            head(f"Own ship {scene.ships[o].id}")
+            cog = math.degrees(float(p.cog[o]))
+            hdg = math.degrees(float(p.heading[o]))
+            rud = math.degrees(float(p.rudder[o]))
+            side = "stbd" if rud > 0.05 else ("port" if rud < -0.05 else "")
+            line(f"COG {cog:05.1f}°   HDG {hdg:05.1f}°")
+            line(f"SOG {ms_to_kn(float(p.sog[o])):.1f} kn   rudder {abs(rud):.1f}° {side}")
+        head("Closest point of approach")
+        if cpa is None:
+            line("no target approaching", 17, TEXT_DIM)
+        else:
+            line(f"{scene.ships[cpa.target].id}: DCPA {fmt_nm(cpa.dcpa_m)}", 18, CPA_COLOUR)
+            line(f"TCPA {format_clock(cpa.tcpa_s)}   range {fmt_nm(cpa.range_m)}")
+        head("Encounters" + (" (estimated)" if encs and encs[0].estimated else ""))
+        if not encs:
+            line("none active", 17, TEXT_DIM)
+        for e in encs[:6]:
+            line(f"{e.target}: {e.text.replace(' (est.)', '')}", 17)
+        if len(encs) > 6:
+            line(f"+ {len(encs) - 6} more", 17, TEXT_DIM)
+        self._score(line, head)
+        head("Legend")
+        self._legend(surf, tx, y, bottom)
+
+    def _score(self, line, head) -> None:  # noqa: ANN001
+        score = self.scene.score
+        head("Score")
+        if score is None:
+            line("no score.json in the run folder", 17, TEXT_DIM)
+            return
+        passed = score.get("passed")
+        verdict = {True: ("PASSED", PASS), False: ("FAILED", FAIL)}.get(
+            passed, ("not gated", TEXT_DIM)
+        )
+        s = score.get("score")
+        line(
+            verdict[0] + (f"   score {s:.2f}" if isinstance(s, (int, float)) else ""),
+            20,
+            verdict[1],
+        )
+        bits = []
+        for key in ("collision", "grounding"):
+            if key in score:
+                bits.append(f"{key} {'YES' if score[key] else 'no'}")
+        if bits:
+            line(
+                "   ".join(bits),
+                17,
+                FAIL if any(score.get(k) for k in ("collision", "grounding")) else TEXT,
+            )
+        ms = score.get("min_separation_m")
+        if isinstance(ms, (int, float)):
+            line(f"min separation {ms:.0f} m ({fmt_nm(ms)})", 17)
+        gates = score.get("gates")
+        items: list[tuple[str, object]] = []
+        if isinstance(gates, dict):
+            items = list(gates.items())
+        elif isinstance(gates, list):
+            items = [(str(g.get("name", i)), g) for i, g in enumerate(gates) if isinstance(g, dict)]
+        for name, g in items[:6]:
+            ok = g.get("passed") if isinstance(g, dict) else g
+            extra = ""
+            if isinstance(g, dict) and "value" in g:
+                extra = f" {g['value']}"
+                if "threshold" in g:
+                    extra += f" / {g['threshold']}"
+            tag, col = (
+                ("pass", PASS)
+                if ok is True
+                else (("FAIL", FAIL) if ok is False else ("?", TEXT_DIM))
+            )
+            line(f"{tag}  {name}{extra}", 17, col, indent=4)
+
+    def _legend(self, surf: pygame.Surface, x: int, y: int, bottom: int) -> None:
+        entries = [
+            (OWN, KIND_LABEL[OWN]),
+            (AUTONOMOUS, KIND_LABEL[AUTONOMOUS]),
+            (REPLAYED, KIND_LABEL[REPLAYED]),
+        ]
+        for kind, text in entries:
+            if y + 16 > bottom:
+                return
+            self._symbol(surf, x + 9, y + 8, 0.5 * math.pi, KIND_COLOUR[kind], kind)
+            surf.blit(self.text.get(text, 17), (x + 40, y + 2))
+            y += 20
+        extra = [
+            (CPA_COLOUR, "CPA line to the most dangerous target"),
+            (blend(KIND_COLOUR[OWN], WATER[3], 0.7), "ship domain (Fujii-Tanaka ellipse)"),
+            (TEXT, f"vectors {VECTOR_S / 60:g} min, tracks {TRAIL_S / 60:g} min"),
+        ]
+        for col, text in extra:
+            if y + 16 > bottom:
+                return
+            pygame.draw.line(surf, col, (x, y + 8), (x + 26, y + 8), 2)
+            surf.blit(self.text.get(text, 17), (x + 40, y + 2))
+            y += 20
+        if y + 16 <= bottom and not self.scene.chart.empty:
+            sd = self.scene.chart.safety_depth_m
+            pygame.draw.rect(surf, WATER[1], (x, y + 2, 26, 12))
+            pygame.draw.rect(surf, PANEL_EDGE, (x, y + 2, 26, 12), 1)
+            surf.blit(self.text.get(f"shallower than {sd:.1f} m (draught)", 17), (x + 40, y + 2))
+            y += 20
+        if y + 16 <= bottom:
+            surf.blit(self.text.get("H: help and keys", 17, TEXT_DIM), (x, y + 4))
+
+    # ------------------------------------------------------------------ timeline
+    def _timeline(self, surf: pygame.Surface, rect: Rect, st: ViewState) -> None:
+        tl = self.timeline_for(rect)
+        x0, y0, w, h = rect
+        surf.fill(TL_BG, rect)
+        ay = tl.axis_y
+        pygame.draw.line(surf, TL_AXIS, (tl.x_left, ay), (tl.x_right, ay), 3)
+        cx = tl.x_of(st.t)
+        pygame.draw.line(surf, (235, 160, 60), (tl.x_left, ay), (cx, ay), 3)
+        last_right = -1e9
+        for x, label in tl.ticks():
+            pygame.draw.line(surf, TL_AXIS, (x, ay), (x, ay + 5))
+            img = self.text.get(label, 16, TL_TEXT)
+            lx = min(max(x - img.get_width() / 2, x0 + 2), x0 + w - img.get_width() - 2)
+            if lx > last_right + 6:
+                surf.blit(img, (lx, ay + 7))
+                last_right = lx + img.get_width()
+        for j, m in enumerate(tl.marks):
+            col = EVENT_COLOUR.get(m.event.kind, (200, 200, 200))
+            top = y0 + 22
+            pygame.draw.line(
+                surf, col, (m.x, top + 6), (m.x, ay - 2), 3 if j == st.hover_mark else 2
+            )
+            pygame.draw.polygon(surf, col, [(m.x - 5, top), (m.x + 5, top), (m.x, top + 7)])
+        pygame.draw.line(surf, (255, 255, 255), (cx, y0 + 20), (cx, ay + 5), 2)
+        state = "playing" if st.playing else "paused"
+        status = f"{format_clock(st.t)}  {state}  {st.speed:g}x"
+        if st.follow is not None:
+            status += f"  following {self.scene.ships[st.follow].id}"
+        surf.blit(self.text.get(status, 17, TL_TEXT), (x0 + 10, y0 + 4))
+        if st.hover_mark is not None and st.hover_mark < len(tl.marks):
+            ev = tl.marks[st.hover_mark].event
+            info = f"{format_clock(ev.t_s)} {ev.label}"
+        else:
+            info = f"{len(tl.marks)} events: " + ", ".join(
+                sorted({m.event.kind.replace("_", " ") for m in tl.marks})
+            )
+            if not tl.marks:
+                info = "no events"
+        img = self.text.get(self.text.fit(info, w // 2, 17), 17, TL_TEXT)
+        surf.blit(img, (x0 + w - img.get_width() - 10, y0 + 4))
+
+    # ------------------------------------------------------------------ help
+    def _help(self, surf: pygame.Surface, lay: Layout) -> None:
+        rows = [(self.text.get(k, 18, TEXT), self.text.get(v, 18, TEXT)) for k, v in HELP_LINES]
+        kw = max(a.get_width() for a, _ in rows)
+        vw = max(b.get_width() for _, b in rows)
+        rh = max(a.get_height() for a, _ in rows) + 4
+        w = kw + vw + 60
+        h = rh * len(rows) + 56
+        x0, y0, mw, mh = lay.map
+        r = pygame.Rect(x0 + (mw - w) // 2, y0 + max((mh - h) // 2, 4), w, h)
+        surf.fill((255, 255, 255), r)
+        pygame.draw.rect(surf, TEXT, r, 2)
+        title = self.text.get("Keys and mouse", 22)
+        surf.blit(title, (r.x + 20, r.y + 12))
+        y = r.y + 44
+        for a, b in rows:
+            surf.blit(a, (r.x + 20, y))
+            surf.blit(b, (r.x + 40 + kw, y))
+            y += rh
+
+
+def render_frame(
+    scene: Scene,
+    t: float,
+    size: tuple[int, int] = (1280, 800),
+    renderer: Renderer | None = None,
+    state: ViewState | None = None,
+) -> pygame.Surface:
+    """One off-screen frame of ``scene`` at time ``t`` (fit-to-tracks view)."""
+    r = renderer or Renderer(scene)
+    surf = pygame.Surface(size)
+    st = state or ViewState(t=t, viewport=r.default_viewport(size))
+    st.t = t
+    r.draw(surf, st)
+    return surf

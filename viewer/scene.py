@@ -1,0 +1,680 @@
+"""The scene model: everything the viewer shows, as plain numbers, computed from a run folder.
+
+No pygame here, so every number on screen can be tested directly. Time is seconds since the
+start of the run; positions are local north/east metres; angles radians clockwise from north.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from autoship.errors import RunFolderError
+from autoship.record import Run, load_run
+from autoship.units import NAUTICAL_MILE
+
+# Ship kinds, told apart by colour and symbol.
+OWN = "own"
+AUTONOMOUS = "autonomous"
+REPLAYED = "replayed"
+
+# Fujii & Tanaka (1971) ship domain: an ellipse with semi-axes 4 L along and 1.6 L across the
+# ship (reference/colregs-and-scoring.md section 10, marked unverified there). Drawn only as a
+# visual cue; the scoring profile owns any number that decides a score.
+DOMAIN_ALONG_L = 4.0
+DOMAIN_ACROSS_L = 1.6
+
+# Live encounter estimate when no score.json exists. Classifier thresholds are the recommended
+# default profile woerner_minne_hagen (head-on 13 deg, overtaking 45 deg, crossing limit -10 deg,
+# stern sector 112.5-247.5 deg; reference/colregs-and-scoring.md sections 3.1 and 3.3).
+# Engagement starts within r2 = 7000 m (Hagen AIS large-ship stage-2 range, section 5) when the
+# predicted DCPA is below 1 NM (our choice, display only) and ends when the ships open or part.
+EST_THETA_HO_DEG = 13.0
+EST_THETA_OT_DEG = 45.0
+EST_THETA_CR_DEG = -10.0
+EST_RANGE_M = 7000.0
+EST_DCPA_M = NAUTICAL_MILE
+
+# Most dangerous target: smallest DCPA among targets still approaching within this horizon.
+CPA_HORIZON_S = 3600.0
+
+TYPE_NAMES = {
+    "head-on": "Head-on",
+    "crossing": "Crossing",
+    "overtaking": "Overtaking",
+    "overtaken": "Overtaken",
+    "none": "No risk",
+}
+
+# Governing rule per encounter type, and the conduct rule per role (COLREG 13-17; see
+# reference/colregs-and-scoring.md section 4).
+TYPE_RULE = {"head-on": 14, "crossing": 15, "overtaking": 13, "overtaken": 13}
+ROLE_RULE = {"give-way": 16, "stand-on": 17, "both": 8}
+
+EVENT_KINDS = (
+    "collision",
+    "grounding",
+    "near_miss",
+    "rule_penalty",
+    "first_manoeuvre",
+    "handover",
+    "fallback",
+    "planner_error",
+)
+
+
+@dataclass(frozen=True)
+class ShipInfo:
+    id: str
+    index: int
+    kind: str
+    length_m: float
+    beam_m: float
+    draught_m: float
+    handover_t_s: float | None = None
+
+    def kind_at(self, t: float) -> str:
+        """A replayed target handed over to a reactive model is autonomous from then on."""
+        if self.kind == REPLAYED and self.handover_t_s is not None and t >= self.handover_t_s:
+            return AUTONOMOUS
+        return self.kind
+
+
+@dataclass(frozen=True)
+class Event:
+    t_s: float
+    kind: str
+    ships: tuple[str, ...]
+    detail: str
+
+    @property
+    def label(self) -> str:
+        who = ", ".join(self.ships)
+        text = self.kind.replace("_", " ")
+        if who:
+            text += f" ({who})"
+        if self.detail:
+            text += f": {self.detail}"
+        return text
+
+
+@dataclass(frozen=True)
+class Poses:
+    """Interpolated state of every ship at one time; arrays of shape (n_ships,)."""
+
+    t: float
+    north: np.ndarray
+    east: np.ndarray
+    heading: np.ndarray
+    vn: np.ndarray
+    ve: np.ndarray
+    rudder: np.ndarray
+    present: np.ndarray  # bool: position known at t
+
+    @property
+    def sog(self) -> np.ndarray:
+        return np.hypot(self.vn, self.ve)
+
+    @property
+    def cog(self) -> np.ndarray:
+        return np.arctan2(self.ve, self.vn) % (2.0 * math.pi)
+
+
+@dataclass(frozen=True)
+class Cpa:
+    own: int
+    target: int
+    range_m: float
+    dcpa_m: float
+    tcpa_s: float
+    own_cpa: tuple[float, float]  # (north, east) of own ship at CPA
+    target_cpa: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class EncounterLabel:
+    own: str
+    target: str
+    target_index: int
+    type: str
+    own_role: str
+    estimated: bool
+
+    @property
+    def rules(self) -> str:
+        nums = [TYPE_RULE.get(self.type), ROLE_RULE.get(self.own_role)]
+        nums = [n for n in nums if n is not None]
+        if not nums:
+            return ""
+        return "Rule " + "/".join(str(n) for n in nums)
+
+    @property
+    def text(self) -> str:
+        parts = [TYPE_NAMES.get(self.type, self.type), self.own_role, self.rules]
+        text = " · ".join(p for p in parts if p and p != "none")
+        return text + (" (est.)" if self.estimated else "")
+
+
+@dataclass
+class ChartLayers:
+    """chart.json polygons split by what they mean for the own ship's draught.
+
+    ``depth`` entries carry a shade: 0 drying, 1 shallower than the safety depth, 2 safe but within
+    twice the safety depth, 3 deep. ``area_m2`` orders drawing: depth areas partition the water,
+    so painting larger exteriors first lets smaller areas (those inside holes) land on top.
+    """
+
+    land: list[np.ndarray] = field(default_factory=list)  # each (k, 2) east, north
+    depth: list[tuple[np.ndarray, int]] = field(default_factory=list)
+    hazard: list[np.ndarray] = field(default_factory=list)
+    points: list[tuple[float, float, str]] = field(default_factory=list)  # east, north, kind
+    safety_depth_m: float = 0.0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.land or self.depth or self.hazard or self.points)
+
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        rings = self.land + [r for r, _ in self.depth] + self.hazard
+        if not rings:
+            return None
+        allv = np.concatenate(rings)
+        return (
+            float(allv[:, 1].min()),
+            float(allv[:, 1].max()),
+            float(allv[:, 0].min()),
+            float(allv[:, 0].max()),
+        )
+
+
+def _ring(raw: Any, file: str, field_name: str) -> np.ndarray:
+    try:
+        arr = np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise RunFolderError(
+            "ring is not a list of [east, north]", file=file, field=field_name
+        ) from None
+    if arr.ndim != 2 or arr.shape[1] != 2 or arr.shape[0] < 3 or not np.isfinite(arr).all():
+        raise RunFolderError(
+            "ring must be at least 3 finite [east, north] pairs", file=file, field=field_name
+        )
+    return arr
+
+
+def _polygon_area(ring: np.ndarray) -> float:
+    x, y = ring[:, 0], ring[:, 1]
+    return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
+
+
+def chart_layers(chart: dict[str, Any] | None, safety_depth_m: float, file: str) -> ChartLayers:
+    """Split chart.json into drawable layers, shading depth areas against ``safety_depth_m``."""
+    layers = ChartLayers(safety_depth_m=safety_depth_m)
+    if not chart:
+        return layers
+    polys = chart.get("polygons", [])
+    if not isinstance(polys, list):
+        raise RunFolderError("must be a list", file=file, field="polygons")
+    depth: list[tuple[float, np.ndarray, int]] = []
+    for i, p in enumerate(polys):
+        where = f"polygons[{i}]"
+        if not isinstance(p, dict) or "rings" not in p or not p["rings"]:
+            raise RunFolderError("polygon needs a non-empty 'rings' list", file=file, field=where)
+        ext = _ring(p["rings"][0], file, f"{where}.rings[0]")
+        kind = p.get("kind")
+        if kind == "land":
+            layers.land.append(ext)
+        elif kind == "hazard":
+            layers.hazard.append(ext)
+        elif kind == "depth":
+            d1 = p.get("drval1")
+            d1 = float(d1) if d1 is not None else 0.0
+            d2 = p.get("drval2")
+            d2 = float(d2) if d2 is not None else d1
+            if d1 < 0.0 and d2 <= 0.0:
+                shade = 0
+            elif d1 < safety_depth_m:
+                shade = 1
+            elif d1 < 2.0 * safety_depth_m:
+                shade = 2
+            else:
+                shade = 3
+            depth.append((_polygon_area(ext), ext, shade))
+        else:
+            raise RunFolderError(
+                f"unknown kind {kind!r} (land, depth, hazard)", file=file, field=f"{where}.kind"
+            )
+    depth.sort(key=lambda item: -item[0])
+    layers.depth = [(ring, shade) for _, ring, shade in depth]
+    # Land is drawn over depth areas; large land first for the same reason as depth.
+    layers.land.sort(key=lambda r: -_polygon_area(r))
+    for j, pt in enumerate(chart.get("points", []) or []):
+        try:
+            kind = str(pt.get("kind", ""))
+            e, n = float(pt["east"]), float(pt["north"])
+            dep = pt.get("depth_m")
+        except (AttributeError, KeyError, TypeError, ValueError):
+            raise RunFolderError(
+                "point needs east and north", file=file, field=f"points[{j}]"
+            ) from None
+        if kind == "sounding":
+            continue
+        if dep is None or float(dep) < safety_depth_m:
+            layers.points.append((e, n, kind))
+    return layers
+
+
+def _float(d: dict[str, Any], key: str, file: str, where: str) -> float | None:
+    v = d.get(key)
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise RunFolderError("must be a number", file=file, field=f"{where}.{key}")
+    return float(v)
+
+
+def load_score(path: Path) -> dict[str, Any] | None:
+    """Read an optional score.json (the metrics run entry); None when absent."""
+    if not path.is_file():
+        return None
+    try:
+        with open(path, encoding="utf-8") as fh:
+            score = json.load(fh)
+    except (OSError, ValueError) as exc:
+        raise RunFolderError(f"cannot read: {exc}", file=str(path)) from None
+    if not isinstance(score, dict):
+        raise RunFolderError("top level is not an object", file=str(path))
+    for key in ("encounters", "events", "penalties"):
+        if key in score and not isinstance(score[key], list):
+            raise RunFolderError("must be a list", file=str(path), field=key)
+    for i, enc in enumerate(score.get("encounters", [])):
+        if not isinstance(enc, dict):
+            raise RunFolderError("must be an object", file=str(path), field=f"encounters[{i}]")
+        for key in ("first_manoeuvre_t_s", "t_start_s", "t_end_s", "cpa_m", "tcpa_s"):
+            _float(enc, key, str(path), f"encounters[{i}]")
+        if "penalties" in enc and not isinstance(enc["penalties"], list):
+            raise RunFolderError(
+                "must be a list", file=str(path), field=f"encounters[{i}].penalties"
+            )
+    return score
+
+
+def classify(
+    beta_deg: np.ndarray, alpha_deg: np.ndarray, u_own: np.ndarray, u_tgt: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Woerner/Minne/Hagen classifier, first match wins (reference section 3.1).
+
+    ``beta_deg``: relative bearing of the target from the own ship in [0, 360);
+    ``alpha_deg``: contact angle (bearing of own ship from the target minus target course) in
+    (-180, 180]. Returns (type, own_role) string arrays.
+    """
+    b = np.asarray(beta_deg, dtype=float) % 360.0
+    b180 = (b + 180.0) % 360.0 - 180.0
+    a = (np.asarray(alpha_deg, dtype=float) + 180.0) % 360.0 - 180.0
+    a360 = a % 360.0
+    u_own = np.asarray(u_own, dtype=float)
+    u_tgt = np.asarray(u_tgt, dtype=float)
+    ot, ho, cr = EST_THETA_OT_DEG, EST_THETA_HO_DEG, EST_THETA_CR_DEG
+    typ = np.full(b.shape, "none", dtype=object)
+    role = np.full(b.shape, "none", dtype=object)
+    conds = [
+        ((b > 112.5) & (b < 247.5) & (np.abs(a) < ot) & (u_own < u_tgt), "overtaken", "stand-on"),
+        (
+            (a360 > 112.5) & (a360 < 247.5) & (np.abs(b180) < ot) & (u_own > u_tgt),
+            "overtaking",
+            "give-way",
+        ),
+        ((np.abs(b180) < ho) & (np.abs(a) < ho), "head-on", "both"),
+        ((a360 > 0) & (a360 < 112.5) & (b180 > -112.5) & (b180 < cr), "crossing", "stand-on"),
+        ((b >= 0) & (b <= 112.5) & (a >= -112.5) & (a <= cr), "crossing", "give-way"),
+    ]
+    done = np.zeros(b.shape, dtype=bool)
+    for cond, t, r in conds:
+        m = cond & ~done
+        typ[m] = t
+        role[m] = r
+        done |= m
+    return typ, role
+
+
+def cpa_tcpa(
+    pn: np.ndarray, pe: np.ndarray, vn: np.ndarray, ve: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """DCPA and TCPA for relative position p = p_T - p_O and relative velocity v = v_T - v_O.
+
+    Standard constant-velocity formulas (reference section 11); TCPA = 0 when the relative
+    speed is ~0. DCPA is evaluated at TCPA even when TCPA < 0 (the caller decides what an
+    opening target means).
+    """
+    v2 = vn * vn + ve * ve
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tcpa = np.where(v2 > 1e-12, -(pn * vn + pe * ve) / np.where(v2 > 1e-12, v2, 1.0), 0.0)
+    dcpa = np.hypot(pn + vn * tcpa, pe + ve * tcpa)
+    return dcpa, tcpa
+
+
+class Scene:
+    """Read-only view of a run: poses at any time, CPA, encounters, events, chart layers."""
+
+    def __init__(self, run: Run, score: dict[str, Any] | None = None) -> None:
+        self.run = run
+        self.meta = run.meta
+        self.score = score
+        a = run.arrays
+        self.t_rec = np.asarray(a["t"], dtype=float)
+        if self.t_rec.size == 0:
+            raise RunFolderError("run has no records", file=str(run.path / "track.npz"), field="t")
+        if self.t_rec.size > 1 and not (np.diff(self.t_rec) > 0).all():
+            raise RunFolderError("times must increase", file=str(run.path / "track.npz"), field="t")
+        self.north = a["north"]
+        self.east = a["east"]
+        self.heading = a["heading"]
+        self.vn = a["vn"]
+        self.ve = a["ve"]
+        self.rudder = a["rudder"]
+        self.t0 = float(self.t_rec[0])
+        self.t1 = float(self.t_rec[-1])
+        self.events = self._events()
+        handover = {}
+        for ev in self.events:
+            if ev.kind == "handover":
+                for sid in ev.ships:
+                    handover.setdefault(sid, ev.t_s)
+        ships = []
+        for i, s in enumerate(self.meta["ships"]):
+            if s.get("role") == "own":
+                kind = OWN
+            elif s.get("replayed"):
+                kind = REPLAYED
+            else:
+                kind = AUTONOMOUS
+            ships.append(
+                ShipInfo(
+                    id=str(s.get("id", i)),
+                    index=i,
+                    kind=kind,
+                    length_m=float(s.get("length_m") or 0.0),
+                    beam_m=float(s.get("beam_m") or 0.0),
+                    draught_m=float(s.get("draught_m") or 0.0),
+                    handover_t_s=handover.get(str(s.get("id", i))),
+                )
+            )
+        self.ships = ships
+        own = [s.index for s in ships if s.kind == OWN]
+        self.own_index: int | None = own[0] if own else None
+        chart_meta = self.meta.get("chart") or {}
+        ukc = float(chart_meta.get("under_keel_clearance_m") or 0.0)
+        draught = ships[self.own_index].draught_m if self.own_index is not None else 0.0
+        self.chart = chart_layers(run.chart, draught + ukc, str(run.path / "chart.json"))
+        self._est: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] | None = None
+
+    # ----------------------------------------------------------------- time and poses
+    @property
+    def duration_s(self) -> float:
+        return self.t1 - self.t0
+
+    @property
+    def title(self) -> str:
+        sc = self.meta.get("scenario") or {}
+        return str(sc.get("id") or self.run.path.name)
+
+    def clamp(self, t: float) -> float:
+        return min(max(float(t), self.t0), self.t1)
+
+    def _bracket(self, t: float) -> tuple[int, int, float]:
+        t = self.clamp(t)
+        n = self.t_rec.size
+        i = int(np.searchsorted(self.t_rec, t, side="right")) - 1
+        i = min(max(i, 0), n - 1)
+        if i >= n - 1:
+            return n - 1, n - 1, 0.0
+        dt = self.t_rec[i + 1] - self.t_rec[i]
+        return i, i + 1, float((t - self.t_rec[i]) / dt)
+
+    def poses(self, t: float) -> Poses:
+        i, j, f = self._bracket(t)
+
+        def lerp(arr: np.ndarray) -> np.ndarray:
+            return arr[i] + (arr[j] - arr[i]) * f if j != i else arr[i].copy()
+
+        dh = (self.heading[j] - self.heading[i] + math.pi) % (2.0 * math.pi) - math.pi
+        heading = (self.heading[i] + dh * f) % (2.0 * math.pi)
+        north, east = lerp(self.north), lerp(self.east)
+        present = np.isfinite(north) & np.isfinite(east)
+        return Poses(
+            t=self.clamp(t),
+            north=north,
+            east=east,
+            heading=np.nan_to_num(heading),
+            vn=np.nan_to_num(lerp(self.vn)),
+            ve=np.nan_to_num(lerp(self.ve)),
+            rudder=np.nan_to_num(lerp(self.rudder)),
+            present=present,
+        )
+
+    def trail(self, t: float, span_s: float, max_points: int = 48) -> tuple[np.ndarray, np.ndarray]:
+        """Past positions of every ship over ``span_s`` before ``t``, oldest first, ending at
+        the interpolated pose; shapes (k, n_ships). Records are thinned to ``max_points``."""
+        t = self.clamp(t)
+        i0 = int(np.searchsorted(self.t_rec, t - span_s, side="left"))
+        i1 = int(np.searchsorted(self.t_rec, t, side="right"))
+        stride = max(1, math.ceil((i1 - i0) / max_points))
+        idx = np.arange(i0, i1, stride)
+        p = self.poses(t)
+        north = np.vstack([self.north[idx], p.north[None, :]])
+        east = np.vstack([self.east[idx], p.east[None, :]])
+        return north, east
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(north_min, north_max, east_min, east_max) of every recorded position."""
+        n = self.north[np.isfinite(self.north)]
+        e = self.east[np.isfinite(self.east)]
+        if n.size == 0 or e.size == 0:
+            b = self.chart.bounds()
+            return b if b is not None else (-1000.0, 1000.0, -1000.0, 1000.0)
+        return float(n.min()), float(n.max()), float(e.min()), float(e.max())
+
+    # ----------------------------------------------------------------- CPA
+    def cpa(self, t: float, poses: Poses | None = None) -> Cpa | None:
+        """The most dangerous target seen from the own ship: the smallest DCPA among targets
+        still approaching (0 <= TCPA <= CPA_HORIZON_S); None if nobody is approaching."""
+        o = self.own_index
+        if o is None:
+            return None
+        p = poses if poses is not None else self.poses(t)
+        if not p.present[o]:
+            return None
+        pn = p.north - p.north[o]
+        pe = p.east - p.east[o]
+        vn = p.vn - p.vn[o]
+        ve = p.ve - p.ve[o]
+        dcpa, tcpa = cpa_tcpa(pn, pe, vn, ve)
+        ok = p.present & (tcpa >= 0.0) & (tcpa <= CPA_HORIZON_S)
+        ok[o] = False
+        if not ok.any():
+            return None
+        cand = np.where(ok)[0]
+        k = int(cand[np.lexsort((tcpa[cand], dcpa[cand]))[0]])
+        tc = float(tcpa[k])
+        return Cpa(
+            own=o,
+            target=k,
+            range_m=float(math.hypot(pn[k], pe[k])),
+            dcpa_m=float(dcpa[k]),
+            tcpa_s=tc,
+            own_cpa=(float(p.north[o] + p.vn[o] * tc), float(p.east[o] + p.ve[o] * tc)),
+            target_cpa=(float(p.north[k] + p.vn[k] * tc), float(p.east[k] + p.ve[k] * tc)),
+        )
+
+    def closest_approach_t(self) -> float:
+        """Time of the smallest own-ship-to-target range over the run (end of run if none)."""
+        o = self.own_index
+        if o is None or len(self.ships) < 2:
+            return self.t1
+        rng = np.hypot(self.north - self.north[:, [o]], self.east - self.east[:, [o]])
+        rng[:, o] = np.inf
+        rng = np.where(np.isfinite(rng), rng, np.inf)
+        k = int(np.argmin(rng.min(axis=1)))
+        return float(self.t_rec[k]) if np.isfinite(rng[k]).any() else self.t1
+
+    # ----------------------------------------------------------------- encounters
+    def _estimate(self) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+        """Per target: (index, engaged mask, type, role) over records, with the class locked at
+        the record where the engagement started (situation lock, reference section 3.1)."""
+        if self._est is not None:
+            return self._est
+        out: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+        o = self.own_index
+        if o is None:
+            self._est = out
+            return out
+        von, voe = self.vn[:, o], self.ve[:, o]
+        cog_o = np.arctan2(voe, von)
+        u_o = np.hypot(von, voe)
+        for s in self.ships:
+            k = s.index
+            if k == o:
+                continue
+            pn = self.north[:, k] - self.north[:, o]
+            pe = self.east[:, k] - self.east[:, o]
+            vtn, vte = self.vn[:, k], self.ve[:, k]
+            dcpa, tcpa = cpa_tcpa(pn, pe, vtn - von, vte - voe)
+            rng = np.hypot(pn, pe)
+            with np.errstate(invalid="ignore"):
+                cont = (tcpa > 0.0) & (rng < EST_RANGE_M)
+                enter = cont & (dcpa < EST_DCPA_M)
+            engaged = np.zeros_like(cont)
+            # A run of `cont` records is engaged from its first `enter` record to its end.
+            edges = np.diff(np.concatenate([[0], cont.astype(np.int8), [0]]))
+            starts, ends = np.where(edges == 1)[0], np.where(edges == -1)[0]
+            first = np.full(cont.shape, -1, dtype=np.int64)
+            for a0, a1 in zip(starts, ends, strict=True):
+                hits = np.where(enter[a0:a1])[0]
+                if hits.size:
+                    engaged[a0 + hits[0] : a1] = True
+                    first[a0 + hits[0] : a1] = a0 + hits[0]
+            typ = np.full(cont.shape, "none", dtype=object)
+            role = np.full(cont.shape, "none", dtype=object)
+            if engaged.any():
+                idx = np.unique(first[engaged])
+                beta = np.degrees(np.arctan2(pe[idx], pn[idx]) - cog_o[idx]) % 360.0
+                alpha = np.degrees(np.arctan2(-pe[idx], -pn[idx]) - np.arctan2(vte[idx], vtn[idx]))
+                ty, ro = classify(beta, alpha, u_o[idx], np.hypot(vtn[idx], vte[idx]))
+                lut_t = dict(zip(idx.tolist(), ty.tolist(), strict=True))
+                lut_r = dict(zip(idx.tolist(), ro.tolist(), strict=True))
+                for r in np.where(engaged)[0]:
+                    typ[r] = lut_t[int(first[r])]
+                    role[r] = lut_r[int(first[r])]
+            out.append((k, engaged, typ, role))
+        self._est = out
+        return out
+
+    def encounters(self, t: float) -> list[EncounterLabel]:
+        """Encounters active at ``t``: from score.json when present, else estimated live."""
+        t = self.clamp(t)
+        ids = [s.id for s in self.ships]
+        labels: list[EncounterLabel] = []
+        rec, _, _ = self._bracket(t)
+        if self.score is not None and self.score.get("encounters"):
+            est = {k: eng for k, eng, _, _ in self._estimate()}
+            for enc in self.score["encounters"]:
+                tgt = str(enc.get("target"))
+                if tgt not in ids:
+                    continue
+                k = ids.index(tgt)
+                own = str(enc.get("own", ids[self.own_index] if self.own_index is not None else ""))
+                t_a, t_b = enc.get("t_start_s"), enc.get("t_end_s")
+                if t_a is not None or t_b is not None:
+                    active = (t_a is None or t >= float(t_a)) and (t_b is None or t <= float(t_b))
+                elif k in est:
+                    active = bool(est[k][rec])
+                else:
+                    active = True
+                if active and enc.get("type", "none") != "none":
+                    labels.append(
+                        EncounterLabel(
+                            own=own,
+                            target=tgt,
+                            target_index=k,
+                            type=str(enc.get("type")),
+                            own_role=str(enc.get("own_role", "none")),
+                            estimated=False,
+                        )
+                    )
+            return labels
+        own_id = ids[self.own_index] if self.own_index is not None else ""
+        for k, engaged, typ, role in self._estimate():
+            if engaged[rec] and typ[rec] != "none":
+                labels.append(
+                    EncounterLabel(
+                        own=own_id,
+                        target=ids[k],
+                        target_index=k,
+                        type=str(typ[rec]),
+                        own_role=str(role[rec]),
+                        estimated=True,
+                    )
+                )
+        return labels
+
+    # ----------------------------------------------------------------- events
+    def _events(self) -> list[Event]:
+        raw: list[dict[str, Any]] = list(self.meta.get("events", []))
+        sc = self.score or {}
+        raw += list(sc.get("events", []))
+        for enc in sc.get("encounters", []):
+            who = [str(enc[k]) for k in ("own", "target") if enc.get(k) is not None]
+            if enc.get("first_manoeuvre_t_s") is not None:
+                raw.append(
+                    {
+                        "t_s": enc["first_manoeuvre_t_s"],
+                        "kind": "first_manoeuvre",
+                        "ships": who[:1],
+                        "detail": f"for {who[-1]}" if len(who) > 1 else "",
+                    }
+                )
+            for pen in enc.get("penalties", []) or []:
+                if isinstance(pen, dict) and pen.get("t_s") is not None:
+                    rule = pen.get("rule")
+                    detail = str(pen.get("detail") or pen.get("kind") or "")
+                    if rule is not None:
+                        detail = f"Rule {rule}" + (f" {detail}" if detail else "")
+                    raw.append(
+                        {"t_s": pen["t_s"], "kind": "rule_penalty", "ships": who, "detail": detail}
+                    )
+        seen = set()
+        events: list[Event] = []
+        for i, ev in enumerate(raw):
+            if not isinstance(ev, dict) or ev.get("t_s") is None:
+                raise RunFolderError(
+                    "event needs t_s", file=str(self.run.path), field=f"events[{i}]"
+                )
+            ships = ev.get("ships") or []
+            if isinstance(ships, str):
+                ships = [ships]
+            e = Event(
+                t_s=float(ev["t_s"]),
+                kind=str(ev.get("kind", "event")),
+                ships=tuple(str(s) for s in ships),
+                detail=str(ev.get("detail") or ""),
+            )
+            key = (e.t_s, e.kind, e.ships)
+            if key not in seen:
+                seen.add(key)
+                events.append(e)
+        events.sort(key=lambda e: (e.t_s, e.kind))
+        return events
+
+
+def load_scene(run_dir: str | os.PathLike, score_path: str | os.PathLike | None = None) -> Scene:
+    """Open a run folder (and its score.json, if any) for viewing."""
+    run = load_run(run_dir)
+    sp = Path(score_path) if score_path is not None else Path(run_dir) / "score.json"
+    if score_path is not None and not sp.is_file():
+        raise RunFolderError("score file not found", file=str(sp))
+    return Scene(run, load_score(sp))
