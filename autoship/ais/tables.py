@@ -1,0 +1,397 @@
+"""CSV AIS exports, layout detected from the header (data-formats.md section 4).
+
+Known layouts: the Stone Soup Solent file, Danish Maritime Authority (aisdk) exports,
+MarineCadastre (US) exports and the semicolon NTNU colav-simulator layout. An unknown header is
+an ``AisError`` that lists the columns found. Times are UTC; sentinels and empty cells become
+NaN; every rejected row is counted by reason with its line number in the summary examples.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import math
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from autoship.ais.records import (
+    COG_NA_DEG,
+    HEADING_NA,
+    LAT_NA_DEG,
+    LON_NA_DEG,
+    SOG_NA_KN,
+    AisData,
+    Positions,
+    ReadSummary,
+    ShipInfo,
+    clean_text,
+)
+from autoship.errors import AisError
+from autoship.units import DEG, KNOT
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    name: str
+    delimiter: str
+    columns: dict[str, str]  # canonical key -> header name (normalised: lower case, no '#')
+    required: tuple[str, ...]
+    time_format: str  # "iso" or "dmy"
+
+
+_REQ = ("time", "mmsi", "lat", "lon")
+
+LAYOUTS: tuple[CsvLayout, ...] = (
+    CsvLayout(
+        "stonesoup",
+        ",",
+        {
+            "time": "time",
+            "mmsi": "mmsi",
+            "lat": "latitude_degrees",
+            "lon": "longitude_degrees",
+            "cog": "cog_degrees",
+            "sog": "sog_knots",
+        },
+        (*_REQ, "cog", "sog"),
+        "iso",
+    ),
+    CsvLayout(
+        "dma",
+        ",",
+        {
+            "time": "timestamp",
+            "class": "type of mobile",
+            "mmsi": "mmsi",
+            "lat": "latitude",
+            "lon": "longitude",
+            "status": "navigational status",
+            "rot": "rot",
+            "sog": "sog",
+            "cog": "cog",
+            "heading": "heading",
+            "imo": "imo",
+            "callsign": "callsign",
+            "name": "name",
+            "ship_type": "ship type",
+            "beam": "width",
+            "length": "length",
+            "draught": "draught",
+        },
+        (*_REQ, "class", "status", "sog", "cog"),
+        "dmy",
+    ),
+    CsvLayout(
+        "marinecadastre",
+        ",",
+        {
+            "mmsi": "mmsi",
+            "time": "basedatetime",
+            "lat": "lat",
+            "lon": "lon",
+            "sog": "sog",
+            "cog": "cog",
+            "heading": "heading",
+            "name": "vesselname",
+            "imo": "imo",
+            "callsign": "callsign",
+            "ship_type": "vesseltype",
+            "status": "status",
+            "length": "length",
+            "beam": "width",
+            "draught": "draft",
+            "class": "transceiverclass",
+        },
+        (*_REQ, "sog", "cog"),
+        "iso",
+    ),
+    CsvLayout(
+        "ntnu",
+        ";",
+        {
+            "mmsi": "mmsi",
+            "time": "date_time_utc",
+            "sog": "sog",
+            "cog": "cog",
+            "heading": "true_heading",
+            "status": "nav_status",
+            "lon": "lon",
+            "lat": "lat",
+        },
+        (*_REQ, "sog", "cog"),
+        "iso",
+    ),
+)
+
+# DMA writes navigational status and ship type as text (data-formats.md 4).
+_DMA_STATUS = {
+    "under way using engine": 0,
+    "at anchor": 1,
+    "not under command": 2,
+    "restricted maneuverability": 3,
+    "restricted manoeuvrability": 3,
+    "constrained by her draught": 4,
+    "moored": 5,
+    "aground": 6,
+    "engaged in fishing": 7,
+    "under way sailing": 8,
+    "ais-sart": 14,
+}
+_DMA_SHIP_TYPE = {
+    "wig": 20,
+    "fishing": 30,
+    "towing": 31,
+    "towing long/wide": 32,
+    "dredging": 33,
+    "diving": 34,
+    "military": 35,
+    "sailing": 36,
+    "pleasure": 37,
+    "hsc": 40,
+    "pilot": 50,
+    "sar": 51,
+    "tug": 52,
+    "port tender": 53,
+    "anti-pollution": 54,
+    "law enforcement": 55,
+    "medical": 58,
+    "passenger": 60,
+    "cargo": 70,
+    "tanker": 80,
+    "other": 90,
+}
+
+
+def _norm(h: str) -> str:
+    return h.strip().lstrip("#").strip().lower()
+
+
+def detect_layout(header_line: str, path: str = "<csv>") -> CsvLayout:
+    """Pick the layout whose required columns are all in the header, else raise ``AisError``."""
+    delim = ";" if header_line.count(";") > header_line.count(",") else ","
+    cols = {_norm(h) for h in next(csv.reader([header_line], delimiter=delim))}
+    for lay in LAYOUTS:
+        if lay.delimiter == delim and all(lay.columns[k] in cols for k in lay.required):
+            return lay
+    found = ", ".join(sorted(c for c in cols if c)) or "(none)"
+    known = "; ".join(lay.name for lay in LAYOUTS)
+    raise AisError(
+        f"unknown AIS CSV layout (known: {known}); columns found: {found}",
+        file=path,
+        field="header",
+    )
+
+
+def _open_text(path: str) -> io.TextIOBase:
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    if magic == b"\x1f\x8b":
+        return gzip.open(path, "rt", encoding="utf-8-sig", errors="replace", newline="")
+    return open(path, encoding="utf-8-sig", errors="replace", newline="")  # noqa: SIM115
+
+
+def _floats(cells: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Column of strings -> float64 with NaN for empty cells, plus a mask of unparsable cells."""
+    try:
+        return np.array([c or "nan" for c in cells], dtype=np.float64), np.zeros(len(cells), bool)
+    except ValueError:
+        out = np.empty(len(cells))
+        bad = np.zeros(len(cells), bool)
+        for i, c in enumerate(cells):
+            try:
+                out[i] = float(c) if c else math.nan
+            except ValueError:
+                out[i] = math.nan
+                bad[i] = True
+        return out, bad
+
+
+def _times(cells: list[str], fmt: str) -> np.ndarray:
+    """UTC time strings -> unix seconds (NaN where unparsable)."""
+    if fmt == "dmy":  # dd/mm/yyyy HH:MM:SS
+        cells = [f"{c[6:10]}-{c[3:5]}-{c[0:2]}T{c[11:]}" if len(c) >= 19 else "" for c in cells]
+    else:
+        # numpy wants no zone suffix; the layouts are UTC by definition.
+        cells = [c.strip().rstrip("Z") for c in cells]
+    try:
+        ms = np.array(cells, dtype="datetime64[ms]")
+    except ValueError:
+        ms = np.empty(len(cells), dtype="datetime64[ms]")
+        for i, c in enumerate(cells):
+            try:
+                ms[i] = np.datetime64(c, "ms") if c else np.datetime64("NaT")
+            except ValueError:
+                ms[i] = np.datetime64("NaT")
+    t = ms.astype(np.int64).astype(np.float64) / 1000.0
+    t[np.isnat(ms)] = math.nan
+    return t
+
+
+def read_csv(path: str | os.PathLike) -> AisData:
+    """Read an AIS CSV export (plain or gzip) whose layout is recognised from its header."""
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise AisError("no such file", file=path)
+    try:
+        with _open_text(path) as fh:
+            header = fh.readline()
+            if not header.strip():
+                raise AisError("empty file: no CSV header", file=path, field="header")
+            lay = detect_layout(header.rstrip("\r\n"), path)
+            names = [_norm(h) for h in next(csv.reader([header], delimiter=lay.delimiter))]
+            index = {k: names.index(v) for k, v in lay.columns.items() if v in names}
+            width = len(names)
+            rows = list(csv.reader(fh, delimiter=lay.delimiter))
+    except (OSError, EOFError, gzip.BadGzipFile, UnicodeError, csv.Error) as err:
+        raise AisError(f"cannot read: {err}", file=path) from err
+    return _from_rows(path, lay, index, width, rows)
+
+
+def _from_rows(path, lay: CsvLayout, index, width, rows) -> AisData:
+    s = ReadSummary(source=path, layout=lay.name)
+    s.lines = len(rows) + 1
+    # Rows shorter than the header are broken (cut lines); longer ones too.
+    good = [r for r in rows if len(r) == width]
+    if len(good) != len(rows):
+        for i, r in enumerate(rows):
+            if len(r) != width:
+                if r:
+                    s.drop("bad_number", i + 2, f"{len(r)} fields, header has {width}")
+                else:
+                    s.skipped["blank"] += 1
+        line_no = np.array([i + 2 for i, r in enumerate(rows) if len(r) == width])
+    else:
+        line_no = np.arange(2, len(rows) + 2)
+    n = len(good)
+    cols = {k: [r[j].strip() for r in good] for k, j in index.items()}
+
+    def num(key: str) -> tuple[np.ndarray, np.ndarray]:
+        if key not in cols:
+            return np.full(n, math.nan), np.zeros(n, bool)
+        return _floats(cols[key])
+
+    t = _times(cols["time"], lay.time_format)
+    mmsi_f, bad_m = _floats(cols["mmsi"])
+    lat, bad_lat = num("lat")
+    lon, bad_lon = num("lon")
+    sog_kn, bad_s = num("sog")
+    cog_deg, bad_c = num("cog")
+    hdg_deg, bad_h = num("heading")
+    rot_dm, bad_r = num("rot")
+
+    reason = np.full(n, "", dtype=object)
+
+    def mark(mask: np.ndarray, why: str) -> None:
+        sel = mask & (reason == "")
+        reason[sel] = why
+
+    mark(np.isnan(t), "bad_time")
+    mark(bad_m | ~np.isfinite(mmsi_f) | (mmsi_f <= 0) | (mmsi_f > 999_999_999), "bad_mmsi")
+    mark(bad_lat | bad_lon | bad_s | bad_c | bad_h | bad_r, "bad_number")
+    mark(np.isnan(lat) | np.isnan(lon) | (lat == LAT_NA_DEG) | (lon == LON_NA_DEG), "no_position")
+    mark((np.abs(lat) > 90.0) | (np.abs(lon) > 180.0), "bad_position")
+    keep = reason == ""
+    for i in np.flatnonzero(~keep):
+        s.drop(str(reason[i]), int(line_no[i]))
+
+    # Sentinels -> NaN (data-formats.md 1.2), then SI.
+    sog = np.where((sog_kn >= 0) & (sog_kn < SOG_NA_KN - 1e-6), sog_kn * KNOT, math.nan)
+    cog = np.where((cog_deg >= 0) & (cog_deg < COG_NA_DEG), cog_deg * DEG, math.nan)
+    heading = np.where(
+        (hdg_deg >= 0) & (hdg_deg < 360.0) & (hdg_deg != HEADING_NA), hdg_deg, np.nan
+    )
+    heading = heading * DEG
+    rot = np.where(np.abs(rot_dm) < 127.0, rot_dm * DEG / 60.0, math.nan)
+    status = np.full(n, -1, dtype=np.int16)
+    if "status" in cols:
+        for i, c in enumerate(cols["status"]):
+            status[i] = _status(c)
+
+    pos = Positions(
+        t=t[keep],
+        mmsi=mmsi_f[keep].astype(np.int64),
+        lat_deg=lat[keep],
+        lon_deg=lon[keep],
+        sog=sog[keep],
+        cog=cog[keep],
+        heading=heading[keep],
+        rot=rot[keep],
+        msg_type=np.zeros(int(keep.sum()), np.int16),
+        nav_status=status[keep],
+    )
+    s.messages = len(pos)
+    s.sentences = n
+    ships = _ships(cols, pos, keep, mmsi_f)
+    return AisData(positions=pos, ships=ships, summary=s)
+
+
+def _status(c: str) -> int:
+    if not c:
+        return -1
+    if c.isdigit():
+        v = int(c)
+        return v if 0 <= v <= 14 else -1
+    return _DMA_STATUS.get(c.strip().lower(), -1)
+
+
+def _ship_type(c: str) -> int | None:
+    if not c:
+        return None
+    if c.isdigit():
+        v = int(c)
+        return v if 1 <= v <= 99 else None
+    return _DMA_SHIP_TYPE.get(c.strip().lower())
+
+
+def _positive(c: str) -> float | None:
+    try:
+        v = float(c)
+    except ValueError:
+        return None
+    return v if math.isfinite(v) and v > 0 else None
+
+
+def _ships(cols, pos: Positions, keep: np.ndarray, mmsi_f: np.ndarray) -> dict[int, ShipInfo]:
+    ships: dict[int, ShipInfo] = {}
+    uniq, counts = np.unique(pos.mmsi, return_counts=True)
+    for m, c in zip(uniq.tolist(), counts.tolist(), strict=True):
+        ships[m] = ShipInfo(mmsi=m, n_positions=c)
+    static_keys = [
+        k
+        for k in ("name", "callsign", "imo", "ship_type", "length", "beam", "draught", "class")
+        if k in cols
+    ]
+    if not static_keys:
+        return ships
+    rows = np.flatnonzero(keep)
+    for i in rows.tolist():
+        ship = ships[int(mmsi_f[i])]
+        for k in static_keys:
+            c = cols[k][i]
+            if not c:
+                continue
+            if k == "name" and ship.name is None:
+                ship.name = clean_text(c)
+            elif k == "callsign" and ship.callsign is None:
+                ship.callsign = clean_text(c)
+            elif k == "imo" and ship.imo is None:
+                digits = c.upper().removeprefix("IMO")
+                ship.imo = int(digits) if digits.isdigit() and int(digits) > 0 else None
+            elif k == "ship_type" and ship.ship_type is None:
+                ship.ship_type = _ship_type(c)
+            elif k == "length" and ship.length_m is None:
+                ship.length_m = _positive(c)
+            elif k == "beam" and ship.beam_m is None:
+                ship.beam_m = _positive(c)
+            elif k == "draught" and ship.draught_m is None:
+                ship.draught_m = _positive(c)
+            elif k == "class" and ship.ais_class is None:
+                u = c.upper()
+                if u in ("A", "CLASS A"):
+                    ship.ais_class = "A"
+                elif u in ("B", "CLASS B"):
+                    ship.ais_class = "B"
+    return ships
