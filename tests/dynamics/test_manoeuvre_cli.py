@@ -1,0 +1,75 @@
+"""The ``autoship manoeuvre`` subcommand through its own parser (no dependency on cli/main)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+from autoship.cli import manoeuvre
+from autoship.errors import AutoshipError
+
+
+def _run(argv: list[str], capsys) -> tuple[int, str]:
+    parser = argparse.ArgumentParser()
+    manoeuvre.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["manoeuvre", *argv])
+    rc = manoeuvre.run(args)
+    return rc, capsys.readouterr().out
+
+
+def test_turning_json_keys_and_values(capsys):
+    rc, out = _run(["kvlcc2-model", "--test", "turning", "--rudder-deg", "35", "--json"], capsys)
+    assert rc == 0
+    doc = json.loads(out)
+    for key in ("advance", "transfer", "tactical_diameter", "steady_diameter"):
+        assert doc[f"{key}_L"] == pytest.approx(doc[f"{key}_m"] / 7.0)
+    assert abs(doc["advance_L"] - 3.06) <= 0.09
+    assert abs(doc["tactical_diameter_L"] - 3.05) <= 0.09
+
+
+def test_zigzag_port_json_and_plot(capsys, tmp_path):
+    png = tmp_path / "z.png"
+    rc, out = _run(
+        ["kvlcc2-model", "--test", "zigzag", "--side", "port", "--json", "--plot", str(png)],
+        capsys,
+    )
+    assert rc == 0
+    doc = json.loads(out)
+    assert abs(doc["overshoot1_deg"] - 7.2) <= 1.5
+    assert abs(doc["overshoot2_deg"] - 9.1) <= 1.5
+    assert doc["period_s"] > 0
+    assert png.stat().st_size > 1000
+
+
+def test_stopping_and_initial_text(capsys):
+    rc, out = _run(["kvlcc2-model", "--test", "stopping"], capsys)
+    assert rc == 0 and "track_reach_L" in out
+    rc, out = _run(["kvlcc2-model", "--test", "initial", "--json"], capsys)
+    assert rc == 0 and json.loads(out)["distance_L"] < 2.5
+
+
+def test_imo_json(capsys):
+    rc, out = _run(["kvlcc2", "--imo", "--json"], capsys)
+    assert rc == 0
+    doc = json.loads(out)
+    assert doc["passed"] is True
+    assert all({"value", "limit", "passed"} <= set(c) for c in doc["criteria"])
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["kvlcc2-model"],  # neither --test nor --imo
+        ["kvlcc2-model", "--imo", "--test", "turning"],
+        ["no-such-ship", "--imo"],
+        ["kvlcc2-model", "--test", "turning", "--rudder-deg", "50"],
+        ["kvlcc2-model", "--test", "turning", "--rudder-deg", "nan"],
+        ["kvlcc2-model", "--test", "zigzag", "--plot", "x.txt"],
+    ],
+)
+def test_bad_input_is_one_line_error(argv, capsys):
+    with pytest.raises(AutoshipError) as exc:
+        _run(argv, capsys)
+    assert "\n" not in str(exc.value)
