@@ -24,6 +24,7 @@ from autoship.scenario.schema import (
     Scenario,
     ShipSpec,
 )
+from autoship.scenario.track import load_track
 from autoship.units import DEG, KNOT
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
@@ -219,13 +220,39 @@ def _ship(ctx: _Ctx, raw: Any, k: int, frame: LocalFrame, base: Path) -> ShipSpe
                     f"({lib:g} m); omit it or use a scalable model",
                 )
     sdef = sdef.with_dimensions(L, B, D)
-    start = _position(ctx, t.table("start", required=True), frame)
-    assert start is not None
-    course = t.number("course_deg", 0.0, 360.0) * DEG
-    speed_kn = t.number("speed_kn", 0.0, MAX_SPEED_KN, unit=" kn")
+    track_path = t.string("track", required=False)
+    track = None
+    if track_path is not None:
+        tp = Path(track_path)
+        track = load_track(tp if tp.is_absolute() else base / tp, frame, t.key("track"), ctx.file)
+    # A recorded track gives the start state; explicit start/course/speed are then optional.
+    start = _position(ctx, t.table("start", required=track is None), frame)
+    course_deg = t.number("course_deg", 0.0, 360.0, required=track is None)
+    speed_kn = t.number("speed_kn", 0.0, MAX_SPEED_KN, required=track is None, unit=" kn")
+    if track is not None:
+        n0, e0, h0, vn0, ve0 = track.state_at(0.0)
+        start = start if start is not None else (n0, e0)
+        course_deg = course_deg if course_deg is not None else math.degrees(h0)
+        speed_kn = speed_kn if speed_kn is not None else math.hypot(vn0, ve0) / KNOT
+        if speed_kn > MAX_SPEED_KN:
+            raise ctx.fail(t.key("track"), f"speed at t=0 {speed_kn:.1f} kn is impossible")
+    assert start is not None and course_deg is not None and speed_kn is not None
+    course = course_deg * DEG
     goal = _position(ctx, t.table("goal"), frame)
-    default_planner = "waypoint" if (role == "own" and goal is not None) else "keep-course"
+    if track is not None:
+        default_planner = "replay"
+    elif role == "own" and goal is not None:
+        default_planner = "waypoint"
+    else:
+        default_planner = "keep-course"
     planner = t.string("planner", required=False, default=default_planner, pattern=ID_RE)
+    if planner == "replay" and track is None:
+        raise ctx.fail(t.key("planner"), 'planner "replay" needs a recorded track (track = ...)')
+    handover = t.string("handover_planner", required=False, pattern=ID_RE)
+    if handover is not None and planner != "replay":
+        raise ctx.fail(
+            t.key("handover_planner"), 'only a ship with planner = "replay" can be handed over'
+        )
     params_t = t.raw("planner_params")
     if params_t is not None and not isinstance(params_t, dict):
         raise ctx.fail(t.key("planner_params"), "must be a table")
@@ -251,6 +278,8 @@ def _ship(ctx: _Ctx, raw: Any, k: int, frame: LocalFrame, base: Path) -> ShipSpe
         ship_type=ship_type,
         nav_status=nav_status,  # type: ignore[arg-type]
         ignores_duty=ignores,
+        track=track,
+        handover_planner=handover,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from autoship.dynamics.library import ShipDef
 from autoship.geo import LocalFrame
+from autoship.scenario.track import Track
 
 VISIBILITY = ("good", "restricted")
 ROLES = ("own", "target")
@@ -42,6 +43,8 @@ class ShipSpec:
     ship_type: int | None = None
     nav_status: int | None = None
     ignores_duty: bool = False
+    track: Track | None = None  # recorded track: followed when planner == "replay"
+    handover_planner: str | None = None  # takes a replayed ship over when it must react
 
 
 @dataclass(frozen=True)

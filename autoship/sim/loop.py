@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import platform
 import time
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from autoship.errors import AutoshipError
 from autoship.planner import Observation, PlannerContext, make_planner
 from autoship.scenario import Scenario
 from autoship.sim.contact import contact_kernel
+from autoship.sim.replay import handover_reason
 from autoship.units import KNOT
 
 
@@ -76,6 +78,14 @@ def _latency_stats(samples: list[float]) -> dict[str, float]:
     }
 
 
+def _default_handover() -> str:
+    """The most capable registered COLREG-following planner for replayed ships handed over."""
+    from autoship.planner import planner_names
+
+    names = planner_names()
+    return next(p for p in ("sbmpc", "vo", "waypoint") if p in names)
+
+
 def simulate(
     scen: Scenario,
     planner_override: str | None = None,
@@ -111,12 +121,17 @@ def simulate(
     streams = _seed_sequence(seed, scen.id).spawn(n + 1)
     planners: list[Any] = []
     planner_names: list[str] = []
-    for i, s in enumerate(scen.ships):
-        name, params = s.planner, s.planner_params
-        if planner_override is not None and s.role == "own":
-            if planner_override != s.planner:
-                params = {}
-            name = planner_override
+
+    def build_planner(
+        i: int,
+        name: str,
+        params: dict,
+        start: tuple[float, float],
+        course: float,
+        speed: float,
+        goal: tuple[float, float] | None,
+    ) -> Any:
+        s = scen.ships[i]
         try:
             p = make_planner(name, params)
         except AutoshipError as exc:
@@ -132,11 +147,11 @@ def simulate(
                 length=s.ship.length_m,
                 beam=s.ship.beam_m,
                 draught=s.ship.draught_m,
-                start=(s.start_north, s.start_east),
-                initial_course=s.course,
-                cruise_speed=s.speed,
+                start=start,
+                initial_course=course,
+                cruise_speed=speed,
                 max_speed=float(s.ship.model.get("max_speed_kn", 30.0)) * KNOT,
-                goal=s.goal,
+                goal=goal,
                 dt=scen.dt_s,
                 planner_period=scen.planner_period_s,
                 visibility=scen.visibility,
@@ -147,8 +162,24 @@ def simulate(
                 ignores_duty=s.ignores_duty,
             )
         )
-        planners.append(p)
+        return p
+
+    replaying = np.zeros(n, dtype=bool)
+    handover_t: list[float | None] = [None] * n
+    for i, s in enumerate(scen.ships):
+        name, params = s.planner, s.planner_params
+        if planner_override is not None and s.role == "own":
+            if planner_override != s.planner:
+                params = {}
+            name = planner_override
+        if name == "replay":
+            replaying[i] = True
+            planners.append(None)
+        else:
+            start = (s.start_north, s.start_east)
+            planners.append(build_planner(i, name, params, start, s.course, s.speed, s.goal))
         planner_names.append(name)
+    replayed = replaying.copy()
 
     n_ticks = scen.n_ticks
     rec_every = scen.record_every
@@ -202,7 +233,53 @@ def simulate(
         arr["cmd_course"][j] = C[CMD_COURSE]
         arr["cmd_speed"][j] = C[CMD_SPEED]
 
+    def _set_replayed(t: float) -> None:
+        X = fleet.X
+        for i in np.flatnonzero(replaying):
+            tn, te, th, tvn, tve = scen.ships[i].track.state_at(t)
+            X[N, i], X[E, i], X[PSI, i] = tn, te, th
+            # Speed through the water, so ground velocity (with current) matches the recording.
+            X[U, i] = math.hypot(tvn - env[ENV_CUR_N], tve - env[ENV_CUR_E])
+            X[V, i] = X[R, i] = X[DELTA, i] = 0.0
+
+    def _check_handovers(t: float) -> None:
+        vn, ve = fleet.ground_velocity(env)
+        X = fleet.X
+        for j in np.flatnonzero(replaying):
+            target = (X[N, j], X[E, j], vn[j], ve[j])
+            for i in range(n):
+                if replayed[i]:
+                    continue
+                tr = scen.ships[i].track
+                rec = None
+                if tr is not None:
+                    rn, re_, _, rvn, rve = tr.state_at(t)
+                    rec = (rn, re_, rvn, rve)
+                why = handover_reason((X[N, i], X[E, i], vn[i], ve[i]), rec, target)
+                if why is None:
+                    continue
+                s = scen.ships[j]
+                name = s.handover_planner or _default_handover()
+                sog = math.hypot(vn[j], ve[j])
+                goal = (float(s.track.north[-1]), float(s.track.east[-1]))
+                start = (float(X[N, j]), float(X[E, j]))
+                planners[j] = build_planner(j, name, {}, start, float(X[PSI, j]), sog, goal)
+                planner_names[j] = name
+                replaying[j] = False
+                handover_t[j] = t
+                events.append(
+                    {
+                        "t_s": t,
+                        "kind": "handover",
+                        "ships": [ids[j], ids[i]],
+                        "detail": f"{ids[j]} handed to {name} because of {ids[i]}: {why}",
+                    }
+                )
+                break
+
     dt = scen.dt_s
+    if replaying.any():
+        _set_replayed(0.0)
     for k in range(n_ticks):
         t = k * dt
         if k % scen.planner_every == 0:
@@ -221,9 +298,13 @@ def simulate(
                 categories=cats,
                 valid=active.copy(),
             )
+            if replaying.any():
+                _check_handovers(t)
             for i, p in enumerate(planners):
                 if grounded[i]:
                     C[CMD_SPEED, i] = 0.0
+                    continue
+                if p is None:
                     continue
                 obs = Observation(own=i, own_u=float(X[U, i]), own_r=float(X[R, i]), **obs_common)
                 t0 = time.perf_counter()
@@ -252,6 +333,8 @@ def simulate(
         prev[1] = fleet.X[E]
         prev[2] = fleet.X[PSI]
         fleet.step(C, dt, env)
+        if replaying.any():
+            _set_replayed((k + 1) * dt)
         if grounded.any():  # a grounded ship stays where it took the ground
             g = np.flatnonzero(grounded)
             fleet.X[N, g] = prev[0, g]
@@ -344,7 +427,8 @@ def simulate(
                 "mmsi": s.mmsi,
                 "ship_type": s.ship_type,
                 "nav_status": s.nav_status,
-                "replayed": False,
+                "replayed": bool(replayed[i]),
+                "handover_t_s": handover_t[i],
                 "ignores_duty": s.ignores_duty,
                 "goal": None if s.goal is None else {"north_m": s.goal[0], "east_m": s.goal[1]},
             }

@@ -1,0 +1,128 @@
+"""Recorded tracks referenced by scenarios (``[[ship]] track = "file.csv"``).
+
+CSV columns: ``t_s,lat_deg,lon_deg`` and optionally ``sog_kn,cog_deg,heading_deg``; ``t_s`` is
+seconds from the scenario start, strictly increasing. Positions are converted once into the
+scenario's local frame; velocities are taken from the positions themselves (central differences)
+so that a replayed ship's course and speed can never disagree with where it goes.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from autoship.errors import ScenarioError
+from autoship.geo import LocalFrame
+
+REQUIRED = ("t_s", "lat_deg", "lon_deg")
+OPTIONAL = ("sog_kn", "cog_deg", "heading_deg")
+
+
+@dataclass(frozen=True)
+class Track:
+    path: Path
+    t: np.ndarray  # s from scenario start
+    north: np.ndarray
+    east: np.ndarray
+    vn: np.ndarray  # m/s over ground, from positions
+    ve: np.ndarray
+    heading: np.ndarray  # rad; recorded heading where given, else course over ground
+
+    def state_at(self, t: float) -> tuple[float, float, float, float, float]:
+        """(north, east, heading, vn, ve) at time t: linear inside, constant velocity outside."""
+        tt = self.t
+        if t <= tt[0]:
+            dt = t - tt[0]
+            return (
+                self.north[0] + self.vn[0] * dt,
+                self.east[0] + self.ve[0] * dt,
+                self.heading[0],
+                self.vn[0],
+                self.ve[0],
+            )
+        if t >= tt[-1]:
+            dt = t - tt[-1]
+            return (
+                self.north[-1] + self.vn[-1] * dt,
+                self.east[-1] + self.ve[-1] * dt,
+                self.heading[-1],
+                self.vn[-1],
+                self.ve[-1],
+            )
+        k = int(np.searchsorted(tt, t, side="right")) - 1
+        s = (t - tt[k]) / (tt[k + 1] - tt[k])
+        n = self.north[k] + s * (self.north[k + 1] - self.north[k])
+        e = self.east[k] + s * (self.east[k + 1] - self.east[k])
+        vn = (self.north[k + 1] - self.north[k]) / (tt[k + 1] - tt[k])
+        ve = (self.east[k + 1] - self.east[k]) / (tt[k + 1] - tt[k])
+        dh = (self.heading[k + 1] - self.heading[k] + math.pi) % (2 * math.pi) - math.pi
+        return n, e, (self.heading[k] + s * dh) % (2 * math.pi), vn, ve
+
+
+def load_track(path: Path, frame: LocalFrame, key: str, scenario_file: str) -> Track:
+    def fail(msg: str) -> ScenarioError:
+        return ScenarioError(f"{path}: {msg}", file=scenario_file, field=key)
+
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+    except FileNotFoundError:
+        raise fail("track file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"cannot read: {exc}") from None
+    if not rows:
+        raise fail("empty track file")
+    header = [h.strip() for h in rows[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise fail(f"missing column(s) {', '.join(missing)}; found {', '.join(header)}")
+    col = {h: i for i, h in enumerate(header)}
+    data: dict[str, list[float]] = {c: [] for c in (*REQUIRED, *OPTIONAL) if c in col}
+    for lineno, row in enumerate(rows[1:], start=2):
+        if not row:
+            continue
+        for c in data:
+            try:
+                v = float(row[col[c]])
+            except (ValueError, IndexError):
+                raise fail(f"line {lineno}: {c} is not a number") from None
+            data[c].append(v)
+    t = np.array(data["t_s"])
+    if t.size < 2:
+        raise fail("needs at least two points")
+    if not np.all(np.isfinite(t)) or np.any(np.diff(t) <= 0):
+        raise fail("t_s must be finite and strictly increasing")
+    lat = np.array(data["lat_deg"])
+    lon = np.array(data["lon_deg"])
+    if np.any(~np.isfinite(lat) | (np.abs(lat) > 90)) or np.any(
+        ~np.isfinite(lon) | (np.abs(lon) > 180)
+    ):
+        raise fail("lat_deg/lon_deg out of range")
+    north, east = frame.to_local(lat, lon)
+    vn = np.gradient(north, t)
+    ve = np.gradient(east, t)
+    cog = np.arctan2(ve, vn) % (2 * np.pi)
+    heading = cog
+    if "heading_deg" in data:
+        h = np.array(data["heading_deg"])
+        heading = np.where(np.isfinite(h) & (h >= 0) & (h < 360), np.radians(h), cog)
+    speed = np.hypot(vn, ve)
+    if np.any(speed > 60 * 1852 / 3600):
+        k = int(np.argmax(speed))
+        raise fail(
+            f"line {k + 2}: implied speed {speed[k] * 3600 / 1852:.1f} kn is impossible "
+            "(clean the track first)"
+        )
+    return Track(
+        path=path,
+        t=t,
+        north=np.asarray(north),
+        east=np.asarray(east),
+        vn=vn,
+        ve=ve,
+        heading=np.asarray(heading),
+    )
