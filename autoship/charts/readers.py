@@ -67,10 +67,12 @@ class ChartData:
     depth_min_m: np.ndarray  # DRVAL1, NaN if unknown
     depth_max_m: np.ndarray  # DRVAL2, NaN if unknown
     depth_layer: np.ndarray  # source layer names
+    depth_id: np.ndarray  # S-57 LNAM (feature id) or "" for vector files
     unsurveyed: np.ndarray
     obstructions: np.ndarray  # points, lines or polygons
     obstruction_depth_m: np.ndarray  # VALSOU, NaN if unknown
     obstruction_layer: np.ndarray
+    obstruction_id: np.ndarray
     lines: np.ndarray  # coastline, render only
     routing: dict[str, list[dict]]  # layer -> [{"geometry", "orient_deg", "name"}]
     coverage: object  # shapely polygon in the local frame
@@ -162,6 +164,13 @@ def _float_field(meta_fields: list[str], fields, name: str, n: int) -> np.ndarra
     if np.ma.isMaskedArray(col):
         out[np.ma.getmaskarray(col)] = np.nan
     return out
+
+
+def _str_field(meta_fields: list[str], fields, name: str, n: int) -> np.ndarray:
+    if name not in meta_fields:
+        return np.full(n, "", dtype=object)
+    col = fields[meta_fields.index(name)]
+    return np.array([("" if v is None else str(v)) for v in col], dtype=object)
 
 
 def _coverage_from_bounds(bounds_lonlat, transformer):
@@ -371,7 +380,7 @@ def read_s57(path: Path, frame: LocalFrame) -> ChartData:
         pt, ln, pg, _ = _split(g)
         land.append(g[pg])
         land_points.append(g[pt | ln])  # line-charted land (rare): treated like point hazards
-    depth_polys, dmin, dmax, dlayer = [], [], [], []
+    depth_polys, dmin, dmax, dlayer, did = [], [], [], [], []
     for layer in S57_DEPTH:
         g, names, fields = layer_geoms(layer)
         pg = np.isin(shapely.get_type_id(g), (3, 6))
@@ -379,16 +388,18 @@ def read_s57(path: Path, frame: LocalFrame) -> ChartData:
         dmin.append(_float_field(names, fields, "DRVAL1", len(g))[pg])
         dmax.append(_float_field(names, fields, "DRVAL2", len(g))[pg])
         dlayer.append(np.full(int(pg.sum()), layer, dtype=object))
+        did.append(_str_field(names, fields, "LNAM", len(g))[pg])
     unsurveyed = []
     for layer in S57_UNSURVEYED:
         g, _n, _f = layer_geoms(layer)
         unsurveyed.append(g[np.isin(shapely.get_type_id(g), (3, 6))])
-    obst, odepth, olayer = [], [], []
+    obst, odepth, olayer, oid = [], [], [], []
     for layer in S57_OBSTRUCTIONS:
         g, names, fields = layer_geoms(layer)
         obst.append(g)
         odepth.append(_float_field(names, fields, "VALSOU", len(g)))
         olayer.append(np.full(len(g), layer, dtype=object))
+        oid.append(_str_field(names, fields, "LNAM", len(g)))
     lines = []
     for layer in S57_LINES:
         g, _n, _f = layer_geoms(layer)
@@ -421,10 +432,12 @@ def read_s57(path: Path, frame: LocalFrame) -> ChartData:
         depth_min_m=_catf(dmin),
         depth_max_m=_catf(dmax),
         depth_layer=_cat(dlayer),
+        depth_id=_cat(did),
         unsurveyed=_cat(unsurveyed),
         obstructions=_cat(obst),
         obstruction_depth_m=_catf(odepth),
         obstruction_layer=_cat(olayer),
+        obstruction_id=_cat(oid),
         lines=_cat(lines),
         routing=routing,
         coverage=coverage,
@@ -561,10 +574,12 @@ def read_vector(path: Path, frame: LocalFrame) -> ChartData:
         depth_min_m=_catf(dmin),
         depth_max_m=_catf(dmax),
         depth_layer=np.full(sum(len(p) for p in dpolys), "depth", dtype=object),
+        depth_id=np.full(sum(len(p) for p in dpolys), "", dtype=object),
         unsurveyed=_empty(),
         obstructions=_cat(obst),
         obstruction_depth_m=_catf(odepth),
         obstruction_layer=np.full(n_obst, "hazard", dtype=object),
+        obstruction_id=np.full(n_obst, "", dtype=object),
         lines=_cat(lines),
         routing={},
         coverage=coverage,
