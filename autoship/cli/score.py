@@ -1,0 +1,92 @@
+"""``autoship score RUN_DIR... [--profile NAME] [--json] [--markdown FILE] [--junit FILE]``:
+score existing run folders with any profile (exit 0 all gates passed, 1 a gate failed)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from autoship.errors import AutoshipError, RunFolderError
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "score",
+        help="score run folders (COLREG rules, gates, readiness) with any profile",
+        description="Score existing run folders. A folder without meta.json is searched one "
+        "level down for run folders (a batch output folder).",
+    )
+    p.add_argument("run_dirs", nargs="+", type=Path, metavar="RUN_DIR", help="run folder(s)")
+    p.add_argument(
+        "--profile",
+        help="scoring profile name or .toml file (default: the profile recorded in the first run)",
+    )
+    p.add_argument("--json", action="store_true", help="print the JSON report on stdout")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write the JSON report to FILE")
+    p.add_argument("--markdown", type=Path, metavar="FILE", help="write a Markdown summary")
+    p.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML")
+    p.set_defaults(func=run)
+
+
+def expand_run_dirs(paths: list[Path]) -> list[Path]:
+    """Run folders named directly, or the run folders one level inside a batch folder."""
+    out: list[Path] = []
+    for p in paths:
+        if (p / "meta.json").is_file():
+            out.append(p)
+            continue
+        if not p.is_dir():
+            raise RunFolderError("not a run folder (no such directory)", file=str(p))
+        inner = sorted(d for d in p.iterdir() if (d / "meta.json").is_file())
+        if not inner:
+            raise RunFolderError("not a run folder and contains none (no meta.json)", file=str(p))
+        out.extend(inner)
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from autoship.colregs import load_profile
+    from autoship.metrics import build_report, score_run, write_junit, write_markdown
+    from autoship.record import load_run
+
+    for out in (args.out, args.markdown, args.junit):
+        if out is not None and out.parent and not out.parent.is_dir():
+            raise AutoshipError("output folder does not exist", file=str(out))
+    dirs = expand_run_dirs(list(args.run_dirs))
+    name = args.profile
+    if name is None:
+        recorded = load_run(dirs[0]).meta.get("profile")
+        name = recorded if isinstance(recorded, str) and recorded else None
+    profile = load_profile(name)
+    entries = [score_run(d, profile) for d in dirs]
+    report = build_report(entries, profile)
+    text = json.dumps(report, indent=1)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    if args.markdown:
+        write_markdown(report, args.markdown)
+    if args.junit:
+        write_junit(report, args.junit)
+    if args.json:
+        sys.stdout.write(text + "\n")
+    else:
+        for e in entries:
+            status = "PASS" if e["passed"] else "FAIL"
+            sep = e["min_separation_m"]
+            sep_txt = f"{sep:9.1f} m" if sep is not None else "        - m"
+            print(
+                f"{status} {e['scenario_id']!s:<24} planner={e['planner']!s:<12} "
+                f"seed={e['seed']!s:<6} min_sep={sep_txt} score={e['score']:.2f}"
+            )
+            for g in e["failed_gates"]:
+                print(f"    {g}")
+        s = report["summary"]
+        rd = report["readiness"]
+        print(
+            f"{s['passed']}/{s['runs']} passed, {s['collisions']} collisions, "
+            f"{s['groundings']} groundings; profile {profile.name} v{profile.version}; "
+            f"readiness: {'ready' if rd['ready'] else 'not ready'}"
+        )
+    return 0 if report["summary"]["passed"] == report["summary"]["runs"] else 1

@@ -1,0 +1,305 @@
+"""Named, versioned scoring profiles: every threshold the classifier and the scorer use.
+
+A profile is a TOML file in ``autoship/colregs/profiles/`` (or any path ending in ``.toml``). Its
+tables map one-to-one onto the frozen dataclasses below; unknown or missing keys are errors that
+name the file and the dotted key, so a typo can never silently fall back to a default.
+The profile's name, version and a content hash go into every report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import tomllib
+from dataclasses import dataclass, fields
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from autoship.errors import ProfileError
+
+DEFAULT_PROFILE = "large-ship"
+
+
+@dataclass(frozen=True)
+class ClassificationParams:
+    head_on_deg: float
+    overtaking_deg: float
+    crossing_deg: float
+    stern_sector_deg: float
+    overtaking_speed_test: bool
+    overtaking_speed_hysteresis_mps: float
+
+
+@dataclass(frozen=True)
+class StageParams:
+    r1_m: float
+    r2_m: float
+    r3_m: float
+    r4_m: float
+
+
+@dataclass(frozen=True)
+class RiskParams:
+    dcpa_m: float
+    tcpa_max_s: float
+    stand_on_critical_m: float
+
+
+@dataclass(frozen=True)
+class SafetyParams:
+    r_pref_m: float
+    r_min_m: float
+    r_nm_m: float
+    r_col_m: float
+    gamma_min: float
+    gamma_nm: float
+    gamma_col: float
+    s_range: float
+    s_pose: float
+    gamma_alpha: float
+    gamma_beta: float
+    alpha_cut_deg: float
+    beta_cut_deg: float
+
+
+@dataclass(frozen=True)
+class ManoeuvreParams:
+    course_detect_deg: float
+    speed_detect_mps: float
+    course_apparent_deg: float
+    speed_reduction_apparent: float
+    na_max: float
+    na_component_apparent: float
+    starboard_turn_deg: float
+
+
+@dataclass(frozen=True)
+class RuleParams:
+    r13_ahead: float
+    r13_ahead_alpha_deg: float
+    r15_ahead: float
+    r15_ahead_alpha_min_deg: float
+    r15_ahead_alpha_max_deg: float
+    r14_nsb: float
+    r14_delay: float
+    r14_sts: float
+    r17_safety: float
+    r17_port: float
+    r17_port_beams: float
+    r17_stage3_weight: float
+    r17_course_max: float
+    r17_speed_max: float
+    r8_delay: float
+    r19_port: float
+    r19_towards: float
+    r19_turn_deg: float
+
+
+@dataclass(frozen=True)
+class DomainParams:
+    fujii_long: float
+    fujii_lat: float
+    coldwell_ahead: float
+    coldwell_astern: float
+    coldwell_starboard: float
+    coldwell_port: float
+    coldwell_overtaking_side: float
+
+
+@dataclass(frozen=True)
+class GateParams:
+    min_separation_m: float
+    min_rule_score: float
+
+
+@dataclass(frozen=True)
+class ReadinessParams:
+    standard_sets: tuple[str, ...]
+    max_failure_rate: float
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A complete, validated threshold set. ``hash`` is a sha256 of its canonical content."""
+
+    name: str
+    version: int
+    description: str
+    classification: ClassificationParams
+    stages: StageParams
+    risk: RiskParams
+    safety: SafetyParams
+    manoeuvre: ManoeuvreParams
+    rules: RuleParams
+    domain: DomainParams
+    gates: GateParams
+    readiness: ReadinessParams
+    hash: str
+    source: str
+
+    def describe(self) -> dict[str, Any]:
+        """The identification written into every report."""
+        return {"name": self.name, "version": self.version, "hash": self.hash}
+
+
+_SECTIONS: dict[str, type] = {
+    "classification": ClassificationParams,
+    "stages": StageParams,
+    "risk": RiskParams,
+    "safety": SafetyParams,
+    "manoeuvre": ManoeuvreParams,
+    "rules": RuleParams,
+    "domain": DomainParams,
+    "gates": GateParams,
+    "readiness": ReadinessParams,
+}
+
+
+def _profiles_dir() -> Path:
+    return Path(str(resources.files("autoship.colregs") / "profiles"))
+
+
+def available_profiles() -> list[str]:
+    """Names of the bundled profiles."""
+    return sorted(p.stem for p in _profiles_dir().glob("*.toml"))
+
+
+def _build_section(cls: type, raw: Any, file: str, section: str) -> Any:
+    if not isinstance(raw, dict):
+        raise ProfileError("missing table", file=file, field=section)
+    names = {f.name: f for f in fields(cls)}
+    unknown = sorted(set(raw) - set(names))
+    if unknown:
+        raise ProfileError(
+            f"unknown key (known: {', '.join(names)})", file, f"{section}.{unknown[0]}"
+        )
+    values: dict[str, Any] = {}
+    for name, f in names.items():
+        key = f"{section}.{name}"
+        if name not in raw:
+            raise ProfileError("missing key", file=file, field=key)
+        v = raw[name]
+        if f.type == "bool":
+            if not isinstance(v, bool):
+                raise ProfileError("must be true or false", file=file, field=key)
+        elif f.type == "tuple[str, ...]":
+            if not isinstance(v, list) or not all(isinstance(s, str) for s in v):
+                raise ProfileError("must be a list of strings", file=file, field=key)
+            v = tuple(v)
+        else:
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise ProfileError("must be a number", file=file, field=key)
+            v = float(v)
+            if not math.isfinite(v):
+                raise ProfileError("must be finite", file=file, field=key)
+        values[name] = v
+    return cls(**values)
+
+
+def _validate(p: Profile, file: str) -> None:
+    c = p.classification
+
+    def bad(field: str, msg: str) -> ProfileError:
+        return ProfileError(msg, file=file, field=field)
+
+    if not 0.0 < c.stern_sector_deg < 180.0:
+        raise bad("classification.stern_sector_deg", "must be in (0, 180) deg")
+    if not 0.0 <= c.head_on_deg < 90.0:
+        raise bad("classification.head_on_deg", "must be in [0, 90) deg")
+    if not 0.0 <= c.overtaking_deg < c.stern_sector_deg:
+        raise bad("classification.overtaking_deg", "must be in [0, stern_sector_deg)")
+    # With a crossing limit above the head-on tolerance a geometry could be give-way and
+    # stand-on at once for both ships; keeping it inside makes the roles complementary.
+    if not -c.stern_sector_deg < c.crossing_deg <= c.head_on_deg:
+        raise bad("classification.crossing_deg", "must be in (-stern_sector_deg, head_on_deg]")
+    if c.overtaking_speed_hysteresis_mps < 0:
+        raise bad("classification.overtaking_speed_hysteresis_mps", "must be >= 0")
+    s = p.stages
+    if not s.r1_m >= s.r2_m > s.r3_m > s.r4_m > 0:
+        raise bad("stages", "ranges must satisfy r1_m >= r2_m > r3_m > r4_m > 0")
+    sa = p.safety
+    if not sa.r_pref_m >= sa.r_min_m > sa.r_nm_m > sa.r_col_m >= 0:
+        raise bad("safety", "ranges must satisfy r_pref_m >= r_min_m > r_nm_m > r_col_m >= 0")
+    if abs(sa.gamma_min + sa.gamma_nm + sa.gamma_col - 1.0) > 1e-9:
+        raise bad("safety.gamma_col", "gamma_min + gamma_nm + gamma_col must be 1")
+    if p.risk.dcpa_m <= 0 or p.risk.tcpa_max_s <= 0:
+        raise bad("risk", "dcpa_m and tcpa_max_s must be > 0")
+    m = p.manoeuvre
+    if m.course_apparent_deg <= 0 or m.speed_reduction_apparent <= 0:
+        raise bad("manoeuvre", "apparent thresholds must be > 0")
+    if m.starboard_turn_deg <= 0:
+        raise bad("manoeuvre.starboard_turn_deg", "must be > 0")
+    if not 0.0 <= p.gates.min_rule_score <= 1.0:
+        raise bad("gates.min_rule_score", "must be in [0, 1]")
+    r = p.readiness
+    if not 0.0 < r.max_failure_rate < 1.0:
+        raise bad("readiness.max_failure_rate", "must be in (0, 1)")
+    if not 0.5 <= r.confidence < 1.0:
+        raise bad("readiness.confidence", "must be in [0.5, 1)")
+
+
+def profile_from_dict(raw: dict[str, Any], file: str = "<profile>") -> Profile:
+    """Build and validate a Profile from a parsed TOML document."""
+    head = raw.get("profile")
+    if not isinstance(head, dict):
+        raise ProfileError("missing table", file=file, field="profile")
+    extra = sorted(set(raw) - {"profile", *_SECTIONS})
+    if extra:
+        raise ProfileError("unknown table", file=file, field=extra[0])
+    unknown = sorted(set(head) - {"name", "version", "description"})
+    if unknown:
+        raise ProfileError("unknown key", file=file, field=f"profile.{unknown[0]}")
+    name = head.get("name")
+    if not isinstance(name, str) or not name:
+        raise ProfileError("must be a non-empty string", file=file, field="profile.name")
+    version = head.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ProfileError("must be an integer >= 1", file=file, field="profile.version")
+    description = head.get("description", "")
+    if not isinstance(description, str):
+        raise ProfileError("must be a string", file=file, field="profile.description")
+    sections = {k: _build_section(cls, raw.get(k), file, k) for k, cls in _SECTIONS.items()}
+    canonical = json.dumps(raw, sort_keys=True, separators=(",", ":"), default=str)
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+    prof = Profile(
+        name=name,
+        version=version,
+        description=description,
+        hash=digest,
+        source=file,
+        **sections,
+    )
+    _validate(prof, file)
+    return prof
+
+
+def load_profile(name: str | None = None) -> Profile:
+    """Load a bundled profile by name (``None`` gives the default, ``large-ship``) or a profile
+    file by path (anything ending in ``.toml``). Unknown names raise ``ProfileError``."""
+    if name is None:
+        name = DEFAULT_PROFILE
+    if not isinstance(name, str) or not name.strip():
+        raise ProfileError("profile name must be a non-empty string", field="profile")
+    if name.endswith(".toml"):
+        path = Path(name)
+        if not path.is_file():
+            raise ProfileError("profile file not found", file=str(path))
+    else:
+        key = name.strip().lower().replace("_", "-")
+        path = _profiles_dir() / f"{key}.toml"
+        if not path.is_file():
+            raise ProfileError(
+                f"unknown profile {name!r} (available: {', '.join(available_profiles())})",
+                field="profile",
+            )
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"not valid TOML: {exc}", file=str(path)) from None
+    except OSError as exc:
+        raise ProfileError(f"cannot read: {exc}", file=str(path)) from None
+    return profile_from_dict(raw, file=str(path))

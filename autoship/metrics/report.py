@@ -1,0 +1,313 @@
+"""Batch report (JSON contract), readiness summary, Markdown table and JUnit XML."""
+
+from __future__ import annotations
+
+import math
+import os
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+from statistics import NormalDist
+from typing import Any
+
+import autoship
+from autoship.colregs.profile import Profile, load_profile
+from autoship.errors import AutoshipError, ProfileError
+
+
+def wilson_interval(failures: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Two-sided Wilson score interval for a binomial proportion (failures out of n)."""
+    if n <= 0:
+        return 0.0, 1.0
+    z = NormalDist().inv_cdf(1.0 - (1.0 - confidence) / 2.0)
+    p = failures / n
+    z2 = z * z
+    den = 1.0 + z2 / n
+    centre = (p + z2 / (2 * n)) / den
+    half = z * math.sqrt(p * (1.0 - p) / n + z2 / (4 * n * n)) / den
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def runs_needed_zero_failures(max_rate: float, confidence: float = 0.95) -> int:
+    """Smallest n with zero failures whose Wilson upper bound is at or below max_rate."""
+    z = NormalDist().inv_cdf(1.0 - (1.0 - confidence) / 2.0)
+    # Upper bound with p = 0 is z^2 / (n + z^2) <= u  <=>  n >= z^2 (1 - u) / u.
+    return math.ceil(z * z * (1.0 - max_rate) / max_rate - 1e-9)
+
+
+def _rule_failures(run: dict[str, Any], threshold: float) -> list[str]:
+    out = []
+    for enc in run.get("encounters", []):
+        for rule, val in (enc.get("rules") or {}).items():
+            if val is not None and val < threshold:
+                out.append(f"{enc['own']} vs {enc['target']}: rule {rule} {val:.2f}")
+    return out
+
+
+def readiness(runs: list[dict[str, Any]], profile: Profile) -> dict[str, Any]:
+    """Readiness for the 2030 fully-autonomous target: gates A (standard sets without
+    collision or grounding), B (rule scores at threshold), C (Wilson upper bound on the
+    failure rate over the runs given)."""
+    rd = profile.readiness
+    std = [
+        r
+        for r in runs
+        if any(str(r.get("scenario_id") or "").startswith(prefix) for prefix in rd.standard_sets)
+    ]
+    a_coll = sum(bool(r.get("collision")) for r in std)
+    a_grd = sum(bool(r.get("grounding")) for r in std)
+    gate_a: dict[str, Any] = {
+        "description": "standard scenario sets with zero collisions and groundings",
+        "standard_sets": list(rd.standard_sets),
+        "runs": len(std),
+        "scenarios": len({r.get("scenario_id") for r in std}),
+        "collisions": a_coll,
+        "groundings": a_grd,
+        "passed": (a_coll == 0 and a_grd == 0) if std else None,
+    }
+    if not std:
+        gate_a["note"] = "not evaluated: no run of a standard set was given"
+    thr = profile.gates.min_rule_score
+    below = {}
+    for r in runs:
+        fails = _rule_failures(r, thr)
+        if fails:
+            below[f"{r.get('scenario_id')}/{r.get('planner')}/seed {r.get('seed')}"] = fails
+    gate_b = {
+        "description": "every rule score at or above the profile threshold",
+        "threshold": thr,
+        "runs": len(runs),
+        "runs_below": len(below),
+        "failures": below,
+        "passed": (not below) if runs else None,
+    }
+    n = len(runs)
+    k = sum(not r.get("passed") for r in runs)
+    lo, hi = wilson_interval(k, n, rd.confidence)
+    gate_c = {
+        "description": "run failure rate, Wilson upper bound",
+        "runs": n,
+        "failures": k,
+        "failure_rate": (k / n) if n else None,
+        "confidence": rd.confidence,
+        "wilson_lower": round(lo, 6),
+        "wilson_upper": round(hi, 6),
+        "max_failure_rate": rd.max_failure_rate,
+        "runs_needed_if_no_failures": runs_needed_zero_failures(rd.max_failure_rate, rd.confidence),
+        "passed": (hi <= rd.max_failure_rate) if n else None,
+    }
+    gates = [gate_a["passed"], gate_b["passed"], gate_c["passed"]]
+    return {
+        "target": "2030 fully autonomous",
+        "gate_a": gate_a,
+        "gate_b": gate_b,
+        "gate_c": gate_c,
+        "ready": all(g is True for g in gates),
+    }
+
+
+def build_report(run_entries: list[dict[str, Any]], profile: Profile | None) -> dict[str, Any]:
+    """Wrap scored runs into the report: version, profile, summary and readiness. Runs scored
+    under a different profile are refused (scores are not comparable across profiles)."""
+    if profile is None:
+        profile = load_profile(None)
+    for r in run_entries:
+        h = r.get("profile_hash")
+        if h is not None and h != profile.hash:
+            raise ProfileError(
+                f"run scored with profile {r.get('profile')!r} ({h}), report uses "
+                f"{profile.name!r} ({profile.hash}): scores under different profiles are not "
+                "comparable",
+                file=str(r.get("run_dir")),
+                field="profile",
+            )
+    summary = {
+        "runs": len(run_entries),
+        "passed": sum(bool(r.get("passed")) for r in run_entries),
+        "failed": sum(not r.get("passed") for r in run_entries),
+        "collisions": sum(bool(r.get("collision")) for r in run_entries),
+        "groundings": sum(bool(r.get("grounding")) for r in run_entries),
+        "near_misses": sum(
+            any(e.get("near_miss") for e in r.get("encounters", [])) for r in run_entries
+        ),
+    }
+    return {
+        "autoship_version": autoship.__version__,
+        "profile": profile.name,
+        "profile_version": profile.version,
+        "profile_hash": profile.hash,
+        "runs": run_entries,
+        "summary": summary,
+        "readiness": readiness(run_entries, profile),
+    }
+
+
+def _open_out(path: str | os.PathLike) -> Path:
+    p = Path(path)
+    if p.parent and not p.parent.exists():
+        raise AutoshipError("output folder does not exist", file=str(p))
+    return p
+
+
+def _cell(x: Any) -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, float):
+        return f"{x:.3g}" if abs(x) < 1000 else f"{x:.0f}"
+    return str(x).replace("|", "\\|")
+
+
+def markdown(report: dict[str, Any]) -> str:
+    s = report["summary"]
+    lines = [
+        "# autoship score report",
+        "",
+        f"Profile `{report['profile']}` v{report.get('profile_version')} "
+        f"({report.get('profile_hash')}), autoship {report['autoship_version']}.",
+        "",
+        f"Runs: {s['runs']}, passed: {s['passed']}, collisions: {s['collisions']}, "
+        f"groundings: {s['groundings']}.",
+        "",
+        "| scenario | planner | seed | passed | collision | grounding | min sep (m) | score "
+        "| encounters | failed gates |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in report["runs"]:
+        encs = [e for e in r.get("encounters", []) if e.get("type") != "none"]
+        desc = ", ".join(f"{e['target']}: {e['type']}/{e['own_role']}" for e in encs) or "-"
+        lines.append(
+            "| "
+            + " | ".join(
+                _cell(x)
+                for x in (
+                    r.get("scenario_id"),
+                    r.get("planner"),
+                    r.get("seed"),
+                    r.get("passed"),
+                    r.get("collision"),
+                    r.get("grounding"),
+                    r.get("min_separation_m"),
+                    r.get("score"),
+                    desc,
+                    "; ".join(r.get("failed_gates", [])) or "-",
+                )
+            )
+            + " |"
+        )
+    lines += ["", "## Encounters", ""]
+    lines += [
+        "| scenario | own | target | type | role | CPA at detection (m) | min range (m) "
+        "| rules | penalties |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in report["runs"]:
+        for e in r.get("encounters", []):
+            if e.get("type") == "none" and not e.get("rules"):
+                continue
+            rules = ", ".join(f"{k}: {v:.2f}" for k, v in e["rules"].items()) or "-"
+            pens = "; ".join(p["reason"] for p in e.get("penalties", [])) or "-"
+            lines.append(
+                "| "
+                + " | ".join(
+                    _cell(x)
+                    for x in (
+                        r.get("scenario_id"),
+                        e["own"],
+                        e["target"],
+                        e["type"],
+                        e["own_role"],
+                        e.get("cpa_m"),
+                        e.get("min_range_m"),
+                        rules,
+                        pens,
+                    )
+                )
+                + " |"
+            )
+    rd = report.get("readiness")
+    if rd:
+        lines += ["", f"## Readiness ({rd['target']})", ""]
+        lines += ["| gate | passed | detail |", "|---|---|---|"]
+        a, b, c = rd["gate_a"], rd["gate_b"], rd["gate_c"]
+        lines.append(
+            f"| A: standard sets | {_cell(a['passed'])} | {a['runs']} runs of "
+            f"{', '.join(a['standard_sets'])}: {a['collisions']} collisions, "
+            f"{a['groundings']} groundings{'; ' + a['note'] if a.get('note') else ''} |"
+        )
+        lines.append(
+            f"| B: rule scores >= {b['threshold']:.2f} | {_cell(b['passed'])} | "
+            f"{b['runs_below']} of {b['runs']} runs below |"
+        )
+        lines.append(
+            f"| C: failure rate | {_cell(c['passed'])} | {c['failures']}/{c['runs']} failed, "
+            f"Wilson {100 * c['confidence']:.0f} % upper bound {c['wilson_upper']:.4f} vs "
+            f"{c['max_failure_rate']} (zero-failure runs needed: "
+            f"{c['runs_needed_if_no_failures']}) |"
+        )
+        lines += ["", f"Ready: {'yes' if rd['ready'] else 'no'}."]
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown(report: dict[str, Any], path: str | os.PathLike) -> None:
+    p = _open_out(path)
+    p.write_text(markdown(report), encoding="utf-8")
+
+
+def junit_tree(report: dict[str, Any]) -> ET.ElementTree:
+    """JUnit XML: one <testcase> per run (classname = scenario, name = planner [+ seed when a
+    scenario/planner pair has several runs]); a failed run has a <failure> whose message lists
+    the failed gates."""
+    runs = report["runs"]
+    counts = Counter((r.get("scenario_id"), r.get("planner")) for r in runs)
+    failures = sum(not r.get("passed") for r in runs)
+    root = ET.Element("testsuites", name="autoship", tests=str(len(runs)), failures=str(failures))
+    suite = ET.SubElement(
+        root,
+        "testsuite",
+        name=f"autoship.score[{report['profile']}]",
+        tests=str(len(runs)),
+        failures=str(failures),
+        errors="0",
+        skipped="0",
+        time="0",
+    )
+    props = ET.SubElement(suite, "properties")
+    for k in ("profile", "profile_version", "profile_hash", "autoship_version"):
+        ET.SubElement(props, "property", name=k, value=str(report.get(k)))
+    seen: Counter = Counter()
+    for r in runs:
+        key = (r.get("scenario_id"), r.get("planner"))
+        name = str(r.get("planner"))
+        if counts[key] > 1:
+            name = f"{name} seed {r.get('seed')}"
+            seen[(key, name)] += 1
+            if seen[(key, name)] > 1:
+                name = f"{name} #{seen[(key, name)]}"
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=str(r.get("scenario_id")),
+            name=name,
+            time="0",
+        )
+        if not r.get("passed"):
+            gates = r.get("failed_gates") or ["failed"]
+            fail = ET.SubElement(case, "failure", message="; ".join(gates), type="gate")
+            fail.text = "\n".join(gates)
+        out = [f"run_dir: {r.get('run_dir')}", f"score: {r.get('score')}"]
+        for e in r.get("encounters", []):
+            if e.get("type") != "none":
+                out.append(
+                    f"{e['own']} vs {e['target']}: {e['type']} {e['own_role']} "
+                    f"rules {e.get('rules')}"
+                )
+        ET.SubElement(case, "system-out").text = "\n".join(out)
+    ET.indent(root)
+    return ET.ElementTree(root)
+
+
+def write_junit(report: dict[str, Any], path: str | os.PathLike) -> None:
+    p = _open_out(path)
+    junit_tree(report).write(p, encoding="utf-8", xml_declaration=True)

@@ -1,0 +1,553 @@
+"""Score one run folder: encounters, roles, rule scores, domains, gates (one ``runs`` entry).
+
+Pipeline: tracks -> ``scan_pairs`` kernel (continuous minimum range, risk detection, situation
+lock and release per ship pair) -> ``measure_sides`` kernel (manoeuvre, domain, stages per
+encounter and point of view) -> rule 18/19 roles and rule scores in Python (few encounters).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import autoship
+from autoship.colregs.classify import (
+    CODE_TYPE,
+    MIRROR,
+    OVERTAKEN,
+    OVERTAKING,
+    classification_params,
+)
+from autoship.colregs.domains import domain_params
+from autoship.colregs.geometry import cpa_tcpa
+from autoship.colregs.profile import Profile, load_profile
+from autoship.colregs.roles import resolve_role, ship_category
+from autoship.colregs.scores import EncounterFacts, score_encounter
+from autoship.errors import ProfileError, RunFolderError
+from autoship.metrics import _kernels as kern
+from autoship.units import NAUTICAL_MILE
+
+# Planners that do not avoid anything: a ship driven by one is traffic, not a system under test.
+PASSIVE_PLANNERS = frozenset({"", "none", "keep-course", "keep_course", "waypoint", "replay"})
+# Below this speed over ground (m/s) the course over ground is noise: use the heading.
+COG_MIN_SPEED = 0.1
+
+
+def is_autonomous(ship: dict[str, Any]) -> bool:
+    """Own ship, or a ship driven by an avoiding planner (all-autonomous runs)."""
+    if ship.get("role") == "own":
+        return True
+    if ship.get("replayed"):
+        return False
+    planner = ship.get("planner") or ""
+    return str(planner).lower() not in PASSIVE_PLANNERS
+
+
+@dataclass
+class Tracks:
+    """Ship-major (n_ships, n_records) contiguous arrays the kernels read."""
+
+    t: np.ndarray
+    north: np.ndarray
+    east: np.ndarray
+    vn: np.ndarray
+    ve: np.ndarray
+    heading: np.ndarray
+    cog: np.ndarray
+    sog: np.ndarray
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> Tracks:
+        def sm(name: str) -> np.ndarray:
+            return np.ascontiguousarray(np.asarray(arrays[name], dtype=np.float64).T)
+
+        vn, ve, hdg = sm("vn"), sm("ve"), sm("heading")
+        sog = np.hypot(vn, ve)
+        cog = np.where(sog >= COG_MIN_SPEED, np.arctan2(ve, vn), hdg)
+        return cls(
+            t=np.ascontiguousarray(np.asarray(arrays["t"], dtype=np.float64)),
+            north=sm("north"),
+            east=sm("east"),
+            vn=vn,
+            ve=ve,
+            heading=hdg,
+            cog=np.ascontiguousarray(cog),
+            sog=np.ascontiguousarray(sog),
+        )
+
+
+def scan_params(profile: Profile) -> np.ndarray:
+    return np.array(
+        [
+            profile.stages.r1_m,
+            profile.stages.r2_m,
+            profile.risk.dcpa_m,
+            profile.risk.tcpa_max_s,
+            math.radians(profile.classification.stern_sector_deg),
+        ]
+    )
+
+
+def scan(
+    tr: Tracks, pair_i: np.ndarray, pair_j: np.ndarray, profile: Profile, parallel: bool = False
+) -> dict[str, np.ndarray]:
+    """Run the pair-scan kernel; returns per-pair and per-(pair, slot) arrays."""
+    P = pair_i.shape[0]
+    M = kern.MAX_ENC
+    out = {
+        "pmin_r": np.full(P, np.inf),
+        "pmin_t": np.full(P, np.nan),
+        "n_enc": np.zeros(P, dtype=np.int64),
+        "k0": np.full((P, M), -1, dtype=np.int64),
+        "kc": np.full((P, M), -1, dtype=np.int64),
+        "k1": np.full((P, M), -1, dtype=np.int64),
+        "code": np.zeros((P, M), dtype=np.int64),
+        "kcpa": np.full((P, M), -1, dtype=np.int64),
+        "rcpa": np.full((P, M), np.nan),
+        "tcpa_t": np.full((P, M), np.nan),
+        "dcpa0": np.full((P, M), np.nan),
+        "tcpa0": np.full((P, M), np.nan),
+    }
+    fn = kern.scan_pairs_parallel if parallel else kern.scan_pairs
+    fn(
+        tr.t, tr.north, tr.east, tr.vn, tr.ve, tr.cog, tr.sog,
+        np.ascontiguousarray(pair_i, dtype=np.int64), np.ascontiguousarray(pair_j, dtype=np.int64),
+        classification_params(profile), scan_params(profile),
+        out["pmin_r"], out["pmin_t"], out["n_enc"], out["k0"], out["kc"], out["k1"], out["code"],
+        out["kcpa"], out["rcpa"], out["tcpa_t"], out["dcpa0"], out["tcpa0"],
+    )  # fmt: skip
+    return out
+
+
+def measure(
+    tr: Tracks,
+    length: np.ndarray,
+    own: np.ndarray,
+    tgt: np.ndarray,
+    k0: np.ndarray,
+    kcpa: np.ndarray,
+    k1: np.ndarray,
+    code: np.ndarray,
+    profile: Profile,
+) -> dict[str, np.ndarray]:
+    """Run the per-side measurement kernel over encounter sides (own ship's point of view)."""
+    n = own.shape[0]
+    out = {
+        name: np.full(n, -1, dtype=np.int64)
+        for name in ("k_man", "k_port", "k_man_tgt", "k_st2", "k_st3", "k_st4")
+    }
+    for name in ("max_stbd", "max_port", "red", "inc", "port_off", "fujii", "coldwell"):
+        out[name] = np.zeros(n)
+    m = profile.manoeuvre
+    mp = np.array(
+        [
+            math.radians(m.course_detect_deg),
+            m.speed_detect_mps,
+            profile.stages.r2_m,
+            profile.stages.r3_m,
+            profile.stages.r4_m,
+        ]
+    )
+    overtaking = np.isin(code, (OVERTAKING, OVERTAKEN))
+    i64 = np.int64
+    kern.measure_sides(
+        tr.north, tr.east, tr.cog, tr.sog, tr.heading, np.asarray(length, dtype=np.float64),
+        own.astype(i64), tgt.astype(i64), k0.astype(i64), kcpa.astype(i64), k1.astype(i64),
+        overtaking, mp, domain_params(profile),
+        out["k_man"], out["k_port"], out["k_man_tgt"], out["max_stbd"], out["max_port"],
+        out["red"], out["inc"], out["port_off"], out["fujii"], out["coldwell"],
+        out["k_st2"], out["k_st3"], out["k_st4"],
+    )  # fmt: skip
+    return out
+
+
+def _num(x: Any, nd: int = 3) -> float | None:
+    if x is None:
+        return None
+    x = float(x)
+    if not math.isfinite(x):
+        return None
+    return round(x, nd)
+
+
+def _wrap_pi(a: float) -> float:
+    return (a + math.pi) % (2.0 * math.pi) - math.pi
+
+
+def _stage(r: float, profile: Profile) -> int:
+    s = profile.stages
+    return 1 + (r <= s.r2_m) + (r <= s.r3_m) + (r <= s.r4_m)
+
+
+def _rect_corners(n: float, e: float, hdg: float, length: float, beam: float) -> np.ndarray:
+    c, s = math.cos(hdg), math.sin(hdg)
+    fwd = np.array([c, s]) * length / 2.0
+    stb = np.array([-s, c]) * beam / 2.0
+    ctr = np.array([n, e])
+    return np.array([ctr + fwd + stb, ctr + fwd - stb, ctr - fwd - stb, ctr - fwd + stb])
+
+
+def hulls_overlap(a: np.ndarray, b: np.ndarray) -> bool:
+    """Separating-axis test for two convex quadrilaterals (corners in order)."""
+    for poly in (a, b):
+        for k in range(4):
+            edge = poly[(k + 1) % 4] - poly[k]
+            axis = np.array([-edge[1], edge[0]])
+            pa = a @ axis
+            pb = b @ axis
+            if pa.max() < pb.min() or pb.max() < pa.min():
+                return False
+    return True
+
+
+def _hull_contact(tr: Tracks, ships: list[dict[str, Any]], i: int, j: int, k: int) -> bool:
+    """Hull-footprint contact near record k (records k-1..k+1)."""
+    n_rec = tr.t.shape[0]
+    for kk in range(max(0, k - 1), min(n_rec, k + 2)):
+        vals = (tr.north[i, kk], tr.east[i, kk], tr.north[j, kk], tr.east[j, kk])
+        if not all(math.isfinite(v) for v in vals):
+            continue
+        a = _rect_corners(
+            tr.north[i, kk], tr.east[i, kk], tr.heading[i, kk],
+            float(ships[i].get("length_m") or 0.0), float(ships[i].get("beam_m") or 0.0),
+        )  # fmt: skip
+        b = _rect_corners(
+            tr.north[j, kk], tr.east[j, kk], tr.heading[j, kk],
+            float(ships[j].get("length_m") or 0.0), float(ships[j].get("beam_m") or 0.0),
+        )  # fmt: skip
+        if hulls_overlap(a, b):
+            return True
+    return False
+
+
+def score_tracks(
+    arrays: dict[str, np.ndarray],
+    ships: list[dict[str, Any]],
+    profile: Profile,
+    visibility: str = "good",
+    events: list[dict[str, Any]] | None = None,
+    parallel: bool = False,
+) -> dict[str, Any]:
+    """Score recorded tracks. Returns ``encounters`` (report dicts), ``pairs`` (per-pair minimum
+    range) and the autonomous ship indices. ``score_run`` adds run-level fields and gates."""
+    events = events or []
+    tr = Tracks.from_arrays(arrays)
+    m = len(ships)
+    auto = np.array([is_autonomous(s) for s in ships], dtype=bool)
+    if not auto.any():
+        # Nothing is under test (e.g. a pure traffic replay): score every pair.
+        auto[:] = True
+    ii, jj = np.triu_indices(m, k=1)
+    keep = auto[ii] | auto[jj]
+    pair_i, pair_j = ii[keep].astype(np.int64), jj[keep].astype(np.int64)
+    sc = scan(tr, pair_i, pair_j, profile, parallel=parallel)
+
+    # Encounter sides: (pair, slot, own, target, code as seen by own)
+    rows = []
+    n_slots = np.minimum(sc["n_enc"], kern.MAX_ENC)
+    for p in np.nonzero(n_slots)[0]:
+        for s in range(n_slots[p]):
+            c = int(sc["code"][p, s])
+            if auto[pair_i[p]]:
+                rows.append((p, s, pair_i[p], pair_j[p], c))
+            if auto[pair_j[p]]:
+                rows.append((p, s, pair_j[p], pair_i[p], int(MIRROR[c])))
+    if rows:
+        R = np.array(rows, dtype=np.int64)
+        meas = measure(
+            tr, np.array([float(s.get("length_m") or 0.0) for s in ships]),
+            R[:, 2], R[:, 3], sc["k0"][R[:, 0], R[:, 1]], sc["kcpa"][R[:, 0], R[:, 1]],
+            sc["k1"][R[:, 0], R[:, 1]], R[:, 4], profile,
+        )  # fmt: skip
+    else:
+        R = np.zeros((0, 5), dtype=np.int64)
+        meas = {}
+
+    cats = [ship_category(s) for s in ships]
+    rv = str(visibility).lower() == "restricted"
+    ids = [str(s.get("id", k)) for k, s in enumerate(ships)]
+    collided = _collision_pairs(events, ids)
+    encounters: list[dict[str, Any]] = []
+    for e in range(R.shape[0]):
+        p, s, o, q, c = (int(x) for x in R[e])
+        encounters.append(
+            _encounter_entry(
+                tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q, c, collided
+            )
+        )
+    # Ships with no encounter against an autonomous ship still get a "none" entry.
+    has_enc = {(int(r[2]), int(r[3])) for r in R}
+    for p in range(pair_i.shape[0]):
+        for o, q in ((pair_i[p], pair_j[p]), (pair_j[p], pair_i[p])):
+            if auto[o] and (int(o), int(q)) not in has_enc:
+                encounters.append(_none_entry(tr, ids, cats, sc, p, int(o), int(q), collided))
+    order = {(o, q): k for k, (o, q) in enumerate((a, b) for a in range(m) for b in range(m))}
+    encounters.sort(key=lambda d: order[(ids.index(d["own"]), ids.index(d["target"]))])
+    return {
+        "encounters": encounters,
+        "pair_i": pair_i,
+        "pair_j": pair_j,
+        "pair_min_range": sc["pmin_r"],
+        "pair_min_time": sc["pmin_t"],
+        "autonomous": np.nonzero(auto)[0],
+        "tracks": tr,
+    }
+
+
+def _collision_pairs(events: list[dict[str, Any]], ids: list[str]) -> dict[frozenset, float]:
+    out: dict[frozenset, float] = {}
+    for ev in events:
+        if ev.get("kind") != "collision":
+            continue
+        sh = [str(x) for x in ev.get("ships", [])]
+        for a in sh:
+            for b in sh:
+                if a != b:
+                    out.setdefault(frozenset((a, b)), float(ev.get("t_s", math.nan)))
+    return out
+
+
+def _range(tr: Tracks, o: int, q: int, k: int) -> float:
+    return float(math.hypot(tr.north[q, k] - tr.north[o, k], tr.east[q, k] - tr.east[o, k]))
+
+
+def _angles(tr: Tracks, o: int, q: int, k: int) -> tuple[float, float]:
+    pn = tr.north[q, k] - tr.north[o, k]
+    pe = tr.east[q, k] - tr.east[o, k]
+    beta = _wrap_pi(math.atan2(pe, pn) - tr.cog[o, k])
+    alpha = _wrap_pi(math.atan2(-pe, -pn) - tr.cog[q, k])
+    return alpha, beta
+
+
+def _encounter_entry(tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q, c, collided):
+    k0 = int(sc["k0"][p, s])
+    kc = int(sc["kc"][p, s])
+    k1 = int(sc["k1"][p, s])
+    kcpa = int(sc["kcpa"][p, s])
+    r_cpa = float(sc["rcpa"][p, s])
+    role = resolve_role(c, cats[o], cats[q], rv)
+    alpha_cpa, beta_cpa = _angles(tr, o, q, kcpa)
+    _, beta_det = _angles(tr, o, q, kc)
+    r0 = _range(tr, o, q, k0)
+    k_man = int(meas["k_man"][e])
+    k_port = int(meas["k_port"][e])
+    r_man = _range(tr, o, q, k_man) if k_man >= 0 else math.nan
+    facts = EncounterFacts(
+        code=c,
+        role=role.role,
+        basis=role.basis,
+        r_detect=min(profile.stages.r2_m, r0),
+        r_cpa=r_cpa,
+        alpha_cpa=alpha_cpa,
+        beta_cpa=beta_cpa,
+        beta_detect=beta_det,
+        manoeuvred=k_man >= 0,
+        r_man=r_man,
+        stage_man=_stage(r_man, profile) if k_man >= 0 else 0,
+        max_starboard=float(meas["max_stbd"][e]),
+        max_port=float(meas["max_port"][e]),
+        r_port=_range(tr, o, q, k_port) if k_port >= 0 else math.nan,
+        speed_reduction=float(meas["red"][e]),
+        speed_increase=float(meas["inc"][e]),
+        port_offset_m=float(meas["port_off"][e]),
+        beam_m=float(ships[o].get("beam_m") or 0.0),
+        target_acted_first=bool(
+            meas["k_man_tgt"][e] >= 0 and (k_man < 0 or meas["k_man_tgt"][e] < k_man)
+        ),
+    )
+    rules, penalties, s_safe = score_encounter(facts, profile)
+    pair_collision = frozenset((ids[o], ids[q])) in collided
+    hull = False
+    if r_cpa < 0.5 * math.hypot(
+        float(ships[o].get("length_m") or 0.0) + float(ships[q].get("length_m") or 0.0),
+        float(ships[o].get("beam_m") or 0.0) + float(ships[q].get("beam_m") or 0.0),
+    ):
+        hull = _hull_contact(tr, ships, o, q, kcpa)
+    t = tr.t
+    fujii = float(meas["fujii"][e])
+    cold = float(meas["coldwell"][e])
+    stage_t = {
+        str(n): (_num(t[int(meas[f"k_st{n}"][e])], 1) if meas[f"k_st{n}"][e] >= 0 else None)
+        for n in (2, 3, 4)
+    }
+    return {
+        "own": ids[o],
+        "target": ids[q],
+        "type": CODE_TYPE[c],
+        "own_role": role.role,
+        "cpa_m": _num(sc["dcpa0"][p, s], 1),
+        "tcpa_s": _num(sc["tcpa0"][p, s], 1),
+        "min_range_m": _num(r_cpa, 1),
+        "rules": {k: _num(v, 4) for k, v in rules.items()},
+        "penalties": penalties,
+        "score": _num(float(np.mean(list(rules.values()))), 4) if rules else None,
+        "safety_score": _num(s_safe, 4),
+        "role_basis": role.basis,
+        "role_note": role.note,
+        "visibility": "restricted" if rv else "good",
+        "own_category": cats[o].category,
+        "own_category_source": cats[o].source,
+        "target_category": cats[q].category,
+        "target_category_source": cats[q].source,
+        "t_detect_s": _num(t[k0], 1),
+        "range_detect_m": _num(r0, 1),
+        "t_classified_s": _num(t[kc], 1),
+        "t_cpa_s": _num(sc["tcpa_t"][p, s], 1),
+        "t_end_s": _num(t[k1], 1),
+        "alpha_cpa_deg": _num(math.degrees(alpha_cpa), 1),
+        "beta_cpa_deg": _num(math.degrees(beta_cpa), 1),
+        "stage_entry_s": stage_t,
+        "manoeuvre": {
+            "t_s": _num(t[k_man], 1) if k_man >= 0 else None,
+            "range_m": _num(r_man, 1),
+            "stage": facts.stage_man or None,
+            "max_starboard_deg": _num(math.degrees(facts.max_starboard), 1),
+            "max_port_deg": _num(math.degrees(facts.max_port), 1),
+            "speed_reduction": _num(facts.speed_reduction, 3),
+            "speed_increase": _num(facts.speed_increase, 3),
+            "port_offset_m": _num(facts.port_offset_m, 1),
+        },
+        "domain_violation": {
+            "fujii": bool(fujii < 1.0),
+            "coldwell": bool(cold < 1.0),
+            "fujii_ratio": _num(fujii, 3),
+            "coldwell_ratio": _num(cold, 3),
+        },
+        "near_miss": bool(r_cpa < profile.safety.r_nm_m),
+        "collision": bool(pair_collision),
+        "hull_contact": bool(hull),
+    }
+
+
+def _none_entry(tr, ids, cats, sc, p, o, q, collided):
+    k = 0
+    pn = tr.north[q, k] - tr.north[o, k]
+    pe = tr.east[q, k] - tr.east[o, k]
+    d, tc = cpa_tcpa(pn, pe, tr.vn[q, k] - tr.vn[o, k], tr.ve[q, k] - tr.ve[o, k])
+    return {
+        "own": ids[o],
+        "target": ids[q],
+        "type": "none",
+        "own_role": "none",
+        "cpa_m": _num(d, 1),
+        "tcpa_s": _num(tc, 1),
+        "min_range_m": _num(sc["pmin_r"][p], 1),
+        "rules": {},
+        "penalties": [],
+        "score": None,
+        "safety_score": None,
+        "role_basis": "no risk of collision observed",
+        "own_category": cats[o].category,
+        "own_category_source": cats[o].source,
+        "target_category": cats[q].category,
+        "target_category_source": cats[q].source,
+        "near_miss": False,
+        "collision": frozenset((ids[o], ids[q])) in collided,
+        "hull_contact": False,
+    }
+
+
+def _fmt_nm(x: float) -> str:
+    return f"{x:.0f} m ({x / NAUTICAL_MILE:.2f} nm)"
+
+
+def score_run(run_dir: Path, profile: Profile | None = None) -> dict[str, Any]:
+    """Score one run folder; returns one entry of the report's ``runs`` list."""
+    from autoship.record import load_run
+
+    run = load_run(run_dir)
+    meta = run.meta
+    meta_file = str(Path(run_dir) / "meta.json")
+    if profile is None:
+        name = meta.get("profile")
+        try:
+            profile = load_profile(name if isinstance(name, str) and name else None)
+        except ProfileError as exc:
+            raise ProfileError(exc.message, file=meta_file, field="profile") from None
+    ships = meta["ships"]
+    if not isinstance(ships, list) or not all(isinstance(s, dict) for s in ships):
+        raise RunFolderError("must be a list of objects", file=meta_file, field="ships")
+    events = meta.get("events") or []
+    res = score_tracks(run.arrays, ships, profile, str(meta.get("visibility", "good")), events)
+    ids = [str(s.get("id", k)) for k, s in enumerate(ships)]
+    auto_ids = {ids[k] for k in res["autonomous"]}
+
+    def involves_auto(ev: dict[str, Any]) -> bool:
+        return any(str(x) in auto_ids for x in ev.get("ships", []))
+
+    collisions = [ev for ev in events if ev.get("kind") == "collision" and involves_auto(ev)]
+    groundings = [ev for ev in events if ev.get("kind") == "grounding" and involves_auto(ev)]
+    pmin = res["pair_min_range"]
+    min_sep = float(pmin.min()) if pmin.size else math.nan
+    failed: list[str] = []
+    for ev in collisions:
+        failed.append(
+            f"collision: {' and '.join(str(x) for x in ev.get('ships', []))} at "
+            f"t={float(ev.get('t_s', math.nan)):.0f} s"
+        )
+    for ev in groundings:
+        failed.append(
+            f"grounding: {' '.join(str(x) for x in ev.get('ships', []))} at "
+            f"t={float(ev.get('t_s', math.nan)):.0f} s"
+        )
+    if pmin.size and min_sep < profile.gates.min_separation_m:
+        p = int(np.argmin(pmin))
+        failed.append(
+            f"separation: {ids[res['pair_i'][p]]}-{ids[res['pair_j'][p]]} came within "
+            f"{_fmt_nm(min_sep)} < {profile.gates.min_separation_m:.0f} m at "
+            f"t={res['pair_min_time'][p]:.0f} s"
+        )
+    thr = profile.gates.min_rule_score
+    for enc in res["encounters"]:
+        for rule, val in enc["rules"].items():
+            if val is not None and val < thr:
+                pens = [pen for pen in enc["penalties"] if pen["rule"] in (rule, "safety")]
+                top = max(pens, key=lambda pen: pen["penalty"], default=None)
+                failed.append(
+                    f"rule {rule}: {enc['own']} vs {enc['target']} ({enc['type']}, "
+                    f"{enc['own_role']}) scored {val:.2f} < {thr:.2f}"
+                    + (f" ({top['reason']})" if top else "")
+                )
+    scored = [enc["score"] for enc in res["encounters"] if enc.get("score") is not None]
+    score = min(scored) if scored else 1.0
+    if collisions:
+        score = 0.0
+    own = next((s for s in ships if s.get("role") == "own"), None)
+    if own is None:
+        own = next((ships[k] for k in res["autonomous"]), ships[0] if ships else {})
+    scenario = meta.get("scenario") or {}
+    return {
+        "scenario_id": scenario.get("id"),
+        "planner": own.get("planner"),
+        "seed": meta.get("seed"),
+        "run_dir": str(run_dir),
+        "passed": not failed,
+        "collision": bool(collisions),
+        "grounding": bool(groundings),
+        "min_separation_m": _num(min_sep, 1),
+        "score": _num(score, 4),
+        "encounters": res["encounters"],
+        "failed_gates": failed,
+        "profile": profile.name,
+        "profile_version": profile.version,
+        "profile_hash": profile.hash,
+        "visibility": str(meta.get("visibility", "good")),
+        "n_ships": len(ships),
+        "autonomous_ships": sorted(auto_ids, key=ids.index),
+        "collisions": [
+            {"t_s": ev.get("t_s"), "ships": ev.get("ships")}
+            for ev in events
+            if ev.get("kind") == "collision"
+        ],
+        "groundings": [
+            {"t_s": ev.get("t_s"), "ships": ev.get("ships")}
+            for ev in events
+            if ev.get("kind") == "grounding"
+        ],
+        "planner_latency_ms": meta.get("planner_latency_ms"),
+        "autoship_version": meta.get("autoship_version", autoship.__version__),
+    }
