@@ -34,6 +34,7 @@ class App:
         self._drag_last = (0, 0)
         self._drag_moved = False
         self._message_until = 0.0
+        self._mouse = (0, 0)  # last known pointer position (wheel events carry none)
 
     # ---------------------------------------------------------------- actions
     def toggle_play(self) -> None:
@@ -96,14 +97,16 @@ class App:
         elif ev.type == pygame.KEYDOWN:
             self._key(ev)
         elif ev.type == pygame.MOUSEWHEEL:
-            x, y = pygame.mouse.get_pos()
+            x, y = self._mouse
             if contains(st.viewport.rect, x, y):
                 self._zoom(x, y, ev.y)
         elif ev.type == pygame.MOUSEBUTTONDOWN and ev.button == 1:
+            self._mouse = ev.pos
             self._press(ev.pos)
         elif ev.type == pygame.MOUSEBUTTONUP and ev.button == 1:
             self._release(ev.pos)
         elif ev.type == pygame.MOUSEMOTION:
+            self._mouse = ev.pos
             self._motion(ev.pos)
 
     def _zoom(self, x: float, y: float, clicks: float) -> None:

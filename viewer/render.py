@@ -353,13 +353,15 @@ class Renderer:
         encs = scene.encounters(t)
         self._trails(surf, vp, t)
         self._domain(surf, vp, poses)
+        if cpa is not None:
+            self._cpa_lines(surf, vp, poses, cpa)
         placer = LabelPlacer(lay.map)
         boxes = self._ships(surf, vp, poses, t)
         for r in boxes.values():
             placer.block(r)
         self._scale_and_north(surf, vp, placer)
         if cpa is not None:
-            self._cpa(surf, vp, poses, cpa, placer)
+            self._cpa_label(surf, vp, cpa, placer)
         self._labels(surf, vp, poses, encs, placer, st.show_labels, t, boxes)
         surf.set_clip(None)
         self._panel(surf, lay.panel, poses, cpa, encs, st)
@@ -470,9 +472,9 @@ class Renderer:
         r = int(S * 1.6)
         return pygame.Rect(int(x) - r, int(y) - r, 2 * r, 2 * r)
 
-    def _cpa(
-        self, surf: pygame.Surface, vp: Viewport, p: Poses, c: Cpa, placer: LabelPlacer
-    ) -> None:
+    def _cpa_lines(self, surf: pygame.Surface, vp: Viewport, p: Poses, c: Cpa) -> None:
+        """Dashed legs from each ship to where it will be at TCPA, joined by the CPA line; drawn
+        under the ships so a collision course does not hide the own ship's bow."""
         o, k = c.own, c.target
         a = vp.point(*c.own_cpa)
         b = vp.point(*c.target_cpa)
@@ -481,9 +483,12 @@ class Renderer:
         pygame.draw.line(surf, CPA_COLOUR, a, b, 2)
         pygame.draw.circle(surf, CPA_COLOUR, a, 3)
         pygame.draw.circle(surf, CPA_COLOUR, b, 3)
-        text = (
-            f"CPA {self.scene.ships[k].id}: DCPA {fmt_nm(c.dcpa_m)}, TCPA {format_clock(c.tcpa_s)}"
-        )
+
+    def _cpa_label(self, surf: pygame.Surface, vp: Viewport, c: Cpa, placer: LabelPlacer) -> None:
+        a = vp.point(*c.own_cpa)
+        b = vp.point(*c.target_cpa)
+        tid = self.scene.ships[c.target].id
+        text = f"CPA {tid}: DCPA {fmt_nm(c.dcpa_m)}, TCPA {format_clock(c.tcpa_s)}"
         self._box_label(
             surf, placer, [(text, CPA_COLOUR)], (a[0] + b[0]) / 2, (a[1] + b[1]) / 2, force=True
         )

@@ -24,12 +24,12 @@ ISLAND = [[7000.0, -9000.0], [9000.0, -9000.0], [9000.0, -7000.0], [7000.0, -700
 SHOAL = [[2000.0, -9000.0], [4000.0, -9000.0], [4000.0, -7000.0], [2000.0, -7000.0]]
 
 
-def tracks() -> dict[str, np.ndarray]:
+def tracks(turn: bool = True) -> dict[str, np.ndarray]:
     t = np.arange(0.0, DURATION + DT / 2, DT)
     n = t.size
     arrays = {k: np.zeros((n, 3)) for k in ARRAY_NAMES}
     # Own ship: north at 12 kn, then course 030 from TURN_T.
-    psi = np.where(t < TURN_T, 0.0, TURN)
+    psi = np.where((t < TURN_T) | (not turn), 0.0, TURN)
     vn = SPEED * np.cos(psi)
     ve = SPEED * np.sin(psi)
     north = -6 * NAUTICAL_MILE + np.concatenate([[0.0], np.cumsum(vn[:-1] * DT)])
@@ -175,9 +175,13 @@ SCORE = {
 
 
 def make_run(
-    path: Path, chart: bool = True, score: bool = False, events: list | None = None
+    path: Path,
+    chart: bool = True,
+    score: bool = False,
+    events: list | None = None,
+    turn: bool = True,
 ) -> Path:
-    RunWriter(path).write(meta(events), tracks(), CHART if chart else None)
+    RunWriter(path).write(meta(events), tracks(turn), CHART if chart else None)
     if score:
         (path / "score.json").write_text(json.dumps(SCORE))
     return path

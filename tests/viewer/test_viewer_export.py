@@ -1,0 +1,85 @@
+"""Headless PNG / GIF export: sizes, frame counts, errors."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from viewer._pg import pygame
+from viewer.export import ExportError, frame_times, write_png, write_video
+from viewer.render import KIND_COLOUR
+from viewer.scene import OWN, load_scene
+
+
+def test_png_size_and_content(run_dir: Path, tmp_path: Path) -> None:
+    out = write_png(run_dir, tmp_path / "sub" / "f.png", at_s=600.0, size=(800, 500))
+    img = pygame.image.load(str(out))
+    assert img.get_size() == (800, 500)
+    colours = {tuple(img.get_at((x, y)))[:3] for x in range(0, 800, 7) for y in range(0, 500, 7)}
+    assert len(colours) >= 12
+    assert KIND_COLOUR[OWN] in colours
+
+
+def test_frame_times() -> None:
+    class S:  # the two numbers frame_times reads
+        t0, t1, duration_s = 0.0, 1800.0, 1800.0
+
+    times, speed = frame_times(S(), fps=5, speed=60)  # type: ignore[arg-type]
+    # 1800 s at 60x is 30 s of video; at 5 fps 150 intervals -> 151 frames, 12 s apart.
+    assert speed == 60 and len(times) == 151 and times[1] == 12.0 and times[-1] == 1800.0
+    times, speed = frame_times(S(), fps=10)  # type: ignore[arg-type]
+    assert speed == 90.0 and len(times) == 201
+    times, _ = frame_times(S(), fps=1, speed=700)  # type: ignore[arg-type]
+    assert times == [0.0, 700.0, 1400.0, 1800.0]  # the last frame is always the end
+
+
+@pytest.mark.skipif(importlib.util.find_spec("PIL") is None, reason="Pillow not installed")
+def test_gif_frame_count_and_size(run_dir: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    out = tmp_path / "v.gif"
+    n = write_video(run_dir, out, fps=4, speed=120, size=(480, 320))
+    # 1800 s / 120x = 15 s of video at 4 fps: 60 intervals, 61 frames.
+    assert n == 61
+    with Image.open(out) as im:
+        assert im.size == (480, 320)
+        assert im.n_frames == 61
+        assert im.info["duration"] == 250
+    # Every frame carries its own graphic control block (frame delay).
+    assert out.read_bytes().count(b"\x21\xf9\x04") >= 61
+
+
+@pytest.mark.skipif(importlib.util.find_spec("imageio_ffmpeg") is None, reason="no imageio-ffmpeg")
+def test_mp4(run_dir: Path, tmp_path: Path) -> None:
+    n = write_video(run_dir, tmp_path / "v.mp4", fps=2, speed=600, size=(480, 320))
+    assert n == 7 and (tmp_path / "v.mp4").stat().st_size > 0
+
+
+def test_mp4_without_ffmpeg_is_a_clear_error(run_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    import viewer.export as ex
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        ex.importlib.util, "find_spec", lambda n: None if n == "imageio_ffmpeg" else real(n)
+    )
+    with pytest.raises(ExportError, match="imageio-ffmpeg"):
+        write_video(run_dir, tmp_path / "v.mp4")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"path": "v.avi"}, "use .gif or .mp4"),
+        ({"path": "v.gif", "size": (10, 10)}, "out of range"),
+        ({"path": "v.gif", "fps": 0}, "fps"),
+        ({"path": "v.gif", "speed": -1.0}, "speed"),
+    ],
+)
+def test_bad_video_arguments(run_dir: Path, tmp_path: Path, kwargs: dict, match: str) -> None:
+    kwargs = dict(kwargs)
+    path = tmp_path / kwargs.pop("path")
+    with pytest.raises(ExportError, match=match):
+        write_video(load_scene(run_dir), path, **kwargs)
+    assert not path.exists()

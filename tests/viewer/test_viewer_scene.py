@@ -1,0 +1,240 @@
+"""The scene model: interpolation, CPA, encounter labels, events, score.json, chart layers."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from viewer_synth import SPEED, make_run
+
+from autoship.errors import RunFolderError
+from autoship.units import NAUTICAL_MILE
+from viewer.scene import (
+    AUTONOMOUS,
+    OWN,
+    REPLAYED,
+    chart_layers,
+    classify,
+    cpa_tcpa,
+    load_scene,
+)
+
+
+def test_reference_cpa_worked_check() -> None:
+    # reference/colregs-and-scoring.md section 11: OS at origin 10 m/s north; TS at (2560, -5500)
+    # on course 040 at 10 m/s -> DCPA 525 m, TCPA 884 s.
+    c = math.radians(40.0)
+    dcpa, tcpa = cpa_tcpa(
+        np.array(2560.0),
+        np.array(-5500.0),
+        np.array(10 * math.cos(c) - 10),
+        np.array(10 * math.sin(c)),
+    )
+    assert float(dcpa) == pytest.approx(525, abs=1)
+    assert float(tcpa) == pytest.approx(884, abs=1)
+
+
+def test_cpa_zero_relative_speed_is_current_range() -> None:
+    dcpa, tcpa = cpa_tcpa(np.array(300.0), np.array(400.0), np.array(0.0), np.array(0.0))
+    assert float(tcpa) == 0.0 and float(dcpa) == pytest.approx(500.0)
+
+
+@pytest.mark.parametrize(
+    ("beta", "alpha", "u_os", "u_ts", "typ", "role"),
+    [
+        # Imazu cases, beta/alpha from reference/imazu-problems.md section 3.
+        (0.0, 0.0, 6.0, 6.0, "head-on", "both"),  # case 1
+        (45.0, -45.0, 6.0, 6.0, "crossing", "give-way"),  # case 2
+        (0.0, 180.0, 6.0, 4.2, "overtaking", "give-way"),  # case 3
+        (292.5, 67.5, 6.0, 6.0, "crossing", "stand-on"),  # case 4
+        (180.0, 0.0, 4.0, 6.0, "overtaken", "stand-on"),
+        (90.0, 90.0, 6.0, 6.0, "none", "none"),  # target on the beam, heading away
+    ],
+)
+def test_classify_imazu(beta, alpha, u_os, u_ts, typ, role) -> None:
+    t, r = classify(np.array([beta]), np.array([alpha]), np.array([u_os]), np.array([u_ts]))
+    assert (t[0], r[0]) == (typ, role)
+
+
+def test_poses_interpolate_between_records(run_dir: Path) -> None:
+    s = load_scene(run_dir)
+    p = s.poses(5.0)  # halfway between the records at 0 s and 10 s
+    assert p.north[0] == pytest.approx(-6 * NAUTICAL_MILE + SPEED * 5.0)
+    assert p.east[1] == pytest.approx(6 * NAUTICAL_MILE - SPEED * 5.0)
+    assert p.sog[0] == pytest.approx(SPEED)
+    assert math.degrees(p.cog[1]) == pytest.approx(270.0)
+    # Times outside the run clamp to its ends.
+    assert s.poses(-50).t == 0.0 and s.poses(1e9).t == s.t1
+
+
+def test_heading_interpolates_across_north(tmp_path: Path) -> None:
+    s = load_scene(make_run(tmp_path / "r"))
+    s.heading = s.heading.copy()
+    s.heading[0, 0], s.heading[1, 0] = math.radians(350.0), math.radians(10.0)
+    h = math.degrees(float(s.poses(5.0).heading[0]))
+    assert min(h, 360.0 - h) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_ship_kinds_and_handover(run_dir: Path) -> None:
+    s = load_scene(run_dir)
+    assert [sh.kind for sh in s.ships] == [OWN, AUTONOMOUS, REPLAYED]
+    a1 = s.ships[2]
+    assert a1.handover_t_s == 900.0
+    assert a1.kind_at(899.0) == REPLAYED and a1.kind_at(900.0) == AUTONOMOUS
+
+
+def test_most_dangerous_target_and_cpa_points(run_dir: Path) -> None:
+    s = load_scene(run_dir)
+    c = s.cpa(300.0)
+    # Imazu case 2 geometry: before the turn both ships would meet at the origin at 1800 s.
+    assert c is not None and c.target == 1
+    assert c.dcpa_m == pytest.approx(0.0, abs=1e-6)
+    assert c.tcpa_s == pytest.approx(1500.0)
+    assert c.own_cpa == pytest.approx((0.0, 0.0), abs=1e-6)
+    assert c.target_cpa == pytest.approx((0.0, 0.0), abs=1e-6)
+    assert c.range_m == pytest.approx(math.hypot(9260.0, 9260.0), rel=1e-3)
+
+
+def test_no_cpa_when_everyone_is_opening(run_dir: Path) -> None:
+    s = load_scene(run_dir)
+    assert s.cpa(0.0) is not None
+    # Reverse every ship: each one now moves away from the own ship.
+    s.vn, s.ve = -s.vn, -s.ve
+    assert s.cpa(0.0) is None
+    s.own_index = None
+    assert s.cpa(100.0) is None
+
+
+def test_estimated_encounter_without_score(tmp_path: Path) -> None:
+    s = load_scene(make_run(tmp_path / "straight", turn=False))
+    assert s.score is None
+    assert s.encounters(0.0) == []  # 8.5 NM apart: outside the 7000 m stage-2 range
+    labels = s.encounters(1500.0)
+    assert [(e.target, e.type, e.own_role, e.estimated) for e in labels] == [
+        ("T1", "crossing", "give-way", True)
+    ]
+    assert labels[0].text == "Crossing · give-way · Rule 15/16 (est.)"
+    assert s.encounters(s.t1) == []  # passed: no longer engaged
+
+
+def test_encounters_from_score_json(scored_run_dir: Path) -> None:
+    s = load_scene(scored_run_dir)
+    assert s.encounters(200.0) == []  # before t_start_s
+    (e,) = s.encounters(800.0)
+    assert (e.own, e.target, e.type, e.own_role, e.estimated) == (
+        "OS",
+        "T1",
+        "crossing",
+        "give-way",
+        False,
+    )
+    assert e.text == "Crossing · give-way · Rule 15/16"
+    assert s.encounters(1700.0) == []  # after t_end_s
+
+
+def test_events_merge_meta_and_score(scored_run_dir: Path, run_dir: Path) -> None:
+    s = load_scene(scored_run_dir)
+    assert [(e.t_s, e.kind) for e in s.events] == [
+        (600.0, "first_manoeuvre"),
+        (700.0, "rule_penalty"),
+        (900.0, "handover"),
+        (1450.0, "near_miss"),
+        (1500.0, "fallback"),
+    ]
+    assert s.events[1].label == "rule penalty (OS, T1): Rule 16 delay"
+    assert [e.kind for e in load_scene(run_dir).events] == ["handover", "fallback"]
+
+
+def test_bad_score_json_names_file_and_field(run_dir: Path) -> None:
+    (run_dir / "score.json").write_text(json.dumps({"encounters": {"not": "a list"}}))
+    with pytest.raises(RunFolderError) as ei:
+        load_scene(run_dir)
+    assert "score.json" in str(ei.value) and "encounters" in str(ei.value)
+    (run_dir / "score.json").write_text("{broken")
+    with pytest.raises(RunFolderError, match="score.json"):
+        load_scene(run_dir)
+
+
+def test_missing_explicit_score_file(run_dir: Path) -> None:
+    with pytest.raises(RunFolderError, match="score file not found"):
+        load_scene(run_dir, run_dir / "nope.json")
+
+
+def test_not_a_run_folder(tmp_path: Path) -> None:
+    with pytest.raises(RunFolderError, match="meta.json missing"):
+        load_scene(tmp_path)
+
+
+def test_depth_shading_against_draught_plus_ukc() -> None:
+    ring = [[0, 0], [10, 0], [10, 10], [0, 10]]
+    chart = {
+        "polygons": [
+            {"kind": "depth", "drval1": -1.0, "drval2": 0.0, "rings": [ring]},
+            {"kind": "depth", "drval1": 5.0, "drval2": 10.0, "rings": [ring]},
+            {"kind": "depth", "drval1": 10.0, "drval2": 20.0, "rings": [ring]},
+            {"kind": "depth", "drval1": 20.0, "drval2": 30.0, "rings": [ring]},
+            {"kind": "land", "rings": [ring]},
+        ],
+        "points": [
+            {"kind": "wreck", "east": 1.0, "north": 2.0, "depth_m": 4.0},
+            {"kind": "wreck", "east": 1.0, "north": 2.0, "depth_m": 40.0},
+            {"kind": "sounding", "east": 1.0, "north": 2.0, "depth_m": 1.0},
+        ],
+    }
+    layers = chart_layers(chart, safety_depth_m=9.0, file="chart.json")
+    assert sorted(shade for _, shade in layers.depth) == [0, 1, 2, 3]
+    assert len(layers.land) == 1
+    assert layers.points == [(1.0, 2.0, "wreck")]  # only the one shallower than 9 m
+
+
+def test_depth_areas_drawn_large_first() -> None:
+    small = [[0, 0], [1, 0], [1, 1], [0, 1]]
+    big = [[0, 0], [100, 0], [100, 100], [0, 100]]
+    chart = {
+        "polygons": [
+            {"kind": "depth", "drval1": 1.0, "rings": [small]},
+            {"kind": "depth", "drval1": 30.0, "rings": [big, small]},
+        ]
+    }
+    layers = chart_layers(chart, 5.0, "chart.json")
+    assert [len(r) for r, _ in layers.depth] == [4, 4]
+    assert layers.depth[0][0].max() == 100 and layers.depth[1][1] == 1
+
+
+@pytest.mark.parametrize(
+    ("poly", "field"),
+    [
+        ({"kind": "lava", "rings": [[[0, 0], [1, 0], [1, 1]]]}, "polygons[0].kind"),
+        ({"kind": "land", "rings": [[[0, 0], [1, 0]]]}, "polygons[0].rings[0]"),
+        ({"kind": "land", "rings": []}, "polygons[0]"),
+        ({"kind": "land", "rings": [[[0, 0], [1, "x"], [1, 1]]]}, "polygons[0].rings[0]"),
+    ],
+)
+def test_bad_chart_json(poly: dict, field: str) -> None:
+    with pytest.raises(RunFolderError) as ei:
+        chart_layers({"polygons": [poly]}, 5.0, "x/chart.json")
+    assert ei.value.file == "x/chart.json" and ei.value.field == field
+
+
+def test_trail_ends_at_current_pose(run_dir: Path) -> None:
+    s = load_scene(run_dir)
+    n, e = s.trail(605.0, span_s=300.0, max_points=10)
+    p = s.poses(605.0)
+    assert n.shape[1] == 3 and n.shape[0] <= 12
+    assert n[-1] == pytest.approx(p.north) and e[-1] == pytest.approx(p.east)
+    assert n[0, 0] == pytest.approx(-6 * NAUTICAL_MILE + SPEED * 310.0)
+
+
+def test_closest_approach_time(run_dir: Path) -> None:
+    s = load_scene(run_dir)
+    t = s.closest_approach_t()
+    rng = [
+        math.hypot(s.north[k, 0] - s.north[k, j], s.east[k, 0] - s.east[k, j])
+        for k in range(len(s.t_rec))
+        for j in (1, 2)
+    ]
+    k = int(np.argmin(rng)) // 2
+    assert t == s.t_rec[k]
