@@ -34,7 +34,7 @@ from autoship.dynamics.state import (
 from autoship.errors import AutoshipError
 from autoship.planner import Observation, PlannerContext, make_planner
 from autoship.scenario import Scenario
-from autoship.sim.contact import contact_kernel
+from autoship.sim.contact import contact_kernel, min_distance_kernel
 from autoship.sim.replay import handover_reason
 from autoship.units import KNOT
 
@@ -211,6 +211,9 @@ def simulate(
     contact = np.zeros((n, n), dtype=np.bool_)
     touched = np.zeros((n, n), dtype=np.bool_)
     grounded = np.zeros(n, dtype=bool)
+    # Centre-to-centre minimum per pair, exact over the linear motion inside each tick.
+    pair_min = np.full((n, n), np.inf)
+    np.fill_diagonal(pair_min, 0.0)
     prev = np.empty((3, n))
     events: list[dict[str, Any]] = []
     latency: list[list[float]] = [[] for _ in range(n)]
@@ -345,6 +348,7 @@ def simulate(
             fleet.X[R, g] = 0.0
         X = fleet.X
         contact_kernel(prev[0], prev[1], prev[2], X[N], X[E], X[PSI], length, beam, active, contact)
+        min_distance_kernel(prev[0], prev[1], X[N], X[E], pair_min)
         new = contact & ~touched
         if new.any():
             for i, j in zip(*np.nonzero(np.triu(new, 1)), strict=True):
@@ -438,5 +442,8 @@ def simulate(
         "events": sorted(events, key=lambda e: e["t_s"]),
     }
     return SimResult(
-        meta=meta, arrays={"t": t_rec, **arr}, chart_json=chart_json, events=meta["events"]
+        meta=meta,
+        arrays={"t": t_rec, **arr, "pair_min_distance": pair_min},
+        chart_json=chart_json,
+        events=meta["events"],
     )

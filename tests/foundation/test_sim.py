@@ -85,3 +85,45 @@ def test_keep_course_holds_heading_exactly_in_calm_water():
     r = simulate(s, planner_override="keep-course")
     assert np.allclose(r.arrays["heading"][:, 0], 0.0, atol=1e-12)
     assert np.allclose(r.arrays["east"][:, 0], 0.0, atol=1e-6)
+
+
+PASS = """
+[scenario]
+id = "pass"
+title = "parallel pass, coarse tick"
+source = "unit test"
+seed = 1
+duration_s = 1200.0
+dt_s = 60.0
+planner_period_s = 60.0
+visibility = "good"
+[frame]
+origin_lat_deg = 45.0
+origin_lon_deg = -30.0
+[[ship]]
+id = "a"
+role = "own"
+model = "generic-cargo"
+start = { north_m = -3000.0, east_m = 0.0 }
+course_deg = 0.0
+speed_kn = 10.0
+planner = "keep-course"
+[[ship]]
+id = "b"
+role = "target"
+model = "generic-cargo"
+start = { north_m = 2864.7, east_m = 500.0 }
+course_deg = 180.0
+speed_kn = 10.0
+"""
+
+
+def test_pair_minimum_distance_is_exact_between_coarse_ticks():
+    r = simulate(parse_scenario(PASS, Path("pass.toml")))
+    recorded = np.hypot(
+        r.arrays["north"][:, 0] - r.arrays["north"][:, 1],
+        r.arrays["east"][:, 0] - r.arrays["east"][:, 1],
+    ).min()
+    assert r.arrays["pair_min_distance"][0, 1] == pytest.approx(500.0, abs=1e-6)
+    assert recorded > 520.0  # the 60 s records alone miss the closest point
+    assert not r.events
