@@ -103,7 +103,8 @@ class NmeaDecoder:
 
     # -- lines -------------------------------------------------------------------------------
 
-    def feed(self, raw: bytes) -> None:
+    def feed(self, raw: bytes, t_recv: float = math.nan) -> None:
+        """One line. ``t_recv`` (unix s) is used when the line carries no time of its own."""
         s = self.summary
         s.lines += 1
         line_no = s.lines
@@ -139,7 +140,7 @@ class NmeaDecoder:
         if line[3:6] not in (b"VDM", b"VDO"):
             self._other(line, line_no)
             return
-        self._sentence(line, line_no, t)
+        self._sentence(line, line_no, t, t_recv)
 
     def _other(self, line: bytes, line_no: int) -> None:
         """A non-AIS sentence is skipped when it is well formed NMEA, else counted as garbage."""
@@ -167,7 +168,7 @@ class NmeaDecoder:
             return
         self._other(line, line_no)
 
-    def _sentence(self, line: bytes, line_no: int, t: float) -> None:
+    def _sentence(self, line: bytes, line_no: int, t: float, t_recv: float) -> None:
         s = self.summary
         s.sentences += 1
         if math.isnan(t):
@@ -187,6 +188,8 @@ class NmeaDecoder:
             if math.isnan(t) and last.isdigit() and len(last) == 10:
                 t = float(last)
             line = line[: star + 3]
+        if math.isnan(t):
+            t = t_recv
         try:
             sent = AISSentence(line)
         except (InvalidNMEAMessageException, ValueError, IndexError) as err:
