@@ -10,6 +10,7 @@ import math
 
 from autoship._jit import njit
 
+_INTEG_BAND = math.radians(5.0)
 RHO_AIR = 1.224  # kg/m^3 (ship-dynamics reference, section 8)
 
 
@@ -37,7 +38,8 @@ def autopilot(psi, r, u, course_cmd, integ, L, Kp_, Tp_, wn_, zeta, dmax, dt):
     Pole placement for T r' + r = K delta (Fossen 2021, ch. 15): Kp = T wn^2 / K,
     Kd = (2 zeta wn T - 1) / K, Ki = wn Kp / 10, with K = K' U / L, T = T' L / U and
     wn = wn' U / L. Anti-windup by conditional integration: the integral only grows while the
-    rudder is not saturated in the direction the error pushes, and is clamped to half the rudder.
+    rudder is not saturated in the direction the error pushes and the error is within 5 deg, and
+    it is clamped to half the rudder.
     Returns (rudder demand rad, new integral of heading error rad s).
     """
     if math.isnan(course_cmd):
@@ -54,7 +56,9 @@ def autopilot(psi, r, u, course_cmd, integ, L, Kp_, Tp_, wn_, zeta, dmax, dt):
     e = wrap_pi(course_cmd - psi)
     d_raw = kp * e - kd * r + ki * integ
     d = clip(d_raw, -dmax, dmax)
-    if d == d_raw or (e * d_raw < 0.0):
+    # Integrate only near the set course: during a large course change the error is a transient
+    # the P and D terms handle, and integrating it would wind up into an overshoot.
+    if abs(e) < _INTEG_BAND and (d == d_raw or e * d_raw < 0.0):
         integ = integ + e * dt
     if ki > 0.0:
         lim = 0.5 * dmax / ki

@@ -1,0 +1,237 @@
+"""Plain Python/NumPy reference implementations of the model kernels, one ship at a time.
+
+Written from the equations in the ship-dynamics reference (not from the kernels' packed
+parameter rows): they read the ship definition's dictionaries directly. The benchmark uses the
+same functions as the "plain NumPy per-ship" baseline.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from autoship.dynamics.library import ShipDef
+
+KNOT = 1852.0 / 3600.0
+RHO_AIR = 1.224
+
+
+def _ramp(x, target, rate, h):
+    return x + float(np.clip(target - x, -rate * h, rate * h))
+
+
+def blendermann(w, u_rw, v_rw):
+    V2 = u_rw**2 + v_rw**2
+    if V2 == 0.0:
+        return np.zeros(3)
+    gamma = -math.atan2(v_rw, u_rw)
+    cdlaf = w.CDl_bow if abs(gamma) <= math.pi / 2 else w.CDl_stern
+    cdl = cdlaf * w.frontal_area_m2 / w.lateral_area_m2
+    den = 1 - 0.5 * w.delta * (1 - cdl / w.CDt) * math.sin(2 * gamma) ** 2
+    cx = -cdlaf * math.cos(gamma) / den
+    cy = w.CDt * math.sin(gamma) / den
+    cn = (w.lateral_centroid_m / w.loa_m - 0.18 * (abs(gamma) - math.pi / 2)) * cy
+    q = 0.5 * RHO_AIR * V2
+    return np.array(
+        [
+            q * cx * w.frontal_area_m2,
+            q * cy * w.lateral_area_m2,
+            q * cn * w.lateral_area_m2 * w.loa_m,
+        ]
+    )
+
+
+def relative_wind(psi, u, v, env):
+    cn, ce, ws, wf = env
+    Rm = np.array([[math.cos(psi), -math.sin(psi)], [math.sin(psi), math.cos(psi)]])
+    ground = Rm @ np.array([u, v]) + np.array([cn, ce])
+    air = -ws * np.array([math.cos(wf), math.sin(wf)])
+    return Rm.T @ (ground - air)
+
+
+class MMG:
+    """MMG standard model of one ship, state [N, E, psi, u, v, r, delta, n]."""
+
+    def __init__(self, sd: ShipDef) -> None:
+        m = sd.model
+        self.sd = sd
+        self.m = m
+        L, d, rho = sd.length_m, sd.draught_m, m["rho_kg_m3"]
+        self.L, self.d, self.rho = L, d, rho
+        self.mass = rho * m["displacement_m3"]
+        self.mx = m["m_x"] * 0.5 * rho * L**2 * d
+        self.my = m["m_y"] * 0.5 * rho * L**2 * d
+        self.Jz = m["J_z"] * 0.5 * rho * L**4 * d
+        self.IzG = self.mass * (m.get("yaw_gyration_ratio", 0.25) * L) ** 2
+        xG = m["x_G_m"]
+        self.M = np.array(
+            [
+                [self.mass + self.mx, 0.0, 0.0],
+                [0.0, self.mass + self.my, xG * self.mass],
+                [0.0, xG * self.mass, self.IzG + xG**2 * self.mass + self.Jz],
+            ]
+        )
+        us = m["service_speed_kn"] * KNOT
+        h = m.get("max_step_s", 0.0)
+        self.hmax = h if h > 0 else 0.05 * L / us
+        self.umin = 0.01 * math.sqrt(9.81 * L)
+
+    def forces(self, u, v, r, delta, n):
+        m, L, rho = self.m, self.L, self.rho
+        U = math.hypot(u, v)
+        Ue = max(U, self.umin)
+        beta = math.atan2(-v, max(abs(u), 1e-9))
+        vp, rp = v / Ue, r * L / Ue
+        q = 0.5 * rho * L * self.d * Ue**2
+        # Prime polynomials as published; R'_0 scales with the true U^2 and the sign of u.
+        XH = 0.5 * rho * L * self.d * (-m["R_0"] * U**2 * (1 if u >= 0 else -1)) + q * (
+            m["X_vv"] * vp**2 + m["X_vr"] * vp * rp + m["X_rr"] * rp**2 + m["X_vvvv"] * vp**4
+        )
+        lin = 0.5 * rho * L * self.d * U * Ue  # linear terms use U * U (U/Ue = 1 when moving)
+        YH = lin * (m["Y_v"] * vp + m["Y_R"] * rp) + q * (
+            m["Y_vvv"] * vp**3
+            + m["Y_vvr"] * vp**2 * rp
+            + m["Y_vrr"] * vp * rp**2
+            + m["Y_rrr"] * rp**3
+        )
+        NH = L * (
+            lin * (m["N_v"] * vp + m["N_R"] * rp)
+            + q
+            * (
+                m["N_vvv"] * vp**3
+                + m["N_vvr"] * vp**2 * rp
+                + m["N_vrr"] * vp * rp**2
+                + m["N_rrr"] * rp**3
+            )
+        )
+        DP = m["propeller_diameter_m"]
+        betaP = beta - m["x_P"] * rp
+        C2 = m["C_2_plus"] if betaP > 0 else m["C_2_minus"]
+        one_w = (1 - m["w_P0"]) * (1 + (1 - math.exp(-m["C_1"] * abs(betaP))) * (C2 - 1))
+        uP = u * one_w
+        if n > 1e-9:
+            J = uP / (n * DP)
+            KT = m["k_0"] + m["k_1"] * J + m["k_2"] * J**2
+            XP = (1 - m["t_P"]) * rho * n**2 * DP**4 * KT
+            eta = DP / m["rudder_span_m"]
+            kt = max(KT, 0.0)
+            if uP > 0:
+                term = uP * (1 + m["kappa"] * (math.sqrt(1 + 8 * kt / (math.pi * J**2)) - 1))
+            else:
+                term = m["kappa"] * math.sqrt(8 * kt * n**2 * DP**2 / math.pi)
+            uR = m["epsilon"] * math.sqrt(eta * term**2 + (1 - eta) * uP**2)
+            if uP < 0:
+                uR = m["epsilon"] * uP
+        else:
+            XP = -(1 - m["t_P"]) * rho * n**2 * DP**4 * m.get("astern_kt", 0.3)
+            uR = m["epsilon"] * uP
+        betaR = beta - m["l_R"] * rp
+        gR = m["gamma_R_minus"] if betaR < 0 else m["gamma_R_plus"]
+        vR = U * gR * betaR
+        alphaR = delta - math.atan(vR / uR) if uR > 0 else delta + math.atan2(vR, -uR)
+        FN = 0.5 * rho * m["rudder_area_m2"] * (uR**2 + vR**2) * m["f_alpha"] * math.sin(alphaR)
+        XR = -(1 - m["t_R"]) * FN * math.sin(delta)
+        YR = -(1 + m["a_H"]) * FN * math.cos(delta)
+        NR = -(m["x_R"] * L + m["a_H"] * m["x_H"] * L) * FN * math.cos(delta)
+        return np.array([XH + XP + XR, YH + YR, NH + NR])
+
+    def accel(self, u, v, r, delta, n, tau_w):
+        F = self.forces(u, v, r, delta, n) + tau_w
+        xG, mass = self.m["x_G_m"], self.mass
+        rhs = F + np.array(
+            [
+                (mass + self.my) * v * r + xG * mass * r**2,
+                -(mass + self.mx) * u * r,
+                -xG * mass * u * r,
+            ]
+        )
+        return np.linalg.solve(self.M, rhs)
+
+    def step_open(self, x, d_cmd, n_cmd, dt, env):
+        """x = [N, E, psi, u, v, r, delta, n]; returns the state after dt (open loop)."""
+        m = self.m
+        nsub = max(1, math.ceil(dt / self.hmax - 1e-9))
+        h = dt / nsub
+        dmax = math.radians(m["rudder_max_deg"])
+        d_cmd = float(np.clip(d_cmd, -dmax, dmax))
+        n_cmd = float(np.clip(n_cmd, -m["astern_shaft_rps"], m["max_shaft_rps"]))
+        x = np.array(x, dtype=float)
+        for _ in range(nsub):
+            d0, n0 = x[6], x[7]
+            d1 = _ramp(d0, d_cmd, math.radians(m["rudder_rate_deg_s"]), h)
+            n1 = _ramp(n0, n_cmd, m["shaft_rate_rps_s"], h)
+            if self.sd.wind is not None:
+                tau_w = blendermann(self.sd.wind, *relative_wind(x[2], x[3], x[4], env))
+            else:
+                tau_w = np.zeros(3)
+
+            def f(y, dl, nn, tau_w=tau_w):
+                psi, u, v, r = y[2], y[3], y[4], y[5]
+                acc = self.accel(u, v, r, dl, nn, tau_w)
+                return np.array(
+                    [
+                        u * math.cos(psi) - v * math.sin(psi) + env[0],
+                        u * math.sin(psi) + v * math.cos(psi) + env[1],
+                        r,
+                        *acc,
+                    ]
+                )
+
+            y = x[:6]
+            k1 = f(y, d0, n0)
+            k2 = f(y + h / 2 * k1, (d0 + d1) / 2, (n0 + n1) / 2)
+            k3 = f(y + h / 2 * k2, (d0 + d1) / 2, (n0 + n1) / 2)
+            k4 = f(y + h * k3, d1, n1)
+            y = y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+            y[2] %= 2 * math.pi
+            x = np.concatenate([y, [d1, n1]])
+        return x
+
+
+class Nomoto1:
+    """First-order Nomoto with first-order speed, state [N, E, psi, u, r, delta]."""
+
+    def __init__(self, sd: ShipDef) -> None:
+        self.sd = sd
+        self.m = sd.model
+        self.L = sd.length_m
+        self.umin = 0.02 * math.sqrt(9.81 * self.L)
+
+    def step_open(self, x, d_cmd, u_cmd, dt, env):
+        m, L = self.m, self.L
+        umax = m["max_speed_kn"] * KNOT
+        T_at_umax = m["T_prime"] * L / max(umax, self.umin)
+        nsub = max(1, math.ceil(dt / (0.25 * min(T_at_umax, m["speed_time_constant_s"])) - 1e-9))
+        h = dt / nsub
+        dmax = math.radians(m["rudder_max_deg"])
+        d_cmd = float(np.clip(d_cmd, -dmax, dmax))
+        u_cmd = float(np.clip(u_cmd, -0.5 * umax, umax))
+        x = np.array(x, dtype=float)
+
+        def f(y, dl):
+            psi, u, r = y[2], y[3], y[4]
+            uu = max(abs(u), self.umin)
+            K, T = m["K_prime"] * uu / L, m["T_prime"] * L / uu
+            return np.array(
+                [
+                    u * math.cos(psi) + env[0],
+                    u * math.sin(psi) + env[1],
+                    r,
+                    (u_cmd - u) / m["speed_time_constant_s"],
+                    (K * dl - r) / T,
+                ]
+            )
+
+        for _ in range(nsub):
+            d0 = x[5]
+            d1 = _ramp(d0, d_cmd, math.radians(m["rudder_rate_deg_s"]), h)
+            y = x[:5]
+            k1 = f(y, d0)
+            k2 = f(y + h / 2 * k1, (d0 + d1) / 2)
+            k3 = f(y + h / 2 * k2, (d0 + d1) / 2)
+            k4 = f(y + h * k3, d1)
+            y = y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+            y[2] %= 2 * math.pi
+            x = np.concatenate([y, [d1]])
+        return x
