@@ -61,8 +61,9 @@ def _deriv(u, r, uc, delta, L, Kp, Tp, Tu):
 
 
 def numpy_loop(n: int, n_ticks: int, dt: float = 1.0) -> None:
-    """The same model (first-order Nomoto + PD autopilot, RK4) and the same pairwise distance
-    check as the simulation loop, written as plain vectorised NumPy per tick."""
+    """The same model (first-order Nomoto + PD autopilot, RK4) and the same continuous pairwise
+    distance check as the simulation loop, written as plain vectorised NumPy per tick (without
+    the loop's planner calls, hull-rectangle tests and recording, so it flatters NumPy)."""
     d = load_ship("generic-cargo")
     m = d.model
     L, Kp, Tp, Tu = d.length_m, m["K_prime"], m["T_prime"], m["speed_time_constant_s"]
@@ -78,6 +79,8 @@ def numpy_loop(n: int, n_ticks: int, dt: float = 1.0) -> None:
     course_cmd = psi.copy()
     u_cmd = u.copy()
     iu, ju = np.triu_indices(n, 1)
+    pn1, pe1 = north[ju] - north[iu], east[ju] - east[iu]
+    pair_min = np.hypot(pn1, pe1)
     for _ in range(n_ticks):
         uu = np.maximum(np.abs(u), 0.3)
         K = Kp * uu / L
@@ -99,7 +102,13 @@ def numpy_loop(n: int, n_ticks: int, dt: float = 1.0) -> None:
         psi = psi + dt * (a[0] + 2 * b[0] + 2 * c[0] + e[0]) / 6
         u = u + dt * (a[1] + 2 * b[1] + 2 * c[1] + e[1]) / 6
         r = r + dt * (a[2] + 2 * b[2] + 2 * c[2] + e[2]) / 6
-        np.hypot(north[ju] - north[iu], east[ju] - east[iu])
+        # Same continuous pair check as the loop: closest point of the relative motion in the tick.
+        pn, pe = pn1, pe1
+        pn1, pe1 = north[ju] - north[iu], east[ju] - east[iu]
+        dn, de = pn1 - pn, pe1 - pe
+        dd = np.maximum(dn * dn + de * de, 1e-300)
+        sc = np.clip(-(pn * dn + pe * de) / dd, 0.0, 1.0)
+        np.minimum(pair_min, np.hypot(pn + sc * dn, pe + sc * de), out=pair_min)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -74,9 +74,10 @@ def _lerp_angle(a0, a1, s):
 
 
 @njit
-def contact_kernel(n0, e0, psi0, n1, e1, psi1, L, B, active, contact):
+def contact_kernel(n0, e0, psi0, n1, e1, psi1, L, B, active, contact, pair_min):
     """For every pair i < j set contact[i, j] (and [j, i]) True if the hulls touch at any time in
-    the tick from pose 0 to pose 1; pairs with an inactive ship are cleared."""
+    the tick from pose 0 to pose 1; pairs with an inactive ship are cleared. ``pair_min`` keeps
+    the running minimum centre distance per pair over the same linear motion."""
     n = n0.shape[0]
     a = np.empty((4, 2))
     b = np.empty((4, 2))
@@ -95,6 +96,9 @@ def contact_kernel(n0, e0, psi0, n1, e1, psi1, L, B, active, contact):
                 if dd > 0.0:
                     s_star = min(max(-(pn0 * dn + pe0 * de) / dd, 0.0), 1.0)
                 dmin = math.hypot(pn0 + s_star * dn, pe0 + s_star * de)
+                if dmin < pair_min[i, j]:
+                    pair_min[i, j] = dmin
+                    pair_min[j, i] = dmin
                 if dmin <= r_i + r_j:
                     # Displacement of each hull over the tick, including rotation of its ends.
                     move = math.sqrt(dd) + r_i * abs(_lerp_angle(psi0[i], psi1[i], 1.0) - psi0[i])
@@ -127,23 +131,3 @@ def contact_kernel(n0, e0, psi0, n1, e1, psi1, L, B, active, contact):
                             break
             contact[i, j] = hit
             contact[j, i] = hit
-
-
-@njit
-def min_distance_kernel(n0, e0, n1, e1, out):
-    """Running minimum centre distance per pair over the linear motion in one tick (in place)."""
-    n = n0.shape[0]
-    for i in range(n):
-        for j in range(i + 1, n):
-            pn0 = n0[j] - n0[i]
-            pe0 = e0[j] - e0[i]
-            dn = (n1[j] - n1[i]) - pn0
-            de = (e1[j] - e1[i]) - pe0
-            dd = dn * dn + de * de
-            s = 0.0
-            if dd > 0.0:
-                s = min(max(-(pn0 * dn + pe0 * de) / dd, 0.0), 1.0)
-            d = math.hypot(pn0 + s * dn, pe0 + s * de)
-            if d < out[i, j]:
-                out[i, j] = d
-                out[j, i] = d

@@ -34,7 +34,7 @@ from autoship.dynamics.state import (
 from autoship.errors import AutoshipError
 from autoship.planner import Observation, PlannerContext, make_planner
 from autoship.scenario import Scenario
-from autoship.sim.contact import contact_kernel, min_distance_kernel
+from autoship.sim.contact import contact_kernel
 from autoship.sim.replay import handover_reason
 from autoship.units import KNOT
 
@@ -347,8 +347,9 @@ def simulate(
             fleet.X[V, g] = 0.0
             fleet.X[R, g] = 0.0
         X = fleet.X
-        contact_kernel(prev[0], prev[1], prev[2], X[N], X[E], X[PSI], length, beam, active, contact)
-        min_distance_kernel(prev[0], prev[1], X[N], X[E], pair_min)
+        contact_kernel(
+            prev[0], prev[1], prev[2], X[N], X[E], X[PSI], length, beam, active, contact, pair_min
+        )
         new = contact & ~touched
         if new.any():
             for i, j in zip(*np.nonzero(np.triu(new, 1)), strict=True):

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autoship.sim.contact import contact_kernel, min_distance_kernel
+from autoship.sim.contact import contact_kernel
 
 
 def _corners(n, e, psi, L, B):
@@ -48,6 +48,7 @@ def _run(n0, e0, p0, n1, e1, p1, L, B):
         *(np.asarray(a, float) for a in (n0, e0, p0, n1, e1, p1, L, B)),
         np.ones(2, dtype=np.bool_),
         c,
+        np.full((2, 2), np.inf),
     )
     return bool(c[0, 1]) and bool(c[1, 0])
 
@@ -95,13 +96,20 @@ def test_kernel_agrees_with_dense_oracle(xy, psis, L0, L1):
     assert got == want
 
 
-def test_min_distance_kernel_finds_the_closest_point_inside_the_tick():
+def test_pair_minimum_is_the_closest_point_inside_the_tick():
     out = np.full((2, 2), np.inf)
-    min_distance_kernel(
+    z = np.zeros(2)
+    contact_kernel(
         np.array([-100.0, 100.0]),
         np.array([0.0, 10.0]),
+        z,
         np.array([100.0, -100.0]),
         np.array([0.0, 10.0]),
+        z,
+        np.array([5.0, 5.0]),
+        np.array([1.0, 1.0]),
+        np.ones(2, dtype=np.bool_),
+        np.zeros((2, 2), dtype=np.bool_),
         out,
     )
     assert out[0, 1] == 10.0 and out[1, 0] == 10.0
