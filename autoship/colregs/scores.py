@@ -94,9 +94,13 @@ def safety_score(r_cpa: float, alpha_cpa: float, beta_cpa: float, profile: Profi
     if r_cpa < profile.safety.r_col_m:
         return 0.0
     s = profile.safety
-    return s.s_range * safety_range_score(r_cpa, profile) + s.s_pose * safety_pose_score(
-        alpha_cpa, beta_cpa, profile
-    )
+    pose = safety_pose_score(alpha_cpa, beta_cpa, profile)
+    # The pose only matters when the pass is close: it counts fully inside R_min and fades out
+    # linearly to R_pref, so a pass beyond the preferred distance is safe whatever the angles [P].
+    span = s.r_pref_m - s.r_min_m
+    fade = min(1.0, max(0.0, (r_cpa - s.r_min_m) / span)) if span > 0 else float(r_cpa >= s.r_min_m)
+    pose = pose + (1.0 - pose) * fade
+    return s.s_range * safety_range_score(r_cpa, profile) + s.s_pose * pose
 
 
 def delay_penalty(f: EncounterFacts) -> float:
@@ -228,7 +232,11 @@ def score_encounter(
                 f"rule 14: alteration to starboard {_deg(f.max_starboard)} is less than "
                 f"{m.starboard_turn_deg:.0f} deg",
             )
-        p_sts = starboard_to_starboard_penalty(f.alpha_cpa, f.beta_cpa)
+        p_sts = (
+            starboard_to_starboard_penalty(f.alpha_cpa, f.beta_cpa)
+            if f.r_cpa >= profile.safety.r_col_m
+            else 0.0
+        )
         _pen(penalties, "14", rp.r14_sts * p_sts, "rule 14: did not pass port to port")
         _pen(penalties, "14", rp.r14_delay * p_delay, delay_reason("14"))
         _pen(

@@ -26,10 +26,12 @@ def _scan_one(
     p, i, j, t, N, E, VN, VE, COG, SOG, cls, sp,
     pmin_r, pmin_t, n_enc, e_k0, e_kc, e_k1, e_code, e_kcpa, e_rcpa, e_tcpa_t, e_dcpa0, e_tcpa0,
 ):  # fmt: skip
+    # Hot loop: squared ranges and division-free risk tests; a square root only at detection,
+    # during encounters and at the end.
     n = t.shape[0]
-    r1 = sp[SP_R1]
+    r1sq = sp[SP_R1] * sp[SP_R1]
     r2 = sp[SP_R2]
-    dcpa_risk = sp[SP_DCPA]
+    dsq = sp[SP_DCPA] * sp[SP_DCPA]
     tcpa_max = sp[SP_TCPA]
     cos_stern = math.cos(sp[SP_STERN])
     th_ho = cls[0]
@@ -38,53 +40,58 @@ def _scan_one(
     stern = cls[3]
     speed_test = cls[4] != 0.0
     hyst = cls[5]
-    best = np.inf
+    best2 = np.inf
     best_t = np.nan
     state = 0
     ne = 0
     slot = -1
     code = NONE
-    enc_min = np.inf
+    enc2 = np.inf
     prev_ok = False
     ppn = 0.0
     ppe = 0.0
     for k in range(n):
         pn = N[j, k] - N[i, k]
         pe = E[j, k] - E[i, k]
-        r = math.sqrt(pn * pn + pe * pe)
-        if not math.isfinite(r):
+        rr = pn * pn + pe * pe
+        if not math.isfinite(rr):
             prev_ok = False
             continue
-        # Continuous minimum on the straight segment between the previous record and this one.
-        seg_r = r
+        # Continuous minimum on the straight segment from the previous record to this one. When
+        # the closest point is the previous record it was counted there, so only an interior
+        # minimum (0 < s < 1) replaces this record's range.
+        seg2 = rr
         seg_t = t[k]
         seg_k = k
         if prev_ok:
             dn = pn - ppn
             de = pe - ppe
             d2 = dn * dn + de * de
-            if d2 > 0.0:
-                s = -(ppn * dn + ppe * de) / d2
-                if s > 0.0 and s < 1.0:
-                    qn = ppn + s * dn
-                    qe = ppe + s * de
-                    seg_r = math.sqrt(qn * qn + qe * qe)
-                    seg_t = t[k - 1] + s * (t[k] - t[k - 1])
-                    seg_k = k - 1 if s < 0.5 else k
-                elif s <= 0.0:
-                    # previous record is the closest point of the segment
-                    seg_r = math.sqrt(ppn * ppn + ppe * ppe)
-                    seg_t = t[k - 1]
-                    seg_k = k - 1
-        if seg_r < best:
-            best = seg_r
+            dot = ppn * dn + ppe * de
+            if dot < 0.0 and -dot < d2:
+                s = -dot / d2
+                qn = ppn + s * dn
+                qe = ppe + s * de
+                seg2 = qn * qn + qe * qe
+                seg_t = t[k - 1] + s * (t[k] - t[k - 1])
+                seg_k = k - 1 if s < 0.5 else k
+        if seg2 < best2:
+            best2 = seg2
             best_t = seg_t
         vn = VN[j, k] - VN[i, k]
         ve = VE[j, k] - VE[i, k]
         if state == 0:
-            if r <= r1:
-                dcpa, tcpa = cpa_tcpa_scalar(pn, pe, vn, ve)
-                if dcpa <= dcpa_risk and tcpa >= 0.0 and tcpa <= tcpa_max:
+            if rr <= r1sq:
+                # Risk: CPA ahead (p.v <= 0), TCPA <= max and DCPA <= limit, written without
+                # division: TCPA = -p.v / v^2, DCPA^2 = r^2 - (p.v)^2 / v^2.
+                v2 = vn * vn + ve * ve
+                pv = pn * vn + pe * ve
+                if (
+                    v2 > 1e-12
+                    and pv <= 0.0
+                    and -pv <= tcpa_max * v2
+                    and rr * v2 - pv * pv <= dsq * v2
+                ):
                     los = math.atan2(pe, pn)
                     back = math.atan2(-pe, -pn)
                     code = classify_kernel(
@@ -94,22 +101,23 @@ def _scan_one(
                     state = 1
                     slot = ne if ne < MAX_ENC else -1
                     ne += 1
-                    enc_min = r
+                    enc2 = rr
                     if slot >= 0:
+                        dcpa, tcpa = cpa_tcpa_scalar(pn, pe, vn, ve)
                         e_k0[p, slot] = k
                         e_kc[p, slot] = k
                         e_k1[p, slot] = n - 1
                         e_code[p, slot] = code
                         e_kcpa[p, slot] = k
-                        e_rcpa[p, slot] = r
+                        e_rcpa[p, slot] = math.sqrt(rr)
                         e_tcpa_t[p, slot] = t[k]
                         e_dcpa0[p, slot] = dcpa
                         e_tcpa0[p, slot] = tcpa
         else:
-            if seg_r < enc_min:
-                enc_min = seg_r
+            if seg2 < enc2:
+                enc2 = seg2
                 if slot >= 0:
-                    e_rcpa[p, slot] = seg_r
+                    e_rcpa[p, slot] = math.sqrt(seg2)
                     e_tcpa_t[p, slot] = seg_t
                     e_kcpa[p, slot] = seg_k
             if code == NONE:
@@ -122,8 +130,8 @@ def _scan_one(
                 if code != NONE and slot >= 0:
                     e_code[p, slot] = code
                     e_kc[p, slot] = k
-            opening = pn * vn + pe * ve > 0.0
-            if opening:
+            if pn * vn + pe * ve > 0.0:  # opening
+                r = math.sqrt(rr)
                 passed = r > r2
                 if not passed:
                     # Both ships have passed when each velocity points more than the stern
@@ -134,8 +142,8 @@ def _scan_one(
                     vte = VE[j, k]
                     so = math.sqrt(von * von + voe * voe)
                     st = math.sqrt(vtn * vtn + vte * vte)
-                    own_past = so <= 1e-6 or (von * pn + voe * pe) / (so * r) < cos_stern
-                    tgt_past = st <= 1e-6 or -(vtn * pn + vte * pe) / (st * r) < cos_stern
+                    own_past = so <= 1e-6 or (von * pn + voe * pe) < cos_stern * so * r
+                    tgt_past = st <= 1e-6 or -(vtn * pn + vte * pe) < cos_stern * st * r
                     passed = own_past and tgt_past
                 if passed:
                     if slot >= 0:
@@ -145,7 +153,7 @@ def _scan_one(
         ppn = pn
         ppe = pe
         prev_ok = True
-    pmin_r[p] = best
+    pmin_r[p] = math.sqrt(best2)
     pmin_t[p] = best_t
     n_enc[p] = ne
 

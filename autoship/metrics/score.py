@@ -505,7 +505,9 @@ def score_run(run_dir: Path, profile: Profile | None = None) -> dict[str, Any]:
     for enc in res["encounters"]:
         for rule, val in enc["rules"].items():
             if val is not None and val < thr:
-                pens = [pen for pen in enc["penalties"] if pen["rule"] in (rule, "safety")]
+                pens = [pen for pen in enc["penalties"] if pen["rule"] == rule] or [
+                    pen for pen in enc["penalties"] if pen["rule"] == "safety"
+                ]
                 top = max(pens, key=lambda pen: pen["penalty"], default=None)
                 failed.append(
                     f"rule {rule}: {enc['own']} vs {enc['target']} ({enc['type']}, "
