@@ -61,6 +61,8 @@ EVENT_COLOUR: dict[str, Colour] = {
     "planner_error": (255, 255, 255),
 }
 
+FLASH_KINDS = ("collision", "grounding", "near_miss")
+
 VECTOR_S = 360.0  # speed vector length in seconds: 6 min, a common ECDIS default
 TRAIL_S = 900.0  # fading track: the last 15 min
 TRAIL_CHUNKS = 4
@@ -135,6 +137,22 @@ class TextCache:
             s = self.font(size).render(text, True, colour)
             self._cache[key] = s
         return s
+
+    def wrap(self, text: str, width: int, size: int = 18) -> list[str]:
+        """Split ``text`` at spaces into lines no wider than ``width`` pixels."""
+        f = self.font(size)
+        lines: list[str] = []
+        cur = ""
+        for word in text.split():
+            trial = f"{cur} {word}" if cur else word
+            if f.size(trial)[0] <= width or not cur:
+                cur = trial
+            else:
+                lines.append(cur)
+                cur = word
+        if cur:
+            lines.append(cur)
+        return lines
 
     def fit(self, text: str, width: int, size: int = 18) -> str:
         """Cut ``text`` with an ellipsis so it fits ``width`` pixels."""
@@ -243,10 +261,13 @@ class LabelPlacer:
     def block(self, rect: pygame.Rect) -> None:
         self.taken.append(rect)
 
-    def place(self, anchor: pygame.Rect, w: int, h: int, gap: int = 4) -> pygame.Rect | None:
-        """Try spots around ``anchor`` (right, above/below right, left, above, below)."""
+    def place(
+        self, anchor: pygame.Rect, w: int, h: int, gap: int = 4, far: bool = False
+    ) -> pygame.Rect | None:
+        """Try spots around ``anchor`` (right, above/below right, left, above, below); with
+        ``far`` also spots stepped further up and down on either side before giving up."""
         a = anchor
-        cands = (
+        cands = [
             (a.right + gap, a.centery - h / 2),
             (a.right + gap, a.top - h + 2),
             (a.right + gap, a.bottom - 2),
@@ -255,7 +276,12 @@ class LabelPlacer:
             (a.centerx - w / 2, a.bottom + gap),
             (a.left - gap - w, a.top - h + 2),
             (a.left - gap - w, a.bottom - 2),
-        )
+        ]
+        if far:
+            for k in range(1, 8):
+                dy = k * (h + 2)
+                for cx in (a.right + gap, a.left - gap - w):
+                    cands += [(cx, a.centery - h / 2 - dy), (cx, a.centery - h / 2 + dy)]
         for cx, cy in cands:
             r = pygame.Rect(round(cx), round(cy), w, h)
             if not self.bounds.contains(r):
@@ -318,6 +344,7 @@ class Renderer:
         self.chart = ChartCache(scene)
         self.timeline: Timeline | None = None
         self._timeline_key: tuple | None = None
+        self._panel_text_w = 276
 
     # ------------------------------------------------------------------ helpers
     def layout(self, surf: pygame.Surface) -> Layout:
@@ -362,6 +389,7 @@ class Renderer:
         self._scale_and_north(surf, vp, placer)
         if cpa is not None:
             self._cpa_label(surf, vp, cpa, placer)
+        self._event_flash(surf, vp, poses, placer)
         self._labels(surf, vp, poses, encs, placer, st.show_labels, t, boxes)
         surf.set_clip(None)
         self._panel(surf, lay.panel, poses, cpa, encs, st)
@@ -507,7 +535,7 @@ class Renderer:
         w = max(i.get_width() for i in imgs) + 6
         h = sum(i.get_height() for i in imgs) + 4
         anchor = anchor or pygame.Rect(round(x) - 3, round(y) - 3, 6, 6)
-        r = placer.place(anchor, w, h)
+        r = placer.place(anchor, w, h, far=force)
         if r is None:
             if not force:
                 return False
@@ -559,15 +587,37 @@ class Renderer:
                 lines,
                 float(xs[i]),
                 float(ys[i]),
-                force=e is not None,
+                force=e is not None or s.kind == OWN,
                 anchor=boxes[i],
             )
+
+    def _event_flash(
+        self, surf: pygame.Surface, vp: Viewport, p: Poses, placer: LabelPlacer
+    ) -> None:
+        """Ring the ships of a collision, grounding or near miss around the time it happens, so
+        the event on the timeline is also seen on the chart."""
+        window = max(30.0, 0.01 * self.scene.duration_s)
+        ids = [s.id for s in self.scene.ships]
+        for ev in self.scene.events:
+            if ev.kind not in FLASH_KINDS or abs(p.t - ev.t_s) > window:
+                continue
+            col = EVENT_COLOUR[ev.kind]
+            idx = [ids.index(sid) for sid in ev.ships if sid in ids]
+            pts = [vp.point(float(p.north[i]), float(p.east[i])) for i in idx if p.present[i]]
+            for x, y in pts:
+                pygame.draw.circle(surf, col, (x, y), 22, 3)
+            if pts:
+                x, y = pts[0]
+                text = f"{ev.kind.replace('_', ' ').upper()} at {format_clock(ev.t_s)}"
+                anchor = pygame.Rect(round(x) - 22, round(y) - 22, 44, 44)
+                placer.block(anchor)
+                self._box_label(surf, placer, [(text, col)], x, y, force=True, anchor=anchor)
 
     def _scale_and_north(self, surf: pygame.Surface, vp: Viewport, placer: LabelPlacer) -> None:
         x0, y0, w, h = vp.rect
         nm, px = scale_bar(vp.scale, max_px=min(180.0, w / 4))
         bx, by = x0 + 16, y0 + h - 22
-        box = pygame.Rect(bx - 6, by - 20, int(px) + 40, 34)
+        box = pygame.Rect(bx - 6, by - 20, max(int(px) + 12, 56), 34)
         surf.fill((255, 255, 255), box)
         pygame.draw.rect(surf, PANEL_EDGE, box, 1)
         half = px / 2
@@ -613,6 +663,7 @@ class Renderer:
         scene = self.scene
         tx = x0 + 12
         width = w - 24
+        self._panel_text_w = width
         y = y0 + 10
         bottom = y0 + h - 8
 
@@ -672,6 +723,8 @@ class Renderer:
         head("Score")
         if score is None:
             line("no score.json in the run folder", 17, TEXT_DIM)
+            line("(autoship score RUN_DIR --out FILE;", 16, TEXT_DIM)
+            line(" autoship view RUN_DIR --score FILE)", 16, TEXT_DIM)
             return
         passed = score.get("passed")
         verdict = {True: ("PASSED", PASS), False: ("FAILED", FAIL)}.get(
@@ -704,17 +757,22 @@ class Renderer:
             items = [(str(g.get("name", i)), g) for i, g in enumerate(gates) if isinstance(g, dict)]
         for name, g in items[:6]:
             ok = g.get("passed") if isinstance(g, dict) else g
-            extra = ""
-            if isinstance(g, dict) and "value" in g:
-                extra = f" {g['value']}"
-                if "threshold" in g:
-                    extra += f" / {g['threshold']}"
             tag, col = (
                 ("pass", PASS)
                 if ok is True
                 else (("FAIL", FAIL) if ok is False else ("?", TEXT_DIM))
             )
-            line(f"{tag}  {name}{extra}", 17, col, indent=4)
+            line(f"{tag}  {name}", 17, col, indent=4)
+        failed = score.get("failed_gates")
+        if isinstance(failed, list):
+            if not failed and passed:
+                line("all gates passed", 17, PASS)
+            for n, text in enumerate(failed):
+                if n == 4:
+                    line(f"+ {len(failed) - 4} more failed gates", 16, TEXT_DIM, indent=4)
+                    break
+                for k, part in enumerate(self.text.wrap(str(text), self._panel_text_w - 8, 16)[:3]):
+                    line(part, 16, FAIL, indent=4 if k == 0 else 12)
 
     def _legend(self, surf: pygame.Surface, x: int, y: int, bottom: int) -> None:
         entries = [

@@ -278,8 +278,13 @@ def _float(d: dict[str, Any], key: str, file: str, where: str) -> float | None:
     return float(v)
 
 
-def load_score(path: Path) -> dict[str, Any] | None:
-    """Read an optional score.json (the metrics run entry); None when absent."""
+def load_score(path: Path, run_dir: Path | None = None) -> dict[str, Any] | None:
+    """Read an optional score file; None when absent.
+
+    Accepts one run entry of the metrics report (what ``RUN_DIR/score.json`` holds) or a whole
+    report (``{"runs": [...]}``, as ``autoship score --out`` writes), from which the entry for
+    ``run_dir`` (or the only entry) is taken.
+    """
     if not path.is_file():
         return None
     try:
@@ -289,19 +294,41 @@ def load_score(path: Path) -> dict[str, Any] | None:
         raise RunFolderError(f"cannot read: {exc}", file=str(path)) from None
     if not isinstance(score, dict):
         raise RunFolderError("top level is not an object", file=str(path))
-    for key in ("encounters", "events", "penalties"):
+    if isinstance(score.get("runs"), list):
+        score = _pick_run(score["runs"], path, run_dir)
+    for key in ("encounters", "events", "failed_gates"):
         if key in score and not isinstance(score[key], list):
             raise RunFolderError("must be a list", file=str(path), field=key)
     for i, enc in enumerate(score.get("encounters", [])):
+        where = f"encounters[{i}]"
         if not isinstance(enc, dict):
-            raise RunFolderError("must be an object", file=str(path), field=f"encounters[{i}]")
-        for key in ("first_manoeuvre_t_s", "t_start_s", "t_end_s", "cpa_m", "tcpa_s"):
-            _float(enc, key, str(path), f"encounters[{i}]")
+            raise RunFolderError("must be an object", file=str(path), field=where)
+        for key in ("first_manoeuvre_t_s", "t_detect_s", "t_start_s", "t_end_s", "t_cpa_s"):
+            _float(enc, key, str(path), where)
         if "penalties" in enc and not isinstance(enc["penalties"], list):
-            raise RunFolderError(
-                "must be a list", file=str(path), field=f"encounters[{i}].penalties"
-            )
+            raise RunFolderError("must be a list", file=str(path), field=f"{where}.penalties")
+        man = enc.get("manoeuvre")
+        if man is not None:
+            if not isinstance(man, dict):
+                raise RunFolderError(
+                    "must be an object", file=str(path), field=f"{where}.manoeuvre"
+                )
+            _float(man, "t_s", str(path), f"{where}.manoeuvre")
     return score
+
+
+def _pick_run(runs: list[Any], path: Path, run_dir: Path | None) -> dict[str, Any]:
+    entries = [r for r in runs if isinstance(r, dict)]
+    if run_dir is not None:
+        want = Path(run_dir).resolve()
+        same = [r for r in entries if r.get("run_dir") and Path(r["run_dir"]).resolve() == want]
+        if same:
+            return same[0]
+    if len(entries) == 1:
+        return entries[0]
+    raise RunFolderError(
+        f"report has {len(entries)} runs and none is {run_dir}", file=str(path), field="runs"
+    )
 
 
 def classify(
@@ -582,13 +609,17 @@ class Scene:
         rec, _, _ = self._bracket(t)
         if self.score is not None and self.score.get("encounters"):
             est = {k: eng for k, eng, _, _ in self._estimate()}
+            own_id = ids[self.own_index] if self.own_index is not None else None
             for enc in self.score["encounters"]:
                 tgt = str(enc.get("target"))
-                if tgt not in ids:
+                own = str(enc.get("own", own_id))
+                # Labels sit on targets and state the own ship's role, so show only the own
+                # ship's side of each pair (autonomous targets have their own entries).
+                if tgt not in ids or (own_id is not None and own != own_id):
                     continue
                 k = ids.index(tgt)
-                own = str(enc.get("own", ids[self.own_index] if self.own_index is not None else ""))
-                t_a, t_b = enc.get("t_start_s"), enc.get("t_end_s")
+                t_a = enc.get("t_detect_s", enc.get("t_start_s"))
+                t_b = enc.get("t_end_s")
                 if t_a is not None or t_b is not None:
                     active = (t_a is None or t >= float(t_a)) and (t_b is None or t <= float(t_b))
                 elif k in est:
@@ -628,25 +659,7 @@ class Scene:
         sc = self.score or {}
         raw += list(sc.get("events", []))
         for enc in sc.get("encounters", []):
-            who = [str(enc[k]) for k in ("own", "target") if enc.get(k) is not None]
-            if enc.get("first_manoeuvre_t_s") is not None:
-                raw.append(
-                    {
-                        "t_s": enc["first_manoeuvre_t_s"],
-                        "kind": "first_manoeuvre",
-                        "ships": who[:1],
-                        "detail": f"for {who[-1]}" if len(who) > 1 else "",
-                    }
-                )
-            for pen in enc.get("penalties", []) or []:
-                if isinstance(pen, dict) and pen.get("t_s") is not None:
-                    rule = pen.get("rule")
-                    detail = str(pen.get("detail") or pen.get("kind") or "")
-                    if rule is not None:
-                        detail = f"Rule {rule}" + (f" {detail}" if detail else "")
-                    raw.append(
-                        {"t_s": pen["t_s"], "kind": "rule_penalty", "ships": who, "detail": detail}
-                    )
+            raw += _encounter_events(enc)
         seen = set()
         events: list[Event] = []
         for i, ev in enumerate(raw):
@@ -661,14 +674,60 @@ class Scene:
                 t_s=float(ev["t_s"]),
                 kind=str(ev.get("kind", "event")),
                 ships=tuple(str(s) for s in ships),
-                detail=str(ev.get("detail") or ""),
+                detail=_detail(ev.get("detail")),
             )
-            key = (e.t_s, e.kind, e.ships)
+            # Pairs scored from both sides give the same near miss twice.
+            key = (e.t_s, e.kind, frozenset(e.ships) if e.kind == "near_miss" else e.ships)
             if key not in seen:
                 seen.add(key)
                 events.append(e)
         events.sort(key=lambda e: (e.t_s, e.kind))
         return events
+
+
+def _detail(d: Any) -> str:
+    if d is None:
+        return ""
+    if isinstance(d, dict):
+        return ", ".join(f"{k} {v}" for k, v in d.items())
+    return str(d)
+
+
+def _encounter_events(enc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Timeline events implied by one scored encounter (metrics run-entry format)."""
+    if enc.get("type", "none") == "none":
+        return []
+    own, tgt = str(enc.get("own", "")), str(enc.get("target", ""))
+    out: list[dict[str, Any]] = []
+    man = enc.get("manoeuvre") if isinstance(enc.get("manoeuvre"), dict) else {}
+    t_man = man.get("t_s", enc.get("first_manoeuvre_t_s"))
+    if t_man is not None:
+        out.append(
+            {"t_s": t_man, "kind": "first_manoeuvre", "ships": [own], "detail": f"for {tgt}"}
+        )
+    t_eval = enc.get("t_cpa_s", enc.get("t_end_s"))
+    pens = [p for p in enc.get("penalties") or [] if isinstance(p, dict)]
+    timed = [p for p in pens if p.get("t_s") is not None]
+    for p in timed:
+        out.append(
+            {"t_s": p["t_s"], "kind": "rule_penalty", "ships": [own, tgt], "detail": _pen(p)}
+        )
+    # Penalties without their own time are judged over the encounter: one mark at its CPA.
+    untimed = [p for p in pens if p.get("t_s") is None and (p.get("penalty") or 0) > 0]
+    if untimed and t_eval is not None:
+        detail = "; ".join(_pen(p) for p in untimed)
+        out.append({"t_s": t_eval, "kind": "rule_penalty", "ships": [own, tgt], "detail": detail})
+    if enc.get("near_miss") and t_eval is not None:
+        out.append({"t_s": t_eval, "kind": "near_miss", "ships": [own, tgt], "detail": ""})
+    return out
+
+
+def _pen(p: dict[str, Any]) -> str:
+    rule = p.get("rule")
+    text = str(p.get("reason") or p.get("detail") or p.get("kind") or "")
+    if rule is not None and rule != "safety" and not text.lower().startswith("rule"):
+        return f"Rule {rule}" + (f" {text}" if text else "")
+    return text or "penalty"
 
 
 def load_scene(run_dir: str | os.PathLike, score_path: str | os.PathLike | None = None) -> Scene:
@@ -677,4 +736,4 @@ def load_scene(run_dir: str | os.PathLike, score_path: str | os.PathLike | None 
     sp = Path(score_path) if score_path is not None else Path(run_dir) / "score.json"
     if score_path is not None and not sp.is_file():
         raise RunFolderError("score file not found", file=str(sp))
-    return Scene(run, load_score(sp))
+    return Scene(run, load_score(sp, Path(run_dir)))

@@ -57,8 +57,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         help="picture size (window and PNG 1280x800, video 960x600)",
     )
     p.add_argument(
-        "--score", metavar="FILE", help="score.json to show (default: RUN_DIR/score.json)"
+        "--score",
+        metavar="FILE",
+        help="score to show: a run entry or an autoship score --out report "
+        "(default: RUN_DIR/score.json if present)",
     )
+    p.set_defaults(func=run)
     return p
 
 
