@@ -106,6 +106,36 @@ def _check_file(path: Path) -> None:
         raise ChartError(f"cannot read chart file ({exc.strerror})", file=str(path)) from None
 
 
+class _LocalTransformer:
+    """Source CRS -> WGS84 lon/lat -> local frame.
+
+    Two steps on purpose: the frame's azimuthal-equidistant CRS is defined on the WGS84
+    ellipsoid, and a direct pyproj pipeline from another datum (OSGB36 for EPSG:27700, NAD27,
+    ...) to it may skip the datum shift (about 100 m in the Solent). Going through EPSG:4326
+    lets pyproj pick its best datum transformation first.
+    """
+
+    def __init__(self, frame: LocalFrame, crs, file: str, layer: str | None) -> None:
+        from pyproj import CRS, Transformer
+
+        try:
+            src = CRS.from_user_input(crs)
+        except Exception as exc:
+            raise ChartError(
+                f"unknown CRS {crs!r}: {_one_line(exc)}", file=file, field=layer
+            ) from None
+        self._frame = frame
+        self._geo = None
+        if not (src.is_geographic and src.to_epsg() == 4326):
+            self._geo = Transformer.from_crs(src, "EPSG:4326", always_xy=True)
+
+    def transform(self, x, y):
+        if self._geo is not None:
+            x, y = self._geo.transform(x, y)
+        north, east = self._frame.to_local(y, x)
+        return east, north
+
+
 def _to_local(geoms: np.ndarray, transformer) -> np.ndarray:
     if len(geoms) == 0:
         return geoms
@@ -345,7 +375,7 @@ def read_s57(path: Path, frame: LocalFrame) -> ChartData:
         read[layer] = (names, geoms, fields)
     if crs is None:
         raise ChartError("cell has no coordinate reference system", file=file)
-    tr = frame.transformer_from(crs)
+    tr = _LocalTransformer(frame, crs, file, None)
 
     # Extent of the data in lon/lat, over every feature read.
     allg = [g for (_n, g, _f) in read.values() if len(g)]
@@ -529,7 +559,7 @@ def read_vector(path: Path, frame: LocalFrame) -> ChartData:
             continue
         lb = shapely.total_bounds(_to_local_lonlat(geoms, frame, meta["crs"], file, layer))
         bounds.append(lb)
-        tr = frame.transformer_from(meta["crs"])
+        tr = _LocalTransformer(frame, meta["crs"], file, layer)
         geoms = _repair(_to_local(geoms, tr), layer, report, file)
         n = len(geoms)
         kind = _pick_str(names, fields, _KIND, n)
@@ -560,7 +590,7 @@ def read_vector(path: Path, frame: LocalFrame) -> ChartData:
         float(bb[:, 2].max()),
         float(bb[:, 3].max()),
     )
-    coverage = _coverage_from_bounds(extent, frame.transformer_from("EPSG:4326"))
+    coverage = _coverage_from_bounds(extent, _LocalTransformer(frame, "EPSG:4326", file, None))
     n_obst = sum(len(o) for o in obst)
     data = ChartData(
         path=path,
