@@ -238,3 +238,75 @@ def test_closest_approach_time(run_dir: Path) -> None:
     ]
     k = int(np.argmin(rng)) // 2
     assert t == s.t_rec[k]
+
+
+# One run entry as autoship.metrics.score_run writes it (keys the viewer reads).
+METRICS_ENTRY = {
+    "scenario_id": "synthetic-crossing",
+    "run_dir": "",
+    "passed": False,
+    "collision": False,
+    "grounding": False,
+    "min_separation_m": 1510.0,
+    "score": 0.4,
+    "failed_gates": ["rule 16: OS vs T1 (crossing, give-way) scored 0.40 < 0.50"],
+    "encounters": [
+        {
+            "own": "OS",
+            "target": "T1",
+            "type": "crossing",
+            "own_role": "give-way",
+            "t_detect_s": 400.0,
+            "t_cpa_s": 1500.0,
+            "t_end_s": 1650.0,
+            "manoeuvre": {"t_s": 600.0},
+            "penalties": [
+                {"rule": "16", "penalty": 0.3, "reason": "rule 16: late"},
+                {"rule": "8", "penalty": 0.0, "reason": "rule 8: fine"},
+            ],
+            "near_miss": True,
+        },
+        # The same pair seen from the target (an autonomous target has its own entry).
+        {
+            "own": "T1",
+            "target": "OS",
+            "type": "crossing",
+            "own_role": "stand-on",
+            "t_detect_s": 400.0,
+            "t_cpa_s": 1500.0,
+            "t_end_s": 1650.0,
+            "manoeuvre": {"t_s": None},
+            "penalties": [],
+            "near_miss": True,
+        },
+        {"own": "OS", "target": "A1", "type": "none", "own_role": "none", "penalties": []},
+    ],
+}
+
+
+def test_metrics_run_entry(run_dir: Path) -> None:
+    (run_dir / "score.json").write_text(json.dumps(METRICS_ENTRY))
+    s = load_scene(run_dir)
+    assert [(e.t_s, e.kind, e.ships) for e in s.events] == [
+        (600.0, "first_manoeuvre", ("OS",)),
+        (900.0, "handover", ("A1",)),
+        (1500.0, "fallback", ("OS",)),
+        (1500.0, "near_miss", ("OS", "T1")),  # once, though both sides report it
+        (1500.0, "rule_penalty", ("OS", "T1")),
+    ]
+    pen = next(e for e in s.events if e.kind == "rule_penalty")
+    assert pen.detail == "rule 16: late"  # zero penalties are not marked
+    assert s.encounters(399.0) == []
+    assert [(e.target, e.own_role) for e in s.encounters(401.0)] == [("T1", "give-way")]
+    assert s.encounters(1651.0) == []
+
+
+def test_whole_report_picks_this_run(run_dir: Path, tmp_path: Path) -> None:
+    other = {**METRICS_ENTRY, "run_dir": "/somewhere/else", "score": 0.9}
+    mine = {**METRICS_ENTRY, "run_dir": str(run_dir)}
+    rep = tmp_path / "report.json"
+    rep.write_text(json.dumps({"runs": [other, mine]}))
+    assert load_scene(run_dir, rep).score["score"] == 0.4
+    rep.write_text(json.dumps({"runs": [other, other]}))
+    with pytest.raises(RunFolderError, match="2 runs"):
+        load_scene(run_dir, rep)
