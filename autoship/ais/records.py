@@ -295,6 +295,16 @@ class AisData:
             float(p.lon_deg.max()),
         )
 
+    def _core_box(self) -> dict:
+        lat = np.percentile(self.positions.lat_deg, [1, 99])
+        lon = np.percentile(self.positions.lon_deg, [1, 99])
+        return {
+            "lat_min_deg": float(lat[0]),
+            "lon_min_deg": float(lon[0]),
+            "lat_max_deg": float(lat[1]),
+            "lon_max_deg": float(lon[1]),
+        }
+
     def to_dict(self) -> dict:
         """A JSON-ready summary (the ``ais info --json`` document)."""
         from datetime import UTC, datetime
@@ -329,6 +339,9 @@ class AisData:
                 "lon_min_deg": bbox[1],
                 "lat_max_deg": bbox[2],
                 "lon_max_deg": bbox[3],
+                # The 1-99 % box ignores a few wild positions (the Solent file has one at
+                # lon 54.8 that stretches the full box to Kazakhstan).
+                "core_1_99_pct": self._core_box(),
             },
             "dropped": s.dropped,
             "drops": dict(sorted(s.drops.items())),
