@@ -61,6 +61,8 @@ EVENT_COLOUR: dict[str, Colour] = {
     "planner_error": (255, 255, 255),
 }
 
+POINTS_MIN_SCALE = 0.011  # px per m
+
 FLASH_KINDS = ("collision", "grounding", "near_miss")
 
 VECTOR_S = 360.0  # speed vector length in seconds: 6 min, a common ECDIS default
@@ -222,7 +224,9 @@ class ChartCache:
                     pygame.draw.lines(surf, LAND_EDGE, True, poly)
                 else:
                     pygame.draw.lines(surf, HAZARD, True, poly, 2)
-        for e, n, _kind in self.layers.points:
+        # Point hazards only once zoomed in (about 1 NM >= 20 px); overviews would drown in them.
+        points = self.layers.points if vp.scale >= POINTS_MIN_SCALE else []
+        for e, n, _kind in points:
             x, y = cvp.point(n, e)
             if 0 <= x < W and 0 <= y < H:
                 pygame.draw.line(surf, HAZARD, (x - 3, y - 3), (x + 3, y + 3))
@@ -797,11 +801,13 @@ class Renderer:
             pygame.draw.line(surf, col, (x, y + 8), (x + 26, y + 8), 2)
             surf.blit(self.text.get(text, 17), (x + 40, y + 2))
             y += 20
-        if y + 16 <= bottom and not self.scene.chart.empty:
+        if y + 16 <= bottom and self.scene.chart.depth:
             sd = self.scene.chart.safety_depth_m
             pygame.draw.rect(surf, WATER[1], (x, y + 2, 26, 12))
             pygame.draw.rect(surf, PANEL_EDGE, (x, y + 2, 26, 12), 1)
-            surf.blit(self.text.get(f"shallower than {sd:.1f} m (draught)", 17), (x + 40, y + 2))
+            surf.blit(
+                self.text.get(f"shallower than {sd:.1f} m (draught + UKC)", 17), (x + 40, y + 2)
+            )
             y += 20
         if y + 16 <= bottom:
             surf.blit(self.text.get("H: help and keys", 17, TEXT_DIM), (x, y + 4))
