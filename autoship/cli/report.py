@@ -1,0 +1,92 @@
+"""``autoship report DIR [--markdown FILE] [--png DIR] [--junit FILE]``: statistics of a
+sweep's results store."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from autoship.errors import AutoshipError
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "report",
+        help="failure rate with Wilson interval, breakdowns and plots of a sweep folder",
+    )
+    p.add_argument("dir", type=Path, metavar="DIR", help="sweep output folder")
+    p.add_argument("--markdown", type=Path, metavar="FILE", help="write a Markdown report")
+    p.add_argument("--png", type=Path, metavar="DIR", help="write PNG plots into this folder")
+    p.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML for CI")
+    p.add_argument("--json", type=Path, metavar="FILE", help="write the statistics as JSON")
+    p.add_argument(
+        "--fail-on",
+        choices=("collision", "failure", "never"),
+        default="collision",
+        help="exit 1 (and JUnit failures) on: a collision or grounding (default), any failed "
+        "gate, or never",
+    )
+    p.add_argument("--worst", type=int, default=10, help="list this many lowest-safety runs")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from autoship.sweep.stats import is_failure, junit, markdown, summarize, worst, write_plots
+    from autoship.sweep.store import Store
+
+    if args.worst < 0:
+        raise AutoshipError("must be >= 0", field="--worst")
+    with Store(args.dir, write=False) as store:
+        runs = store.runs()
+        encs = store.encounters()
+        meta = store.meta()
+    if not runs:
+        raise AutoshipError("the store holds no runs yet", file=str(args.dir))
+    s = summarize(runs, encs)
+    bad = worst(runs, args.worst)
+    plots = write_plots(runs, args.png) if args.png else []
+    if args.markdown:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text(markdown(s, bad, meta, plots, args.markdown), encoding="utf-8")
+    if args.junit:
+        args.junit.parent.mkdir(parents=True, exist_ok=True)
+        junit(runs, meta, "collision" if args.fail_on == "never" else args.fail_on).write(
+            args.junit, encoding="utf-8", xml_declaration=True
+        )
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(s, indent=1), encoding="utf-8")
+
+    cg = s["collision_or_grounding"]
+    print(f"sweep {meta.get('sweep_id', '?')}: {s['runs']} runs, {s['errors']} errors")
+    print(
+        f"failure rate {100 * s['failure_rate']:.1f} % ({s['failures']}/{s['runs']}), "
+        f"Wilson 95 % interval {100 * s['wilson_lower']:.1f} - {100 * s['wilson_upper']:.1f} %"
+    )
+    print(
+        f"collision or grounding {100 * cg['rate']:.1f} % ({cg['failures']}/{cg['runs']}), "
+        f"Wilson 95 % interval {100 * cg['wilson_lower']:.1f} - {100 * cg['wilson_upper']:.1f} %"
+    )
+    for key, title in (("by_encounter", "encounter"), ("by_n_targets", "targets")):
+        for g, r in s[key].items():
+            print(
+                f"  {title} {g:<20} {r['failures']:>5}/{r['runs']:<5} failed "
+                f"{100 * r['failure_rate']:5.1f} % "
+                f"[{100 * r['wilson_lower']:.1f}, {100 * r['wilson_upper']:.1f}]  "
+                f"collisions/groundings {r['collisions']}"
+            )
+    q = s["min_separation_m"]
+    if q.get("n"):
+        print(
+            f"min separation: min {q['min']:.0f} m, p05 {q['p05']:.0f} m, "
+            f"median {q['median']:.0f} m"
+        )
+    for p in plots:
+        print(f"plot: {p}")
+    for e in s["error_list"][:10]:
+        print(f"ERROR {e['run_id']} ({e['kind']}): {e['error']}")
+    if args.fail_on == "never":
+        return 0
+    failed = sum(is_failure(r, args.fail_on) for r in runs)
+    return 1 if (failed or s["errors"]) else 0

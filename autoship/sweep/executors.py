@@ -1,0 +1,235 @@
+"""Where sweep runs execute: a local pool of worker processes, or an existing Dask cluster.
+
+Both stream ``(task, outcome)`` as runs finish, and both enforce the per-run time limit and
+survive a run that crashes its worker: the worker is killed (or found dead), the run is reported
+as an error with its message, and a fresh worker takes the next run.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from autoship.errors import AutoshipError
+from autoship.sweep.worker import Task, read_frame, write_frame
+
+_PKG_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+class WorkerProcess:
+    """One ``python -m autoship.sweep.worker`` subprocess and the run it is busy with."""
+
+    def __init__(self) -> None:
+        env = dict(os.environ)
+        # The worker must import this very checkout even when autoship is not installed.
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PKG_ROOT, env.get("PYTHONPATH", "")) if p)
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the worker
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "autoship.sweep.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            bufsize=0,
+            env=env,
+        )
+        self.task: Task | None = None
+        self.deadline = float("inf")
+
+    def fileno(self) -> int:
+        assert self.proc.stdout is not None
+        return self.proc.stdout.fileno()
+
+    def send(self, task: Task, time_limit_s: float) -> bool:
+        self.task = task
+        self.deadline = time.monotonic() + time_limit_s
+        try:
+            assert self.proc.stdin is not None
+            write_frame(self.proc.stdin, task)  # type: ignore[arg-type]
+            return True
+        except (BrokenPipeError, OSError):
+            return False
+
+    def receive(self) -> dict[str, Any]:
+        """The outcome of the current run; a dead worker becomes a 'crash' outcome."""
+        try:
+            assert self.proc.stdout is not None
+            out = read_frame(self.proc.stdout)  # type: ignore[arg-type]
+        except (EOFError, OSError):
+            return self.crash_outcome()
+        self.task = None
+        return out
+
+    def crash_outcome(self) -> dict[str, Any]:
+        try:
+            code = self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            code = self.proc.returncode
+        self.stderr.seek(0)
+        tail = [ln for ln in self.stderr.read()[-2000:].decode(errors="replace").splitlines() if ln]
+        last = f": {tail[-1].strip()}" if tail else ""
+        return {"ok": False, "kind": "crash", "error": f"worker crashed (exit code {code}){last}"}
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for f in (self.proc.stdin, self.proc.stdout):
+            if f is not None:
+                f.close()
+        self.stderr.close()
+
+    def close(self) -> None:
+        """Ask an idle worker to finish (end of input), then make sure it is gone."""
+        try:
+            if self.proc.stdin is not None:
+                self.proc.stdin.close()
+            self.proc.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        self.kill()
+
+    def run_one(self, task: Task, time_limit_s: float) -> dict[str, Any]:
+        """Blocking single run with the time limit (the Dask path)."""
+        if not self.send(task, time_limit_s):
+            return self.crash_outcome()
+        ready, _, _ = select.select([self], [], [], time_limit_s)
+        if not ready:
+            return timeout_outcome(time_limit_s)
+        return self.receive()
+
+
+def timeout_outcome(time_limit_s: float) -> dict[str, Any]:
+    return {
+        "ok": False,
+        "kind": "timeout",
+        "error": f"run exceeded the time limit of {time_limit_s:g} s (worker killed)",
+    }
+
+
+def run_local(
+    tasks: Iterable[Task], n_workers: int, time_limit_s: float
+) -> Iterator[tuple[Task, dict[str, Any]]]:
+    """Run tasks on ``n_workers`` local worker processes; yields as each run finishes."""
+    if n_workers < 1:
+        raise AutoshipError("must be >= 1", field="--jobs")
+    pending = deque(tasks)
+    idle: list[WorkerProcess] = []
+    busy: list[WorkerProcess] = []
+    try:
+        while pending or busy:
+            while pending and len(busy) < n_workers:
+                w = idle.pop() if idle else WorkerProcess()
+                task = pending.popleft()
+                if w.send(task, time_limit_s):
+                    busy.append(w)
+                else:
+                    out = w.crash_outcome()
+                    w.kill()
+                    yield task, out
+            if not busy:
+                continue
+            now = time.monotonic()
+            wait = max(0.0, min(w.deadline for w in busy) - now)
+            ready, _, _ = select.select(busy, [], [], wait)
+            for w in ready:
+                task = w.task
+                assert task is not None
+                out = w.receive()
+                busy.remove(w)
+                if out.get("kind") == "crash":
+                    w.kill()
+                else:
+                    idle.append(w)
+                yield task, out
+            now = time.monotonic()
+            for w in [w for w in busy if w.deadline <= now and w not in ready]:
+                task = w.task
+                assert task is not None
+                busy.remove(w)
+                w.kill()
+                yield task, timeout_outcome(time_limit_s)
+    finally:
+        for w in busy:
+            w.kill()
+        for w in idle:
+            w.close()
+
+
+# --------------------------------------------------------------------------- Dask
+
+_local = threading.local()
+
+
+def dask_execute(task: Task, time_limit_s: float) -> dict[str, Any]:
+    """Runs on a Dask worker: one persistent worker process per worker thread, so runs are
+    isolated and the time limit can kill a hung run without killing the Dask worker."""
+    w = getattr(_local, "worker", None)
+    if w is None or w.proc.poll() is not None:
+        w = WorkerProcess()
+        _local.worker = w
+    out = w.run_one(task, time_limit_s)
+    if out.get("kind") in ("crash", "timeout"):
+        w.kill()
+        _local.worker = None
+    return out
+
+
+def run_dask(
+    tasks: Iterable[Task], address: str, time_limit_s: float
+) -> Iterator[tuple[Task, dict[str, Any]]]:
+    """Run tasks on an existing Dask distributed cluster (``dask scheduler`` / ``dask
+    worker``); every worker needs this autoship version installed."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise AutoshipError(
+            "needs dask distributed: pip install 'autoship[cluster]'", field="--cluster"
+        ) from None
+    try:
+        client = Client(address, timeout="20s")
+    except (OSError, TimeoutError) as exc:
+        raise AutoshipError(
+            f"cannot reach the Dask scheduler at {address}: {exc}", field="--cluster"
+        ) from None
+    try:
+        futs = {}
+        token = os.urandom(4).hex()
+        for task in tasks:
+            fut = client.submit(
+                dask_execute,
+                task,
+                time_limit_s,
+                key=f"autoship-{task.run_id}-{token}",
+                pure=False,
+            )
+            futs[fut.key] = (fut, task)
+        for fut in as_completed([f for f, _ in futs.values()]):
+            task = futs[fut.key][1]
+            try:
+                out = fut.result()
+            except Exception as exc:  # e.g. KilledWorker: the Dask worker itself died
+                out = {"ok": False, "kind": "crash", "error": f"{type(exc).__name__}: {exc}"}
+            yield task, out
+    finally:
+        client.close()
+
+
+def execute_all(
+    tasks: Iterable[Task],
+    n_jobs: int = 1,
+    cluster: str | None = None,
+    time_limit_s: float = 600.0,
+) -> Iterator[tuple[Task, dict[str, Any]]]:
+    if cluster:
+        return run_dask(tasks, cluster, time_limit_s)
+    return run_local(tasks, n_jobs, time_limit_s)

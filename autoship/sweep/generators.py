@@ -1,0 +1,957 @@
+"""Sweep files (TOML) and the scenario generators they drive.
+
+Three generator kinds, all deterministic functions of the sweep file:
+
+- ``grid``: the cartesian product of the axes (encounter type, relative bearing *or* relative
+  target course, speed ratio, time to CPA, meeting offset, number of targets) for the first
+  target; further targets of a multi-target scenario are drawn from the same axes with a random
+  stream seeded by (sweep seed, scenario id).
+- ``random``: ``samples`` scenarios, every target drawn from the axes (lists are picked from,
+  ``{min, max}`` ranges sampled uniformly).
+- ``files``: scenario files or folders (the Imazu set, encounters mined from AIS).
+
+The encounter construction follows DNV's ship-traffic-generator (data-formats reference,
+section 7): the own ship reaches a meeting point after ``tcpa``; the target starts on the own
+ship's bearing line at the distance that brings it to that point at the same time, and the result
+is accepted only if it re-classifies (at t = 0, with the sweep's COLREG profile) as the requested
+type; a random draw is retried up to 5 x 5 times like the reference generator.
+
+Seeds derive from (sweep seed, scenario id, replicate) only, never from worker order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from autoship.errors import AutoshipError, ScenarioError
+from autoship.units import DEG, KNOT
+
+ENCOUNTERS = ("head-on", "crossing-give-way", "crossing-stand-on", "overtaking", "overtaken")
+
+# Relative-bearing sectors (deg, + starboard) per requested encounter when the sweep gives no
+# bearing axis. DNV trafficgen samples HO within +-theta14 = 5 deg, CR-GW in (0, 112.5),
+# OT-SO in the stern sector 112.5-247.5 (data-formats reference, section 7) [V]; our sectors
+# keep a 10 deg margin off the sector edges, and OT-GW uses +-20 deg instead of DNV's +-67.5
+# because a slower target ahead can only sit within asin(speed ratio) of the bow [P].
+DNV_BEARING_DEG: dict[str, tuple[float, float]] = {
+    "head-on": (-5.0, 5.0),
+    "crossing-give-way": (10.0, 100.0),
+    "crossing-stand-on": (-100.0, -10.0),
+    "overtaking": (-20.0, 20.0),
+    "overtaken": (122.5, 237.5),
+}
+# Target/own speed ratio per encounter (DNV encounter_settings.json, section 7) [V].
+DNV_SPEED_RATIO: dict[str, tuple[float, float]] = {
+    "head-on": (0.5, 1.5),
+    "crossing-give-way": (0.5, 1.5),
+    "crossing-stand-on": (0.5, 1.5),
+    "overtaking": (0.25, 0.75),
+    "overtaken": (1.5, 2.0),
+}
+# DNV paper pseudocode: meeting time 10-20 min (section 7) [V].
+DNV_TCPA_MIN = (10.0, 20.0)
+# DNV retries a draw 5 x 5 times before giving up (section 7) [V].
+MAX_TRIES = 25
+
+_SECTIONS = ("sweep", "scenario", "own", "target", "generator")
+_ID_OK = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+AXES = ("bearing_deg", "course_deg", "speed_ratio", "tcpa_min", "offset_m")
+_AXIS_LIMITS = {
+    "bearing_deg": (-360.0, 360.0),
+    "course_deg": (-360.0, 360.0),
+    "speed_ratio": (0.01, 5.0),
+    "tcpa_min": (0.5, 240.0),
+    "offset_m": (-50_000.0, 50_000.0),
+}
+
+
+# --------------------------------------------------------------------------- seeds
+
+
+def _h64(*parts: object) -> int:
+    digest = hashlib.sha256(":".join(str(p) for p in parts).encode()).digest()
+    return int.from_bytes(digest[:8], "little") & (2**63 - 1)
+
+
+def derive_seed(sweep_seed: int, scenario_id: str, replicate: int = 0) -> int:
+    """The run seed: a hash of (sweep seed, scenario id, replicate), in [0, 2**63)."""
+    return _h64("run", sweep_seed, scenario_id, replicate)
+
+
+def scenario_rng(sweep_seed: int, scenario_id: str, purpose: str = "gen") -> np.random.Generator:
+    """A random stream owned by one scenario of one sweep (generation, extra targets, ...)."""
+    return np.random.default_rng(np.random.SeedSequence([sweep_seed, _h64(purpose, scenario_id)]))
+
+
+# --------------------------------------------------------------------------- axes
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One numeric sweep axis: explicit values, or a range [lo, hi] with n grid points."""
+
+    values: tuple[float, ...] | None = None
+    lo: float | None = None
+    hi: float | None = None
+    n: int | None = None
+
+    def grid(self) -> list[float]:
+        if self.values is not None:
+            return list(self.values)
+        assert self.lo is not None and self.hi is not None
+        n = self.n or 1
+        if n == 1:
+            return [0.5 * (self.lo + self.hi)]
+        return [float(x) for x in np.linspace(self.lo, self.hi, n)]
+
+    def draw(self, rng: np.random.Generator) -> float:
+        if self.values is not None:
+            return float(self.values[int(rng.integers(len(self.values)))])
+        assert self.lo is not None and self.hi is not None
+        return float(rng.uniform(self.lo, self.hi))
+
+    def bounds(self) -> tuple[float, float]:
+        if self.values is not None:
+            return min(self.values), max(self.values)
+        assert self.lo is not None and self.hi is not None
+        return self.lo, self.hi
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.values is not None:
+            return {"values": list(self.values)}
+        return {"min": self.lo, "max": self.hi, "n": self.n}
+
+
+# --------------------------------------------------------------------------- sweep file
+
+
+@dataclass(frozen=True)
+class ShipSettings:
+    model: str
+    speed_kn: float
+    course_deg: float = 0.0
+    max_speed_kn: float = 30.0
+    length_m: float = 150.0
+    planner_params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A parsed sweep file. ``axes`` holds only the axes the file gives."""
+
+    id: str
+    seed: int
+    title: str
+    planner: str | None
+    profile: str | None
+    replicates: int
+    time_limit_s: float
+    kind: str
+    samples: int
+    n_targets: tuple[int, ...]
+    encounters: tuple[str, ...] | None
+    axes: dict[str, Axis]
+    default_points: int
+    duration_s: float | None
+    dt_s: float
+    planner_period_s: float
+    visibility: str
+    origin: tuple[float, float]
+    min_start_range_m: float
+    min_meeting_separation_m: float
+    own: ShipSettings
+    target: ShipSettings
+    paths: tuple[Path, ...]
+    path: Path | None
+    text: str
+    sha256: str
+
+    @property
+    def profile_name(self) -> str | None:
+        return self.profile
+
+
+class _Reader:
+    def __init__(self, file: str, tbl: Any, prefix: str) -> None:
+        if not isinstance(tbl, dict):
+            raise ScenarioError("must be a table", file=file, field=prefix)
+        self.file, self.tbl, self.prefix, self.used = file, tbl, prefix, set()
+
+    def fail(self, key: str, msg: str) -> ScenarioError:
+        return ScenarioError(msg, file=self.file, field=f"{self.prefix}.{key}")
+
+    def get(self, key: str) -> Any:
+        self.used.add(key)
+        return self.tbl.get(key)
+
+    def number(
+        self, key: str, lo: float, hi: float, default: float | None = None, required: bool = False
+    ) -> float:
+        v = self.get(key)
+        if v is None:
+            if required:
+                raise self.fail(key, "missing required key")
+            return default  # type: ignore[return-value]
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise self.fail(key, f"must be a number, got {type(v).__name__}")
+        if not (math.isfinite(v) and lo <= v <= hi):
+            raise self.fail(key, f"{v:g} is outside [{lo:g}, {hi:g}]")
+        return float(v)
+
+    def integer(
+        self, key: str, lo: int, hi: int, default: int | None = None, required: bool = False
+    ) -> int:
+        v = self.get(key)
+        if v is None:
+            if required:
+                raise self.fail(key, "missing required key")
+            return default  # type: ignore[return-value]
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise self.fail(key, f"must be an integer, got {type(v).__name__}")
+        if not lo <= v <= hi:
+            raise self.fail(key, f"{v} is outside [{lo}, {hi}]")
+        return v
+
+    def string(
+        self,
+        key: str,
+        default: str | None = None,
+        required: bool = False,
+        choices: Sequence[str] | None = None,
+    ) -> str | None:
+        v = self.get(key)
+        if v is None:
+            if required:
+                raise self.fail(key, "missing required key")
+            return default
+        if not isinstance(v, str):
+            raise self.fail(key, f"must be a string, got {type(v).__name__}")
+        if choices is not None and v not in choices:
+            raise self.fail(key, f"{v!r} is not one of {', '.join(choices)}")
+        return v
+
+    def ident(self, key: str, default: str | None = None, required: bool = False) -> str | None:
+        v = self.string(key, default, required)
+        if v is not None and (not v or len(v) > 60 or not set(v) <= _ID_OK):
+            raise self.fail(
+                key, f"{v!r} is not a valid identifier (letters, digits, '.', '_', '-')"
+            )
+        return v
+
+    def axis(self, key: str, lo: float, hi: float) -> Axis | None:
+        v = self.get(key)
+        if v is None:
+            return None
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            v = [v]
+        if isinstance(v, list):
+            if not v:
+                raise self.fail(key, "must not be empty")
+            vals = []
+            for x in v:
+                if isinstance(x, bool) or not isinstance(x, (int, float)):
+                    raise self.fail(key, "values must be numbers")
+                if not (math.isfinite(x) and lo <= x <= hi):
+                    raise self.fail(key, f"value {x:g} is outside [{lo:g}, {hi:g}]")
+                vals.append(float(x))
+            return Axis(values=tuple(vals))
+        if isinstance(v, dict):
+            sub = _Reader(self.file, v, f"{self.prefix}.{key}")
+            a = sub.number("min", lo, hi, required=True)
+            b = sub.number("max", lo, hi, required=True)
+            n = sub.integer("n", 1, 10_000, default=None)
+            sub.finish()
+            if b < a:
+                raise self.fail(key, f"max {b:g} is below min {a:g}")
+            return Axis(lo=a, hi=b, n=n)
+        raise self.fail(key, "must be a number, an array of numbers or {min, max[, n]}")
+
+    def finish(self) -> None:
+        extra = sorted(set(self.tbl) - self.used)
+        if extra:
+            raise self.fail(extra[0], "unknown key")
+
+
+def _ship_settings(r: _Reader, default_model: str, own: bool) -> ShipSettings:
+    from autoship.dynamics.library import load_ship
+
+    model = r.string("model", default=default_model)
+    assert model is not None
+    try:
+        sdef = load_ship(model)
+    except AutoshipError as exc:
+        raise r.fail("model", exc.message) from None
+    vmax = float(sdef.model.get("max_speed_kn", 30.0))
+    speed = r.number("speed_kn", 0.1, vmax, default=10.0 if own else None)
+    course = r.number("course_deg", 0.0, 360.0, default=0.0)
+    params = r.get("planner_params") if own else None
+    if params is not None and not isinstance(params, dict):
+        raise r.fail("planner_params", "must be a table")
+    r.finish()
+    return ShipSettings(
+        model=model,
+        speed_kn=speed if speed is not None else 0.0,
+        course_deg=course,
+        max_speed_kn=vmax,
+        length_m=float(sdef.length_m),
+        planner_params=dict(params or {}),
+    )
+
+
+def parse_sweep(text: str, path: Path | None = None) -> SweepSpec:
+    """Parse a sweep file strictly: unknown keys, bad ranges and impossible combinations are
+    one-line errors naming the file and key."""
+    file = str(path) if path is not None else "<sweep>"
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"invalid TOML: {exc}", file=file) from None
+    for sec in doc:
+        if sec not in _SECTIONS:
+            raise ScenarioError(
+                f"unknown section (known: {', '.join(_SECTIONS)})", file=file, field=sec
+            )
+    for sec in ("sweep", "generator"):
+        if sec not in doc:
+            raise ScenarioError("missing required section", file=file, field=sec)
+
+    s = _Reader(file, doc["sweep"], "sweep")
+    sid = s.ident("id", required=True)
+    seed = s.integer("seed", 0, 2**63 - 1, required=True)
+    title = s.string("title", default=sid)
+    planner = s.ident("planner")
+    profile = s.ident("profile")
+    replicates = s.integer("replicates", 1, 1000, default=1)
+    time_limit = s.number("time_limit_s", 0.1, 7 * 86400.0, default=600.0)
+    s.finish()
+
+    sc = _Reader(file, doc.get("scenario", {}), "scenario")
+    duration = sc.number("duration_s", 1.0, 7 * 86400.0)
+    dt = sc.number("dt_s", 0.01, 60.0, default=1.0)
+    pperiod = sc.number("planner_period_s", dt, 3600.0, default=max(dt, 5.0))
+    visibility = sc.string("visibility", default="good", choices=("good", "restricted"))
+    lat = sc.number("origin_lat_deg", -89.0, 89.0, default=45.0)
+    lon = sc.number("origin_lon_deg", -180.0, 180.0, default=-30.0)
+    min_start = sc.number("min_start_range_m", 0.0, 1e6, default=500.0)
+    min_meet = sc.number("min_meeting_separation_m", 0.0, 1e6, default=1000.0)
+    sc.finish()
+    ratio = pperiod / dt
+    if abs(ratio - round(ratio)) > 1e-9:
+        raise ScenarioError(
+            f"{pperiod:g} s is not a whole multiple of dt_s ({dt:g} s)",
+            file=file,
+            field="scenario.planner_period_s",
+        )
+
+    own = _ship_settings(_Reader(file, doc.get("own", {}), "own"), "generic-cargo", True)
+    tgt = _ship_settings(_Reader(file, doc.get("target", {}), "target"), own.model, False)
+
+    g = _Reader(file, doc["generator"], "generator")
+    kind = g.string("kind", required=True, choices=("grid", "random", "files"))
+    samples = g.integer("samples", 1, 10_000_000, default=0)
+    default_points = g.integer("default_points", 1, 1000, default=3)
+    paths: list[Path] = []
+    encounters: tuple[str, ...] | None = None
+    axes: dict[str, Axis] = {}
+    n_targets: tuple[int, ...] = (1,)
+    if kind == "files":
+        raw = g.get("paths")
+        if raw is None:
+            raise g.fail("paths", "missing required key")
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list) or not raw or not all(isinstance(p, str) for p in raw):
+            raise g.fail("paths", "must be a string or an array of strings")
+        base = path.parent if path is not None else Path.cwd()
+        for p in raw:
+            q = Path(p)
+            paths.append(q if q.is_absolute() else base / q)
+    else:
+        raw_enc = g.get("encounter")
+        if raw_enc is not None:
+            if raw_enc == "all":
+                raw_enc = list(ENCOUNTERS)
+            if isinstance(raw_enc, str):
+                raw_enc = [raw_enc]
+            if not isinstance(raw_enc, list) or not raw_enc:
+                raise g.fail("encounter", "must be an encounter name, an array of them or 'all'")
+            for e in raw_enc:
+                if e not in ENCOUNTERS:
+                    raise g.fail("encounter", f"{e!r} is not one of {', '.join(ENCOUNTERS)}")
+            encounters = tuple(raw_enc)
+        for name in AXES:
+            a = g.axis(name, *_AXIS_LIMITS[name])
+            if a is not None:
+                axes[name] = a
+        if "bearing_deg" in axes and "course_deg" in axes:
+            raise g.fail(
+                "course_deg",
+                "give bearing_deg or course_deg, not both (one fixes the other on a collision "
+                "course)",
+            )
+        nt = g.axis("n_targets", 1, 20)
+        if nt is not None:
+            if nt.values is None:
+                n_targets = tuple(range(int(nt.lo), int(nt.hi) + 1))  # type: ignore[arg-type]
+            else:
+                if any(v != int(v) for v in nt.values):
+                    raise g.fail("n_targets", "must be whole numbers")
+                n_targets = tuple(int(v) for v in nt.values)
+        if kind == "grid":
+            for name, a in axes.items():
+                if a.values is None and a.n is None:
+                    raise g.fail(name, "a grid range needs n (number of points)")
+        if kind == "random" and samples < 1:
+            raise g.fail("samples", "missing required key (number of random scenarios)")
+        if encounters is None and "bearing_deg" not in axes and "course_deg" not in axes:
+            raise g.fail("encounter", "give encounter, bearing_deg or course_deg")
+        if encounters is None and "speed_ratio" not in axes:
+            raise g.fail("speed_ratio", "missing required key (no encounter to default it from)")
+    g.finish()
+    if kind == "files" and samples:
+        raise ScenarioError("only for kind = 'random'", file=file, field="generator.samples")
+    if kind == "grid" and samples:
+        raise ScenarioError("only for kind = 'random'", file=file, field="generator.samples")
+
+    if kind != "files" and duration is not None:
+        ratio = duration / dt
+        if abs(ratio - round(ratio)) > 1e-6 * max(1.0, ratio):
+            raise ScenarioError(
+                f"{duration:g} s is not a whole multiple of dt_s ({dt:g} s)",
+                file=file,
+                field="scenario.duration_s",
+            )
+    return SweepSpec(
+        id=sid,  # type: ignore[arg-type]
+        seed=seed,
+        title=title or sid,  # type: ignore[arg-type]
+        planner=planner,
+        profile=profile,
+        replicates=replicates,
+        time_limit_s=time_limit,
+        kind=kind,  # type: ignore[arg-type]
+        samples=samples,
+        n_targets=n_targets,
+        encounters=encounters,
+        axes=axes,
+        default_points=default_points,
+        duration_s=duration,
+        dt_s=dt,
+        planner_period_s=pperiod,
+        visibility=visibility,  # type: ignore[arg-type]
+        origin=(lat, lon),
+        min_start_range_m=min_start,
+        min_meeting_separation_m=min_meet,
+        own=own,
+        target=tgt,
+        paths=tuple(paths),
+        path=path,
+        text=text,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+    )
+
+
+def load_sweep(path: str | Path) -> SweepSpec:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError("file not found", file=str(p)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"cannot read: {exc}", file=str(p)) from None
+    return parse_sweep(text, p)
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+@dataclass(frozen=True)
+class TargetParams:
+    """What a generator asks for one target; angles in degrees, + starboard."""
+
+    encounter: str | None
+    bearing_deg: float | None
+    course_deg: float | None  # target course relative to the own course
+    speed_ratio: float
+    tcpa_min: float
+    offset_m: float = 0.0
+
+
+@dataclass(frozen=True)
+class PlacedTarget:
+    north: float
+    east: float
+    course: float  # rad, absolute
+    speed: float  # m/s
+    bearing_deg: float  # realised relative bearing (-180, 180]
+    course_deg: float  # realised relative course [0, 360)
+    code: int  # classification at t = 0 (autoship.colregs codes)
+
+
+def _wrap180(a: float) -> float:
+    a = math.fmod(a + 180.0, 360.0)
+    if a <= 0.0:
+        a += 360.0
+    return a - 180.0
+
+
+def _classify_one(
+    own_course: float,
+    own_speed: float,
+    n: float,
+    e: float,
+    course: float,
+    speed: float,
+    profile: Any,
+) -> tuple[int, float]:
+    from autoship.colregs import classify, encounter_angles
+
+    beta, alpha = encounter_angles(
+        np.array([n]), np.array([e]), np.array([own_course]), np.array([course])
+    )
+    code = classify(beta, alpha, np.array([own_speed]), np.array([speed]), profile)
+    return int(code[0]), float(beta[0])
+
+
+def place_target(
+    p: TargetParams,
+    own_north: float,
+    own_east: float,
+    own_course: float,
+    own_speed: float,
+    profile: Any,
+    min_range_m: float = 0.0,
+) -> PlacedTarget | None:
+    """Start state of a target that meets the own ship ``tcpa`` later (DNV construction).
+
+    The own ship keeps course and speed; its position after ``tcpa`` plus ``offset_m`` to its
+    starboard is the meeting point. With a bearing, the target starts on that bearing line at the
+    distance that brings it to the meeting point in time (two roots: the one re-classifying as
+    the requested encounter wins, else the farther); with a relative course, it starts
+    ``speed * tcpa`` behind the meeting point along that course. Returns None when the geometry
+    has no solution, starts closer than ``min_range_m`` or does not classify as requested.
+    """
+    T = p.tcpa_min * 60.0
+    w = p.speed_ratio * own_speed
+    mx, my = own_speed * T, p.offset_m  # own frame: x ahead, y starboard
+    cands: list[tuple[float, float]] = []
+    if p.course_deg is not None:
+        c = p.course_deg * DEG
+        cands.append((mx - w * T * math.cos(c), my - w * T * math.sin(c)))
+    else:
+        assert p.bearing_deg is not None
+        b = p.bearing_deg * DEG
+        ux, uy = math.cos(b), math.sin(b)
+        um = ux * mx + uy * my
+        disc = um * um - (mx * mx + my * my) + (w * T) ** 2
+        if disc < 0.0:
+            return None
+        for d in sorted({um + math.sqrt(disc), um - math.sqrt(disc)}, reverse=True):
+            if d > 0.0:
+                cands.append((d * ux, d * uy))
+    c_o, s_o = math.cos(own_course), math.sin(own_course)
+    for sx, sy in cands:
+        if math.hypot(sx, sy) < max(min_range_m, 1.0):
+            continue
+        rel = math.atan2(my - sy, mx - sx) if w * T > 0 else 0.0
+        course = (own_course + rel) % (2 * math.pi)
+        dn, de = sx * c_o - sy * s_o, sx * s_o + sy * c_o
+        code, beta = _classify_one(own_course, own_speed, dn, de, course, w, profile)
+        if p.encounter is not None and (code == 0 or ENCOUNTERS[code - 1] != p.encounter):
+            continue  # ENCOUNTERS is CODE_NAMES without "none", in code order
+        return PlacedTarget(
+            north=own_north + dn,
+            east=own_east + de,
+            course=course,
+            speed=w,
+            bearing_deg=_wrap180(math.degrees(beta)),
+            course_deg=math.degrees(rel) % 360.0,
+            code=code,
+        )
+    return None
+
+
+# --------------------------------------------------------------------------- scenario text
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise AutoshipError(f"cannot write non-finite number {v!r} to TOML")
+        return repr(v)
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(x)}" for k, x in v.items()) + " }"
+    raise AutoshipError(f"cannot write {type(v).__name__} to TOML")
+
+
+def scenario_toml(
+    scenario: dict[str, Any],
+    frame: tuple[float, float],
+    ships: list[dict[str, Any]],
+    profile: str | None = None,
+    header: str = "",
+) -> str:
+    """Scenario file text from plain values (keys as in the scenario schema)."""
+    lines = [f"# {ln}" for ln in header.splitlines()]
+    lines.append("[scenario]")
+    lines += [f"{k} = {_toml_value(v)}" for k, v in scenario.items()]
+    lines += ["", "[frame]", f"origin_lat_deg = {frame[0]!r}", f"origin_lon_deg = {frame[1]!r}"]
+    if profile:
+        lines += ["", "[scoring]", f"profile = {_toml_value(profile)}"]
+    for sh in ships:
+        lines += ["", "[[ship]]"]
+        lines += [f"{k} = {_toml_value(v)}" for k, v in sh.items() if v is not None]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- cases
+
+
+@dataclass(frozen=True)
+class Case:
+    """One scenario of a sweep (before replicates): its text and the parameters it sweeps."""
+
+    scenario_id: str
+    text: str
+    path: Path | None  # the scenario file for the files kind (anchors relative chart paths)
+    params: dict[str, Any]
+
+
+def _round(x: float, nd: int = 6) -> float:
+    return float(round(x, nd))
+
+
+def build_case(
+    spec: SweepSpec, scenario_id: str, targets: list[TargetParams], profile: Any
+) -> tuple[Case | None, str]:
+    """Place every target and write the scenario; (None, reason) if the geometry fails."""
+    own = spec.own
+    v_o = own.speed_kn * KNOT
+    chi_o = own.course_deg * DEG
+    placed: list[PlacedTarget] = []
+    meets: list[tuple[float, float]] = []
+    for k, tp in enumerate(targets):
+        pt = place_target(tp, 0.0, 0.0, chi_o, v_o, profile, spec.min_start_range_m)
+        if pt is None:
+            return None, f"target {k + 1}: no geometry for {tp}"
+        if pt.speed > spec.target.max_speed_kn * KNOT + 1e-9:
+            return None, f"target {k + 1}: speed above the model's {spec.target.max_speed_kn:g} kn"
+        meet = (v_o * tp.tcpa_min * 60.0, tp.offset_m)
+        for q in placed:
+            if math.hypot(pt.north - q.north, pt.east - q.east) < spec.min_start_range_m:
+                return None, f"target {k + 1}: starts too close to another target"
+        for m in meets:
+            if math.hypot(meet[0] - m[0], meet[1] - m[1]) < spec.min_meeting_separation_m:
+                return None, f"target {k + 1}: meets the own ship too close to another target"
+        placed.append(pt)
+        meets.append(meet)
+    t_max = max(tp.tcpa_min for tp in targets) * 60.0
+    if spec.duration_s is not None:
+        duration = spec.duration_s
+    else:
+        # Twice the latest meeting time lets every encounter finish; whole planner periods.
+        duration = math.ceil(2.0 * t_max / spec.planner_period_s) * spec.planner_period_s
+    reach = v_o * duration * 1.5 + 1000.0
+    goal = {
+        "north_m": _round(reach * math.cos(chi_o), 3),
+        "east_m": _round(reach * math.sin(chi_o), 3),
+    }
+    from autoship.colregs import CODE_NAMES
+
+    first = targets[0]
+    params: dict[str, Any] = {
+        "encounter": first.encounter or CODE_NAMES[placed[0].code],
+        "n_targets": len(targets),
+        "bearing_deg": _round(placed[0].bearing_deg),
+        "course_deg": _round(placed[0].course_deg),
+        "speed_ratio": _round(first.speed_ratio),
+        "tcpa_min": _round(first.tcpa_min),
+        "offset_m": _round(first.offset_m),
+        "targets": [
+            {
+                "encounter": tp.encounter or CODE_NAMES[pt.code],
+                "classified": CODE_NAMES[pt.code],
+                "bearing_deg": _round(pt.bearing_deg),
+                "course_deg": _round(pt.course_deg),
+                "speed_ratio": _round(tp.speed_ratio),
+                "tcpa_min": _round(tp.tcpa_min),
+                "offset_m": _round(tp.offset_m),
+            }
+            for tp, pt in zip(targets, placed, strict=True)
+        ],
+    }
+    desc = (
+        f"sweep {spec.id}: {params['encounter']}, {len(targets)} target(s), "
+        f"bearing {params['bearing_deg']:.1f} deg, speed ratio {params['speed_ratio']:.2f}, "
+        f"tcpa {params['tcpa_min']:.1f} min, offset {params['offset_m']:.0f} m"
+    )
+    ships: list[dict[str, Any]] = [
+        {
+            "id": "os",
+            "role": "own",
+            "model": own.model,
+            "start": {"north_m": 0.0, "east_m": 0.0},
+            "course_deg": _round(own.course_deg % 360.0, 9),
+            "speed_kn": _round(own.speed_kn, 9),
+            "goal": goal,
+            "planner": spec.planner or "waypoint",
+            "planner_params": own.planner_params or None,
+        }
+    ]
+    for k, pt in enumerate(placed):
+        ships.append(
+            {
+                "id": f"ts{k + 1}",
+                "role": "target",
+                "model": spec.target.model,
+                "start": {"north_m": _round(pt.north, 3), "east_m": _round(pt.east, 3)},
+                "course_deg": _round(math.degrees(pt.course) % 360.0, 9) % 360.0,
+                "speed_kn": _round(pt.speed / KNOT, 9),
+                "planner": "keep-course",
+            }
+        )
+    text = scenario_toml(
+        {
+            "id": scenario_id,
+            "title": f"{spec.title}: {scenario_id}",
+            "source": f"sweep:{spec.id}",
+            "description": desc,
+            "seed": derive_seed(spec.seed, scenario_id, 0),
+            "duration_s": float(duration),
+            "dt_s": spec.dt_s,
+            "planner_period_s": spec.planner_period_s,
+            "visibility": spec.visibility,
+        },
+        spec.origin,
+        ships,
+        profile=spec.profile,
+        header=f"Generated by autoship sweep {spec.id!r} (seed {spec.seed}); replay with "
+        "`autoship run THIS_FILE --out DIR`.",
+    )
+    return Case(scenario_id, text, None, params), ""
+
+
+def _profile(spec: SweepSpec) -> Any:
+    from autoship.colregs import load_profile
+
+    return load_profile(spec.profile)
+
+
+def _draw_target(spec: SweepSpec, rng: np.random.Generator) -> TargetParams:
+    enc = None
+    if spec.encounters is not None:
+        enc = spec.encounters[int(rng.integers(len(spec.encounters)))]
+    return _target_from(spec, enc, rng=rng)
+
+
+def _default_axis(spec: SweepSpec, name: str, enc: str | None) -> Axis:
+    if name in spec.axes:
+        return spec.axes[name]
+    n = spec.default_points
+    if name == "bearing_deg" and enc is not None:
+        lo, hi = DNV_BEARING_DEG[enc]
+        return Axis(lo=lo, hi=hi, n=n)
+    if name == "speed_ratio" and enc is not None:
+        lo, hi = DNV_SPEED_RATIO[enc]
+        return Axis(lo=lo, hi=hi, n=n)
+    if name == "tcpa_min":
+        return Axis(lo=DNV_TCPA_MIN[0], hi=DNV_TCPA_MIN[1], n=n)
+    if name == "offset_m":
+        return Axis(values=(0.0,))  # DNV maxMeetingDistance = 0: an exact collision course
+    raise AssertionError(name)
+
+
+def _target_from(
+    spec: SweepSpec,
+    enc: str | None,
+    rng: np.random.Generator | None = None,
+    fixed: dict[str, float] | None = None,
+) -> TargetParams:
+    vals: dict[str, float | None] = {}
+    use_course = "course_deg" in spec.axes
+    for name in ("bearing_deg", "course_deg", "speed_ratio", "tcpa_min", "offset_m"):
+        if name == "bearing_deg" and use_course or name == "course_deg" and not use_course:
+            vals[name] = None
+            continue
+        if fixed is not None and name in fixed:
+            vals[name] = fixed[name]
+        else:
+            assert rng is not None
+            vals[name] = _default_axis(spec, name, enc).draw(rng)
+    return TargetParams(
+        encounter=enc,
+        bearing_deg=vals["bearing_deg"],
+        course_deg=vals["course_deg"],
+        speed_ratio=vals["speed_ratio"],  # type: ignore[arg-type]
+        tcpa_min=vals["tcpa_min"],  # type: ignore[arg-type]
+        offset_m=vals["offset_m"],  # type: ignore[arg-type]
+    )
+
+
+def _grid_points(spec: SweepSpec) -> list[tuple[int, str | None, dict[str, float]]]:
+    out = []
+    use_course = "course_deg" in spec.axes
+    names = [
+        "course_deg" if use_course else "bearing_deg",
+        "speed_ratio",
+        "tcpa_min",
+        "offset_m",
+    ]
+    for nt in spec.n_targets:
+        for enc in spec.encounters or (None,):
+            grids = [_default_axis(spec, nm, enc).grid() for nm in names]
+            for combo in itertools.product(*grids):
+                out.append((nt, enc, dict(zip(names, combo, strict=True))))
+    return out
+
+
+@dataclass
+class Generated:
+    cases: list[Case]
+    dropped: list[tuple[str, str]]  # (scenario id, reason)
+
+
+def generate(spec: SweepSpec) -> Generated:
+    """Every scenario of the sweep, in a fixed order, with the reason for each one dropped."""
+    if spec.kind == "files":
+        return Generated(_file_cases(spec), [])
+    profile = _profile(spec)
+    cases: list[Case] = []
+    dropped: list[tuple[str, str]] = []
+    if spec.kind == "grid":
+        for idx, (nt, enc, fixed) in enumerate(_grid_points(spec)):
+            sid = f"{spec.id}-g{idx:05d}"
+            first = _target_from(spec, enc, fixed=fixed)
+            rng = scenario_rng(spec.seed, sid, "extra-targets")
+            case, why = None, ""
+            for _ in range(MAX_TRIES if nt > 1 else 1):
+                extra = [_draw_target(spec, rng) for _ in range(nt - 1)]
+                case, why = build_case(spec, sid, [first, *extra], profile)
+                if case is not None:
+                    break
+            if case is None:
+                dropped.append((sid, why))
+            else:
+                cases.append(case)
+    else:
+        for idx in range(spec.samples):
+            sid = f"{spec.id}-r{idx:05d}"
+            rng = scenario_rng(spec.seed, sid)
+            nt = spec.n_targets[int(rng.integers(len(spec.n_targets)))]
+            case, why = None, ""
+            for _ in range(MAX_TRIES):
+                tps = [_draw_target(spec, rng) for _ in range(nt)]
+                case, why = build_case(spec, sid, tps, profile)
+                if case is not None:
+                    break
+            if case is None:
+                dropped.append((sid, why))
+            else:
+                cases.append(case)
+    return Generated(cases, dropped)
+
+
+def _file_cases(spec: SweepSpec) -> list[Case]:
+    from autoship.scenario import find_scenarios, load_scenario
+    from autoship.sweep.batch import chart_check
+
+    profile = _profile(spec)
+    files = find_scenarios(list(spec.paths))
+    seen: dict[str, Path] = {}
+    out = []
+    for f in files:
+        scen = load_scenario(f, check_chart=chart_check)
+        if scen.id in seen:
+            raise ScenarioError(
+                f"id {scen.id!r} is also used by {seen[scen.id]}", file=str(f), field="scenario.id"
+            )
+        seen[scen.id] = f
+        out.append(Case(scen.id, scen.text, f.resolve(), describe_scenario(scen, profile)))
+    return out
+
+
+def describe_scenario(scen: Any, profile: Any) -> dict[str, Any]:
+    """The sweep parameters of an existing scenario, measured from its start states: per target
+    the encounter class, relative bearing and course, speed ratio, time and distance to CPA; the
+    first-listed fields are those of the target with the earliest CPA ahead."""
+    from autoship.colregs import CODE_NAMES, cpa_tcpa_scalar
+
+    own = next(s for s in scen.ships if s.role == "own")
+    tl = []
+    for s in scen.ships:
+        if s is own:
+            continue
+        dn, de = s.start_north - own.start_north, s.start_east - own.start_east
+        code, beta = _classify_one(own.course, own.speed, dn, de, s.course, s.speed, profile)
+        vn = s.speed * math.cos(s.course) - own.speed * math.cos(own.course)
+        ve = s.speed * math.sin(s.course) - own.speed * math.sin(own.course)
+        dcpa, tcpa = cpa_tcpa_scalar(dn, de, vn, ve)
+        tl.append(
+            {
+                "id": s.id,
+                "encounter": CODE_NAMES[code],
+                "classified": CODE_NAMES[code],
+                "bearing_deg": _round(_wrap180(math.degrees(beta))),
+                "course_deg": _round(math.degrees(s.course - own.course) % 360.0),
+                "speed_ratio": _round(s.speed / own.speed) if own.speed > 0 else None,
+                "tcpa_min": _round(float(tcpa) / 60.0),
+                "offset_m": _round(float(dcpa)),
+            }
+        )
+    ahead = [t for t in tl if t["tcpa_min"] > 0]
+    first = min(ahead, key=lambda t: t["tcpa_min"]) if ahead else (tl[0] if tl else {})
+    return {
+        "encounter": first.get("encounter", "none"),
+        "n_targets": len(tl),
+        "bearing_deg": first.get("bearing_deg"),
+        "course_deg": first.get("course_deg"),
+        "speed_ratio": first.get("speed_ratio"),
+        "tcpa_min": first.get("tcpa_min"),
+        "offset_m": first.get("offset_m"),
+        "targets": tl,
+    }
+
+
+def random_encounters(
+    n: int,
+    seed: int,
+    encounters: Sequence[str] = ENCOUNTERS,
+    n_targets: int = 1,
+    own_speed_kn: float = 10.0,
+    dt_s: float = 1.0,
+    planner: str = "waypoint",
+    profile: str | None = None,
+) -> list[Any]:
+    """``n`` random DNV-style encounters as loaded Scenarios: a shared generator for planner
+    benchmarks (same construction and seeding as ``autoship sweep``)."""
+    from autoship.scenario import parse_scenario
+
+    text = (
+        f'[sweep]\nid = "rnd"\nseed = {int(seed)}\nplanner = "{planner}"\n'
+        + (f'profile = "{profile}"\n' if profile else "")
+        + f"[scenario]\ndt_s = {float(dt_s)!r}\n"
+        + f"[own]\nspeed_kn = {float(own_speed_kn)!r}\n"
+        + f'[generator]\nkind = "random"\nsamples = {int(n)}\nn_targets = {int(n_targets)}\n'
+        + "encounter = ["
+        + ", ".join(f'"{e}"' for e in encounters)
+        + "]\n"
+    )
+    gen = generate(parse_sweep(text))
+    return [parse_scenario(c.text) for c in gen.cases]

@@ -1,0 +1,141 @@
+"""A whole sweep: generate the scenarios, skip what the store already holds, run the rest on an
+executor and store each run as it finishes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from autoship.sweep.executors import execute_all
+from autoship.sweep.generators import Case, SweepSpec, derive_seed, generate
+from autoship.sweep.store import Store
+from autoship.sweep.worker import Task
+
+
+def run_id_of(scenario_id: str, replicate: int, replicates: int) -> str:
+    return scenario_id if replicates == 1 else f"{scenario_id}~r{replicate}"
+
+
+@dataclass
+class Planned:
+    tasks: list[Task]
+    cases: dict[str, Case]  # by run id
+    dropped: list[tuple[str, str]]
+    definition: str
+
+
+def plan(spec: SweepSpec, keep_dir: Path | None = None) -> Planned:
+    gen = generate(spec)
+    tasks: list[Task] = []
+    by_run: dict[str, Case] = {}
+    for case in gen.cases:
+        for rep in range(spec.replicates):
+            rid = run_id_of(case.scenario_id, rep, spec.replicates)
+            tasks.append(
+                Task(
+                    run_id=rid,
+                    scenario_id=case.scenario_id,
+                    replicate=rep,
+                    seed=derive_seed(spec.seed, case.scenario_id, rep),
+                    text=case.text,
+                    path=str(case.path) if case.path is not None else None,
+                    planner=spec.planner,
+                    profile=spec.profile,
+                    keep_dir=str(keep_dir) if keep_dir is not None else None,
+                )
+            )
+            by_run[rid] = case
+    # The folder is bound to the sweep file *and* the scenarios it produced, so a resumed sweep
+    # never mixes runs of scenario files (or a generator) that changed in between.
+    h = hashlib.sha256()
+    for c in gen.cases:
+        h.update(f"{c.scenario_id}\0{hashlib.sha256(c.text.encode()).hexdigest()}\n".encode())
+    definition = f"{spec.text}\n# scenarios: {h.hexdigest()}\n"
+    return Planned(tasks, by_run, gen.dropped, definition)
+
+
+@dataclass
+class SweepResult:
+    planned: int
+    skipped: int
+    ran: int = 0
+    errors: int = 0
+    dropped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def run_sweep(
+    spec: SweepSpec,
+    out: Path,
+    n_jobs: int = 1,
+    cluster: str | None = None,
+    keep_runs: bool = False,
+    retry_errors: bool = False,
+    on_start: Callable[[int, int], None] | None = None,
+    on_result: Callable[[Task, dict[str, Any]], None] | None = None,
+) -> SweepResult:
+    """Run (or resume) a sweep into ``out``; returns counts. ``on_start(total, todo)`` is called
+    once before the first run, ``on_result`` after each run is stored."""
+    keep_dir = (out / "runs").resolve() if keep_runs else None
+    planned = plan(spec, keep_dir)
+    with Store(out) as store:
+        store.bind("sweep", spec.id, planned.definition, {"sweep_file": str(spec.path or "")})
+        done = store.finished(include_errors=not retry_errors)
+        todo = [t for t in planned.tasks if t.run_id not in done]
+        res = SweepResult(
+            len(planned.tasks), len(planned.tasks) - len(todo), dropped=planned.dropped
+        )
+        if on_start is not None:
+            on_start(len(planned.tasks), len(todo))
+        for task, outcome in execute_all(todo, n_jobs, cluster, spec.time_limit_s):
+            case = planned.cases[task.run_id]
+            params = dict(case.params)
+            params["replicate"] = task.replicate
+            store.record(
+                task.run_id,
+                task.scenario_id,
+                task.replicate,
+                task.seed,
+                task.planner,
+                task.profile,
+                params,
+                case.text,
+                outcome,
+            )
+            res.ran += 1
+            res.errors += 0 if outcome.get("ok") else 1
+            if on_result is not None:
+                on_result(task, outcome)
+    return res
+
+
+_SEED_RE = re.compile(r"^seed\s*=\s*\d+\s*$", re.MULTILINE)
+
+
+def replay_text(scenario_text: str, seed: int, planner: str | None) -> str:
+    """Scenario text that replays one stored run alone: its seed, and its own-ship planner when
+    the sweep overrode it."""
+    text = _SEED_RE.sub(f"seed = {int(seed)}", scenario_text, count=1)
+    if planner:
+        from autoship.scenario import parse_scenario
+
+        scen = parse_scenario(text)
+        own = next(s for s in scen.ships if s.role == "own")
+        if own.planner != planner:
+            text = _set_own_planner(text, planner)
+    return text
+
+
+def _set_own_planner(text: str, planner: str) -> str:
+    # Rewrite inside the first [[ship]] block with role = "own": drop its planner keys, add ours.
+    blocks = re.split(r"(?m)^(?=\[\[ship\]\])", text)
+    out = []
+    for b in blocks:
+        if b.startswith("[[ship]]") and re.search(r'(?m)^role\s*=\s*"own"', b):
+            b = re.sub(r"(?m)^planner(_params)?\s*=.*\n?", "", b)
+            b = b.rstrip("\n") + f'\nplanner = "{planner}"\n\n'
+        out.append(b)
+    return "".join(out)

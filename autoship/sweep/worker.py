@@ -1,0 +1,143 @@
+"""One sweep run, and the worker process that executes runs sent over a pipe.
+
+A worker is a plain ``python -m autoship.sweep.worker`` subprocess (not a multiprocessing
+child) so that it can be started from anywhere, including from inside a daemonic Dask worker,
+and killed on its own when a run hangs or crashes it. Frames on its stdin/stdout are an 8-byte
+little-endian length followed by a pickle.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import struct
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+_HEADER = struct.Struct("<Q")
+
+
+@dataclass(frozen=True)
+class Task:
+    """Everything a worker needs for one run; plain data so it pickles to any machine."""
+
+    run_id: str
+    scenario_id: str
+    replicate: int
+    seed: int
+    text: str
+    path: str | None = None  # original scenario file (relative chart paths), if it has one
+    planner: str | None = None
+    profile: str | None = None
+    keep_dir: str | None = None  # keep the run folder here (else a temporary folder)
+    fault: str | None = None  # executor tests only: "crash" | "hang" | "raise"
+
+
+def execute(task: Task) -> dict[str, Any]:
+    """Simulate, score and return {"ok", "entry" | "error", "kind", "wall_s"}; never raises."""
+    from autoship.errors import AutoshipError
+
+    t0 = time.perf_counter()
+    try:
+        entry = _execute(task)
+        return {"ok": True, "entry": entry, "wall_s": time.perf_counter() - t0}
+    except AutoshipError as exc:
+        return {
+            "ok": False,
+            "kind": "error",
+            "error": exc.one_line(),
+            "wall_s": time.perf_counter() - t0,
+        }
+    except Exception as exc:  # one bad scenario must not stop the sweep
+        return {
+            "ok": False,
+            "kind": "exception",
+            "error": f"{type(exc).__name__}: {exc}",
+            "wall_s": time.perf_counter() - t0,
+        }
+
+
+def _execute(task: Task) -> dict[str, Any]:
+    from autoship.sweep.batch import Job, run_job
+
+    if task.fault == "crash":
+        os._exit(70)
+    if task.fault == "hang":
+        while True:
+            time.sleep(3600)
+    if task.fault == "raise":
+        raise RuntimeError("fault injected by the test")
+    with tempfile.TemporaryDirectory(prefix="autoship-sweep-") as tmp:
+        if task.path is not None and Path(task.path).is_file():
+            scen_path = Path(task.path)
+        else:
+            scen_path = Path(tmp) / f"{task.scenario_id}.toml"
+            scen_path.write_text(task.text, encoding="utf-8")
+        if task.keep_dir is not None:
+            run_dir = Path(task.keep_dir) / task.run_id
+            run_dir.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            run_dir = Path(tmp) / "run"
+        # force: a folder left by a run that was killed before it was recorded is stale.
+        job = Job(scen_path, run_dir, task.planner, task.seed, True, task.profile)
+        entry = run_job(job)
+    entry["run_dir"] = str(run_dir) if task.keep_dir is not None else None
+    return entry
+
+
+# --------------------------------------------------------------------------- framing
+
+
+def write_frame(fh: BinaryIO, obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    fh.write(_HEADER.pack(len(data)) + data)
+    fh.flush()
+
+
+def read_exact(fh: BinaryIO, n: int) -> bytes | None:
+    """n bytes, or None at end of file (the other side is gone)."""
+    chunks = []
+    while n > 0:
+        b = fh.read(n)
+        if not b:
+            return None
+        chunks.append(b)
+        n -= len(b)
+    return b"".join(chunks)
+
+
+def read_frame(fh: BinaryIO) -> Any:
+    head = read_exact(fh, _HEADER.size)
+    if head is None:
+        raise EOFError
+    data = read_exact(fh, _HEADER.unpack(head)[0])
+    if data is None:
+        raise EOFError
+    return pickle.loads(data)
+
+
+def main() -> None:
+    # Ctrl-C goes to the whole process group: the parent decides, the worker just dies with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    proto_out = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)  # stray prints from library code must not corrupt the frames
+    proto_in = os.fdopen(os.dup(0), "rb", buffering=0)
+    while True:
+        try:
+            task = read_frame(proto_in)
+        except EOFError:
+            return
+        try:
+            write_frame(proto_out, execute(task))
+        except BrokenPipeError:
+            return
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(0)
