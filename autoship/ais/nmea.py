@@ -51,15 +51,23 @@ from autoship.errors import AisError
 # the nominal length. Anything shorter would hand us zero-filled fields.
 _MIN_BITS = {1: 143, 2: 143, 3: 143, 5: 302, 18: 139, 19: 301, 24: 160, 27: 96}
 _DECODED = frozenset(_MIN_BITS)
+_CLASS_OF = {t: "A" for t in CLASS_A_TYPES} | {t: "B" for t in CLASS_B_TYPES}
 # A live feed can leave groups open forever; beyond this many open groups the oldest is dropped.
 _MAX_OPEN_GROUPS = 64
-_HEX = frozenset(b"0123456789ABCDEFabcdef")
+
+
+# Two hex digits -> value; anything else is not a checksum. A dict lookup beats parsing.
+_CHK = {f"{i:02X}".encode(): i for i in range(256)} | {f"{i:02x}".encode(): i for i in range(256)}
 
 
 def _nmea_checksum_ok(body: bytes, chk: bytes) -> bool:
-    if len(chk) != 2 or chk[0] not in _HEX or chk[1] not in _HEX:
-        return False
-    return reduce(xor, body, 0) == int(chk, 16)
+    want = _CHK.get(chk)
+    return want is not None and reduce(xor, body, 0) == want
+
+
+# Start of each minute seen in $PGHP lines: building a datetime per line costs more than the
+# rest of the line's handling.
+_MINUTE_CACHE: dict[tuple[bytes, ...], float] = {}
 
 
 def _pghp_time(line: bytes) -> float:
@@ -67,8 +75,18 @@ def _pghp_time(line: bytes) -> float:
     f = line.split(b",")
     if len(f) < 9 or f[1] != b"1":
         raise ValueError("not a PGHP type 1 sentence")
-    dt = datetime(int(f[2]), int(f[3]), int(f[4]), int(f[5]), int(f[6]), int(f[7]), tzinfo=UTC)
-    return dt.timestamp() + int(f[8]) / 1000.0
+    key = tuple(f[2:7])
+    base = _MINUTE_CACHE.get(key)
+    if base is None:
+        dt = datetime(int(f[2]), int(f[3]), int(f[4]), int(f[5]), int(f[6]), tzinfo=UTC)
+        base = dt.timestamp()
+        if len(_MINUTE_CACHE) > 4096:
+            _MINUTE_CACHE.clear()
+        _MINUTE_CACHE[key] = base
+    sec, ms = int(f[7]), int(f[8])
+    if not (0 <= sec <= 60 and 0 <= ms <= 999):
+        raise ValueError("PGHP second or millisecond out of range")
+    return base + sec + ms / 1000.0
 
 
 def _tag_block_time(tag: bytes) -> tuple[bool, float]:
@@ -97,6 +115,7 @@ class NmeaDecoder:
     def __init__(self, source: str) -> None:
         self.summary = ReadSummary(source=source, layout="nmea")
         self.positions = PositionBuilder()
+        self._rows = self.positions.rows
         self.ships: dict[int, ShipInfo] = {}
         self._pending_t = math.nan  # from a $PGHP line, for the next sentence only
         self._groups: dict[tuple, tuple[list[AISSentence], float, int]] = {}
@@ -285,10 +304,9 @@ class NmeaDecoder:
             return
         s.messages += 1
         s.by_type[mt] += 1
-        if mt in CLASS_A_TYPES or mt in CLASS_B_TYPES:
-            ship = self._ship(mmsi)
-            if ship.ais_class is None:
-                ship.ais_class = "A" if mt in CLASS_A_TYPES else "B"
+        ship = self.ships.get(mmsi)
+        if ship is None:
+            ship = self.ships[mmsi] = ShipInfo(mmsi=mmsi, ais_class=_CLASS_OF[mt])
         if mt == 5:
             self._static5(d)
             return
@@ -302,9 +320,10 @@ class NmeaDecoder:
                 ship.ship_type = int(d.ship_type)
             ship.set_dimensions(d.to_bow, d.to_stern, d.to_port, d.to_starboard)
         lat, lon = d.lat, d.lon
-        why = latlon_ok(lat, lon)
-        if why is not None:
-            s.drop(why, line_no, f"type {mt} mmsi {mmsi}")
+        # 91 / 181 ("not available") fall outside the valid range: one test on the hot path,
+        # latlon_ok tells the two reasons apart.
+        if lat is None or lon is None or not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+            s.drop(latlon_ok(lat, lon) or "bad_position", line_no, f"type {mt} mmsi {mmsi}")
             return
         if mt == 18 or mt == 19:
             status = -1  # class B has no navigational status field
@@ -318,17 +337,19 @@ class NmeaDecoder:
             status = int(d.status)
             heading = heading_from_deg(d.heading)
             rot = rot_from_deg_min(d.turn)
-        self.positions.add(
-            t,
-            mmsi,
-            float(lat),
-            float(lon),
-            sog_from_kn(d.speed, mt),
-            cog_from_deg(d.course, mt),
-            heading,
-            rot,
-            mt,
-            status,
+        self._rows.append(
+            (
+                t,
+                mmsi,
+                lat,
+                lon,
+                sog_from_kn(d.speed, mt),
+                cog_from_deg(d.course, mt),
+                heading,
+                rot,
+                mt,
+                status,
+            )
         )
 
     def _static5(self, d) -> None:

@@ -156,12 +156,15 @@ _POS_DTYPES = {"mmsi": np.int64, "msg_type": np.int16, "nav_status": np.int16}
 
 
 class PositionBuilder:
-    """Append rows as Python scalars (cheap), turn into arrays once at the end."""
+    """Append rows as tuples of Python scalars (cheap), turn into arrays once at the end.
 
-    __slots__ = ("cols",)
+    Row order is ``_POS_FIELDS``; ``rows.append`` may be used directly on hot paths.
+    """
+
+    __slots__ = ("rows",)
 
     def __init__(self) -> None:
-        self.cols: dict[str, list] = {k: [] for k in _POS_FIELDS}
+        self.rows: list[tuple] = []
 
     def add(
         self,
@@ -176,21 +179,13 @@ class PositionBuilder:
         msg_type: int,
         nav_status: int,
     ) -> None:
-        c = self.cols
-        c["t"].append(t)
-        c["mmsi"].append(mmsi)
-        c["lat_deg"].append(lat_deg)
-        c["lon_deg"].append(lon_deg)
-        c["sog"].append(sog)
-        c["cog"].append(cog)
-        c["heading"].append(heading)
-        c["rot"].append(rot)
-        c["msg_type"].append(msg_type)
-        c["nav_status"].append(nav_status)
+        self.rows.append((t, mmsi, lat_deg, lon_deg, sog, cog, heading, rot, msg_type, nav_status))
 
     def build(self) -> Positions:
+        # float64 holds every MMSI (< 2**53) and small integer exactly.
+        a = np.array(self.rows, dtype=np.float64).reshape(-1, len(_POS_FIELDS))
         return Positions(
-            **{k: np.asarray(v, dtype=_POS_DTYPES.get(k, np.float64)) for k, v in self.cols.items()}
+            **{k: a[:, i].astype(_POS_DTYPES.get(k, np.float64)) for i, k in enumerate(_POS_FIELDS)}
         )
 
 
