@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from viewer._pg import pygame
+from viewer.export import initial_state
 from viewer.render import SPEEDS, Renderer, ViewState
 from viewer.scene import Scene, load_scene
 from viewer.view import contains, format_clock
@@ -212,8 +213,12 @@ def open_window(
     size: tuple[int, int] = (1280, 800),
     score_path: str | os.PathLike | None = None,
     max_fps: int = 60,
+    follow: str | None = None,
+    range_nm: float | None = None,
+    max_frames: int | None = None,
 ) -> None:
-    """Open the replay window and run until the user closes it."""
+    """Open the replay window and run until the user closes it (or ``max_frames`` frames have
+    been shown: a smoke test under the dummy video driver)."""
     scene = run if isinstance(run, Scene) else load_scene(run, score_path)
     pygame.display.init()
     pygame.font.init()
@@ -221,8 +226,13 @@ def open_window(
         pygame.display.set_caption(f"autoship view - {scene.title}")
         screen = pygame.display.set_mode(size, pygame.RESIZABLE)
         app = App(scene, screen)
+        app.state = initial_state(
+            scene, app.renderer, screen.get_size(), scene.t0, follow, range_nm
+        )
         clock = pygame.time.Clock()
-        while app.running:
+        frames = 0
+        while app.running and (max_frames is None or frames < max_frames):
+            frames += 1
             for ev in pygame.event.get():
                 if ev.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
                     app.resize(pygame.display.get_surface())

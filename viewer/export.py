@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from autoship.errors import AutoshipError
+from autoship.units import NAUTICAL_MILE
 from viewer._pg import pygame
 from viewer.render import Renderer, ViewState
 from viewer.scene import Scene, load_scene
@@ -38,11 +39,41 @@ def _check_size(size: tuple[int, int]) -> tuple[int, int]:
     return w, h
 
 
+def initial_state(
+    scene: Scene,
+    renderer: Renderer,
+    size: tuple[int, int],
+    t: float,
+    follow: str | None = None,
+    range_nm: float | None = None,
+) -> ViewState:
+    """The fit-to-tracks view, or centred on ship ``follow`` and/or ``range_nm`` from the
+    centre to the nearer edge of the chart area."""
+    st = ViewState(t=scene.clamp(t), viewport=renderer.default_viewport(size))
+    if follow is not None:
+        ids = [s.id for s in scene.ships]
+        if follow not in ids:
+            raise ExportError(
+                f"no ship {follow!r} in this run (ships: {', '.join(ids)})", field="follow"
+            )
+        st.follow = ids.index(follow)
+    if range_nm is not None:
+        if not (range_nm > 0 and math.isfinite(range_nm)):
+            raise ExportError("range must be a positive number of NM", field="range-nm")
+        _, _, w, h = st.viewport.rect
+        st.viewport.scale = min(w, h) / 2.0 / (range_nm * NAUTICAL_MILE)
+        if st.follow is None and scene.own_index is not None:
+            st.follow = scene.own_index
+    return st
+
+
 def write_png(
     run: str | os.PathLike | Scene,
     path: str | os.PathLike,
     at_s: float | None = None,
     size: tuple[int, int] = DEFAULT_PNG_SIZE,
+    follow: str | None = None,
+    range_nm: float | None = None,
 ) -> Path:
     """Draw the run at ``at_s`` seconds (default: the own ship's closest approach) into a PNG."""
     scene = _scene(run)
@@ -52,7 +83,7 @@ def write_png(
         raise ExportError("time must be a finite number of seconds", field="at")
     r = Renderer(scene)
     surf = pygame.Surface(size)
-    r.draw(surf, ViewState(t=scene.clamp(t), viewport=r.default_viewport(size)))
+    r.draw(surf, initial_state(scene, r, size, t, follow, range_nm))
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     pygame.image.save(surf, str(out))
@@ -83,11 +114,17 @@ def frame_times(
 
 
 def _frames(
-    scene: Scene, times: list[float], size: tuple[int, int], speed: float
+    scene: Scene,
+    times: list[float],
+    size: tuple[int, int],
+    speed: float,
+    follow: str | None = None,
+    range_nm: float | None = None,
 ) -> Iterator[pygame.Surface]:
     r = Renderer(scene)
     surf = pygame.Surface(size)
-    st = ViewState(t=scene.t0, viewport=r.default_viewport(size), playing=True, speed=speed)
+    st = initial_state(scene, r, size, scene.t0, follow, range_nm)
+    st.playing, st.speed = True, speed
     for t in times:
         st.t = t
         r.draw(surf, st)
@@ -100,6 +137,8 @@ def write_video(
     fps: float = DEFAULT_FPS,
     speed: float | None = None,
     size: tuple[int, int] = DEFAULT_VIDEO_SIZE,
+    follow: str | None = None,
+    range_nm: float | None = None,
 ) -> int:
     """Write the whole run as an animated GIF (``.gif``, needs Pillow) or an MP4 (``.mp4``,
     needs imageio-ffmpeg). Returns the number of frames written.
@@ -112,23 +151,27 @@ def write_video(
     out = Path(path)
     ext = out.suffix.lower()
     times, speed = frame_times(scene, fps, speed)
+    if ext not in (".gif", ".mp4", ".m4v", ".mov"):
+        raise ExportError(
+            f"unknown video type {ext or '(none)'!r}: use .gif or .mp4", file=str(out)
+        )
+    initial_state(scene, Renderer(scene), size, scene.t0, follow, range_nm)  # check early
+    frames = _frames(scene, times, size, speed, follow, range_nm)
     out.parent.mkdir(parents=True, exist_ok=True)
     if ext == ".gif":
-        return _write_gif(scene, out, times, size, fps, speed)
-    if ext in (".mp4", ".m4v", ".mov"):
-        return _write_mp4(scene, out, times, size, fps, speed)
-    raise ExportError(f"unknown video type {ext or '(none)'!r}: use .gif or .mp4", file=str(out))
+        return _write_gif(out, frames, size, fps)
+    return _write_mp4(out, frames, size, fps)
 
 
 def _write_gif(
-    scene: Scene, out: Path, times: list[float], size: tuple[int, int], fps: float, speed: float
+    out: Path, frames: Iterator[pygame.Surface], size: tuple[int, int], fps: float
 ) -> int:
     if importlib.util.find_spec("PIL") is None:
         raise ExportError("GIF export needs Pillow: pip install 'autoship[viewer]'", file=str(out))
     from PIL import Image
 
     def pil_frames() -> Iterator[Image.Image]:
-        for surf in _frames(scene, times, size, speed):
+        for surf in frames:
             img = Image.frombytes("RGB", size, pygame.image.tobytes(surf, "RGB"))
             # The picture has few flat colours; a fast octree palette keeps them exact enough.
             yield img.quantize(
@@ -160,7 +203,7 @@ def _write_gif(
 
 
 def _write_mp4(
-    scene: Scene, out: Path, times: list[float], size: tuple[int, int], fps: float, speed: float
+    out: Path, frames: Iterator[pygame.Surface], size: tuple[int, int], fps: float
 ) -> int:
     if importlib.util.find_spec("imageio_ffmpeg") is None:
         raise ExportError(
@@ -177,7 +220,7 @@ def _write_mp4(
     writer.send(None)
     count = 0
     try:
-        for surf in _frames(scene, times, size, speed):
+        for surf in frames:
             writer.send(pygame.image.tobytes(surf, "RGB"))
             count += 1
     finally:

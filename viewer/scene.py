@@ -53,9 +53,9 @@ TYPE_NAMES = {
 }
 
 # Governing rule per encounter type, and the conduct rule per role (COLREG 13-17; see
-# reference/colregs-and-scoring.md section 4).
+# reference/colregs-and-scoring.md section 4). Head-on ("both") is governed by Rule 14 alone.
 TYPE_RULE = {"head-on": 14, "crossing": 15, "overtaking": 13, "overtaken": 13}
-ROLE_RULE = {"give-way": 16, "stand-on": 17, "both": 8}
+ROLE_RULE = {"give-way": 16, "stand-on": 17}
 
 EVENT_KINDS = (
     "collision",

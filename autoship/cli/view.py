@@ -56,6 +56,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         metavar="WxH",
         help="picture size (window and PNG 1280x800, video 960x600)",
     )
+    p.add_argument("--follow", metavar="SHIP", help="keep this ship (id) in the centre")
+    p.add_argument(
+        "--range-nm",
+        type=float,
+        metavar="NM",
+        help="zoom: NM from the centre to the nearer edge (follows the own ship unless --follow)",
+    )
     p.add_argument(
         "--score",
         metavar="FILE",
@@ -86,7 +93,14 @@ def run(args: argparse.Namespace) -> int:
         raise
     scene = load_scene(args.run_dir, args.score)
     if args.png:
-        out = export.write_png(scene, args.png, at_s=args.at, size=args.size or (1280, 800))
+        out = export.write_png(
+            scene,
+            args.png,
+            at_s=args.at,
+            size=args.size or (1280, 800),
+            follow=args.follow,
+            range_nm=args.range_nm,
+        )
         print(f"wrote {out}")
     if args.video:
         n = export.write_video(
@@ -95,10 +109,14 @@ def run(args: argparse.Namespace) -> int:
             fps=args.fps,
             speed=args.speed,
             size=args.size or export.DEFAULT_VIDEO_SIZE,
+            follow=args.follow,
+            range_nm=args.range_nm,
         )
         print(f"wrote {args.video} ({n} frames)")
     if not headless:
         from viewer.app import open_window
 
-        open_window(scene, size=args.size or (1280, 800))
+        open_window(
+            scene, size=args.size or (1280, 800), follow=args.follow, range_nm=args.range_nm
+        )
     return 0

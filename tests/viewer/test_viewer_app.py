@@ -134,3 +134,11 @@ def test_resize_keeps_drawing(app: App) -> None:
     app.resize(pygame.Surface((700, 500)))
     app.tick(0.1)
     assert app.state.viewport.rect[2] == 700 - app.renderer.layout(app.surface).panel_w
+
+
+def test_window_opens_and_replays_under_dummy_driver(scored_run_dir: Path) -> None:
+    from viewer.app import open_window
+
+    # The real window loop for a few frames (SDL_VIDEODRIVER=dummy from conftest).
+    open_window(scored_run_dir, size=(900, 600), max_frames=5, follow="OS", range_nm=2.0)
+    assert not pygame.display.get_init()

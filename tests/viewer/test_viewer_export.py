@@ -83,3 +83,31 @@ def test_bad_video_arguments(run_dir: Path, tmp_path: Path, kwargs: dict, match:
     with pytest.raises(ExportError, match=match):
         write_video(load_scene(run_dir), path, **kwargs)
     assert not path.exists()
+
+
+def test_png_follow_and_range(run_dir: Path, tmp_path: Path) -> None:
+    from viewer.export import initial_state
+    from viewer.render import Renderer
+
+    scene = load_scene(run_dir)
+    st = initial_state(scene, Renderer(scene), (1280, 800), 100.0, follow="T1", range_nm=1.0)
+    # Map area 980 x 736: 1 NM from the centre to the nearer (top/bottom) edge.
+    assert st.follow == 1 and st.viewport.scale == pytest.approx(368 / 1852.0)
+    st = initial_state(scene, Renderer(scene), (1280, 800), 100.0, range_nm=2.0)
+    assert st.follow == scene.own_index
+    out = write_png(scene, tmp_path / "z.png", at_s=100.0, follow="OS", range_nm=0.3)
+    img = pygame.image.load(str(out))
+    # 0.3 NM to the edge: the 150 m hull is drawn to scale at the centre in own-ship colour.
+    assert tuple(img.get_at((490, 368 - 40)))[:3] == KIND_COLOUR[OWN]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"follow": "ZZ"}, "no ship 'ZZ'"), ({"range_nm": 0.0}, "positive")],
+)
+def test_bad_follow_or_range(run_dir: Path, tmp_path: Path, kwargs: dict, match: str) -> None:
+    with pytest.raises(ExportError, match=match):
+        write_png(run_dir, tmp_path / "x.png", **kwargs)
+    with pytest.raises(ExportError, match=match):
+        write_video(run_dir, tmp_path / "x.gif", **kwargs)
+    assert not (tmp_path / "x.gif").exists()

@@ -16,6 +16,7 @@ from viewer.scene import (
     AUTONOMOUS,
     OWN,
     REPLAYED,
+    EncounterLabel,
     chart_layers,
     classify,
     cpa_tcpa,
@@ -106,6 +107,19 @@ def test_no_cpa_when_everyone_is_opening(run_dir: Path) -> None:
     assert s.cpa(0.0) is None
     s.own_index = None
     assert s.cpa(100.0) is None
+
+
+@pytest.mark.parametrize(
+    ("typ", "role", "text"),
+    [
+        ("head-on", "both", "Head-on · both · Rule 14"),
+        ("overtaking", "give-way", "Overtaking · give-way · Rule 13/16"),
+        ("overtaken", "stand-on", "Overtaken · stand-on · Rule 13/17"),
+        ("crossing", "stand-on", "Crossing · stand-on · Rule 15/17"),
+    ],
+)
+def test_encounter_label_text(typ: str, role: str, text: str) -> None:
+    assert EncounterLabel("OS", "T1", 1, typ, role, estimated=False).text == text
 
 
 def test_estimated_encounter_without_score(tmp_path: Path) -> None:
