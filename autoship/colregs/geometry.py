@@ -17,6 +17,7 @@ from autoship._jit import njit
 from autoship.errors import AutoshipError
 
 TWO_PI = 2.0 * math.pi
+_BELOW_TWO_PI = float(np.nextafter(TWO_PI, 0.0))
 # Below this squared relative speed (m^2/s^2) the range is treated as constant: TCPA = 0.
 V_REL_EPS2 = 1e-12
 
@@ -85,13 +86,15 @@ def wrap_pi_scalar(a: float) -> float:
 
 @njit
 def wrap_2pi_scalar(a: float) -> float:
-    """Wrap to [0, 2 pi), going through wrap_pi_scalar so that one raw angle gives the same bits
-    whichever range a caller asks for (the classifier's mirror symmetry depends on it)."""
+    """Wrap to [0, 2 pi) through wrap_pi_scalar, so a raw angle keeps the side (sign) it has in
+    (-pi, pi] (the classifier's mirror symmetry depends on it)."""
     w = wrap_pi_scalar(a)
     if w < 0.0:
         w += TWO_PI
         if w >= TWO_PI:
-            w = 0.0
+            # A tiny negative angle rounds up to 2 pi; keep it just below 2 pi rather than 0 so
+            # that it stays on the port side for the classifier (its sign is what matters).
+            w = _BELOW_TWO_PI
     return w
 
 

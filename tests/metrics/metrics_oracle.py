@@ -23,6 +23,12 @@ def wrap_pi(a):
     return np.where(w <= -math.pi, w + 2 * math.pi, w)
 
 
+def wrap_2pi(a):
+    w = wrap_pi(a)
+    w = np.where(w < 0, w + 2 * math.pi, w)
+    return np.where(w >= 2 * math.pi, np.nextafter(2 * math.pi, 0.0), w)
+
+
 def classify_np(beta, alpha, u_own, u_tgt, cls):
     """Vectorised classifier: the table in autoship.colregs.classify, written independently."""
     th_ho, th_ot, th_cr, stern, speed_test, hyst = cls
