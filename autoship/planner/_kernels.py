@@ -1,0 +1,335 @@
+"""Numba kernels of the avoidance planners: own-ship prediction and SB-MPC candidate evaluation.
+
+The kernels are pure: arrays in, results written into caller arrays, no validation. The planner
+classes (``sbmpc.py``) validate and build the inputs; ``_reference.py`` holds a plain NumPy
+implementation of the same evaluation that the tests compare against and the benchmark times.
+
+Own-ship prediction (cheap kinematic model, not the full dynamics): after a dead time ``t_delay``
+the course over ground relaxes to the commanded course as a first-order lag with time constant
+``t_chi``; speed relaxes to the commanded speed with ``t_u``. Positions are integrated with the
+course and speed at each step's midpoint.
+
+Cost of one candidate (scenario-based MPC after Johansen, Perez and Cristofaro 2016, adapted):
+
+- collision risk per target: the largest time-discounted intrusion into the safety domain,
+  ``disc(t) (w_coll (r_safe - d) / r_safe + w_hit [d < r_col])``, ``disc = 1 / (1 + t / t_disc)``,
+  summed over targets;
+- COLREG terms per target (turns measured from the base course), by its duty (give-way /
+  stand-on / both / rule 19) and geometry code (``autoship.colregs.classify``): passing ahead
+  of a crossing or overtaken vessel (rules 13, 15), starboard-to-starboard passing and port
+  turns in head-on (rule 14), stand-on keeps course and speed until freed (rule 17(a)(i)), no
+  port turn for a vessel on the port side (17(c)), rule 19(d) turn directions in restricted
+  visibility, a non-apparent manoeuvre while giving way (rules 8/16);
+- grounding: time-discounted shortfall of the chart clearance along the predicted track;
+- route deviation, speed loss and a change penalty against the previous decision (no flicker).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from autoship._jit import njit
+from autoship.charts.sdf import sample_sdf
+
+# Own-ship vector ``own`` (float64).
+O_N = 0
+O_E = 1
+O_CHI0 = 2  # current course over ground, rad
+O_U0 = 3  # current speed, m/s
+O_CHI_ROUTE = 4  # course the route asks for; deviation from it costs
+O_U_REF = 5  # cruise speed, m/s; candidates are fractions of it
+O_CHI_PREV = 6  # previously commanded course
+O_UF_PREV = 7  # previously commanded speed fraction
+O_T_CHI = 8
+O_T_U = 9
+O_T_DELAY = 10
+# Candidates are offsets from this course: the route course in free water, the course held when
+# the current encounters began while any is locked, so "a 30 deg turn" stays 30 deg from the
+# course the other ship saw (the scorer measures course changes the same way).
+O_CHI_BASE = 11
+NOWN = 12
+
+# Settings / weights vector ``w`` (float64).
+W_DT = 0
+W_NSTEPS = 1
+W_COLL = 2
+W_HIT = 3
+W_TDISC = 4
+W_AHEAD = 5
+W_AHEAD_AMIN = 6  # rule 15 "crossed ahead" window for the contact angle at CPA, rad
+W_AHEAD_AMAX = 7
+W_OT_AHEAD = 8  # rule 13 "passed ahead" half-width, rad
+W_STS = 9
+W_PORT_HO = 10
+W_PORT_GW = 11
+W_STANDON = 12
+W_PORT_17C = 13
+W_NA = 14
+W_NA_RAD = 15  # a course change below this is not "readily apparent"
+W_R19_PORT = 16
+W_R19_TOWARDS = 17
+W_TURN_RAD = 18  # smallest course change that counts as a turn for the direction rules
+W_COLREG_RANGE = 19  # COLREG passing terms apply when d_cpa < this factor x r_safe
+W_COURSE = 20
+W_SPEED = 21
+W_CHANGE_COURSE = 22
+W_CHANGE_SPEED = 23
+W_GROUND = 24
+W_GROUND_HIT = 25
+W_CLEAR_REQ = 26  # clearance wanted from hazards, m (centre to hazard edge)
+W_CLEAR_HIT = 27  # clearance below which the hull is taken to touch, m
+W_HAS_CHART = 28
+NW = 29
+
+# Encounter codes (same numbers as autoship.colregs.classify).
+HEAD_ON = 1
+CROSSING_GIVE_WAY = 2
+CROSSING_STAND_ON = 3
+OVERTAKING = 4
+OVERTAKEN = 5
+
+# Own duty towards a target.
+DUTY_NONE = 0
+DUTY_GIVE_WAY = 1
+DUTY_STAND_ON = 2
+DUTY_BOTH = 3  # head-on: both alter to starboard
+DUTY_R19 = 4  # restricted visibility: every vessel acts, with rule 19(d) turn directions
+
+HALF_PI = 0.5 * math.pi
+
+
+@njit
+def wrap_pi(a: float) -> float:
+    """Wrap to (-pi, pi]."""
+    w = np.fmod(a, 2.0 * math.pi)
+    if w > math.pi:
+        w -= 2.0 * math.pi
+    elif w <= -math.pi:
+        w += 2.0 * math.pi
+    return w
+
+
+@njit
+def own_track(own, chi_cmd, u_cmd, dt, nsteps, trk_n, trk_e, trk_chi):
+    """Predicted own positions and courses at t = k dt, k = 0..nsteps, for one command."""
+    chi0 = own[O_CHI0]
+    err0 = wrap_pi(chi0 - chi_cmd)
+    u0 = own[O_U0]
+    t_chi = own[O_T_CHI]
+    t_u = own[O_T_U]
+    t_del = own[O_T_DELAY]
+    n = own[O_N]
+    e = own[O_E]
+    trk_n[0] = n
+    trk_e[0] = e
+    trk_chi[0] = chi0
+    for k in range(1, nsteps + 1):
+        tm = (k - 0.5) * dt
+        if tm <= t_del:
+            chi = chi0
+        else:
+            chi = chi_cmd + err0 * math.exp(-(tm - t_del) / t_chi)
+        u = u_cmd + (u0 - u_cmd) * math.exp(-tm / t_u)
+        n += u * math.cos(chi) * dt
+        e += u * math.sin(chi) * dt
+        trk_n[k] = n
+        trk_e[k] = e
+        tk = k * dt
+        if tk <= t_del:
+            trk_chi[k] = chi0
+        else:
+            trk_chi[k] = chi_cmd + err0 * math.exp(-(tk - t_del) / t_chi)
+
+
+@njit
+def evaluate_candidates(
+    own,
+    dchi,
+    uf,
+    tn,
+    te,
+    tvn,
+    tve,
+    r_safe,
+    r_col,
+    code,
+    duty,
+    free,
+    at_risk,
+    beta_now,
+    idx,
+    w,
+    grid,
+    g_n0,
+    g_e0,
+    g_res,
+    trk_n,
+    trk_e,
+    trk_chi,
+    cost,
+    min_margin,
+    min_clear,
+):
+    """Cost of every candidate (course offset ``dchi[i]`` from the route course, speed fraction
+    ``uf[i]``) against the targets listed in ``idx``; see the module docstring.
+
+    Writes ``cost[i]``, ``min_margin[i]`` (smallest predicted distance minus the target's contact
+    distance ``r_col``, m, over targets the ship has to act for) and ``min_clear[i]`` (smallest
+    chart clearance along the track, m; +inf without a chart). ``trk_*`` are scratch arrays of
+    length ``nsteps + 1``.
+    """
+    nc = dchi.shape[0]
+    nsteps = int(w[W_NSTEPS])
+    dt = w[W_DT]
+    t_disc = w[W_TDISC]
+    w_coll = w[W_COLL]
+    w_hit = w[W_HIT]
+    na_rad = w[W_NA_RAD]
+    turn_rad = w[W_TURN_RAD]
+    has_chart = w[W_HAS_CHART] != 0.0
+    clear_req = w[W_CLEAR_REQ]
+    clear_hit = w[W_CLEAR_HIT]
+    nt = idx.shape[0]
+
+    give_way_risk = False
+    for jj in range(nt):
+        j = idx[jj]
+        if at_risk[j] and (duty[j] == DUTY_GIVE_WAY or duty[j] == DUTY_BOTH or duty[j] == DUTY_R19):
+            give_way_risk = True
+
+    # A duty to give way to one ship outweighs standing on for another (the stand-on duty holds
+    # only "where one of two vessels is to keep out of the way", rule 17(a)).
+    w_so = w[W_STANDON] * (0.1 if give_way_risk else 1.0)
+    for i in range(nc):
+        chi_c = own[O_CHI_BASE] + dchi[i]
+        own_track(own, chi_c, uf[i] * own[O_U_REF], dt, nsteps, trk_n, trk_e, trk_chi)
+        turn = dchi[i]
+        dev = wrap_pi(chi_c - own[O_CHI_ROUTE])
+        c = w[W_COURSE] * (dev / HALF_PI) ** 2 + w[W_SPEED] * (1.0 - uf[i])
+        c += w[W_CHANGE_COURSE] * abs(wrap_pi(chi_c - own[O_CHI_PREV])) / HALF_PI
+        c += w[W_CHANGE_SPEED] * abs(uf[i] - own[O_UF_PREV])
+        if give_way_risk and uf[i] > 0.5:
+            x = turn / na_rad
+            if x * x < 1.0:
+                c += w[W_NA] * (1.0 - x * x)
+
+        mm = np.inf
+        for jj in range(nt):
+            j = idx[jj]
+            rs = r_safe[j]
+            rs2 = rs * rs
+            rc = r_col[j]
+            best_d2 = np.inf
+            kbest = 0
+            risk = 0.0
+            for k in range(1, nsteps + 1):
+                t = k * dt
+                dn = tn[j] + tvn[j] * t - trk_n[k]
+                de = te[j] + tve[j] * t - trk_e[k]
+                d2 = dn * dn + de * de
+                if d2 < best_d2:
+                    best_d2 = d2
+                    kbest = k
+                if d2 < rs2:
+                    d = math.sqrt(d2)
+                    val = w_coll * (rs - d) / rs
+                    if d < rc:
+                        val += w_hit
+                    val = val / (1.0 + t / t_disc)
+                    if val > risk:
+                        risk = val
+            dmin = math.sqrt(best_d2)
+            # Rule 17(a)(i): towards a give-way vessel the stand-on ship keeps course and speed
+            # until freed (17(a)(ii) inside r3, 17(b) inside r4), so that target's predicted risk
+            # neither steers it nor makes its candidates unsafe before then.
+            if not (duty[j] == DUTY_STAND_ON and not free[j]):
+                c += risk
+                if dmin - rc < mm:
+                    mm = dmin - rc
+
+            dj = duty[j]
+            cj = code[j]
+            if dmin < w[W_COLREG_RANGE] * rs and dj in (DUTY_GIVE_WAY, DUTY_BOTH):
+                tk = kbest * dt
+                pn = tn[j] + tvn[j] * tk - trk_n[kbest]
+                pe = te[j] + tve[j] * tk - trk_e[kbest]
+                chi_t = math.atan2(tve[j], tvn[j])
+                beta = wrap_pi(math.atan2(pe, pn) - trk_chi[kbest])
+                alpha = wrap_pi(math.atan2(-pe, -pn) - chi_t)
+                if dj == DUTY_GIVE_WAY and cj in (CROSSING_GIVE_WAY, CROSSING_STAND_ON):
+                    if w[W_AHEAD_AMIN] < alpha < w[W_AHEAD_AMAX]:
+                        c += w[W_AHEAD]
+                elif dj == DUTY_GIVE_WAY and cj == OVERTAKING:
+                    if abs(alpha) < w[W_OT_AHEAD]:
+                        c += w[W_AHEAD]
+                elif dj == DUTY_BOTH:
+                    # Reference section 7.3, NED form: 0 port-to-port, 1 starboard-to-starboard.
+                    a = (1.0 - math.sin(alpha)) / 2.0
+                    b = (1.0 - math.sin(beta)) / 2.0
+                    c += w[W_STS] * (1.0 - a * a * b * b)
+
+            if at_risk[j]:
+                if dj == DUTY_BOTH and turn < -turn_rad:
+                    c += w[W_PORT_HO] * (0.5 + 0.5 * min(1.0, -turn / na_rad))
+                elif dj == DUTY_GIVE_WAY and cj == CROSSING_GIVE_WAY and turn < -turn_rad:
+                    c += w[W_PORT_GW] * (0.5 + 0.5 * min(1.0, -turn / na_rad))
+                elif dj == DUTY_STAND_ON:
+                    if not free[j]:
+                        c += w_so * (min(1.0, abs(turn) / na_rad) + (1.0 - uf[i]))
+                    elif cj == CROSSING_STAND_ON and turn < -turn_rad:
+                        c += w[W_PORT_17C] * (0.5 + 0.5 * min(1.0, -turn / na_rad))
+                elif dj == DUTY_R19:
+                    b = beta_now[j]
+                    if abs(b) < HALF_PI and cj != OVERTAKEN and turn < -turn_rad:
+                        c += w[
+                            W_R19_PORT
+                        ]  # 19(d)(i): no port turn for a vessel forward of the beam
+                    elif abs(b) >= HALF_PI and abs(turn) > turn_rad and turn * b > 0.0:
+                        c += w[W_R19_TOWARDS]  # 19(d)(ii): no turn towards one abeam or abaft
+        min_margin[i] = mm
+
+        cmin = np.inf
+        if has_chart:
+            g = 0.0
+            for k in range(1, nsteps + 1):
+                s = sample_sdf(grid, g_n0, g_e0, g_res, trk_n[k], trk_e[k])
+                if s < cmin:
+                    cmin = s
+                if s < clear_req:
+                    x = (clear_req - s) / clear_req
+                    val = w[W_GROUND] * x * x
+                    if s < clear_hit:
+                        val += w[W_GROUND_HIT]
+                    val = val / (1.0 + k * dt / t_disc)
+                    if val > g:
+                        g = val
+            c += g
+        min_clear[i] = cmin
+        cost[i] = c
+
+
+@njit
+def encounter_geometry(
+    own_n, own_e, own_vn, own_ve, tn, te, tvn, tve, rng, dcpa, tcpa, beta, alpha
+):
+    """Range, CPA/TCPA (constant velocities) and encounter angles (COG based, beta and alpha
+    in (-pi, pi]) of every ship relative to the own ship."""
+    chi_o = math.atan2(own_ve, own_vn)
+    for j in range(tn.shape[0]):
+        pn = tn[j] - own_n
+        pe = te[j] - own_e
+        vn = tvn[j] - own_vn
+        ve = tve[j] - own_ve
+        rng[j] = math.sqrt(pn * pn + pe * pe)
+        v2 = vn * vn + ve * ve
+        if v2 <= 1e-12:
+            tcpa[j] = 0.0
+            dcpa[j] = rng[j]
+        else:
+            t = -(pn * vn + pe * ve) / v2
+            tcpa[j] = t
+            dcpa[j] = math.hypot(pn + vn * t, pe + ve * t)
+        beta[j] = wrap_pi(math.atan2(pe, pn) - chi_o)
+        alpha[j] = wrap_pi(math.atan2(-pe, -pn) - math.atan2(tve[j], tvn[j]))

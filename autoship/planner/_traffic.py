@@ -1,0 +1,222 @@
+"""What the avoidance planners share: parameter checking, encounter locking with COLREG duties,
+route set-up and fallback events.
+
+Encounter lock (after the reference implementations' "situation lock", reference
+colregs-and-scoring section 3.1): a target is classified once, when it first poses a risk of
+collision within the observation range r1 (predicted passing distance under the planner's safety
+distance, CPA ahead within the profile's TCPA limit). The class and the own ship's duty (rules
+13-15, 18 and 19 via ``autoship.colregs``) are then kept until both ships have passed (each
+velocity points more than the stern-sector angle away from the line of sight) or the range
+exceeds r1. A stand-on vessel is freed to act (17(a)(ii)) once inside r3 while the risk still
+exists, and always inside r4 (17(b)).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from autoship.colregs import load_profile
+from autoship.colregs.classify import classification_params, classify_kernel
+from autoship.colregs.roles import resolve_role, ship_category
+from autoship.errors import AutoshipError
+from autoship.planner._kernels import (
+    DUTY_BOTH,
+    DUTY_GIVE_WAY,
+    DUTY_NONE,
+    DUTY_R19,
+    DUTY_STAND_ON,
+    encounter_geometry,
+)
+from autoship.planner.base import Observation, PlannerContext
+from autoship.planner.route import Route, plan_route
+
+
+def check_params(params: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """Merge ``params`` over ``defaults``; unknown keys and wrong types are one-line errors."""
+    out = dict(defaults)
+    for key, val in params.items():
+        if key not in defaults:
+            raise AutoshipError(
+                f"unknown parameter {key!r}; known: {', '.join(sorted(defaults))}",
+                field=f"planner_params.{key}",
+            )
+        ref = defaults[key]
+        if isinstance(ref, bool):
+            if not isinstance(val, bool):
+                raise AutoshipError("must be true or false", field=f"planner_params.{key}")
+        elif isinstance(ref, (int, float)) or ref is None:
+            if isinstance(val, bool) or not isinstance(val, (int, float)) or not math.isfinite(val):
+                raise AutoshipError("must be a finite number", field=f"planner_params.{key}")
+            val = float(val)
+        elif isinstance(ref, str):
+            if not isinstance(val, str):
+                raise AutoshipError("must be a string", field=f"planner_params.{key}")
+        elif isinstance(ref, list):
+            if (
+                not isinstance(val, list)
+                or not val
+                or not all(
+                    isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+                    for v in val
+                )
+            ):
+                raise AutoshipError(
+                    "must be a non-empty list of numbers", field=f"planner_params.{key}"
+                )
+            val = [float(v) for v in val]
+        out[key] = val
+    return out
+
+
+def positive(params: dict[str, Any], *keys: str) -> None:
+    for key in keys:
+        v = params[key]
+        if v is not None and not v > 0.0:
+            raise AutoshipError("must be > 0", field=f"planner_params.{key}")
+
+
+_DUTY = {"give-way": DUTY_GIVE_WAY, "stand-on": DUTY_STAND_ON, "both": DUTY_BOTH}
+
+
+class Traffic:
+    """Per-run encounter state of one own ship against every other ship."""
+
+    def __init__(self, ctx: PlannerContext, profile_name: str, safety_distance: float | None):
+        self.profile = load_profile(profile_name)
+        self.cls_params = classification_params(self.profile)
+        st = self.profile.stages
+        self.r1, self.r3, self.r4 = st.r1_m, st.r3_m, st.r4_m
+        self.tcpa_max = self.profile.risk.tcpa_max_s
+        self.stern = math.radians(self.profile.classification.stern_sector_deg)
+        # The planner's safety distance: the profile's preferred passing distance R_pref, and at
+        # least R_min plus a quarter so prediction error does not eat into R_min (reference
+        # section 9).
+        sp = self.profile.safety
+        self.r_safe_base = (
+            float(safety_distance)
+            if safety_distance is not None
+            else max(sp.r_pref_m, 1.25 * sp.r_min_m)
+        )
+        # Encounters are locked on the same risk test as the scorer's, or the planner's own.
+        self.r_risk_base = max(self.r_safe_base, self.profile.risk.dcpa_m)
+        self.gate = self.profile.gates.min_separation_m
+        self.restricted = ctx.visibility == "restricted"
+        self.own_cat = ship_category({"category": ctx.category})
+        self.ctx = ctx
+        self.n = -1
+
+    def _alloc(self, n: int) -> None:
+        self.n = n
+        self.rng = np.empty(n)
+        self.dcpa = np.empty(n)
+        self.tcpa = np.empty(n)
+        self.beta = np.empty(n)
+        self.alpha = np.empty(n)
+        self.code = np.zeros(n, dtype=np.int64)
+        self.duty = np.zeros(n, dtype=np.int64)
+        self.locked = np.zeros(n, dtype=np.bool_)
+        self.free = np.zeros(n, dtype=np.bool_)
+        self.r_safe = np.empty(n)
+        self.r_col = np.empty(n)
+
+    def update(self, obs: Observation) -> None:
+        n = obs.north.shape[0]
+        if n != self.n:
+            self._alloc(n)
+        o = obs.own
+        vn = np.ascontiguousarray(obs.vn, dtype=np.float64)
+        ve = np.ascontiguousarray(obs.ve, dtype=np.float64)
+        encounter_geometry(
+            float(obs.north[o]),
+            float(obs.east[o]),
+            float(vn[o]),
+            float(ve[o]),
+            np.ascontiguousarray(obs.north, dtype=np.float64),
+            np.ascontiguousarray(obs.east, dtype=np.float64),
+            vn,
+            ve,
+            self.rng,
+            self.dcpa,
+            self.tcpa,
+            self.beta,
+            self.alpha,
+        )
+        L = self.ctx.length
+        self.r_safe[:] = np.maximum(self.r_safe_base, 2.0 * (L + obs.length))
+        self.r_col[:] = np.maximum(0.5 * (L + obs.length), self.gate)
+        valid = np.asarray(obs.valid, dtype=bool).copy()
+        valid[o] = False
+        if self.ctx.ignores_duty:
+            self.locked[:] = False
+            return
+        risk = valid & (self.dcpa < np.maximum(self.r_safe, self.r_risk_base)) & (self.tcpa >= 0.0)
+        risk &= (self.tcpa <= self.tcpa_max) & (self.rng <= self.r1)
+        passed = (np.abs(self.beta) > self.stern) & (np.abs(self.alpha) > self.stern)
+        release = self.locked & (passed | (self.rng > self.r1))
+        self.locked[release] = False
+        self.free[release] = False
+        new = np.flatnonzero(risk & ~self.locked & ~passed)
+        if new.size:
+            u_own = math.hypot(vn[o], ve[o])
+            p = self.cls_params
+            for j in new:
+                u_t = math.hypot(vn[j], ve[j])
+                code = classify_kernel(
+                    float(self.beta[j]),
+                    float(self.alpha[j]),
+                    u_own,
+                    u_t,
+                    p[0],
+                    p[1],
+                    p[2],
+                    p[3],
+                    p[4] != 0.0,
+                    p[5],
+                )
+                role = resolve_role(
+                    int(code),
+                    self.own_cat,
+                    ship_category({"category": obs.categories[j]}),
+                    self.restricted,
+                )
+                if role.basis == "rule 19":
+                    duty = DUTY_R19
+                else:
+                    duty = _DUTY.get(role.role, DUTY_NONE)
+                self.code[j] = code
+                self.duty[j] = duty
+                self.locked[j] = True
+                self.free[j] = False
+        # Rule 17(a)(ii) / (b): the stand-on vessel may act inside r3 while the risk persists and
+        # must act inside r4; once freed it stays free for this encounter.
+        so = self.locked & (self.duty == DUTY_STAND_ON)
+        self.free |= so & (((self.rng <= self.r3) & risk) | (self.rng <= self.r4))
+
+    def active_duty(self) -> np.ndarray:
+        """Duty per ship for the kernels (DUTY_NONE where no encounter is locked)."""
+        return np.where(self.locked, self.duty, DUTY_NONE)
+
+    def give_way_at_risk(self) -> bool:
+        d = self.duty
+        gw = self.locked & ((d == DUTY_GIVE_WAY) | (d == DUTY_BOTH) | (d == DUTY_R19))
+        return bool(np.any(gw))
+
+
+def make_route(ctx: PlannerContext, clearance: float, lookahead: float) -> Route | None:
+    """The global route for a ship with a goal (around the chart's hazards), else None."""
+    if ctx.goal is None:
+        return None
+    wp = plan_route(ctx.start, ctx.goal, ctx.hazards, clearance=clearance, hard=0.5 * ctx.beam)
+    return Route(wp, lookahead)
+
+
+def hazard_field(ctx: PlannerContext):
+    """(grid, north0, east0, res, has_chart) for the kernels; a dummy grid without a chart."""
+    hz = ctx.hazards
+    if hz is None or getattr(hz, "empty", False):
+        return np.full((2, 2), 1e9), 0.0, 0.0, 1.0, False
+    f = hz.distance_field()
+    return f.grid, f.north0, f.east0, f.res, True

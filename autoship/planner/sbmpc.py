@@ -1,0 +1,354 @@
+"""Scenario-based MPC collision and grounding avoidance (``sbmpc``).
+
+After Johansen, Perez and Cristofaro (2016), "Ship collision avoidance and COLREGS compliance
+using simulation-based control behavior selection with predictive hazard assessment", IEEE T-ITS
+17(12): a fixed set of candidate manoeuvres (course offsets from the route course times speed
+fractions, stop included) is predicted over a horizon with a first-order own-ship response and
+constant-velocity targets; each candidate gets a cost for collision risk, COLREG violations,
+grounding, route deviation and change from the last decision (``_kernels.evaluate_candidates``),
+and the cheapest collision-free one is commanded. When none is collision-free the planner takes the
+candidate that keeps the largest distance from every ship and hazard (rule 17(b) / 2(b)) and
+records a ``fallback`` event.
+
+``ignores_duty`` (scenario option): the ship follows its route and never manoeuvres for traffic,
+which is how a give-way vessel that fails its duty is staged to test rule 17.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from autoship.errors import AutoshipError
+from autoship.planner._kernels import (
+    NOWN,
+    NW,
+    O_CHI0,
+    O_CHI_BASE,
+    O_CHI_PREV,
+    O_CHI_ROUTE,
+    O_E,
+    O_N,
+    O_T_CHI,
+    O_T_DELAY,
+    O_T_U,
+    O_U0,
+    O_U_REF,
+    O_UF_PREV,
+    W_AHEAD,
+    W_AHEAD_AMAX,
+    W_AHEAD_AMIN,
+    W_CHANGE_COURSE,
+    W_CHANGE_SPEED,
+    W_CLEAR_HIT,
+    W_CLEAR_REQ,
+    W_COLL,
+    W_COLREG_RANGE,
+    W_COURSE,
+    W_DT,
+    W_GROUND,
+    W_GROUND_HIT,
+    W_HAS_CHART,
+    W_HIT,
+    W_NA,
+    W_NA_RAD,
+    W_NSTEPS,
+    W_OT_AHEAD,
+    W_PORT_17C,
+    W_PORT_GW,
+    W_PORT_HO,
+    W_R19_PORT,
+    W_R19_TOWARDS,
+    W_SPEED,
+    W_STANDON,
+    W_STS,
+    W_TDISC,
+    W_TURN_RAD,
+    evaluate_candidates,
+)
+from autoship.planner._traffic import Traffic, check_params, hazard_field, make_route, positive
+from autoship.planner.base import Command, Observation, PlannerContext, register
+
+# Course offsets (deg, + = starboard): finer near zero where most decisions fall, 25 in all.
+DEFAULT_OFFSETS_DEG = [
+    -90.0, -75.0, -60.0, -45.0, -35.0, -30.0, -25.0, -20.0, -15.0, -10.0, -5.0, 0.0,
+    5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0, 60.0, 75.0, 90.0,
+]  # fmt: skip
+DEFAULT_SPEEDS = [1.0, 0.75, 0.5, 0.25, 0.0]
+
+DEFAULTS: dict[str, Any] = {
+    "profile": "large-ship",
+    "horizon_s": 1200.0,
+    "step_s": 10.0,
+    "offsets_deg": DEFAULT_OFFSETS_DEG,
+    "speed_factors": DEFAULT_SPEEDS,
+    # None: 1.25 x the profile's R_min (see _traffic.Traffic).
+    "safety_distance_m": None,
+    # Own-ship response: time constants as multiples of L/U unless given in seconds.
+    "course_tc_L": 2.0,
+    "speed_tc_L": 5.0,
+    "delay_L": 0.6,
+    "course_tc_s": None,
+    "speed_tc_s": None,
+    "discount_s": 600.0,
+    "lookahead_L": 3.0,
+    "route_clearance_m": None,
+    "w_collision": 10.0,
+    "w_hit": 100.0,
+    "w_ahead": 4.0,
+    "w_sts": 4.0,
+    "w_port_head_on": 4.0,
+    "w_port_give_way": 2.0,
+    "w_stand_on": 20.0,
+    "w_port_17c": 6.0,
+    "w_non_apparent": 1.5,
+    "w_r19_port": 3.0,
+    "w_r19_towards": 3.0,
+    "w_course": 1.0,
+    "w_speed": 0.6,
+    "w_change_course": 0.3,
+    "w_change_speed": 0.3,
+    "w_ground": 20.0,
+    "w_ground_hit": 1000.0,
+    "clearance_m": None,
+}
+
+
+def own_time_constants(ctx: PlannerContext, p: dict[str, Any]) -> tuple[float, float, float]:
+    """(course, speed, dead time) of the own-ship prediction, s: multiples of L/U at cruise
+    speed (the Nomoto time constant scales with L/U), or the values given in seconds."""
+    lu = ctx.length / max(ctx.cruise_speed, 0.5)
+    t_chi = p["course_tc_s"] if p["course_tc_s"] is not None else p["course_tc_L"] * lu
+    t_u = p["speed_tc_s"] if p["speed_tc_s"] is not None else p["speed_tc_L"] * lu
+    delay = p["delay_L"] * lu
+    return (
+        float(min(max(t_chi, 2.0), 600.0)),
+        float(min(max(t_u, 5.0), 1200.0)),
+        float(min(max(delay, 0.0), 120.0)),
+    )
+
+
+@register("sbmpc")
+class SBMPC:
+    """Scenario-based MPC: cheapest of a fixed candidate set over a prediction horizon."""
+
+    def __init__(self, params: dict[str, Any]) -> None:
+        p = check_params(params, DEFAULTS)
+        positive(p, "horizon_s", "step_s", "course_tc_L", "speed_tc_L", "discount_s", "lookahead_L")
+        positive(p, "safety_distance_m", "course_tc_s", "speed_tc_s", "route_clearance_m")
+        positive(p, "clearance_m")
+        if p["delay_L"] < 0:
+            raise AutoshipError("must be >= 0", field="planner_params.delay_L")
+        if p["horizon_s"] / p["step_s"] > 2000 or p["horizon_s"] < p["step_s"]:
+            raise AutoshipError(
+                "horizon_s / step_s must be between 1 and 2000", field="planner_params.horizon_s"
+            )
+        if any(abs(o) > 180.0 for o in p["offsets_deg"]):
+            raise AutoshipError(
+                "offsets must be within +-180 deg", field="planner_params.offsets_deg"
+            )
+        if any(not 0.0 <= s <= 1.5 for s in p["speed_factors"]):
+            raise AutoshipError("must be within [0, 1.5]", field="planner_params.speed_factors")
+        for k, v in p.items():
+            if k.startswith("w_") and v < 0:
+                raise AutoshipError("must be >= 0", field=f"planner_params.{k}")
+        self.p = p
+        offs = np.radians(np.asarray(p["offsets_deg"], dtype=np.float64))
+        spd = np.asarray(p["speed_factors"], dtype=np.float64)
+        self.dchi = np.ascontiguousarray(np.repeat(offs, spd.size))
+        self.uf = np.ascontiguousarray(np.tile(spd, offs.size))
+        self.nsteps = int(round(p["horizon_s"] / p["step_s"]))
+        self._events: list[dict[str, Any]] = []
+
+    # --- set-up ---------------------------------------------------------------------------------
+
+    def reset(self, ctx: PlannerContext) -> None:
+        p = self.p
+        self.ctx = ctx
+        self.traffic = Traffic(ctx, p["profile"], p["safety_distance_m"])
+        prof = self.traffic.profile
+        self.clear_req = (
+            p["clearance_m"] if p["clearance_m"] is not None else max(2.0 * ctx.length, 200.0)
+        )
+        route_clear = (
+            p["route_clearance_m"] if p["route_clearance_m"] is not None else 1.5 * self.clear_req
+        )
+        self.route = make_route(ctx, route_clear, p["lookahead_L"] * ctx.length)
+        self.grid, self.g_n0, self.g_e0, self.g_res, has_chart = hazard_field(ctx)
+        t_chi, t_u, delay = own_time_constants(ctx, p)
+        self.own = np.zeros(NOWN)
+        self.own[O_T_CHI] = t_chi
+        self.own[O_T_U] = t_u
+        self.own[O_T_DELAY] = delay
+        self.own[O_CHI_PREV] = ctx.initial_course
+        self.own[O_UF_PREV] = 1.0
+        w = np.zeros(NW)
+        w[W_DT] = p["step_s"]
+        w[W_NSTEPS] = self.nsteps
+        w[W_COLL] = p["w_collision"]
+        w[W_HIT] = p["w_hit"]
+        w[W_TDISC] = p["discount_s"]
+        w[W_AHEAD] = p["w_ahead"]
+        r = prof.rules
+        w[W_AHEAD_AMIN] = math.radians(r.r15_ahead_alpha_min_deg)
+        w[W_AHEAD_AMAX] = math.radians(r.r15_ahead_alpha_max_deg)
+        w[W_OT_AHEAD] = math.radians(r.r13_ahead_alpha_deg)
+        w[W_STS] = p["w_sts"]
+        w[W_PORT_HO] = p["w_port_head_on"]
+        w[W_PORT_GW] = p["w_port_give_way"]
+        w[W_STANDON] = p["w_stand_on"]
+        w[W_PORT_17C] = p["w_port_17c"]
+        w[W_NA] = p["w_non_apparent"]
+        w[W_NA_RAD] = math.radians(prof.manoeuvre.course_apparent_deg)
+        w[W_R19_PORT] = p["w_r19_port"]
+        w[W_R19_TOWARDS] = p["w_r19_towards"]
+        w[W_TURN_RAD] = math.radians(prof.manoeuvre.course_detect_deg)
+        w[W_COLREG_RANGE] = 2.0
+        w[W_COURSE] = p["w_course"]
+        w[W_SPEED] = p["w_speed"]
+        w[W_CHANGE_COURSE] = p["w_change_course"]
+        w[W_CHANGE_SPEED] = p["w_change_speed"]
+        w[W_GROUND] = p["w_ground"]
+        w[W_GROUND_HIT] = p["w_ground_hit"]
+        w[W_CLEAR_REQ] = self.clear_req
+        # The hull touches when the centre is within half a length of the edge (bow first).
+        self.clear_hit = 0.5 * ctx.length + 0.5 * ctx.beam
+        w[W_CLEAR_HIT] = self.clear_hit
+        w[W_HAS_CHART] = 1.0 if has_chart else 0.0
+        self.w = w
+        nc = self.dchi.size
+        self.cost = np.empty(nc)
+        self.margin = np.empty(nc)
+        self.clear = np.empty(nc)
+        self.trk = [np.empty(self.nsteps + 1) for _ in range(3)]
+        self.course_hold = ctx.initial_course
+        self.in_fallback = False
+        self.holding = False
+        self.apparent_done = False
+        self.course_hold_enc = ctx.initial_course
+        self._events = []
+        self.last_choice = -1
+
+    def drain_events(self) -> list[dict[str, Any]]:
+        ev, self._events = self._events, []
+        return ev
+
+    # --- decision -------------------------------------------------------------------------------
+
+    def route_course(self, obs: Observation) -> float:
+        o = obs.own
+        if self.route is None:
+            return self.course_hold
+        course, _ = self.route.guidance(float(obs.north[o]), float(obs.east[o]))
+        return course
+
+    def select_targets(self, obs: Observation) -> np.ndarray:
+        """Ships that could come within their safety distance inside the horizon."""
+        tr = self.traffic
+        o = obs.own
+        if self.ctx.ignores_duty:
+            return np.zeros(0, dtype=np.int64)
+        u_max = max(self.ctx.cruise_speed * float(self.uf.max()), obs.own_sog)
+        reach = (u_max + np.hypot(obs.vn, obs.ve)) * self.p["horizon_s"] + tr.r_safe
+        sel = np.asarray(obs.valid, dtype=bool) & (tr.rng <= reach)
+        sel[o] = False
+        return np.flatnonzero(sel).astype(np.int64)
+
+    def plan(self, obs: Observation) -> Command:
+        ctx = self.ctx
+        o = obs.own
+        tr = self.traffic
+        tr.update(obs)
+        chi_route = self.route_course(obs)
+        own = self.own
+        own[O_N] = obs.north[o]
+        own[O_E] = obs.east[o]
+        sog = obs.own_sog
+        own[O_CHI0] = obs.own_cog if sog > 0.1 else float(obs.heading[o])
+        own[O_U0] = sog
+        own[O_CHI_ROUTE] = chi_route
+        if tr.locked.any():
+            if not self.holding:
+                self.course_hold_enc = own[O_CHI0]
+                self.holding = True
+            # While an encounter lasts, deviation counts from the held course too: the route's
+            # LOS course points back across the track and would pull the ship out of its turn.
+            own[O_CHI_BASE] = self.course_hold_enc
+            own[O_CHI_ROUTE] = self.course_hold_enc
+        else:
+            self.holding = False
+            self.apparent_done = False
+            own[O_CHI_BASE] = chi_route
+        # Rules 8/16 ask for one readily apparent action; once made, the ship may ease back to
+        # a parallel course while the encounter lasts.
+        self.w[W_NA] = 0.0 if self.apparent_done else self.p["w_non_apparent"]
+        own[O_U_REF] = ctx.cruise_speed
+        idx = self.select_targets(obs)
+        free = tr.free
+        w = self.w
+        evaluate_candidates(
+            own,
+            self.dchi,
+            self.uf,
+            np.ascontiguousarray(obs.north, dtype=np.float64),
+            np.ascontiguousarray(obs.east, dtype=np.float64),
+            np.ascontiguousarray(obs.vn, dtype=np.float64),
+            np.ascontiguousarray(obs.ve, dtype=np.float64),
+            tr.r_safe,
+            tr.r_col,
+            tr.code,
+            tr.active_duty(),
+            free,
+            tr.locked,
+            tr.beta,
+            idx,
+            w,
+            self.grid,
+            self.g_n0,
+            self.g_e0,
+            self.g_res,
+            self.trk[0],
+            self.trk[1],
+            self.trk[2],
+            self.cost,
+            self.margin,
+            self.clear,
+        )
+        i = self.choose(obs)
+        course = (own[O_CHI_BASE] + float(self.dchi[i])) % (2.0 * math.pi)
+        own[O_CHI_PREV] = course
+        if self.holding and (
+            abs(float(self.dchi[i])) >= self.w[W_NA_RAD] - 1e-9 or self.uf[i] <= 0.5
+        ):
+            self.apparent_done = True
+        own[O_UF_PREV] = self.uf[i]
+        self.last_choice = i
+        return Command(course, float(self.uf[i]) * ctx.cruise_speed)
+
+    def choose(self, obs: Observation) -> int:
+        ok = (self.margin > 0.0) & (self.clear > self.clear_hit)
+        if ok.any():
+            i = int(np.argmin(np.where(ok, self.cost, np.inf)))
+            self.in_fallback = False
+            return i
+        # Rule 17(b) / 2(b): no candidate avoids every contact; take the one that keeps the most
+        # distance, hazards counting as much as ships, and ties broken by cost.
+        worst = np.minimum(self.margin, self.clear - self.clear_hit)
+        best = worst.max()
+        cand = np.flatnonzero(worst >= best - 1.0)
+        i = int(cand[np.argmin(self.cost[cand])])
+        if not self.in_fallback:
+            self._events.append(
+                {
+                    "kind": "fallback",
+                    "detail": (
+                        f"no collision-free manoeuvre; emergency course offset "
+                        f"{math.degrees(self.dchi[i]):+.0f} deg at {self.uf[i]:.2f} of cruise "
+                        f"speed (predicted margin {best:.0f} m)"
+                    ),
+                }
+            )
+        self.in_fallback = True
+        return i
