@@ -373,6 +373,28 @@ class Hazards:
         d[self.contains(north, east)] = 0.0
         return d
 
+    def hull_clearance(self, north, east, heading, length, beam) -> np.ndarray:
+        """Exact distance (m) from each hull rectangle (length x beam centred on the position,
+        heading rad clockwise from north) to the nearest hazard; 0 when it touches one. This is
+        the figure for a run's ``min_clearance_m``."""
+        n, e, h, L, B = np.broadcast_arrays(
+            *(_as_1d(a) for a in (north, east, heading, length, beam))
+        )
+        out = np.full(n.shape, np.inf)
+        if self.empty or n.size == 0:
+            return out
+        hx = 0.5 * L[:, None] * np.array([1.0, 1.0, -1.0, -1.0, 1.0])
+        hy = 0.5 * B[:, None] * np.array([1.0, -1.0, -1.0, 1.0, 1.0])
+        c = np.cos(h)[:, None]
+        s = np.sin(h)[:, None]
+        cn = n[:, None] + hx * c - hy * s
+        ce = e[:, None] + hx * s + hy * c
+        rects = shapely.polygons(np.stack([ce, cn], axis=-1))
+        idx, dist = self._tree.query_nearest(rects, return_distance=True, all_matches=False)
+        out[idx[0]] = dist
+        out[self.contains(n, e)] = 0.0
+        return out
+
     def swept_hits(
         self, north0, east0, north1, east1, heading0, heading1, length, beam
     ) -> np.ndarray:

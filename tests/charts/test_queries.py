@@ -168,3 +168,28 @@ def test_sweep_contains_both_end_poses(island, n, e, dn, de, psi, dpsi):
     elif got:
         # Only a graze the dense sampling missed: the sweep must pass within 1 m of a hazard.
         assert shapely.distance(dense, hz.geometry) < 1.0
+
+
+def test_hull_clearance(island):
+    hz = island.hazards(4.0, 0.0)
+    # Heading north 100 x 20 at east -560: starboard side at -550, 50 m from the island (-500).
+    assert hz.hull_clearance(0.0, -560.0, 0.0, 100.0, 20.0)[0] == pytest.approx(50.0)
+    # Heading east: the bow is at -510, 10 m off.
+    assert hz.hull_clearance(0.0, -560.0, math.pi / 2, 100.0, 20.0)[0] == pytest.approx(10.0)
+    # Overlapping or inside: 0.
+    got = hz.hull_clearance([0.0, 0.0], [-520.0, 0.0], [math.pi / 2, 0.0], 100.0, 20.0)
+    assert list(got) == [0.0, 0.0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    n=st.floats(-2500.0, 2500.0),
+    e=st.floats(-2500.0, 2500.0),
+    psi=st.floats(0.0, 2 * math.pi),
+)
+def test_hull_clearance_matches_shapely(island, n, e, psi):
+    hz = island.hazards(6.0, 0.0)
+    got = hz.hull_clearance(n, e, psi, 150.0, 25.0)[0]
+    assert got == pytest.approx(
+        shapely.distance(_rect(n, e, psi, 150.0, 25.0), hz.geometry), abs=1e-6
+    )
