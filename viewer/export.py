@@ -12,16 +12,19 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
+
 from autoship.errors import AutoshipError
 from autoship.units import NAUTICAL_MILE
 from viewer._pg import pygame
-from viewer.render import Renderer, ViewState
+from viewer.render import STYLE_COLOURS, Renderer, ViewState
 from viewer.scene import Scene, load_scene
 
 DEFAULT_PNG_SIZE = (1280, 800)
 DEFAULT_VIDEO_SIZE = (960, 600)
 DEFAULT_FPS = 10.0
 DEFAULT_VIDEO_SECONDS = 20.0  # whole run squeezed into about this long unless speed is given
+_CLEAR = 255  # GIF palette index for "unchanged since the previous frame" (transparent)
 
 
 class ExportError(AutoshipError):
@@ -171,12 +174,26 @@ def _write_gif(
     from PIL import Image
 
     def pil_frames() -> Iterator[Image.Image]:
+        # One palette for the whole file (from the first frame plus every style colour, 255
+        # entries), and every pixel equal to the previous frame written as the spare index 255,
+        # transparent: frames then differ only where ships, clock and cursor moved, and the
+        # long transparent runs compress several times smaller than full frames.
+        ref: Image.Image | None = None
+        prev: np.ndarray | None = None
         for surf in frames:
             img = Image.frombytes("RGB", size, pygame.image.tobytes(surf, "RGB"))
-            # The picture has few flat colours; a fast octree palette keeps them exact enough.
-            yield img.quantize(
-                colors=128, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
-            )
+            if ref is None:
+                sample = Image.new("RGB", (size[0], size[1] + 4))
+                sample.paste(img, (0, 0))
+                for k, c in enumerate(STYLE_COLOURS):
+                    sample.paste(c, (4 * k, size[1], 4 * k + 4, size[1] + 4))
+                ref = sample.quantize(colors=255, method=Image.Quantize.FASTOCTREE)
+            idx = np.asarray(img.quantize(palette=ref, dither=Image.Dither.NONE))
+            enc = idx if prev is None else np.where(idx == prev, np.uint8(_CLEAR), idx)
+            prev = idx
+            frame = Image.fromarray(enc, mode="P")
+            frame.putpalette(ref.getpalette())
+            yield frame
 
     it = pil_frames()
     first = next(it)
@@ -198,6 +215,7 @@ def _write_gif(
         loop=0,
         optimize=False,
         disposal=1,
+        transparency=_CLEAR,
     )
     return count
 

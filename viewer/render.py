@@ -63,12 +63,22 @@ EVENT_COLOUR: dict[str, Colour] = {
 
 POINTS_MIN_SCALE = 0.011  # px per m
 
+
+def _style_colours() -> list[Colour]:
+    cols = [*WATER.values(), LAND, LAND_EDGE, HAZARD, *KIND_COLOUR.values(), CPA_COLOUR, TEXT]
+    cols += [TEXT_DIM, PANEL_BG, PANEL_EDGE, TL_BG, TL_AXIS, TL_TEXT, PASS, FAIL]
+    cols += [*EVENT_COLOUR.values(), (255, 255, 255), (235, 160, 60)]
+    return list(dict.fromkeys(cols))
+
+
+STYLE_COLOURS = _style_colours()  # every flat colour the renderer uses (GIF palettes)
+
 FLASH_KINDS = ("collision", "grounding", "near_miss")
 
 VECTOR_S = 360.0  # speed vector length in seconds: 6 min, a common ECDIS default
 TRAIL_S = 900.0  # fading track: the last 15 min
 TRAIL_CHUNKS = 4
-HULL_MIN_PX = 12.0  # draw the hull to scale once it is at least this long on screen
+HULL_MIN_PX = 24.0  # draw the hull to scale once it is at least this long on screen
 SYMBOL_PX = 7.0
 
 SPEEDS = (0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
@@ -468,7 +478,7 @@ class Renderer:
                 pts = np.column_stack([hx, hy]).tolist()
                 fill = col if kind != REPLAYED else blend(col, (255, 255, 255), 0.45)
                 pygame.draw.polygon(surf, fill, pts)
-                pygame.draw.polygon(surf, TEXT, pts, 1)
+                pygame.draw.polygon(surf, blend(col, (0, 0, 0), 0.6), pts, 1)
                 r = pygame.Rect(
                     int(hx.min()), int(hy.min()), int(np.ptp(hx)) + 1, int(np.ptp(hy)) + 1
                 )
@@ -519,6 +529,8 @@ class Renderer:
     def _cpa_label(self, surf: pygame.Surface, vp: Viewport, c: Cpa, placer: LabelPlacer) -> None:
         a = vp.point(*c.own_cpa)
         b = vp.point(*c.target_cpa)
+        if not placer.bounds.collidepoint((a[0] + b[0]) / 2, (a[1] + b[1]) / 2):
+            return  # CPA off the chart area: the side panel still gives DCPA/TCPA
         tid = self.scene.ships[c.target].id
         text = f"CPA {tid}: DCPA {fmt_nm(c.dcpa_m)}, TCPA {format_clock(c.tcpa_s)}"
         self._box_label(

@@ -111,3 +111,26 @@ def test_bad_follow_or_range(run_dir: Path, tmp_path: Path, kwargs: dict, match:
     with pytest.raises(ExportError, match=match):
         write_video(run_dir, tmp_path / "x.gif", **kwargs)
     assert not (tmp_path / "x.gif").exists()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("PIL") is None, reason="Pillow not installed")
+def test_gif_frames_decode_to_what_was_drawn(run_dir: Path, tmp_path: Path) -> None:
+    # Unchanged pixels are stored as transparent; a decoder must still see every full frame.
+    import numpy as np
+    from PIL import Image
+
+    from viewer.export import _frames
+
+    scene = load_scene(run_dir)
+    out = tmp_path / "v.gif"
+    n = write_video(scene, out, fps=2, speed=300, size=(400, 300))
+    times, speed = frame_times(scene, 2, 300)
+    drawn = [pygame.image.tobytes(f, "RGB") for f in _frames(scene, times, (400, 300), speed)]
+    assert n == len(drawn) == 13
+    with Image.open(out) as im:
+        for k in (0, 1, 6, 12):
+            im.seek(k)
+            got = np.asarray(im.convert("RGB")).astype(int)
+            want = np.frombuffer(drawn[k], np.uint8).reshape(300, 400, 3).astype(int)
+            # Palette rounding only: no pixel off by more than a small step.
+            assert np.abs(got - want).max() <= 40
