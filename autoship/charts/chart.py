@@ -192,7 +192,8 @@ class Chart:
     def hazards(self, draught_m: float, ukc_m: float = 0.0) -> Hazards:
         """Hazards for a ship of ``draught_m`` keeping ``ukc_m`` under the keel (cached)."""
         for name, v in (("draught_m", draught_m), ("under_keel_clearance_m", ukc_m)):
-            if not (isinstance(v, int | float) and math.isfinite(v) and v >= 0.0):
+            ok = isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
+            if not (ok and math.isfinite(v) and v >= 0.0):
                 raise ChartError(f"must be a finite number >= 0, got {v!r}", field=name)
         key = (float(draught_m), float(ukc_m))
         with self._lock:
