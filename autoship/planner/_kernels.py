@@ -278,7 +278,7 @@ def evaluate_candidates(
                 elif dj == DUTY_STAND_ON:
                     if not free[j]:
                         c += w_so * (min(1.0, abs(turn) / na_rad) + (1.0 - uf[i]))
-                    elif cj == CROSSING_STAND_ON and turn < -turn_rad:
+                    if cj == CROSSING_STAND_ON and turn < -turn_rad:
                         c += w[W_PORT_17C] * (0.5 + 0.5 * min(1.0, -turn / na_rad))
                 elif dj == DUTY_R19:
                     b = beta_now[j]
