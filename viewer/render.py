@@ -558,6 +558,14 @@ class Renderer:
             r = pygame.Rect(anchor.right + 4, round(anchor.centery - h / 2), w, h)
             r.clamp_ip(placer.bounds)
             placer.block(r)
+        # A label pushed away from its ship gets a leader line back to it.
+        px = min(max(anchor.centerx, r.left), r.right - 1)
+        py = min(max(anchor.centery, r.top), r.bottom - 1)
+        if (
+            math.hypot(px - anchor.centerx, py - anchor.centery)
+            > 0.5 * max(anchor.w, anchor.h) + 10
+        ):
+            pygame.draw.line(surf, lines[0][1], anchor.center, (px, py), 1)
         surf.fill((255, 255, 255), r)
         pygame.draw.rect(surf, lines[0][1], r, 1)
         yy = r.y + 2
