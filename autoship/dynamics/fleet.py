@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from autoship.dynamics import mmg, nomoto1
+from autoship.dynamics import fossen3, mmg, nomoto1, nomoto2
 from autoship.dynamics.library import ShipDef
 from autoship.dynamics.state import ENV_CUR_E, ENV_CUR_N, NX, PSI, U, V
 from autoship.errors import ShipModelError
@@ -42,6 +42,23 @@ FAMILIES: dict[str, Family] = {
         nomoto1.pack_params,
         nomoto1.init_state,
         nomoto1.propulsion_demand,
+    ),
+    "nomoto2": Family(
+        nomoto2.step_nomoto2,
+        nomoto2.step_nomoto2_open,
+        nomoto2.pack_params,
+        nomoto2.init_state,
+        nomoto2.propulsion_demand,
+    ),
+    "fossen3": Family(
+        fossen3.step_fossen3,
+        fossen3.step_fossen3_open,
+        fossen3.pack_params,
+        fossen3.init_state,
+        fossen3.propulsion_demand,
+        needs_fit=True,
+        get_autopilot=fossen3.get_autopilot,
+        set_autopilot=fossen3.set_autopilot,
     ),
     "mmg": Family(
         mmg.step_mmg,

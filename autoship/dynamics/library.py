@@ -42,12 +42,14 @@ BLENDERMANN: dict[str, tuple[float, float, float, float]] = {
 def _family_specs() -> tuple[dict, dict]:
     # Each family module declares its own [model] keys; imported here so the library stays the
     # one place that reads files.
-    from autoship.dynamics import mmg, nomoto1
+    from autoship.dynamics import fossen3, mmg, nomoto1, nomoto2
 
     req = {}
     opt = {}
     for name, mod in (
         ("nomoto1", nomoto1),
+        ("nomoto2", nomoto2),
+        ("fossen3", fossen3),
         ("mmg", mmg),
     ):
         req[name] = mod.REQUIRED

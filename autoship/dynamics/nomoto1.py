@@ -197,5 +197,6 @@ def init_state(X: np.ndarray, P: np.ndarray, idx: np.ndarray) -> None:
 
 
 def propulsion_demand(P: np.ndarray, j: int, u: float, order: str) -> float:
-    """Speed demand (m/s): "trim" holds ``u``; "astern" asks for zero speed (no astern model)."""
-    return 0.0 if order == "astern" else float(u)
+    """Speed demand (m/s): "trim" holds ``u``; "astern" reverses through the speed lag."""
+    # No propeller model: "full astern" asks for half the top speed astern through the speed lag.
+    return -0.5 * float(P[j, P_UMAX]) if order == "astern" else float(u)

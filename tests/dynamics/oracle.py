@@ -235,3 +235,202 @@ class Nomoto1:
             y[2] %= 2 * math.pi
             x = np.concatenate([y, [d1]])
         return x
+
+
+class Nomoto2:
+    """Second-order Nomoto, state [N, E, psi, u, x1, x2, delta]; r = K (x1 + T3 x2)."""
+
+    def __init__(self, sd: ShipDef) -> None:
+        self.m = sd.model
+        self.L = sd.length_m
+        self.umin = 0.02 * math.sqrt(9.81 * self.L)
+
+    def coeffs(self, u):
+        m, L = self.m, self.L
+        uu = max(abs(u), self.umin)
+        s = L / uu
+        return m["K_prime"] / s, m["T1_prime"] * s, m["T2_prime"] * s, m["T3_prime"] * s
+
+    def r_of(self, x):
+        K, _, _, T3 = self.coeffs(x[3])
+        return K * (x[4] + T3 * x[5])
+
+    def step_open(self, x, d_cmd, u_cmd, dt, env):
+        m, L = self.m, self.L
+        umax = m["max_speed_kn"] * KNOT
+        Tmin = min(m["T1_prime"], m["T2_prime"]) * L / max(umax, self.umin)
+        nsub = max(1, math.ceil(dt / (0.5 * min(Tmin, m["speed_time_constant_s"])) - 1e-9))
+        h = dt / nsub
+        dmax = math.radians(m["rudder_max_deg"])
+        d_cmd = float(np.clip(d_cmd, -dmax, dmax))
+        u_cmd = float(np.clip(u_cmd, -0.5 * umax, umax))
+        x = np.array(x, dtype=float)
+
+        def f(y, dl):
+            K, T1, T2, T3 = self.coeffs(y[3])
+            # State-space form of K (1 + T3 s) / ((1 + T1 s)(1 + T2 s)).
+            A = np.array([[0.0, 1.0], [-1.0 / (T1 * T2), -(T1 + T2) / (T1 * T2)]])
+            xd = A @ y[4:6] + np.array([0.0, dl / (T1 * T2)])
+            psi, u = y[2], y[3]
+            r = K * (y[4] + T3 * y[5])
+            return np.array(
+                [
+                    u * math.cos(psi) + env[0],
+                    u * math.sin(psi) + env[1],
+                    r,
+                    (u_cmd - u) / m["speed_time_constant_s"],
+                    *xd,
+                ]
+            )
+
+        for _ in range(nsub):
+            d0 = x[6]
+            d1 = _ramp(d0, d_cmd, math.radians(m["rudder_rate_deg_s"]), h)
+            y = x[:6]
+            k1 = f(y, d0)
+            k2 = f(y + h / 2 * k1, (d0 + d1) / 2)
+            k3 = f(y + h / 2 * k2, (d0 + d1) / 2)
+            k4 = f(y + h * k3, d1)
+            y = y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+            y[2] %= 2 * math.pi
+            x = np.concatenate([y, [d1]])
+        return x
+
+
+class Fossen3:
+    """Fossen 3-DOF in matrix form, state [N, E, psi, u, v, r, delta, n]."""
+
+    def __init__(self, sd: ShipDef) -> None:
+        from autoship.dynamics.fossen3 import OPTIONAL, clarke83, hoerner_cd
+
+        self.sd = sd
+        m = sd.model
+        self.o = {k: m.get(k, v[2]) for k, v in OPTIONAL.items()}
+        self.m = m
+        L, B, T = sd.length_m, sd.beam_m, sd.draught_m
+        self.L = L
+        rho = self.o["rho_kg_m3"]
+        self.rho = rho
+        mass = rho * m["block_coefficient"] * L * B * T
+        self.mass = mass
+        xg = m["x_G_m"]
+        Iz = mass * (self.o["yaw_gyration_ratio"] * L) ** 2 + mass * xg**2
+        c = clarke83(L, B, T, m["block_coefficient"])
+        MRB = np.array([[mass, 0, 0], [0, mass, mass * xg], [0, mass * xg, Iz]])
+        Tinv = np.diag([1.0, 1.0, L])
+        MA_prime = -np.array(
+            [
+                [-self.o["surge_added_mass_ratio"] * mass / (0.5 * rho * L**3), 0, 0],
+                [0, c["Yvdot"], c["Yrdot"]],
+                [0, c["Nvdot"], c["Nrdot"]],
+            ]
+        )
+        self.M = MRB + 0.5 * rho * L**3 * Tinv @ MA_prime @ Tinv
+        self.DL_prime = -np.array([[0, 0, 0], [0, c["Yv"], c["Yr"]], [0, c["Nv"], c["Nr"]]])
+        self.Tinv = Tinv
+        self.cd = self.o["cross_flow_scale"] * hoerner_cd(B, T)
+        self.T = T
+        lam = self.o["rudder_aspect_ratio"]
+        self.fa = 6.13 * lam / (lam + 2.25)
+        self.xR = self.o["x_R_m"] if self.o["x_R_m"] < 0 else -0.5 * L
+        us = m["service_speed_kn"] * KNOT
+        self.us = us
+        h = self.o["max_step_s"]
+        self.hmax = h if h > 0 else 0.05 * L / us
+        self.umin = 0.01 * math.sqrt(9.81 * L)
+        # Surge resistance from the service point, as documented in fossen3.
+        ns = m["service_shaft_rps"]
+        D = m["propeller_diameter_m"]
+        J = us * (1 - self.o["w_P"]) / (ns * D)
+        thrust = (1 - self.o["t_P"]) * rho * ns**2 * D**4 * (m["k_0"] + m["k_1"] * J)
+        w = sd.wind
+        air = 0.5 * RHO_AIR * w.CDl_bow * w.frontal_area_m2 * us**2 if w is not None else 0.0
+        frac = self.o["linear_surge_fraction"]
+        self.Xu = -frac * (thrust - air) / us
+        self.Xuu = -(1 - frac) * (thrust - air) / us**2
+
+    def thrust(self, u, n):
+        m, o = self.m, self.o
+        D = m["propeller_diameter_m"]
+        ua = u * (1 - o["w_P"])
+        if n > 1e-9:
+            KT = m["k_0"] + m["k_1"] * ua / (n * D)
+            T = self.rho * n**2 * D**4 * KT
+            uR = ua + o["kappa"] * (math.sqrt(ua**2 + 8 * max(KT, 0) * n**2 * D**2 / math.pi) - ua)
+        else:
+            T = -self.rho * n**2 * D**4 * o["astern_kt"]
+            uR = ua
+        return T, uR
+
+    def tau(self, u, v, r, delta, n):
+        o = self.o
+        T, uR = self.thrust(u, n)
+        F = 0.0
+        if o["rudder_area_m2"] > 0:
+            alpha = delta + math.atan2(o["gamma_R"] * (v + self.xR * r), max(uR, 1e-6))
+            F = 0.5 * self.rho * o["rudder_area_m2"] * uR**2 * self.fa * math.sin(alpha)
+        if o["vectored_thrust"] > 0.5:
+            X = (1 - o["t_P"]) * T * math.cos(delta)
+            Y = -T * math.sin(delta) - F * math.cos(delta)
+        else:
+            X = (1 - o["t_P"]) * T - 0.3 * F * math.sin(delta)
+            Y = -(1 + o["a_H"]) * F * math.cos(delta)
+        return np.array([X, Y, self.xR * Y])
+
+    def accel(self, nu, delta, n, tau_w):
+        u, v, r = nu
+        mass, xg = self.mass, self.m["x_G_m"]
+        U = max(math.hypot(u, v), self.umin)
+        CRB = np.array(
+            [[0, 0, -mass * (xg * r + v)], [0, 0, mass * u], [mass * (xg * r + v), -mass * u, 0]]
+        )
+        DL = 0.5 * self.rho * self.L**2 * U * self.Tinv @ self.DL_prime @ self.Tinv
+        xs = -self.L / 2 + (np.arange(10) + 0.5) * self.L / 10
+        w = v + xs * r
+        dx = self.L / 10
+        k = 0.5 * self.rho * self.T * self.cd
+        tau_cf = np.array(
+            [0.0, -k * np.sum(np.abs(w) * w) * dx, -k * np.sum(xs * np.abs(w) * w) * dx]
+        )
+        tau_surge = np.array([self.Xu * u + self.Xuu * abs(u) * u, 0, 0])
+        rhs = self.tau(u, v, r, delta, n) + tau_w + tau_cf + tau_surge - CRB @ nu - DL @ nu
+        return np.linalg.solve(self.M, rhs)
+
+    def step_open(self, x, d_cmd, n_cmd, dt, env):
+        m = self.m
+        nsub = max(1, math.ceil(dt / self.hmax - 1e-9))
+        h = dt / nsub
+        dmax = math.radians(m["rudder_max_deg"])
+        d_cmd = float(np.clip(d_cmd, -dmax, dmax))
+        n_cmd = float(np.clip(n_cmd, -m["astern_shaft_rps"], m["max_shaft_rps"]))
+        x = np.array(x, dtype=float)
+        for _ in range(nsub):
+            d0, n0 = x[6], x[7]
+            d1 = _ramp(d0, d_cmd, math.radians(m["rudder_rate_deg_s"]), h)
+            n1 = _ramp(n0, n_cmd, m["shaft_rate_rps_s"], h)
+            if self.sd.wind is not None:
+                tau_w = blendermann(self.sd.wind, *relative_wind(x[2], x[3], x[4], env))
+            else:
+                tau_w = np.zeros(3)
+
+            def f(y, dl, nn, tau_w=tau_w):
+                psi, u, v = y[2], y[3], y[4]
+                acc = self.accel(y[3:6], dl, nn, tau_w)
+                return np.array(
+                    [
+                        u * math.cos(psi) - v * math.sin(psi) + env[0],
+                        u * math.sin(psi) + v * math.cos(psi) + env[1],
+                        y[5],
+                        *acc,
+                    ]
+                )
+
+            y = x[:6]
+            k1 = f(y, d0, n0)
+            k2 = f(y + h / 2 * k1, (d0 + d1) / 2, (n0 + n1) / 2)
+            k3 = f(y + h / 2 * k2, (d0 + d1) / 2, (n0 + n1) / 2)
+            k4 = f(y + h * k3, d1, n1)
+            y = y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+            y[2] %= 2 * math.pi
+            x = np.concatenate([y, [d1, n1]])
+        return x

@@ -29,7 +29,7 @@ from autoship.dynamics.state import (
     V,
 )
 
-ALL_SHIPS = ["generic-cargo", "kvlcc2", "kvlcc2-model"]
+ALL_SHIPS = ["generic-cargo", "mariner", "container", "usv-fast", "kvlcc2", "kvlcc2-model"]
 
 
 def _open_run(sd, rudder, seconds, env=None, heading=0.0):
@@ -93,6 +93,25 @@ def test_symmetric_mmg_hull_mirrors_port_and_starboard():
     np.testing.assert_allclose(tr_s.heading_change[:n], -tr_p.heading_change[:n], atol=1e-12)
 
 
+@pytest.mark.parametrize("name", ["container", "usv-fast", "mariner", "generic-cargo"])
+def test_symmetric_hulls_mirror_port_and_starboard(name):
+    sd = load_ship(name)
+    stbd, tr_s = trials.turning(sd, 20.0, "starboard", until_deg=200)
+    port, tr_p = trials.turning(sd, 20.0, "port", until_deg=200)
+    for key in ("advance_m", "transfer_m", "tactical_diameter_m"):
+        assert stbd[key] == pytest.approx(port[key], rel=1e-9)
+    n = min(len(tr_s.t), len(tr_p.t))
+    np.testing.assert_allclose(tr_s.east[:n], -tr_p.east[:n], atol=1e-9 * sd.length_m)
+
+
+@pytest.mark.parametrize(("name", "K", "T"), [("generic-cargo", 1.8, 3.0), ("mariner", 3.86, 5.15)])
+def test_nomoto_fit_recovers_known_linear_models(name, K, T):
+    # First order: exact; second order: T1 + T2 - T3 = 5.15 (reference section 6), within 5 %.
+    Kf, Tf = trials.nomoto_fit(load_ship(name))
+    assert Kf == pytest.approx(K, rel=0.02)
+    assert Tf == pytest.approx(T, rel=0.05)
+
+
 def test_real_kvlcc2_is_asymmetric():
     # The published port/starboard zig-zag differ (5.0 vs 7.2 deg); the model must show that too.
     sd = load_ship("kvlcc2-model")
@@ -151,7 +170,7 @@ def test_beam_wind_from_starboard_pushes_to_port():
     assert head[PSI] == pytest.approx(0.0, abs=1e-9)  # symmetric: no yaw
 
 
-@pytest.mark.parametrize("name", ["kvlcc2", "kvlcc2-model", "generic-cargo"])
+@pytest.mark.parametrize("name", ALL_SHIPS)
 @pytest.mark.parametrize("change_deg", [30.0, -90.0])
 def test_autopilot_follows_course_and_speed(name, change_deg):
     sd = load_ship(name)

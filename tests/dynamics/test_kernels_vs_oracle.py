@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from autoship.dynamics import load_ship
 from autoship.dynamics.fleet import FAMILIES
-from autoship.dynamics.state import DELTA, NENV, NPROP, NX, PSI, E, N, R, U, V
+from autoship.dynamics.state import AUX1, AUX2, DELTA, NENV, NPROP, NX, PSI, E, N, R, U, V
 
 from . import oracle
 
@@ -101,6 +101,52 @@ def test_nomoto1_open_step_matches_oracle(psi, u, r, delta, d_cmd, u_cmd, dt):
     got = _kernel_open(sd, x, NOMOTO1_ROWS, d_cmd, u_cmd, dt, env, steps=2)
     ora = oracle.Nomoto1(sd)
     ref = ora.step_open(ora.step_open(x, d_cmd, u_cmd, dt, env), d_cmd, u_cmd, dt, env)
+    _close(got, ref, sd.length_m)
+
+
+NOMOTO2_ROWS = (N, E, PSI, U, AUX1, AUX2, DELTA)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    psi=st.floats(0, 6.28),
+    u=st.floats(0, 10),
+    x1=st.floats(-0.3, 0.3),
+    x2=st.floats(-0.01, 0.01),
+    delta=st.floats(-0.6, 0.6),
+    d_cmd=st.floats(-1, 1),
+    u_cmd=st.floats(-3, 12),
+    dt=st.floats(0.05, 2.0),
+)
+def test_nomoto2_open_step_matches_oracle(psi, u, x1, x2, delta, d_cmd, u_cmd, dt):
+    sd = load_ship("mariner")
+    x = [10.0, -5.0, psi, u, x1, x2, delta]
+    env = [0.3, -0.2, 0.0, 0.0]
+    got = _kernel_open(sd, x, NOMOTO2_ROWS, d_cmd, u_cmd, dt, env, steps=2)
+    ora = oracle.Nomoto2(sd)
+    ref = ora.step_open(ora.step_open(x, d_cmd, u_cmd, dt, env), d_cmd, u_cmd, dt, env)
+    _close(got, ref, sd.length_m)
+
+
+@pytest.mark.parametrize("name", ["container", "usv-fast"])
+@settings(max_examples=20, deadline=None)
+@given(
+    s=mmg_state,
+    d_cmd=st.floats(-0.7, 0.7),
+    n_frac=st.floats(-1.0, 1.5),
+    env=st.tuples(st.floats(-1, 1), st.floats(-1, 1), st.floats(0, 25), st.floats(0, 6.28)),
+)
+def test_fossen3_open_step_matches_oracle(name, s, d_cmd, n_frac, env):
+    sd = load_ship(name)
+    Us = sd.service_speed
+    n_s = sd.model["service_shaft_rps"]
+    x = [s[0], s[1], s[2], s[3] * Us, s[4] * Us, s[5] * Us / sd.length_m, s[6], s[7] * n_s]
+    dt = 0.05 * sd.length_m / Us
+    got = _kernel_open(sd, x, MMG_ROWS, d_cmd, n_frac * n_s, dt, env, steps=3)
+    ref = x
+    ora = oracle.Fossen3(sd)
+    for _ in range(3):
+        ref = ora.step_open(ref, d_cmd, n_frac * n_s, dt, env)
     _close(got, ref, sd.length_m)
 
 
