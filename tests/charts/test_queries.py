@@ -193,3 +193,18 @@ def test_hull_clearance_matches_shapely(island, n, e, psi):
     assert got == pytest.approx(
         shapely.distance(_rect(n, e, psi, 150.0, 25.0), hz.geometry), abs=1e-6
     )
+
+
+def test_prefilter_changes_nothing_on_the_enc(enc_chart):
+    hz = enc_chart.hazards(7.0, 0.5)
+    rng = np.random.default_rng(21)
+    k = 3000
+    n0 = rng.uniform(-35000.0, 35000.0, k)
+    e0 = rng.uniform(-20000.0, 20000.0, k)
+    psi = rng.uniform(0.0, 2 * np.pi, k)
+    step = rng.uniform(0.0, 300.0, k)
+    args = (n0, e0, n0 + step * np.cos(psi), e0 + step * np.sin(psi), psi, psi + 0.2, 250.0, 40.0)
+    fast = hz.swept_hits(*args)
+    exact = hz.swept_hits(*args, prefilter=False)
+    np.testing.assert_array_equal(fast, exact)
+    assert 0 < fast.sum() < k
