@@ -427,12 +427,19 @@ class Renderer:
             ok = np.isfinite(x) & np.isfinite(y)
             for c in range(TRAIL_CHUNKS):
                 a, b = bounds[c], bounds[c + 1]
-                seg_ok = ok[a : b + 1]
-                if b <= a or not seg_ok.all():
+                if b <= a:
                     continue
-                pts = np.column_stack([x[a : b + 1], y[a : b + 1]]).tolist()
                 shade = blend(col, WATER[3], 0.2 + 0.6 * (c + 1) / TRAIL_CHUNKS)
-                pygame.draw.lines(surf, shade, False, pts, 2)
+                seg = np.column_stack([x[a : b + 1], y[a : b + 1]])
+                good = ok[a : b + 1]
+                if good.all():
+                    pygame.draw.lines(surf, shade, False, seg.tolist(), 2)
+                    continue
+                # A ship that appears or drops out (replayed AIS) has gaps: draw the pieces.
+                edges = np.diff(np.concatenate([[0], good.astype(np.int8), [0]]))
+                for s0, s1 in zip(np.where(edges == 1)[0], np.where(edges == -1)[0], strict=True):
+                    if s1 - s0 >= 2:
+                        pygame.draw.lines(surf, shade, False, seg[s0:s1].tolist(), 2)
 
     def _domain(self, surf: pygame.Surface, vp: Viewport, p: Poses) -> None:
         o = self.scene.own_index

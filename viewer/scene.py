@@ -592,11 +592,9 @@ class Scene:
                 beta = np.degrees(np.arctan2(pe[idx], pn[idx]) - cog_o[idx]) % 360.0
                 alpha = np.degrees(np.arctan2(-pe[idx], -pn[idx]) - np.arctan2(vte[idx], vtn[idx]))
                 ty, ro = classify(beta, alpha, u_o[idx], np.hypot(vtn[idx], vte[idx]))
-                lut_t = dict(zip(idx.tolist(), ty.tolist(), strict=True))
-                lut_r = dict(zip(idx.tolist(), ro.tolist(), strict=True))
-                for r in np.where(engaged)[0]:
-                    typ[r] = lut_t[int(first[r])]
-                    role[r] = lut_r[int(first[r])]
+                pos = np.searchsorted(idx, first[engaged])
+                typ[engaged] = ty[pos]
+                role[engaged] = ro[pos]
             out.append((k, engaged, typ, role))
         self._est = out
         return out

@@ -146,3 +146,45 @@ def test_runs_without_chart_or_own_ship(tmp_path: Path) -> None:
     scene.own_index = None
     surf = render_frame(scene, 500.0, (640, 480))
     assert surf.get_size() == (640, 480)
+
+
+def test_ship_absent_before_its_first_report(tmp_path: Path) -> None:
+    # A replayed AIS ship is NaN until it is first heard: not drawn, no CPA, no crash.
+    import numpy as np
+    from viewer_synth import CHART, meta, tracks
+
+    from autoship.record import RunWriter
+
+    arrays = tracks()
+    for k in ("north", "east", "vn", "ve", "heading"):
+        arrays[k][:90, 2] = np.nan
+    RunWriter(tmp_path / "gap").write(meta([]), arrays, CHART)
+    scene = load_scene(tmp_path / "gap")
+    p = scene.poses(500.0)
+    assert not p.present[2] and p.present[0]
+    assert scene.cpa(500.0) is None or scene.cpa(500.0).target != 2
+    r = Renderer(scene)
+    surf = pygame.Surface(SIZE)
+    st = _known_view(r)
+    st.t = 500.0
+    r.draw(surf, st)
+    # A1 would be at (north 7408 - 4.115 * 500, east 5556) -> (566.7, 147.5): nothing there.
+    assert KIND_COLOUR[REPLAYED] not in _colours_near(surf, 566.7, 147.5, r=6)
+    st.t = 1000.0  # heard since 900 s: drawn, with a trail starting at its first report
+    r.draw(surf, st)
+    assert KIND_COLOUR[REPLAYED] in _colours_near(surf, 566.7, 85.8 + 4.115 * 1000 * 0.03, r=3)
+
+
+def test_single_record_run(tmp_path: Path) -> None:
+    from viewer_synth import meta, tracks
+
+    from autoship.record import RunWriter
+    from viewer.export import write_video
+
+    arrays = {k: v[:1] for k, v in tracks().items()}
+    RunWriter(tmp_path / "one").write(meta([]), arrays)
+    scene = load_scene(tmp_path / "one")
+    assert scene.duration_s == 0.0
+    surf = render_frame(scene, 0.0, (640, 480))
+    assert surf.get_size() == (640, 480)
+    assert write_video(scene, tmp_path / "one.gif", size=(320, 240)) == 1
