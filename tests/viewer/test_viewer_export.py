@@ -52,9 +52,17 @@ def test_gif_frame_count_and_size(run_dir: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(importlib.util.find_spec("imageio_ffmpeg") is None, reason="no imageio-ffmpeg")
-def test_mp4(run_dir: Path, tmp_path: Path) -> None:
-    n = write_video(run_dir, tmp_path / "v.mp4", fps=2, speed=600, size=(480, 320))
-    assert n == 7 and (tmp_path / "v.mp4").stat().st_size > 0
+def test_mp4_frame_count_and_size(run_dir: Path, tmp_path: Path) -> None:
+    import imageio_ffmpeg
+
+    out = tmp_path / "v.mp4"
+    n = write_video(run_dir, out, fps=2, speed=600, size=(480, 320))
+    assert n == 7  # 1800 s / 600x * 2 fps + 1
+    reader = imageio_ffmpeg.read_frames(str(out))
+    info = next(reader)
+    frames = list(reader)
+    assert info["size"] == (480, 320) and len(frames) == 7
+    assert len(frames[0]) == 480 * 320 * 3
 
 
 def test_mp4_without_ffmpeg_is_a_clear_error(run_dir: Path, tmp_path: Path, monkeypatch) -> None:
