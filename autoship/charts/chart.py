@@ -27,11 +27,10 @@ MAX_SWEEP_STEPS = 72
 # The field's error is below one cell near boundaries and bounded by ~2.4 cells after bilinear
 # interpolation of nodes that are each within one cell; 3 cells keeps the prefilter exact.
 PREFILTER_MARGIN_CELLS = 3.0
-# Default distance-field resolution: about 4 million nodes over the chart, never finer than 5 m
-# nor coarser than 50 m.
+# Default distance-field resolution: about 4 million nodes (32 MB) over the chart, never finer
+# than 5 m (30 m for the 54 x 78 km of US4MD81M).
 SDF_TARGET_NODES = 4.0e6
 SDF_MIN_RES_M = 5.0
-SDF_MAX_RES_M = 50.0
 SDF_FORMAT = 1
 
 
@@ -475,7 +474,7 @@ class Hazards:
         n_min, e_min, n_max, e_max = self._sdf_extent(0.0)
         area = max((n_max - n_min) * (e_max - e_min), 1.0)
         res = math.sqrt(area / SDF_TARGET_NODES)
-        return float(min(SDF_MAX_RES_M, max(SDF_MIN_RES_M, math.ceil(res))))
+        return float(max(SDF_MIN_RES_M, math.ceil(res)))
 
     def _sdf_extent(self, margin: float) -> tuple[float, float, float, float]:
         e_min, n_min, e_max, n_max = shapely.bounds(self.chart.coverage)
