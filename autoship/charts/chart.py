@@ -136,6 +136,13 @@ class Chart:
     def extent_lonlat(self) -> tuple[float, float, float, float]:
         return self.data.extent_lonlat
 
+    @property
+    def routing(self) -> dict[str, list[dict]]:
+        """Traffic separation schemes and fairways by S-57 class (FAIRWY, TSSLPT, TSSBND, TSEZNE,
+        TSSRON, TSSCRS, PRCARE, ISTZNE): [{"geometry", "orient_deg", "name"}], kept for the
+        COLREG rule 9/10 checks; empty for vector charts."""
+        return self.data.routing
+
     def depth_range_m(self) -> tuple[float, float] | None:
         d = np.concatenate([self.data.depth_min_m, self.data.depth_max_m])
         d = d[np.isfinite(d)]

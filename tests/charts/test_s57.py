@@ -172,3 +172,13 @@ def test_hazard_polygons_are_valid(enc_chart):
     # More draught, more hazard: the hazard area grows with the draught.
     areas = [enc_chart.hazards(t, 0.0).geometry.area for t in (1.0, 3.0, 6.0, 10.0, 12.0)]
     assert all(a < b for a, b in zip(areas, areas[1:], strict=False))
+
+
+def test_fairways_are_kept_for_the_routing_rules(enc_chart):
+    fairways = enc_chart.routing["FAIRWY"]
+    assert len(fairways) == 20
+    assert all(shapely.get_type_id(f["geometry"]) in (3, 6) for f in fairways)
+    # In the local frame: every fairway lies inside the cell's coverage (metres, not degrees).
+    cov = enc_chart.coverage.buffer(1.0)
+    assert all(cov.contains(f["geometry"]) for f in fairways)
+    assert not any(k.startswith("TSS") for k in enc_chart.routing)  # none in this cell
