@@ -32,6 +32,23 @@ def ramp(x: float, target: float, rate: float, h: float) -> float:
 
 
 @njit
+def rotate(c, s, a):
+    """(cos, sin) of (psi + a) from cos psi, sin psi: the RK4 stage headings without new trig.
+
+    For |a| <= 0.1 rad (the heading change within a stage) the Taylor series below is exact to
+    double precision (next terms a^9/9! and a^10/10! < 3e-15 relative); larger a use libm.
+    """
+    if abs(a) <= 0.1:
+        a2 = a * a
+        sa = a * (1.0 - a2 / 6.0 * (1.0 - a2 / 20.0 * (1.0 - a2 / 42.0)))
+        ca = 1.0 - a2 / 2.0 * (1.0 - a2 / 12.0 * (1.0 - a2 / 30.0 * (1.0 - a2 / 56.0)))
+    else:
+        sa = math.sin(a)
+        ca = math.cos(a)
+    return c * ca - s * sa, s * ca + c * sa
+
+
+@njit
 def autopilot(psi, r, u, course_cmd, integ, L, Kp_, Tp_, wn_, zeta, dmax, dt):
     """PID heading autopilot on the first-order Nomoto model, gains scheduled with speed.
 

@@ -32,6 +32,7 @@ from autoship.dynamics._common import (
     blendermann,
     clip,
     ramp,
+    rotate,
     speed_pi,
     wind_body,
 )
@@ -241,26 +242,20 @@ def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, ws, wf):
     u2 = u + h2 * a1u
     v2 = v + h2 * a1v
     r2 = r + h2 * a1r
-    p2 = psi + h2 * r
     a2u, a2v, a2r = _accel(p, u2, v2, r2, dm, nm, XW, YW, NW)
     u3 = u + h2 * a2u
     v3 = v + h2 * a2v
     r3 = r + h2 * a2r
-    p3 = psi + h2 * r2
     a3u, a3v, a3r = _accel(p, u3, v3, r3, dm, nm, XW, YW, NW)
     u4 = u + h * a3u
     v4 = v + h * a3v
     r4 = r + h * a3r
-    p4 = psi + h * r3
     a4u, a4v, a4r = _accel(p, u4, v4, r4, d1, n1, XW, YW, NW)
     c1 = math.cos(psi)
     s1 = math.sin(psi)
-    c2 = math.cos(p2)
-    s2 = math.sin(p2)
-    c3 = math.cos(p3)
-    s3 = math.sin(p3)
-    c4 = math.cos(p4)
-    s4 = math.sin(p4)
+    c2, s2 = rotate(c1, s1, h2 * r)
+    c3, s3 = rotate(c1, s1, h2 * r2)
+    c4, s4 = rotate(c1, s1, h * r3)
     dn = (
         (u * c1 - v * s1)
         + 2.0 * (u2 * c2 - v2 * s2)

@@ -1,0 +1,170 @@
+"""Ship-model throughput, measured in one run on this machine (one core, numba not parallel).
+
+For each model family (a representative library ship at full scale, dt = 1 s, the step a
+scenario uses) and 1, 100 and 10,000 ships:
+
+- numba open loop: the family's open-loop kernel (given rudder and propulsion demands), one
+  call per tick for all ships;
+- numba closed loop: ``Fleet.step`` with course/speed commands (autopilot, speed control and
+  actuators inside), which is what the simulation loop calls;
+- NumPy: the plain per-ship implementation of the same open-loop equations used as the test
+  oracle (tests/dynamics/oracle.py), one ship at a time. Its cost is linear in the number of
+  ships, so it is timed on min(n, 50) ships and reported per ship-step.
+
+Ratios compare numba open loop to NumPy (same equations). Goals from the issue: >= 200x the
+NumPy rate at 10,000 MMG ships and >= 2 million MMG ship-steps per second.
+
+    python -m benchmarks.bench_dynamics [--quick] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from autoship.dynamics import Fleet, load_ship  # noqa: E402
+from autoship.dynamics.fleet import FAMILIES, pack_family  # noqa: E402
+from autoship.dynamics.state import (  # noqa: E402
+    AUX1,
+    AUX2,
+    CMD_COURSE,
+    CMD_SPEED,
+    DELTA,
+    NC,
+    NENV,
+    NPROP,
+    NX,
+    PSI,
+    E,
+    N,
+    R,
+    U,
+    V,
+)
+from tests.dynamics import oracle  # noqa: E402
+
+SHIPS = {"nomoto1": "generic-cargo", "nomoto2": "mariner", "fossen3": "container", "mmg": "kvlcc2"}
+ORACLES = {
+    "nomoto1": (oracle.Nomoto1, (N, E, PSI, U, R, DELTA)),
+    "nomoto2": (oracle.Nomoto2, (N, E, PSI, U, AUX1, AUX2, DELTA)),
+    "fossen3": (oracle.Fossen3, (N, E, PSI, U, V, R, DELTA, NPROP)),
+    "mmg": (oracle.MMG, (N, E, PSI, U, V, R, DELTA, NPROP)),
+}
+DT = 1.0
+RUDDER = math.radians(5.0)
+
+
+def _setup(family: str, n: int):
+    sd = load_ship(SHIPS[family])
+    rng = np.random.default_rng(7)
+    X0 = np.zeros((NX, n))
+    X0[N] = rng.uniform(-5e3, 5e3, n)
+    X0[E] = rng.uniform(-5e3, 5e3, n)
+    X0[PSI] = rng.uniform(0, 2 * math.pi, n)
+    X0[U] = sd.service_speed * rng.uniform(0.6, 1.0, n)
+    return sd, X0, rng
+
+
+def _timed(fn, n_ships: int, budget_s: float) -> float:
+    """Ship-steps per second of fn (one tick of n_ships), repeating until budget_s has passed."""
+    fn()  # warm-up: compile or load the numba cache outside the timing
+    ticks = 0
+    t0 = time.perf_counter()
+    while True:
+        fn()
+        ticks += 1
+        el = time.perf_counter() - t0
+        if el >= budget_s and ticks >= 3:
+            return n_ships * ticks / el
+
+
+def bench_family(family: str, n: int, budget_s: float) -> dict:
+    sd, X0, rng = _setup(family, n)
+    fam = FAMILIES[family]
+    # Open loop, numba.
+    P = pack_family(family, [sd])
+    P = np.ascontiguousarray(np.repeat(P, n, axis=0))
+    X = X0.copy()
+    idx = np.arange(n, dtype=np.int64)
+    fam.init_state(X, P, idx)
+    D = np.zeros((2, n))
+    D[0] = RUDDER * np.sign(rng.uniform(-1, 1, n))
+    D[1] = [fam.propulsion_demand(P, j, X[U, j], "trim") for j in range(n)]
+    env = np.array([0.2, -0.1, 8.0, 1.0])[:NENV]
+    X_open = X.copy()
+    rate_open = _timed(lambda: fam.open_kernel(X_open, P, D, idx, DT, env), n, budget_s)
+    # Closed loop through the Fleet (what the simulation calls).
+    fleet = Fleet([sd] * n, X0)
+    C = np.zeros((NC, n))
+    C[CMD_COURSE] = (X0[PSI] + 0.5) % (2 * math.pi)
+    C[CMD_SPEED] = sd.service_speed * 0.8
+    rate_closed = _timed(lambda: fleet.step(C, DT, env), n, budget_s)
+    # NumPy per-ship oracle of the same open-loop equations.
+    cls, rows = ORACLES[family]
+    ora = cls(sd)
+    m = min(n, 50)
+    states = [X[list(rows), j].copy() for j in range(m)]
+
+    def numpy_tick():
+        for j in range(m):
+            states[j] = ora.step_open(states[j], D[0, j], D[1, j], DT, env)
+
+    rate_numpy = _timed(numpy_tick, m, min(budget_s, 1.0))
+    return {
+        "family": family,
+        "ship": sd.name,
+        "n_ships": n,
+        "numba_open_steps_s": rate_open,
+        "numba_closed_steps_s": rate_closed,
+        "numpy_steps_s": rate_numpy,
+        "speedup_open_vs_numpy": rate_open / rate_numpy,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="short timings (CI smoke run)")
+    ap.add_argument("--json", type=Path, help="also write the results as JSON")
+    args = ap.parse_args(argv)
+    budget = 0.3 if args.quick else 2.0
+    rows = []
+    print(
+        f"{'family':8} {'ship':14} {'ships':>6} {'numba open':>13} {'numba closed':>13} "
+        f"{'numpy':>10} {'open/numpy':>10}   (ship-steps/s, dt = {DT:g} s)"
+    )
+    for family in SHIPS:
+        for n in (1, 100, 10_000):
+            r = bench_family(family, n, budget)
+            rows.append(r)
+            print(
+                f"{family:8} {r['ship']:14} {n:>6} {r['numba_open_steps_s']:>13,.0f} "
+                f"{r['numba_closed_steps_s']:>13,.0f} {r['numpy_steps_s']:>10,.0f} "
+                f"{r['speedup_open_vs_numpy']:>9,.0f}x",
+                flush=True,
+            )
+    mmg = next(r for r in rows if r["family"] == "mmg" and r["n_ships"] == 10_000)
+    ok_ratio = mmg["speedup_open_vs_numpy"] >= 200
+    ok_rate = mmg["numba_open_steps_s"] >= 2e6
+    print(
+        f"goal: MMG 10,000 ships >= 200x NumPy: {mmg['speedup_open_vs_numpy']:,.0f}x "
+        f"({'met' if ok_ratio else 'NOT met'}); >= 2e6 ship-steps/s: "
+        f"{mmg['numba_open_steps_s']:,.0f} open, {mmg['numba_closed_steps_s']:,.0f} closed "
+        f"({'met' if ok_rate else 'NOT met'})"
+    )
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
