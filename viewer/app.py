@@ -174,6 +174,12 @@ class App:
         self._drag_moved = False
 
     def _release(self, pos: tuple[int, int]) -> None:
+        if self._drag == "map" and not self._drag_moved:
+            # A click (no drag) on a ship follows it.
+            k = self.renderer.ship_at(self.state, *pos)
+            if k is not None:
+                self.state.follow = k
+                self.say(f"following {self.scene.ships[k].id}")
         self._drag = None
 
     def _motion(self, pos: tuple[int, int]) -> None:
@@ -191,6 +197,8 @@ class App:
         if tl is not None:
             m = tl.mark_at(*pos)
             st.hover_mark = tl.marks.index(m) if m is not None else None
+        in_map = self._drag is None and contains(st.viewport.rect, *pos)
+        st.hover_ship = self.renderer.ship_at(st, *pos) if in_map else None
 
     # ---------------------------------------------------------------- frame
     def resize(self, surface: pygame.Surface) -> None:

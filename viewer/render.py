@@ -114,6 +114,8 @@ class ViewState:
     show_labels: bool = True
     message: str = ""
     hover_mark: int | None = None
+    hover_ship: int | None = None
+    mouse: tuple[int, int] = (0, 0)
 
 
 def blend(c: Colour, bg: Colour, a: float) -> Colour:
@@ -377,6 +379,17 @@ class Renderer:
         vp.fit(self.scene.bounds())
         return vp
 
+    def ship_at(self, st: ViewState, x: float, y: float, radius: float = 12.0) -> int | None:
+        """Index of the ship drawn nearest to pixel (x, y) within ``radius``, else None."""
+        p = self.scene.poses(st.t)
+        xs, ys = st.viewport.to_screen(p.north, p.east)
+        d = np.hypot(xs - x, ys - y)
+        d = np.where(p.present, d, np.inf)
+        if d.size == 0:
+            return None
+        k = int(np.argmin(d))
+        return k if d[k] <= radius else None
+
     # ------------------------------------------------------------------ frame
     def draw(self, surf: pygame.Surface, st: ViewState) -> None:
         lay = self.layout(surf)
@@ -405,6 +418,8 @@ class Renderer:
             self._cpa_label(surf, vp, cpa, placer)
         self._event_flash(surf, vp, poses, placer)
         self._labels(surf, vp, poses, encs, placer, st.show_labels, t, boxes)
+        if st.hover_ship is not None and poses.present[st.hover_ship]:
+            self._tooltip(surf, vp, poses, st)
         surf.set_clip(None)
         self._panel(surf, lay.panel, poses, cpa, encs, st)
         self._timeline(surf, lay.timeline, st)
@@ -667,6 +682,40 @@ class Renderer:
         img = self.text.get("N", 17)
         surf.blit(img, (cx - img.get_width() // 2, cy + 4))
         placer.block(pygame.Rect(cx - 21, cy - 21, 42, 42))
+
+    def _tooltip(self, surf: pygame.Surface, vp: Viewport, p: Poses, st: ViewState) -> None:
+        i = st.hover_ship
+        assert i is not None
+        s = self.scene.ships[i]
+        kind = s.kind_at(p.t)
+        sog = ms_to_kn(float(p.sog[i]))
+        cog, hdg = math.degrees(float(p.cog[i])), math.degrees(float(p.heading[i]))
+        lines = [
+            (f"{s.id} ({KIND_LABEL[kind]})", KIND_COLOUR[kind]),
+            (f"SOG {sog:.1f} kn  COG {cog:05.1f}°  HDG {hdg:05.1f}°", TEXT),
+        ]
+        if s.length_m > 0:
+            lines.append(
+                (f"{s.length_m:.0f} m x {s.beam_m:.0f} m, draught {s.draught_m:.1f} m", TEXT)
+            )
+        o = self.scene.own_index
+        if o is not None and o != i and p.present[o]:
+            dn, de = float(p.north[i] - p.north[o]), float(p.east[i] - p.east[o])
+            brg = math.degrees(math.atan2(de, dn)) % 360.0
+            lines.append((f"{fmt_nm(math.hypot(dn, de))} at {brg:05.1f}° from own ship", TEXT))
+        lines.append(("click: follow", TEXT_DIM))
+        imgs = [self.text.get(t, 17, c) for t, c in lines]
+        w = max(im.get_width() for im in imgs) + 10
+        h = sum(im.get_height() for im in imgs) + 8
+        x, y = vp.point(float(p.north[i]), float(p.east[i]))
+        r = pygame.Rect(round(x) + 14, round(y) + 14, w, h)
+        r.clamp_ip(pygame.Rect(vp.rect))
+        surf.fill((255, 255, 240), r)
+        pygame.draw.rect(surf, KIND_COLOUR[kind], r, 1)
+        yy = r.y + 4
+        for im in imgs:
+            surf.blit(im, (r.x + 5, yy))
+            yy += im.get_height()
 
     def _toast(self, surf: pygame.Surface, rect: Rect, msg: str) -> None:
         img = self.text.get(msg, 18)

@@ -142,3 +142,17 @@ def test_window_opens_and_replays_under_dummy_driver(scored_run_dir: Path) -> No
     # The real window loop for a few frames (SDL_VIDEODRIVER=dummy from conftest).
     open_window(scored_run_dir, size=(900, 600), max_frames=5, follow="OS", range_nm=2.0)
     assert not pygame.display.get_init()
+
+
+def test_hover_shows_ship_and_click_follows(app: App) -> None:
+    p = app.scene.poses(app.state.t)
+    x, y = app.state.viewport.point(float(p.north[1]), float(p.east[1]))
+    pos = (round(x) + 3, round(y) - 2)
+    app.handle(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))
+    assert app.state.hover_ship == 1
+    app.tick(0.0)  # draws the tooltip
+    app.handle(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=pos))
+    app.handle(pygame.event.Event(pygame.MOUSEBUTTONUP, button=1, pos=pos))
+    assert app.state.follow == 1
+    app.handle(pygame.event.Event(pygame.MOUSEMOTION, pos=(5, 5), rel=(0, 0), buttons=(0, 0, 0)))
+    assert app.state.hover_ship is None
