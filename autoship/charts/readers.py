@@ -36,7 +36,6 @@ S57_OBSTRUCTIONS = ("OBSTRN", "WRECKS", "UWTROC", "OFSPLF", "PILPNT", "SLCONS")
 S57_LINES = ("COALNE",)
 # Traffic separation and fairways: kept for the COLREG rules 9 and 10 that come later.
 S57_ROUTING = ("FAIRWY", "TSSLPT", "TSSBND", "TSEZNE", "TSSRON", "TSSCRS", "PRCARE", "ISTZNE")
-S57_META = ("DSID", "M_COVR")
 
 # Horizontal safety radius around point hazards when the chart gives no better figure: 0.5 mm
 # at the compilation scale (a common figure for chart plotting accuracy), at least 20 m.
