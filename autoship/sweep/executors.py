@@ -23,6 +23,7 @@ from autoship.errors import AutoshipError
 from autoship.sweep.worker import Task, read_frame, write_frame
 
 _PKG_ROOT = str(Path(__file__).resolve().parents[2])
+DASK_CONNECT_TIMEOUT = "20s"
 
 
 class WorkerProcess:
@@ -196,7 +197,7 @@ def run_dask(
             "needs dask distributed: pip install 'autoship[cluster]'", field="--cluster"
         ) from None
     try:
-        client = Client(address, timeout="20s")
+        client = Client(address, timeout=DASK_CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as exc:
         raise AutoshipError(
             f"cannot reach the Dask scheduler at {address}: {exc}", field="--cluster"

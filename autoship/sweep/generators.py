@@ -650,7 +650,8 @@ def build_case(
     for k, tp in enumerate(targets):
         pt = place_target(tp, 0.0, 0.0, chi_o, v_o, profile, spec.min_start_range_m)
         if pt is None:
-            return None, f"target {k + 1}: no geometry for {tp}"
+            want = f" classifying as {tp.encounter}" if tp.encounter else ""
+            return None, f"target {k + 1}: no start state{want} for {tp}"
         if pt.speed > spec.target.max_speed_kn * KNOT + 1e-9:
             return None, f"target {k + 1}: speed above the model's {spec.target.max_speed_kn:g} kn"
         meet = (v_o * tp.tcpa_min * 60.0, tp.offset_m)

@@ -135,6 +135,14 @@ class Store:
                 with self.db:
                     self.db.executescript(_SCHEMA)
             version = self.meta().get("schema_version")
+            if (
+                not write
+                and not self.db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'"
+                ).fetchone()
+            ):
+                self.db.close()
+                raise AutoshipError(f"no sweep results yet in {DB_NAME}", file=str(self.dir))
         except sqlite3.DatabaseError as exc:
             raise AutoshipError(f"not a sweep database: {exc}", file=str(self.path)) from None
         if version is not None and int(version) != SCHEMA_VERSION:

@@ -1,0 +1,207 @@
+"""End to end: ``autoship sweep`` with --jobs 1, --jobs 2 and a local Dask cluster gives the
+same store; a sweep killed mid-way resumes to every run exactly once; report and falsify."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from autoship.cli.main import main
+from autoship.errors import AutoshipError
+from autoship.sweep.batch import Job, run_job
+from autoship.sweep.generators import load_sweep
+from autoship.sweep.runner import plan
+from autoship.sweep.store import Store
+
+from .conftest import ROOT, small_sweep
+
+# Columns that depend on the machine or the clock, not on the inputs.
+VOLATILE = {"wall_s", "finished_utc", "run_dir", "entry_json"}
+
+
+def snapshot(out: Path) -> tuple[list[dict], list[dict]]:
+    with Store(out, write=False) as s:
+        runs = s.runs()
+        encs = s.encounters()
+    for r in runs:
+        entry = json.loads(r["entry_json"]) if r["entry_json"] else None
+        if entry is not None:
+            entry.pop("planner_latency_ms", None)
+            entry.pop("run_dir", None)
+        for k in VOLATILE:
+            r.pop(k)
+        r["entry"] = entry
+    return runs, encs
+
+
+@pytest.fixture(scope="module")
+def jobs1(tmp_path_factory) -> tuple[Path, Path]:
+    tmp = tmp_path_factory.mktemp("jobs1")
+    sweep = small_sweep(tmp)
+    out = tmp / "out"
+    rc = main(["sweep", str(sweep), "--out", str(out), "--jobs", "1"])
+    assert rc == 1  # the waypoint planner collides on these collision courses
+    return sweep, out
+
+
+def test_jobs_1_and_2_give_identical_stores(jobs1, tmp_path):
+    sweep, out1 = jobs1
+    out2 = tmp_path / "out2"
+    assert main(["sweep", str(sweep), "--out", str(out2), "--jobs", "2"]) == 1
+    a, b = snapshot(out1), snapshot(out2)
+    assert len(a[0]) == len(plan(load_sweep(sweep)).tasks) == 5
+    assert a == b
+
+
+def test_local_dask_cluster_gives_the_same_store(jobs1, tmp_path):
+    pytest.importorskip("distributed")
+    from distributed import LocalCluster
+
+    sweep, out1 = jobs1
+    out3 = tmp_path / "out3"
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=2,
+        processes=False,
+        protocol="tcp://",
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        rc = main(["sweep", str(sweep), "--out", str(out3), "--cluster", cluster.scheduler_address])
+    assert rc == 1
+    assert snapshot(out1) == snapshot(out3)
+
+
+def test_unreachable_cluster_is_a_clear_error(jobs1, tmp_path, monkeypatch, capsys):
+    pytest.importorskip("distributed")
+    import autoship.sweep.executors as ex
+
+    monkeypatch.setattr(ex, "DASK_CONNECT_TIMEOUT", "1s")
+    sweep, _ = jobs1
+    args = ["sweep", str(sweep), "--out", str(tmp_path / "o"), "--cluster", "tcp://127.0.0.1:9"]
+    assert main(args) == 2
+    assert "cannot reach the Dask scheduler" in capsys.readouterr().err
+
+
+def test_killed_sweep_resumes_with_every_run_exactly_once(tmp_path):
+    sweep = small_sweep(tmp_path, replicates=8)  # 5 scenarios x 8 replicates = 40 runs
+    out = tmp_path / "out"
+    planned = {t.run_id for t in plan(load_sweep(sweep)).tasks}
+    assert len(planned) == 40
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    cmd = [sys.executable, "-m", "autoship", "sweep", str(sweep), "--out", str(out), "--jobs", "2"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    stored = 0
+    t0 = time.monotonic()
+    try:
+        while stored < 4 and time.monotonic() - t0 < 120:
+            time.sleep(0.02)
+            try:
+                with Store(out, write=False) as s:
+                    stored = s.count()
+            except AutoshipError:
+                pass  # the store is not created yet
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    with Store(out, write=False) as s:
+        before = s.count()
+    assert 4 <= before < 40, "the sweep must be killed mid-way for this test to mean anything"
+
+    assert main(["sweep", str(sweep), "--out", str(out), "--jobs", "2"]) == 1
+    runs, encs = snapshot(out)
+    ids = [r["run_id"] for r in runs]
+    assert sorted(ids) == sorted(planned) and len(ids) == len(set(ids))
+    assert all(r["status"] == "ok" for r in runs)
+    assert len({(e["run_id"], e["idx"]) for e in encs}) == len(encs)
+    # A second resume has nothing left to do and changes nothing.
+    assert main(["sweep", str(sweep), "--out", str(out)]) == 1
+    assert snapshot(out) == (runs, encs)
+
+
+def test_a_different_sweep_file_is_refused_in_a_used_folder(jobs1, tmp_path):
+    _, out1 = jobs1
+    other = small_sweep(tmp_path, bearing="[-3.0]")
+    assert main(["sweep", str(other), "--out", str(out1)]) == 2
+
+
+def test_keep_runs_keeps_replayable_run_folders(tmp_path):
+    sweep = small_sweep(tmp_path, bearing="[-3.0]")
+    out = tmp_path / "out"
+    main(["sweep", str(sweep), "--out", str(out), "--keep-runs"])
+    runs, _ = snapshot(out)
+    kept = sorted(p.name for p in (out / "runs").iterdir())
+    assert kept == sorted(r["run_id"] for r in runs)
+    assert (out / "runs" / kept[0] / "meta.json").is_file()
+
+
+def test_report_prints_wilson_interval_and_writes_plots_markdown_junit(jobs1, tmp_path, capsys):
+    _, out1 = jobs1
+    md, png, xml = tmp_path / "r.md", tmp_path / "png", tmp_path / "j.xml"
+    rc = main(["report", str(out1), "--markdown", str(md), "--png", str(png), "--junit", str(xml)])
+    text = capsys.readouterr().out
+    runs, _ = snapshot(out1)
+    n_coll = sum(r["collision"] for r in runs)
+    assert rc == (1 if n_coll else 0)
+    assert "Wilson 95 % interval" in text and f"({n_coll}/{len(runs)})" in text
+    for name in ("min_separation_hist", "failure_map", "score_by_encounter"):
+        data = (png / f"{name}.png").read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
+        assert f"({name}" not in md.read_text() and f"png/{name}.png" in md.read_text()
+    suite = ET.parse(xml).getroot()
+    assert int(suite.get("tests")) == len(runs)
+    assert int(suite.get("failures")) == n_coll
+    assert main(["report", str(out1), "--fail-on", "never"]) == 0
+
+
+def test_report_on_an_empty_folder_is_bad_input(tmp_path):
+    assert main(["report", str(tmp_path)]) == 2
+
+
+def test_falsify_finds_collisions_of_keep_course_that_replay_alone(tmp_path, capsys):
+    sweep = tmp_path / "f.toml"
+    sweep.write_text(
+        """
+[sweep]
+id = "weak"
+seed = 4
+planner = "keep-course"
+[scenario]
+dt_s = 2.0
+planner_period_s = 10.0
+[own]
+speed_kn = 10.0
+[generator]
+kind = "random"
+samples = 1
+encounter = ["crossing-give-way", "head-on"]
+tcpa_min = {min = 3, max = 5}
+offset_m = {min = -3000, max = 3000}
+"""
+    )
+    out = tmp_path / "fz"
+    args = ["falsify", str(sweep), "--budget", "12", "--batch", "4", "--out", str(out)]
+    assert main([*args, "--jobs", "2"]) == 1  # 1 = a collision was found
+    files = sorted((out / "worst").glob("*.toml"))
+    assert len(files) == 5
+    with Store(out, write=False) as s:
+        assert s.count() == 12
+        worst_id = files[0].stem.split("-", 1)[1]
+        (row,) = s.runs("WHERE run_id = ?", [worst_id])
+    assert row["collision"] == 1
+    # The scenario file alone, with its own seed and planner, reproduces the collision.
+    entry = run_job(Job(files[0], tmp_path / "replay", None, None, False, None))
+    assert entry["collision"] is True
+    assert entry["min_separation_m"] == pytest.approx(row["min_separation_m"])
+    # Rerunning the same search resumes from the store: nothing is run again.
+    assert main(args) == 1
+    with Store(out, write=False) as s:
+        assert s.count() == 12
