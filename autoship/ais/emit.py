@@ -446,7 +446,7 @@ class RunReports:
     ships: list[ShipIdentity]
 
 
-def reports_from_run(meta: dict, arrays: dict) -> RunReports:
+def reports_from_run(meta: dict, arrays: dict, frame=None, ships=None) -> RunReports:
     """Convert a run folder's local-frame SI arrays to what AIS carries.
 
     Course and heading are turned from grid north to true north with the frame's meridian
@@ -457,9 +457,10 @@ def reports_from_run(meta: dict, arrays: dict) -> RunReports:
     from autoship.units import KNOT
 
     try:
-        frame = LocalFrame(
-            float(meta["frame"]["origin_lat_deg"]), float(meta["frame"]["origin_lon_deg"])
-        )
+        if frame is None:  # building a frame costs a pyproj transformer: callers may reuse one
+            frame = LocalFrame(
+                float(meta["frame"]["origin_lat_deg"]), float(meta["frame"]["origin_lon_deg"])
+            )
         t = np.asarray(arrays["t"], dtype=np.float64)
         north = np.asarray(arrays["north"], dtype=np.float64)
         east = np.asarray(arrays["east"], dtype=np.float64)
@@ -478,4 +479,85 @@ def reports_from_run(meta: dict, arrays: dict) -> RunReports:
     cog = np.where(sog < 0.05, np.nan, cog)
     hdg = np.degrees(np.mod(heading + conv, 2 * math.pi))
     rot = np.degrees(r) * 60.0
-    return RunReports(t, lat, lon, sog, cog, hdg, rot, identities_from_meta(meta))
+    ships = identities_from_meta(meta) if ships is None else ships
+    return RunReports(t, lat, lon, sog, cog, hdg, rot, ships)
+
+
+class AisLiveOut:
+    """Stream a running simulation as NMEA over UDP (for ``autoship run --ais-udp HOST:PORT``).
+
+    Build it once from the run's meta (``scenario.id``, ``frame``, ``ships`` as in meta.json) and
+    call ``push`` with each recorded row (1-D arrays over ships, local frame, SI). Messages go
+    out when M.1371 says they are due. With ``realtime`` the call sleeps until the wall clock
+    has caught up with ``t_s / speed``, so a chart plotter sees ships move at their real pace.
+    """
+
+    def __init__(
+        self,
+        meta: dict,
+        host: str,
+        port: int,
+        start_utc_s: float | None = None,
+        realtime: bool = False,
+        speed: float = 1.0,
+    ) -> None:
+        import time
+
+        self._time = time
+        self.meta = meta
+        self.realtime = realtime
+        self.speed = float(speed)
+        if not self.speed > 0:
+            raise AisError("must be positive", field="speed")
+        from autoship.geo import LocalFrame
+
+        start = time.time() if start_utc_s is None else float(start_utc_s)
+        self.ships = identities_from_meta(meta)
+        try:
+            fr = meta["frame"]
+            self.frame = LocalFrame(float(fr["origin_lat_deg"]), float(fr["origin_lon_deg"]))
+        except (KeyError, TypeError, ValueError) as err:
+            raise AisError(f"run meta has no usable frame: {err}", field="frame") from err
+        self.scheduler = AisScheduler(self.ships, start)
+        self.sender = UdpSender(host, port)
+        self._t0_wall = time.monotonic()
+        self.sent = 0
+
+    def push(self, t_s: float, north, east, vn, ve, heading, r=None) -> None:
+        row = {
+            "t": np.array([float(t_s)]),
+            "north": np.asarray(north, dtype=np.float64)[None, :],
+            "east": np.asarray(east, dtype=np.float64)[None, :],
+            "vn": np.asarray(vn, dtype=np.float64)[None, :],
+            "ve": np.asarray(ve, dtype=np.float64)[None, :],
+            "heading": np.asarray(heading, dtype=np.float64)[None, :],
+        }
+        if r is not None:
+            row["r"] = np.asarray(r, dtype=np.float64)[None, :]
+        rep = reports_from_run(self.meta, row, self.frame, self.ships)
+        msgs = self.scheduler.step(
+            float(t_s),
+            rep.lat_deg[0],
+            rep.lon_deg[0],
+            rep.sog_kn[0],
+            rep.cog_deg[0],
+            rep.heading_deg[0],
+            rep.rot_deg_min[0],
+        )
+        if not msgs:
+            return
+        if self.realtime:
+            delay = t_s / self.speed - (self._time.monotonic() - self._t0_wall)
+            if delay > 0:
+                self._time.sleep(delay)
+        self.sender.send(format_lines(msgs))
+        self.sent += len(msgs)
+
+    def close(self) -> None:
+        self.sender.close()
+
+    def __enter__(self) -> AisLiveOut:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

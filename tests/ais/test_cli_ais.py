@@ -146,7 +146,7 @@ def test_emit_udp_realtime(tmp_path):
             )
             == 0
         )
-        d = feed.read(duration_s=1.0)
+        d = feed.read(duration_s=0.5)
     assert d.summary.dropped == 0
     assert len(d.positions) >= 12 + 4  # class A every 10 s for 120 s, class A target too
     with pytest.raises(AutoshipError):

@@ -103,3 +103,37 @@ def test_tcp_connection_refused_is_an_ais_error():
     s.close()  # nobody listens there now
     with pytest.raises(AisError, match="cannot connect"):
         read_tcp("127.0.0.1", port, duration_s=1.0)
+
+
+def test_live_out_streams_a_running_simulation():
+    from autoship.ais.emit import AisLiveOut
+
+    meta = {
+        "scenario": {"id": "live"},
+        "frame": {"origin_lat_deg": 50.7, "origin_lon_deg": -1.1},
+        "ships": [
+            {"id": "own", "role": "own", "mmsi": 235000001, "length_m": 100.0},
+            {"id": "t1", "role": "target", "ship_type": 37},
+        ],
+    }
+    with UdpFeed("127.0.0.1", 0) as feed:
+        with AisLiveOut(meta, "127.0.0.1", feed.port, start_utc_s=START) as out:
+            for k in range(61):  # the loop's record() would call this every record period
+                t = float(k)
+                out.push(
+                    t,
+                    [5.0 * t, 1000.0],
+                    [0.0, -4.0 * t],
+                    [5.0, 0.0],
+                    [0.0, -4.0],
+                    [0.0, 1.5 * np.pi],
+                    [0.0, 0.0],
+                )
+        d = feed.read(duration_s=2.0, max_lines=14, stamp=False)
+    assert d.summary.dropped == 0
+    own = d.positions.mmsi == 235000001
+    # Class A at 9.7 kn: every 10 s over 60 s -> 7 reports; the class B target (pleasure craft,
+    # 7.8 kn) every 30 s -> 3.
+    assert own.sum() == 7 and (~own).sum() == 3
+    assert d.ships[235000001].length_m == 100.0
+    assert d.ships[int(d.positions.mmsi[~own][0])].ais_class == "B"
