@@ -43,7 +43,18 @@ def domain_ratios(
     pn: float, pe: float, heading: float, length: float, params, overtaking: bool
 ) -> tuple[float, float]:
     """(Fujii ratio, Coldwell ratio); ``params`` from ``domain_params``."""
-    x, y = body_frame(pn, pe, heading)
+    return domain_ratios_cs(
+        pn, pe, math.cos(heading), math.sin(heading), length, params, overtaking
+    )
+
+
+@njit
+def domain_ratios_cs(
+    pn: float, pe: float, cos_h: float, sin_h: float, length: float, params, overtaking: bool
+) -> tuple[float, float]:
+    """``domain_ratios`` with the heading given as its cosine and sine (precomputed per track)."""
+    x = pn * cos_h + pe * sin_h
+    y = -pn * sin_h + pe * cos_h
     fl = params[0] * length
     ft = params[1] * length
     fujii = quad_ellipse_ratio(x, y, fl, fl, ft, ft)

@@ -12,10 +12,12 @@ import numpy as np
 
 from autoship._jit import njit, prange
 from autoship.colregs.classify import NONE, classify_kernel
-from autoship.colregs.domains import domain_ratios
+from autoship.colregs.domains import domain_ratios_cs
 from autoship.colregs.geometry import cpa_tcpa_scalar, wrap_pi_scalar
 
 MAX_ENC = 4  # encounters kept per pair; more are counted in n_enc but not stored
+# Domain ratios are evaluated (and reported) only below this value; above it "far outside".
+DOMAIN_RATIO_CAP = 2.0
 
 # scan_params layout
 SP_R1, SP_R2, SP_DCPA, SP_TCPA, SP_STERN = range(5)
@@ -201,7 +203,7 @@ def _onset(COG, SOG, s, k0, k_last, md_course, md_speed):
 
 @njit
 def measure_sides(
-    N, E, COG, SOG, HDG, length, own, tgt, k0, kcpa, k1, overtaking, mp, dp,
+    N, E, COG, SOG, COSH, SINH, length, own, tgt, k0, kcpa, k1, overtaking, mp, dp,
     k_man, k_port, k_man_tgt, max_stbd, max_port, red, inc, port_off,
     fujii_min, coldwell_min, k_st2, k_st3, k_st4,
 ):  # fmt: skip
@@ -209,9 +211,12 @@ def measure_sides(
     largest port offset from the original track, minimum domain ratios and stage entries."""
     md_c = mp[MP_COURSE_MD]
     md_u = mp[MP_SPEED_MD]
-    r2 = mp[MP_R2]
-    r3 = mp[MP_R3]
-    r4 = mp[MP_R4]
+    r2sq = mp[MP_R2] * mp[MP_R2]
+    r3sq = mp[MP_R3] * mp[MP_R3]
+    r4sq = mp[MP_R4] * mp[MP_R4]
+    dmax = 0.0
+    for x in dp:
+        dmax = max(dmax, x)
     for e in range(own.shape[0]):
         o = own[e]
         q = tgt[e]
@@ -258,23 +263,30 @@ def measure_sides(
         s2 = -1
         s3 = -1
         s4 = -1
+        # A domain ratio below DOMAIN_RATIO_CAP needs the target within that many times the
+        # largest semi-axis: farther records are not evaluated (their ratio is above the cap).
+        reach = DOMAIN_RATIO_CAP * dmax * length[o]
+        reach2 = reach * reach
         for k in range(a, b + 1):
             lat = (N[o, k] - n0) * sn + (E[o, k] - e0) * ce
             if -lat > po:
                 po = -lat
             pn = N[q, k] - N[o, k]
             pe = E[q, k] - E[o, k]
-            r = math.sqrt(pn * pn + pe * pe)
-            f, cw = domain_ratios(pn, pe, HDG[o, k], length[o], dp, overtaking[e])
-            if f < fm:
-                fm = f
-            if cw < cm:
-                cm = cw
-            if s2 < 0 and r <= r2:
+            rr = pn * pn + pe * pe
+            if rr <= reach2:
+                f, cw = domain_ratios_cs(
+                    pn, pe, COSH[o, k], SINH[o, k], length[o], dp, overtaking[e]
+                )
+                if f < fm:
+                    fm = f
+                if cw < cm:
+                    cm = cw
+            if s2 < 0 and rr <= r2sq:
                 s2 = k
-            if s3 < 0 and r <= r3:
+            if s3 < 0 and rr <= r3sq:
                 s3 = k
-            if s4 < 0 and r <= r4:
+            if s4 < 0 and rr <= r4sq:
                 s4 = k
         port_off[e] = po
         fujii_min[e] = fm

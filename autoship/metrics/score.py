@@ -155,7 +155,8 @@ def measure(
     overtaking = np.isin(code, (OVERTAKING, OVERTAKEN))
     i64 = np.int64
     kern.measure_sides(
-        tr.north, tr.east, tr.cog, tr.sog, tr.heading, np.asarray(length, dtype=np.float64),
+        tr.north, tr.east, tr.cog, tr.sog, np.cos(tr.heading), np.sin(tr.heading),
+        np.asarray(length, dtype=np.float64),
         own.astype(i64), tgt.astype(i64), k0.astype(i64), kcpa.astype(i64), k1.astype(i64),
         overtaking, mp, domain_params(profile),
         out["k_man"], out["k_port"], out["k_man_tgt"], out["max_stbd"], out["max_port"],
@@ -279,14 +280,23 @@ def score_tracks(
                 tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q, c, collided
             )
         )
-    # Ships with no encounter against an autonomous ship still get a "none" entry.
+    # Ships with no encounter against an autonomous ship still get a "none" entry, with the
+    # constant-velocity CPA/TCPA at the first record (NaN where a track starts later).
     has_enc = {(int(r[2]), int(r[3])) for r in R}
+    rel0 = [a[pair_j, 0] - a[pair_i, 0] for a in (tr.north, tr.east, tr.vn, tr.ve)]
+    ok0 = np.logical_and.reduce([np.isfinite(x) for x in rel0])
+    d0 = np.full(pair_i.shape, np.nan)
+    t0 = np.full(pair_i.shape, np.nan)
+    if ok0.any():
+        d0[ok0], t0[ok0] = cpa_tcpa(*(x[ok0] for x in rel0))
     for p in range(pair_i.shape[0]):
         for o, q in ((pair_i[p], pair_j[p]), (pair_j[p], pair_i[p])):
             if auto[o] and (int(o), int(q)) not in has_enc:
-                encounters.append(_none_entry(tr, ids, cats, sc, p, int(o), int(q), collided))
-    order = {(o, q): k for k, (o, q) in enumerate((a, b) for a in range(m) for b in range(m))}
-    encounters.sort(key=lambda d: order[(ids.index(d["own"]), ids.index(d["target"]))])
+                encounters.append(
+                    _none_entry(ids, cats, sc, p, int(o), int(q), d0[p], t0[p], collided)
+                )
+    index = {sid: k for k, sid in enumerate(ids)}
+    encounters.sort(key=lambda d: (index[d["own"]], index[d["target"]]))
     return {
         "encounters": encounters,
         "pair_i": pair_i,
@@ -414,8 +424,9 @@ def _encounter_entry(tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q,
         "domain_violation": {
             "fujii": bool(fujii < 1.0),
             "coldwell": bool(cold < 1.0),
-            "fujii_ratio": _num(fujii, 3),
-            "coldwell_ratio": _num(cold, 3),
+            # None: never within DOMAIN_RATIO_CAP domain sizes.
+            "fujii_ratio": _num(fujii, 3) if fujii < kern.DOMAIN_RATIO_CAP else None,
+            "coldwell_ratio": _num(cold, 3) if cold < kern.DOMAIN_RATIO_CAP else None,
         },
         "near_miss": bool(r_cpa < profile.safety.r_nm_m),
         "collision": bool(pair_collision),
@@ -423,11 +434,7 @@ def _encounter_entry(tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q,
     }
 
 
-def _none_entry(tr, ids, cats, sc, p, o, q, collided):
-    k = 0
-    pn = tr.north[q, k] - tr.north[o, k]
-    pe = tr.east[q, k] - tr.east[o, k]
-    d, tc = cpa_tcpa(pn, pe, tr.vn[q, k] - tr.vn[o, k], tr.ve[q, k] - tr.ve[o, k])
+def _none_entry(ids, cats, sc, p, o, q, d, tc, collided):
     return {
         "own": ids[o],
         "target": ids[q],

@@ -198,12 +198,15 @@ def measure_np(N, E, COG, SOG, HDG, length, own, tgt, k0, kcpa, k1, overtaking, 
         x = pn * np.cos(h) + pe * np.sin(h)
         y = -pn * np.sin(h) + pe * np.cos(h)
         L = length[o]
-        out["fujii"][e] = quad_ratio(x, y, dp[0] * L, dp[0] * L, dp[1] * L, dp[1] * L).min()
+        fj = quad_ratio(x, y, dp[0] * L, dp[0] * L, dp[1] * L, dp[1] * L)
         if overtaking[e]:
             cw = quad_ratio(x, y, dp[2] * L, dp[3] * L, dp[6] * L, dp[6] * L)
         else:
             cw = quad_ratio(x, y, dp[2] * L, dp[3] * L, dp[4] * L, dp[5] * L)
-        out["coldwell"][e] = cw.min()
+        # ratios are only evaluated within 2 x the largest semi-axis (above 2: inf)
+        near = pn * pn + pe * pe <= (2.0 * max(dp) * L) ** 2
+        out["fujii"][e] = fj[near].min() if near.any() else np.inf
+        out["coldwell"][e] = cw[near].min() if near.any() else np.inf
         r = np.hypot(pn, pe)
         for s, lim in ((2, r2), (3, r3), (4, r4)):
             hit = np.flatnonzero(r <= lim)
