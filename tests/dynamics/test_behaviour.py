@@ -230,3 +230,34 @@ def test_mixed_families_in_one_fleet():
         fleet.step(C, 1.0, np.zeros(NENV))
     assert np.all(fleet.X[N] > 550) and np.all(fleet.X[N] < 650)
     assert fleet.X[NPROP, 1] == 0.0 and fleet.X[NPROP, 0] > 0.0
+
+
+def test_nomoto2_step_response_matches_analytic_solution():
+    sd = load_ship("mariner")
+    fam = FAMILIES["nomoto2"]
+    P = np.ascontiguousarray(fam.pack_params([sd]))
+    u = 7.7175
+    X = np.zeros((NX, 1))
+    X[U, 0] = u
+    delta = math.radians(2)
+    X[6, 0] = delta  # rudder already at the demand: a true step
+    D = np.array([[delta], [u]])
+    idx = np.zeros(1, dtype=np.int64)
+    s = sd.length_m / u
+    K = sd.model["K_prime"] / s
+    T1, T2, T3 = (sd.model[k] * s for k in ("T1_prime", "T2_prime", "T3_prime"))
+    # Reference section 6 at this speed: K 0.185 1/s, T1 118 s, T2 7.8 s, T3 18.5 s.
+    assert [K, T1, T2, T3] == pytest.approx([0.185, 118.0, 7.8, 18.5], rel=0.01)
+    for k in range(1, 301):
+        fam.open_kernel(X, P, D, idx, 1.0, np.zeros(NENV))
+        t = float(k)
+        r_exact = (
+            K
+            * delta
+            * (
+                1.0
+                - (T1 - T3) / (T1 - T2) * math.exp(-t / T1)
+                - (T2 - T3) / (T2 - T1) * math.exp(-t / T2)
+            )
+        )
+        assert X[R, 0] == pytest.approx(r_exact, rel=1e-5, abs=1e-10)
