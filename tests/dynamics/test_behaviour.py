@@ -247,7 +247,8 @@ def test_nomoto2_step_response_matches_analytic_solution():
     K = sd.model["K_prime"] / s
     T1, T2, T3 = (sd.model[k] * s for k in ("T1_prime", "T2_prime", "T3_prime"))
     # Reference section 6 at this speed: K 0.185 1/s, T1 118 s, T2 7.8 s, T3 18.5 s.
-    assert [K, T1, T2, T3] == pytest.approx([0.185, 118.0, 7.8, 18.5], rel=0.01)
+    got = [K, T1, T2, T3]
+    assert got == pytest.approx([0.185, 118.0, 7.8, 18.5], rel=0.01)
     for k in range(1, 301):
         fam.open_kernel(X, P, D, idx, 1.0, np.zeros(NENV))
         t = float(k)
