@@ -40,7 +40,7 @@ O_CHI0 = 2  # current course over ground, rad
 O_U0 = 3  # current speed, m/s
 O_CHI_ROUTE = 4  # course the route asks for; deviation from it costs
 O_U_REF = 5  # cruise speed, m/s; candidates are fractions of it
-O_CHI_PREV = 6  # previously commanded course
+O_DCHI_PREV = 6  # previously chosen course offset (from the current base course)
 O_UF_PREV = 7  # previously commanded speed fraction
 O_T_CHI = 8
 O_T_U = 9
@@ -208,7 +208,7 @@ def evaluate_candidates(
         turn = dchi[i]
         dev = wrap_pi(chi_c - own[O_CHI_ROUTE])
         c = w[W_COURSE] * (dev / HALF_PI) ** 2 + w[W_SPEED] * (1.0 - uf[i])
-        c += w[W_CHANGE_COURSE] * abs(wrap_pi(chi_c - own[O_CHI_PREV])) / HALF_PI
+        c += w[W_CHANGE_COURSE] * abs(wrap_pi(dchi[i] - own[O_DCHI_PREV])) / HALF_PI
         c += w[W_CHANGE_SPEED] * abs(uf[i] - own[O_UF_PREV])
         if give_way_risk and uf[i] > 0.5:
             x = turn / na_rad

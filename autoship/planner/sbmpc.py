@@ -27,8 +27,8 @@ from autoship.planner._kernels import (
     NW,
     O_CHI0,
     O_CHI_BASE,
-    O_CHI_PREV,
     O_CHI_ROUTE,
+    O_DCHI_PREV,
     O_E,
     O_N,
     O_T_CHI,
@@ -130,6 +130,10 @@ def own_time_constants(ctx: PlannerContext, p: dict[str, Any]) -> tuple[float, f
     )
 
 
+def _wrap(a: float) -> float:
+    return (a + math.pi) % (2.0 * math.pi) - math.pi
+
+
 @register("sbmpc")
 class SBMPC:
     """Scenario-based MPC: cheapest of a fixed candidate set over a prediction horizon."""
@@ -160,6 +164,8 @@ class SBMPC:
         self.dchi = np.ascontiguousarray(np.repeat(offs, spd.size))
         self.uf = np.ascontiguousarray(np.tile(spd, offs.size))
         self.nsteps = int(round(p["horizon_s"] / p["step_s"]))
+        # The benchmark swaps in the NumPy twin (``_reference.evaluate_candidates_numpy``).
+        self.evaluate = evaluate_candidates
         self._events: list[dict[str, Any]] = []
 
     # --- set-up ---------------------------------------------------------------------------------
@@ -182,7 +188,8 @@ class SBMPC:
         self.own[O_T_CHI] = t_chi
         self.own[O_T_U] = t_u
         self.own[O_T_DELAY] = delay
-        self.own[O_CHI_PREV] = ctx.initial_course
+        self.prev_course = ctx.initial_course
+        self.prev_offset = 0.0
         self.own[O_UF_PREV] = 1.0
         w = np.zeros(NW)
         w[W_DT] = p["step_s"]
@@ -273,14 +280,19 @@ class SBMPC:
             if not self.holding:
                 self.course_hold_enc = own[O_CHI0]
                 self.holding = True
+                self.prev_offset = _wrap(self.prev_course - self.course_hold_enc)
             # While an encounter lasts, deviation counts from the held course too: the route's
             # LOS course points back across the track and would pull the ship out of its turn.
             own[O_CHI_BASE] = self.course_hold_enc
             own[O_CHI_ROUTE] = self.course_hold_enc
         else:
+            if self.holding:
+                self.prev_offset = _wrap(self.prev_course - chi_route)
             self.holding = False
             self.apparent_done = False
             own[O_CHI_BASE] = chi_route
+        # The change penalty is on the offset, so following a turning route costs nothing.
+        own[O_DCHI_PREV] = self.prev_offset
         # Rules 8/16 ask for one readily apparent action; once made, the ship may ease back to
         # a parallel course while the encounter lasts.
         self.w[W_NA] = 0.0 if self.apparent_done else self.p["w_non_apparent"]
@@ -288,7 +300,7 @@ class SBMPC:
         idx = self.select_targets(obs)
         free = tr.free
         w = self.w
-        evaluate_candidates(
+        self.evaluate(
             own,
             self.dchi,
             self.uf,
@@ -318,7 +330,8 @@ class SBMPC:
         )
         i = self.choose(obs)
         course = (own[O_CHI_BASE] + float(self.dchi[i])) % (2.0 * math.pi)
-        own[O_CHI_PREV] = course
+        self.prev_course = course
+        self.prev_offset = float(self.dchi[i])
         if self.holding and (
             abs(float(self.dchi[i])) >= self.w[W_NA_RAD] - 1e-9 or self.uf[i] <= 0.5
         ):

@@ -90,7 +90,7 @@ def vo_evaluate(
 ):
     """Cost (inf when forbidden) and time to the first predicted contact of every candidate.
 
-    own: [north, east, chi_base, chi_route, u_ref, chi_prev, uf_prev, apparent_needed];
+    own: [north, east, chi_base, chi_route, u_ref, offset_prev, uf_prev, apparent_needed];
     w: [tau, w_port, w_stand_on, w_r19, w_change, w_ground, clear_req, clear_hit, has_chart,
     ground_horizon, turn_rad, na_rad, w_na].
     """
@@ -114,7 +114,7 @@ def vo_evaluate(
         ve = u * math.sin(chi)
         turn = dchi[i]
         c = math.hypot(vn - pref_n, ve - pref_e) / max(u_ref, 0.1)
-        c += w[4] * (abs(wrap_pi(chi - own[5])) / HALF_PI + abs(uf[i] - own[6]))
+        c += w[4] * (abs(wrap_pi(turn - own[5])) / HALF_PI + abs(uf[i] - own[6]))
         if own[7] != 0.0 and uf[i] > 0.5 and abs(turn) < na_rad:
             c += w[12]
         first = np.inf
@@ -245,8 +245,8 @@ class VelocityObstacle:
             ]
         )
         self.own = np.zeros(8)
-        self.own[5] = ctx.initial_course
         self.own[6] = 1.0
+        self.prev_course = ctx.initial_course
         self.cost = np.empty(self.dchi.size)
         self.ttc = np.empty(self.dchi.size)
         self.holding = False
@@ -277,9 +277,12 @@ class VelocityObstacle:
             if not self.holding:
                 self.hold_course = chi0
                 self.holding = True
+                own[5] = wrap_pi(self.prev_course - chi0)
             own[2] = self.hold_course
             own[3] = self.hold_course
         else:
+            if self.holding:
+                own[5] = wrap_pi(self.prev_course - chi_route)
             self.holding = False
             self.apparent_done = False
             own[2] = chi_route
@@ -338,6 +341,7 @@ class VelocityObstacle:
         course = (own[2] + float(self.dchi[i])) % (2.0 * math.pi)
         if self.holding and (abs(float(self.dchi[i])) >= self.w[11] - 1e-9 or self.uf[i] <= 0.5):
             self.apparent_done = True
-        own[5] = course
+        own[5] = self.dchi[i]
         own[6] = self.uf[i]
+        self.prev_course = course
         return Command(course, float(self.uf[i]) * ctx.cruise_speed)

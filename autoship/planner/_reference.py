@@ -1,0 +1,211 @@
+"""Plain NumPy implementation of the SB-MPC candidate evaluation (``_kernels.evaluate_candidates``).
+
+Same inputs, same outputs, same formulas, vectorised over candidates x targets x time steps
+instead of loops. It is the oracle the kernel is tested against and the baseline the benchmark
+times; planners do not use it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autoship.planner._kernels import (
+    CROSSING_GIVE_WAY,
+    CROSSING_STAND_ON,
+    DUTY_BOTH,
+    DUTY_GIVE_WAY,
+    DUTY_R19,
+    DUTY_STAND_ON,
+    HALF_PI,
+    O_CHI0,
+    O_CHI_BASE,
+    O_CHI_ROUTE,
+    O_DCHI_PREV,
+    O_E,
+    O_N,
+    O_T_CHI,
+    O_T_DELAY,
+    O_T_U,
+    O_U0,
+    O_U_REF,
+    O_UF_PREV,
+    OVERTAKEN,
+    OVERTAKING,
+    W_AHEAD,
+    W_AHEAD_AMAX,
+    W_AHEAD_AMIN,
+    W_CHANGE_COURSE,
+    W_CHANGE_SPEED,
+    W_CLEAR_HIT,
+    W_CLEAR_REQ,
+    W_COLL,
+    W_COLREG_RANGE,
+    W_COURSE,
+    W_DT,
+    W_GROUND,
+    W_GROUND_HIT,
+    W_HAS_CHART,
+    W_HIT,
+    W_NA,
+    W_NA_RAD,
+    W_NSTEPS,
+    W_OT_AHEAD,
+    W_PORT_17C,
+    W_PORT_GW,
+    W_PORT_HO,
+    W_R19_PORT,
+    W_R19_TOWARDS,
+    W_SPEED,
+    W_STANDON,
+    W_STS,
+    W_TDISC,
+    W_TURN_RAD,
+)
+
+
+def wrap_pi_np(a):
+    w = np.fmod(a, 2.0 * np.pi)
+    w = np.where(w > np.pi, w - 2.0 * np.pi, w)
+    return np.where(w <= -np.pi, w + 2.0 * np.pi, w)
+
+
+def sample_sdf_np(grid, north0, east0, res, north, east):
+    """Bilinear sample with clamping, as ``autoship.charts.sdf.sample_sdf``, over arrays."""
+    nr, nc = grid.shape
+    fi = np.clip((north - north0) / res, 0.0, nr - 1.0)
+    fj = np.clip((east - east0) / res, 0.0, nc - 1.0)
+    i0 = np.clip(np.floor(fi).astype(np.int64), 0, nr - 2)
+    j0 = np.clip(np.floor(fj).astype(np.int64), 0, nc - 2)
+    i1 = np.minimum(i0 + 1, nr - 1)
+    j1 = np.minimum(j0 + 1, nc - 1)
+    ti = fi - i0
+    tj = fj - j0
+    a = grid[i0, j0] * (1.0 - tj) + grid[i0, j1] * tj
+    b = grid[i1, j0] * (1.0 - tj) + grid[i1, j1] * tj
+    return a * (1.0 - ti) + b * ti
+
+
+def own_tracks_np(own, chi_cmd, u_cmd, dt, nsteps):
+    """(north, east, course) of shape (n_candidates, nsteps + 1), as ``own_track``."""
+    k = np.arange(1, nsteps + 1)
+    tm = (k - 0.5) * dt
+    tk = k * dt
+    chi0 = own[O_CHI0]
+    t_del = own[O_T_DELAY]
+    err0 = wrap_pi_np(chi0 - chi_cmd)[:, None]
+    chi_m = np.where(
+        tm <= t_del, chi0, chi_cmd[:, None] + err0 * np.exp(-(tm - t_del) / own[O_T_CHI])
+    )
+    u_m = u_cmd[:, None] + (own[O_U0] - u_cmd[:, None]) * np.exp(-tm / own[O_T_U])
+    nc = chi_cmd.shape[0]
+    trk_n = np.empty((nc, nsteps + 1))
+    trk_e = np.empty((nc, nsteps + 1))
+    trk_n[:, 0] = own[O_N]
+    trk_e[:, 0] = own[O_E]
+    trk_n[:, 1:] = own[O_N] + np.cumsum(u_m * np.cos(chi_m) * dt, axis=1)
+    trk_e[:, 1:] = own[O_E] + np.cumsum(u_m * np.sin(chi_m) * dt, axis=1)
+    trk_chi = np.empty((nc, nsteps + 1))
+    trk_chi[:, 0] = chi0
+    trk_chi[:, 1:] = np.where(
+        tk <= t_del, chi0, chi_cmd[:, None] + err0 * np.exp(-(tk - t_del) / own[O_T_CHI])
+    )
+    return trk_n, trk_e, trk_chi
+
+
+def evaluate_candidates_numpy(
+    own, dchi, uf, tn, te, tvn, tve, r_safe, r_col, code, duty, free, at_risk, beta_now, idx, w,
+    grid, g_n0, g_e0, g_res, cost, min_margin, min_clear,
+):  # fmt: skip
+    """NumPy twin of ``_kernels.evaluate_candidates`` (writes the same three outputs)."""
+    nsteps = int(w[W_NSTEPS])
+    dt = w[W_DT]
+    na_rad = w[W_NA_RAD]
+    turn_rad = w[W_TURN_RAD]
+    chi_c = own[O_CHI_BASE] + dchi
+    trk_n, trk_e, trk_chi = own_tracks_np(own, chi_c, uf * own[O_U_REF], dt, nsteps)
+    turn = dchi
+    dev = wrap_pi_np(chi_c - own[O_CHI_ROUTE])
+    c = w[W_COURSE] * (dev / HALF_PI) ** 2 + w[W_SPEED] * (1.0 - uf)
+    c = c + w[W_CHANGE_COURSE] * np.abs(wrap_pi_np(dchi - own[O_DCHI_PREV])) / HALF_PI
+    c = c + w[W_CHANGE_SPEED] * np.abs(uf - own[O_UF_PREV])
+    d_idx = duty[idx]
+    give_way_risk = bool(
+        np.any(at_risk[idx] & np.isin(d_idx, (DUTY_GIVE_WAY, DUTY_BOTH, DUTY_R19)))
+    )
+    if give_way_risk:
+        x2 = (turn / na_rad) ** 2
+        c = c + np.where((uf > 0.5) & (x2 < 1.0), w[W_NA] * (1.0 - x2), 0.0)
+    w_so = w[W_STANDON] * (0.1 if give_way_risk else 1.0)
+    mm = np.full(dchi.shape[0], np.inf)
+    if idx.shape[0]:
+        t = np.arange(1, nsteps + 1) * dt
+        pn_t = tn[idx, None] + tvn[idx, None] * t  # (nt, nsteps)
+        pe_t = te[idx, None] + tve[idx, None] * t
+        dn = pn_t[None, :, :] - trk_n[:, None, 1:]  # (nc, nt, nsteps)
+        de = pe_t[None, :, :] - trk_e[:, None, 1:]
+        d2 = dn * dn + de * de
+        rs = r_safe[idx][None, :, None]
+        rc = r_col[idx][None, :, None]
+        d = np.sqrt(d2)
+        val = w[W_COLL] * (rs - d) / rs + np.where(d < rc, w[W_HIT], 0.0)
+        val = val / (1.0 + t / w[W_TDISC])
+        risk = np.max(np.where(d2 < rs * rs, val, 0.0), axis=2, initial=0.0)  # (nc, nt)
+        kbest = np.argmin(d2, axis=2) + 1
+        dmin = np.sqrt(np.take_along_axis(d2, kbest[:, :, None] - 1, axis=2)[:, :, 0])
+        cd = code[idx][None, :]
+        dd = d_idx[None, :]
+        hold = (dd == DUTY_STAND_ON) & ~free[idx][None, :]
+        c = c + np.sum(np.where(hold, 0.0, risk), axis=1)
+        mm = np.min(np.where(hold, np.inf, dmin - r_col[idx][None, :]), axis=1)
+
+        tk = kbest * dt
+        cols = np.arange(dchi.shape[0])[:, None]
+        pn = tn[idx][None, :] + tvn[idx][None, :] * tk - trk_n[cols, kbest]
+        pe = te[idx][None, :] + tve[idx][None, :] * tk - trk_e[cols, kbest]
+        chi_t = np.arctan2(tve[idx], tvn[idx])[None, :]
+        beta = wrap_pi_np(np.arctan2(pe, pn) - trk_chi[cols, kbest])
+        alpha = wrap_pi_np(np.arctan2(-pe, -pn) - chi_t)
+        near = dmin < w[W_COLREG_RANGE] * r_safe[idx][None, :]
+        gw = dd == DUTY_GIVE_WAY
+        ahead_cr = gw & np.isin(cd, (CROSSING_GIVE_WAY, CROSSING_STAND_ON))
+        ahead_cr = ahead_cr & (w[W_AHEAD_AMIN] < alpha) & (alpha < w[W_AHEAD_AMAX])
+        ahead_ot = gw & (cd == OVERTAKING) & (np.abs(alpha) < w[W_OT_AHEAD])
+        a = (1.0 - np.sin(alpha)) / 2.0
+        b = (1.0 - np.sin(beta)) / 2.0
+        sts = np.where(dd == DUTY_BOTH, w[W_STS] * (1.0 - a * a * b * b), 0.0)
+        pass_cost = np.where(ahead_cr | ahead_ot, w[W_AHEAD], 0.0) + sts
+        c = c + np.sum(np.where(near, pass_cost, 0.0), axis=1)
+
+        tr = turn[:, None]
+        active = at_risk[idx][None, :]
+        port = tr < -turn_rad
+        port_w = 0.5 + 0.5 * np.minimum(1.0, -tr / na_rad)
+        term = np.zeros_like(dmin)
+        term += np.where((dd == DUTY_BOTH) & port, w[W_PORT_HO] * port_w, 0.0)
+        term += np.where(gw & (cd == CROSSING_GIVE_WAY) & port, w[W_PORT_GW] * port_w, 0.0)
+        so = dd == DUTY_STAND_ON
+        term += np.where(
+            hold, w_so * (np.minimum(1.0, np.abs(tr) / na_rad) + (1.0 - uf[:, None])), 0.0
+        )
+        term += np.where(so & (cd == CROSSING_STAND_ON) & port, w[W_PORT_17C] * port_w, 0.0)
+        bn = beta_now[idx][None, :]
+        r19 = dd == DUTY_R19
+        fwd = np.abs(bn) < HALF_PI
+        term += np.where(r19 & fwd & (cd != OVERTAKEN) & port, w[W_R19_PORT], 0.0)
+        towards = ~fwd & (np.abs(tr) > turn_rad) & (tr * bn > 0.0)
+        term += np.where(r19 & towards & ~(fwd & (cd != OVERTAKEN) & port), w[W_R19_TOWARDS], 0.0)
+        c = c + np.sum(np.where(active, term, 0.0), axis=1)
+    min_margin[:] = mm
+
+    if w[W_HAS_CHART] != 0.0:
+        s = sample_sdf_np(grid, g_n0, g_e0, g_res, trk_n[:, 1:], trk_e[:, 1:])
+        t = np.arange(1, nsteps + 1) * dt
+        req = w[W_CLEAR_REQ]
+        x = (req - s) / req
+        val = w[W_GROUND] * x * x + np.where(s < w[W_CLEAR_HIT], w[W_GROUND_HIT], 0.0)
+        val = val / (1.0 + t / w[W_TDISC])
+        c = c + np.max(np.where(s < req, val, 0.0), axis=1, initial=0.0)
+        min_clear[:] = s.min(axis=1)
+    else:
+        min_clear[:] = np.inf
+    cost[:] = c

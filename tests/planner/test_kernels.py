@@ -1,0 +1,191 @@
+"""SB-MPC candidate-evaluation kernel against its NumPy twin, and the own-ship prediction."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autoship.planner import _kernels as kn
+from autoship.planner._reference import evaluate_candidates_numpy, own_tracks_np
+
+
+def _weights(nsteps=60, dt=10.0, chart=False):
+    w = np.zeros(kn.NW)
+    w[kn.W_DT] = dt
+    w[kn.W_NSTEPS] = nsteps
+    w[kn.W_COLL] = 10.0
+    w[kn.W_HIT] = 100.0
+    w[kn.W_TDISC] = 600.0
+    w[kn.W_AHEAD] = 4.0
+    w[kn.W_AHEAD_AMIN] = math.radians(-25)
+    w[kn.W_AHEAD_AMAX] = math.radians(165)
+    w[kn.W_OT_AHEAD] = math.radians(45)
+    w[kn.W_STS] = 4.0
+    w[kn.W_PORT_HO] = 4.0
+    w[kn.W_PORT_GW] = 2.0
+    w[kn.W_STANDON] = 20.0
+    w[kn.W_PORT_17C] = 6.0
+    w[kn.W_NA] = 1.5
+    w[kn.W_NA_RAD] = math.radians(30)
+    w[kn.W_R19_PORT] = 3.0
+    w[kn.W_R19_TOWARDS] = 3.0
+    w[kn.W_TURN_RAD] = math.radians(2)
+    w[kn.W_COLREG_RANGE] = 2.0
+    w[kn.W_COURSE] = 1.0
+    w[kn.W_SPEED] = 0.6
+    w[kn.W_CHANGE_COURSE] = 0.3
+    w[kn.W_CHANGE_SPEED] = 0.3
+    w[kn.W_GROUND] = 20.0
+    w[kn.W_GROUND_HIT] = 1000.0
+    w[kn.W_CLEAR_REQ] = 300.0
+    w[kn.W_CLEAR_HIT] = 90.0
+    w[kn.W_HAS_CHART] = 1.0 if chart else 0.0
+    return w
+
+
+def _own(chi0=0.0, u0=6.0, base=0.0, route=0.0):
+    own = np.zeros(kn.NOWN)
+    own[kn.O_CHI0] = chi0
+    own[kn.O_U0] = u0
+    own[kn.O_CHI_BASE] = base
+    own[kn.O_CHI_ROUTE] = route
+    own[kn.O_U_REF] = 6.0
+    own[kn.O_DCHI_PREV] = base
+    own[kn.O_UF_PREV] = 1.0
+    own[kn.O_T_CHI] = 50.0
+    own[kn.O_T_U] = 120.0
+    own[kn.O_T_DELAY] = 15.0
+    return own
+
+
+def _scene(rng, nt, chart):
+    own = _own(
+        chi0=rng.uniform(0, 2 * np.pi),
+        u0=rng.uniform(0, 8),
+        base=rng.uniform(0, 2 * np.pi),
+        route=rng.uniform(0, 2 * np.pi),
+    )
+    own[kn.O_DCHI_PREV] = rng.uniform(0, 2 * np.pi)
+    own[kn.O_UF_PREV] = rng.choice([0.0, 0.5, 1.0])
+    dchi = np.radians(np.repeat(np.arange(-90, 91, 15.0), 3))
+    uf = np.tile([1.0, 0.5, 0.0], dchi.size // 3)
+    n = nt + 1
+    tn = rng.uniform(-8000, 8000, n)
+    te = rng.uniform(-8000, 8000, n)
+    sp = rng.uniform(0, 9, n)
+    cs = rng.uniform(0, 2 * np.pi, n)
+    tvn = sp * np.cos(cs)
+    tve = sp * np.sin(cs)
+    r_safe = rng.uniform(800, 2000, n)
+    r_col = rng.uniform(150, 600, n)
+    code = rng.integers(0, 6, n).astype(np.int64)
+    duty = rng.integers(0, 5, n).astype(np.int64)
+    free = rng.random(n) < 0.5
+    at_risk = rng.random(n) < 0.7
+    beta_now = rng.uniform(-np.pi, np.pi, n)
+    idx = np.arange(1, n, dtype=np.int64)
+    w = _weights(chart=chart)
+    # A grid with a round island of radius 1500 m centred 3 km north-east.
+    g = np.arange(-10000.0, 10001.0, 250.0)
+    nn, ee = np.meshgrid(g, g, indexing="ij")
+    grid = np.hypot(nn - 3000.0, ee - 3000.0) - 1500.0
+    return (own, dchi, uf, tn, te, tvn, tve, r_safe, r_col, code, duty, free, at_risk,
+            beta_now, idx, w, grid, -10000.0, -10000.0, 250.0)  # fmt: skip
+
+
+def _run_both(args):
+    nc = args[1].shape[0]
+    nsteps = int(args[15][kn.W_NSTEPS])
+    out_k = [np.empty(nc) for _ in range(3)]
+    scratch = [np.empty(nsteps + 1) for _ in range(3)]
+    kn.evaluate_candidates(*args, *scratch, *out_k)
+    out_n = [np.empty(nc) for _ in range(3)]
+    evaluate_candidates_numpy(*args, *out_n)
+    return out_k, out_n
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), nt=st.integers(0, 6), chart=st.booleans())
+def test_kernel_matches_numpy_twin(seed, nt, chart):
+    args = _scene(np.random.default_rng(seed), nt, chart)
+    (ck, mk, gk), (cn, mn, gn) = _run_both(args)
+    np.testing.assert_allclose(ck, cn, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(mk, mn, rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(gk, gn, rtol=1e-9, atol=1e-6)
+
+
+def test_straight_track_is_exact_and_turn_settles_on_command():
+    own = _own(chi0=0.5, u0=5.0, base=0.5)
+    n = 100
+    tn, te, tc = (np.empty(n + 1) for _ in range(3))
+    kn.own_track(own, 0.5, 5.0, 10.0, n, tn, te, tc)
+    # Same course and speed: 100 steps of 10 s at 5 m/s = 5000 m along 0.5 rad.
+    assert math.isclose(tn[-1], 5000 * math.cos(0.5), rel_tol=1e-12)
+    assert math.isclose(te[-1], 5000 * math.sin(0.5), rel_tol=1e-12)
+    # A 90 deg starboard command: unchanged during the dead time, then first-order to 90 deg.
+    kn.own_track(own, 0.5 + math.pi / 2, 5.0, 10.0, n, tn, te, tc)
+    assert tc[1] == 0.5  # t = 10 s < 15 s dead time
+    expected = 0.5 + math.pi / 2 - (math.pi / 2) * math.exp(-(200.0 - 15.0) / 50.0)
+    assert math.isclose(tc[20], expected, rel_tol=1e-12)
+    assert abs(tc[-1] - (0.5 + math.pi / 2)) < 1e-6
+    # Speed command 0: the ship coasts to a stop over about T_u * u0 = 600 m, never beyond.
+    kn.own_track(own, 0.5, 0.0, 10.0, n, tn, te, tc)
+    travelled = math.hypot(tn[-1], te[-1])
+    assert 500.0 < travelled < 600.0
+    n_np, e_np, c_np = own_tracks_np(own, np.array([0.5]), np.array([0.0]), 10.0, n)
+    np.testing.assert_allclose(n_np[0], tn, rtol=1e-12, atol=1e-9)
+
+
+def test_head_on_costs_favour_starboard_over_port():
+    # Target dead ahead 10 km on the reciprocal course, duty "both" (rule 14).
+    own = _own()
+    dchi = np.radians(np.array([-30.0, 0.0, 30.0]))
+    uf = np.ones(3)
+    tn = np.array([0.0, 10000.0])
+    te = np.zeros(2)
+    tvn = np.array([6.0, -6.0])
+    tve = np.zeros(2)
+    args = (own, dchi, uf, tn, te, tvn, tve, np.full(2, 1500.0), np.full(2, 500.0),
+            np.array([0, kn.HEAD_ON]), np.array([0, kn.DUTY_BOTH]), np.zeros(2, bool),
+            np.ones(2, bool), np.zeros(2), np.array([1]), _weights(nsteps=120),
+            np.zeros((2, 2)), 0.0, 0.0, 1.0)  # fmt: skip
+    (cost, margin, _), _ = _run_both(args)
+    port, keep, stbd = cost
+    assert stbd < port and stbd < keep
+    assert margin[1] < 0.0  # keeping course runs into the target
+    assert margin[2] > 1000.0  # 30 deg to starboard early clears it widely
+
+
+def test_stand_on_before_free_ignores_the_give_way_ships_risk():
+    own = _own()
+    dchi = np.radians(np.array([0.0, 30.0]))
+    uf = np.ones(2)
+    # Target on the port bow crossing to starboard: own ship is stand-on, not yet free.
+    tn = np.array([0.0, 5000.0])
+    te = np.array([0.0, -5000.0])
+    tvn = np.array([0.0, 0.0])
+    tve = np.array([0.0, 6.0])
+    base = (
+        own,
+        dchi,
+        uf,
+        tn,
+        te,
+        tvn,
+        tve,
+        np.full(2, 1500.0),
+        np.full(2, 500.0),
+        np.array([0, kn.CROSSING_STAND_ON]),
+        np.array([0, kn.DUTY_STAND_ON]),
+    )
+    rest = (np.ones(2, bool), np.zeros(2), np.array([1]), _weights(nsteps=120),
+            np.zeros((2, 2)), 0.0, 0.0, 1.0)  # fmt: skip
+    (cost, margin, _), _ = _run_both((*base, np.zeros(2, bool), *rest))
+    assert cost[0] < cost[1]  # hold course and speed (17(a)(i))
+    assert math.isinf(margin[0])  # its risk does not make candidates unsafe yet
+    (cost, margin, _), _ = _run_both((*base, np.ones(2, bool), *rest))
+    assert cost[1] < cost[0]  # once freed (17(a)(ii)/(b)) it acts
+    assert margin[0] < 0.0
