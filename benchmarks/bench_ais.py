@@ -61,9 +61,9 @@ def bench_nmea(tmp: Path) -> dict:
     path.write_bytes(blob * 2)
     n_pyais = _pyais_only(path)
     d = read_nmea(path)
-    # Interleaved best-of-5: the machine is shared, so a load spike hits both sides alike.
+    # Interleaved best-of-7: the machine is shared, so a load spike hits both sides alike.
     t_ours = t_pyais = float("inf")
-    for _ in range(5):
+    for _ in range(7):
         t_ours = min(t_ours, _best(lambda: read_nmea(path), 1))
         t_pyais = min(t_pyais, _best(lambda: _pyais_only(path), 1))
     return {
