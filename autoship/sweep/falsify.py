@@ -37,7 +37,7 @@ from autoship.sweep.generators import (
     derive_seed,
     scenario_rng,
 )
-from autoship.sweep.runner import replay_text
+from autoship.sweep.runner import check_planner, replay_text
 from autoship.sweep.store import Store
 from autoship.sweep.worker import Task
 
@@ -121,6 +121,7 @@ def falsify(
             file=str(spec.path),
             field="generator.kind",
         )
+    check_planner(spec)
     if budget < 2:
         raise AutoshipError("must be >= 2", field="--budget")
     nt = n_targets or spec.n_targets[0]

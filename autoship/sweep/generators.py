@@ -59,8 +59,10 @@ DNV_SPEED_RATIO: dict[str, tuple[float, float]] = {
 }
 # DNV paper pseudocode: meeting time 10-20 min (section 7) [V].
 DNV_TCPA_MIN = (10.0, 20.0)
-# DNV retries a draw 5 x 5 times before giving up (section 7) [V].
+# DNV retries a draw 5 x 5 times before giving up (section 7) [V]; we retry each target 25
+# times and, for random multi-target scenarios, restart the whole scenario up to 5 times.
 MAX_TRIES = 25
+OUTER_TRIES = 5
 
 _SECTIONS = ("sweep", "scenario", "own", "target", "generator")
 _ID_OK = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
@@ -841,12 +843,7 @@ def generate(spec: SweepSpec) -> Generated:
             sid = f"{spec.id}-g{idx:05d}"
             first = _target_from(spec, enc, fixed=fixed)
             rng = scenario_rng(spec.seed, sid, "extra-targets")
-            case, why = None, ""
-            for _ in range(MAX_TRIES if nt > 1 else 1):
-                extra = [_draw_target(spec, rng) for _ in range(nt - 1)]
-                case, why = build_case(spec, sid, [first, *extra], profile)
-                if case is not None:
-                    break
+            case, why = _grow(spec, sid, [first], nt, rng, profile)
             if case is None:
                 dropped.append((sid, why))
             else:
@@ -857,9 +854,8 @@ def generate(spec: SweepSpec) -> Generated:
             rng = scenario_rng(spec.seed, sid)
             nt = spec.n_targets[int(rng.integers(len(spec.n_targets)))]
             case, why = None, ""
-            for _ in range(MAX_TRIES):
-                tps = [_draw_target(spec, rng) for _ in range(nt)]
-                case, why = build_case(spec, sid, tps, profile)
+            for _ in range(OUTER_TRIES):  # a fresh start when the last target finds no room
+                case, why = _grow(spec, sid, [], nt, rng, profile)
                 if case is not None:
                     break
             if case is None:
@@ -867,6 +863,34 @@ def generate(spec: SweepSpec) -> Generated:
             else:
                 cases.append(case)
     return Generated(cases, dropped)
+
+
+def _grow(
+    spec: SweepSpec,
+    sid: str,
+    targets: list[TargetParams],
+    nt: int,
+    rng: np.random.Generator,
+    profile: Any,
+) -> tuple[Case | None, str]:
+    """Build the given targets, then add random ones up to ``nt``, each retried up to
+    MAX_TRIES times against the targets already placed (one bad draw does not discard the
+    others, so multi-target scenarios are not rejected wholesale)."""
+    case, why = None, ""
+    if targets:
+        case, why = build_case(spec, sid, targets, profile)
+        if case is None:
+            return None, why
+    while len(targets) < nt:
+        for _ in range(MAX_TRIES):
+            cand = _draw_target(spec, rng)
+            case, why = build_case(spec, sid, [*targets, cand], profile)
+            if case is not None:
+                targets = [*targets, cand]
+                break
+        else:
+            return None, why
+    return case, why
 
 
 def _file_cases(spec: SweepSpec) -> list[Case]:

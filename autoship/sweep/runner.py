@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autoship.errors import ScenarioError
 from autoship.sweep.executors import execute_all
 from autoship.sweep.generators import Case, SweepSpec, derive_seed, generate
 from autoship.sweep.store import Store
@@ -28,7 +29,21 @@ class Planned:
     definition: str
 
 
+def check_planner(spec: SweepSpec) -> None:
+    if spec.planner is None:
+        return
+    from autoship.planner import planner_names
+
+    if spec.planner not in planner_names():
+        raise ScenarioError(
+            f"unknown planner {spec.planner!r}; known: {', '.join(planner_names())}",
+            file=str(spec.path) if spec.path else None,
+            field="sweep.planner",
+        )
+
+
 def plan(spec: SweepSpec, keep_dir: Path | None = None) -> Planned:
+    check_planner(spec)
     gen = generate(spec)
     tasks: list[Task] = []
     by_run: dict[str, Case] = {}
