@@ -27,6 +27,9 @@ MAX_SWEEP_STEPS = 72
 # The field's error is below one cell near boundaries and bounded by ~2.4 cells after bilinear
 # interpolation of nodes that are each within one cell; 3 cells keeps the prefilter exact.
 PREFILTER_MARGIN_CELLS = 3.0
+# The prefilter's field is coarse (cheap to build: 0.3 M nodes for US4MD81M); ships within
+# about 3 cells of a hazard take the exact path.
+PREFILTER_RES_M = 100.0
 # Default distance-field resolution: about 4 million nodes (32 MB) over the chart, never finer
 # than 5 m (30 m for the 54 x 78 km of US4MD81M).
 SDF_TARGET_NODES = 4.0e6
@@ -429,10 +432,10 @@ class Hazards:
         if self.empty or n0.shape[0] == 0:
             return hit
         if prefilter:
-            # Ships far from every hazard cannot touch one this tick: the distance field (error
-            # < PREFILTER_MARGIN_CELLS cells, see sdf.py) at the start pose must exceed the move
-            # plus the half diagonal. Only the others go through the exact shapely test.
-            f = self.distance_field()
+            # Ships far from every hazard cannot touch one this tick: a coarse distance field
+            # (error < PREFILTER_MARGIN_CELLS cells, see sdf.py) at the start pose must exceed
+            # the move plus the half diagonal. Only the others go through the exact test.
+            f = self.distance_field(max(self.default_resolution_m(), PREFILTER_RES_M))
             clear = f.sample(n0, e0) - PREFILTER_MARGIN_CELLS * f.res
             reach = np.hypot(n1 - n0, e1 - e0) + 0.5 * np.hypot(L, B)
             near = np.nonzero(~(clear > reach))[0]

@@ -293,11 +293,22 @@ def probe_centre_latlon(path: Path) -> tuple[float, float]:
     return float(lat), float(lon)
 
 
+_COUNTS_CACHE: dict[tuple, dict[str, int]] = {}
+
+
 def all_layer_counts(path: Path) -> dict[str, int]:
     """Feature count of every layer in the file (S-57: every object class present)."""
+    _check_file(path)
+    st = path.stat()
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    if key not in _COUNTS_CACHE:
+        _COUNTS_CACHE[key] = _all_layer_counts(path)
+    return dict(_COUNTS_CACHE[key])
+
+
+def _all_layer_counts(path: Path) -> dict[str, int]:
     import pyogrio
 
-    _check_file(path)
     out = {}
     try:
         for name in pyogrio.list_layers(str(path))[:, 0]:
