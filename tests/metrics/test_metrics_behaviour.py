@@ -160,3 +160,24 @@ def test_no_encounter_entry_for_distant_ship(tmp_path):
     assert (enc["type"], enc["own_role"], enc["rules"]) == ("none", "none", {})
     assert enc["min_range_m"] == pytest.approx(30 * NM, abs=1.0)
     assert run["passed"] and math.isclose(run["min_separation_m"], 30 * NM, abs_tol=1.0)
+
+
+def test_classification_held_through_the_manoeuvre(tmp_path):
+    # After the 35 deg turn the instantaneous geometry is no longer "target on the starboard bow
+    # crossing": a per-record classifier would flicker; the locked encounter stays one crossing.
+    from autoship.colregs import CROSSING_GIVE_WAY, classify, encounter_angles, load_profile
+
+    own = track(T, -6 * NM, 0.0, 0.0, 12.0, turn_at_s=900, turn_deg=35)
+    tgt = track(T, *CROSS_STBD)
+    k = int(np.searchsorted(T, 1500.0))
+    b, a = encounter_angles(
+        tgt["north"][k] - own["north"][k],
+        tgt["east"][k] - own["east"][k],
+        own["heading"][k],
+        tgt["heading"][k],
+    )
+    prof = load_profile("large-ship")
+    assert classify(b, a, own["u"][k], tgt["u"][k], prof) != CROSSING_GIVE_WAY
+    _, enc = one(tmp_path, "held", {"turn_at_s": 900, "turn_deg": 35}, CROSS_STBD)
+    assert (enc["type"], enc["own_role"]) == ("crossing", "give-way")
+    assert enc["t_detect_s"] < 900.0 < 1500.0 < enc["t_end_s"]
