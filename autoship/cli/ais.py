@@ -36,8 +36,20 @@ def add_parser(sub) -> None:
         description="Messages by type, ships, time span, area and every dropped line or "
         "message by reason.",
     )
-    info.add_argument("file", type=Path, metavar="FILE")
+    info.add_argument(
+        "file",
+        metavar="FILE",
+        help="AIS file (NMEA, .gz, CSV), or a live feed udp://HOST:PORT (listen) or "
+        "tcp://HOST:PORT (connect)",
+    )
     info.add_argument("--json", action="store_true", help="print the summary as JSON")
+    info.add_argument(
+        "--duration",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="live feeds: listen this long (default 10 s)",
+    )
     info.set_defaults(func=run_info)
 
     emit = ais_sub.add_parser(
@@ -102,10 +114,24 @@ def _iso(t: float) -> str:
     return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def run_info(args: argparse.Namespace) -> int:
+def _read_source(text: str, duration_s: float):
+    from autoship.ais.emit import parse_host_port
+    from autoship.ais.live import UdpFeed, read_tcp
     from autoship.ais.source import read_ais
 
-    data = read_ais(args.file)
+    if text.startswith(("udp://", "tcp://")):
+        if not (duration_s > 0 and duration_s < 86400):
+            raise AisError(f"{duration_s} s must be in (0, 86400)", field="--duration")
+        host, port = parse_host_port(text[6:])
+        if text.startswith("udp://"):
+            with UdpFeed(host, port) as feed:
+                return feed.read(duration_s=duration_s)
+        return read_tcp(host, port, duration_s=duration_s)
+    return read_ais(Path(text))
+
+
+def run_info(args: argparse.Namespace) -> int:
+    data = _read_source(str(args.file), args.duration)
     doc = data.to_dict()
     if args.json:
         sys.stdout.write(json.dumps(doc, indent=1) + "\n")

@@ -151,3 +151,33 @@ def test_emit_udp_realtime(tmp_path):
     assert len(d.positions) >= 12 + 4  # class A every 10 s for 120 s, class A target too
     with pytest.raises(AutoshipError):
         _run(["emit", str(run_dir), "--udp", "nohostport"])
+
+
+def test_info_live_udp(capsys):
+    import socket
+    import threading
+    import time
+
+    # Find a free port, then let the command listen there while a thread sends to it.
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    line = b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\r\n"
+
+    def send():
+        tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        for _ in range(20):
+            time.sleep(0.02)
+            tx.sendto(line, ("127.0.0.1", port))
+        tx.close()
+
+    th = threading.Thread(target=send, daemon=True)
+    th.start()
+    assert _run(["info", f"udp://127.0.0.1:{port}", "--duration", "1.0", "--json"]) == 0
+    th.join(timeout=5)
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["source"] == f"udp://127.0.0.1:{port}"
+    assert doc["messages_by_type"].get("1", 0) >= 1
+    with pytest.raises(AutoshipError):
+        _run(["info", "udp://127.0.0.1:0", "--duration", "-1"])
