@@ -232,14 +232,20 @@ def bench_open(run_dir: Path) -> tuple[float, float, float]:
     return t1 - t0, t2 - t0, cold_wall
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--frames", type=int, default=300)
     ap.add_argument("--keep", type=Path, help="build the run folders here and keep them")
     ap.add_argument("--json", type=Path, help="write the numbers as JSON here")
-    args = ap.parse_args()
-    base = args.keep or Path(tempfile.mkdtemp(prefix="bench-viewer-"))
-    base.mkdir(parents=True, exist_ok=True)
+    args = ap.parse_args(argv)
+    if args.keep is None:
+        with tempfile.TemporaryDirectory(prefix="bench-viewer-") as tmp:
+            return _run(args, Path(tmp))
+    args.keep.mkdir(parents=True, exist_ok=True)
+    return _run(args, args.keep)
+
+
+def _run(args: argparse.Namespace, base: Path) -> int:
     print("building run folders ...", flush=True)
     ches = chesapeake_run(base / "chesapeake")
     sol = solent_run(base / "solent")

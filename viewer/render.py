@@ -435,26 +435,48 @@ class Renderer:
             return
         xs, ys = vp.to_screen(north, east)
         k = north.shape[0]
-        bounds = np.linspace(0, k - 1, TRAIL_CHUNKS + 1).round().astype(int)
+        bounds = np.linspace(0, k - 1, TRAIL_CHUNKS + 1).round().astype(int).tolist()
+        ok_all = (np.isfinite(xs) & np.isfinite(ys)).all(axis=0)
+        # (ship, point, xy) once for all ships: per-ship numpy calls dominate otherwise.
+        pts = np.stack([xs.T, ys.T], axis=-1)
+        shades = {
+            kind: [
+                blend(col, WATER[3], 0.2 + 0.6 * (c + 1) / TRAIL_CHUNKS)
+                for c in range(TRAIL_CHUNKS)
+            ]
+            for kind, col in KIND_COLOUR.items()
+        }
+        good_all = np.isfinite(pts).all(axis=2)  # (ship, point)
+        n_good = good_all.sum(axis=1)
+        first = np.argmax(good_all, axis=1)
+        last = k - 1 - np.argmax(good_all[:, ::-1], axis=1)
         for s in self.scene.ships:
-            col = KIND_COLOUR[s.kind_at(t)]
-            x, y = xs[:, s.index], ys[:, s.index]
-            ok = np.isfinite(x) & np.isfinite(y)
+            i = s.index
+            shade = shades[s.kind_at(t)]
+            if n_good[i] < 2:
+                continue
+            if ok_all[i] or n_good[i] == last[i] - first[i] + 1:
+                # One unbroken piece (also a ship heard late or lost early): chunks clipped to it.
+                f, g = int(first[i]), int(last[i])
+                line = pts[i].tolist()
+                for c in range(TRAIL_CHUNKS):
+                    a, b = max(bounds[c], f), min(bounds[c + 1], g)
+                    if b > a:
+                        pygame.draw.lines(surf, shade[c], False, line[a : b + 1], 2)
+                continue
+            # Several pieces (gaps in a replayed track): draw each piece.
+            good = good_all[i]
             for c in range(TRAIL_CHUNKS):
                 a, b = bounds[c], bounds[c + 1]
                 if b <= a:
                     continue
-                shade = blend(col, WATER[3], 0.2 + 0.6 * (c + 1) / TRAIL_CHUNKS)
-                seg = np.column_stack([x[a : b + 1], y[a : b + 1]])
-                good = ok[a : b + 1]
-                if good.all():
-                    pygame.draw.lines(surf, shade, False, seg.tolist(), 2)
-                    continue
-                # A ship that appears or drops out (replayed AIS) has gaps: draw the pieces.
-                edges = np.diff(np.concatenate([[0], good.astype(np.int8), [0]]))
+                g = good[a : b + 1]
+                edges = np.diff(np.concatenate([[0], g.astype(np.int8), [0]]))
                 for s0, s1 in zip(np.where(edges == 1)[0], np.where(edges == -1)[0], strict=True):
                     if s1 - s0 >= 2:
-                        pygame.draw.lines(surf, shade, False, seg[s0:s1].tolist(), 2)
+                        pygame.draw.lines(
+                            surf, shade[c], False, pts[i, a + s0 : a + s1].tolist(), 2
+                        )
 
     def _domain(self, surf: pygame.Surface, vp: Viewport, p: Poses) -> None:
         o = self.scene.own_index

@@ -188,3 +188,30 @@ def test_single_record_run(tmp_path: Path) -> None:
     surf = render_frame(scene, 0.0, (640, 480))
     assert surf.get_size() == (640, 480)
     assert write_video(scene, tmp_path / "one.gif", size=(320, 240)) == 1
+
+
+def test_trail_with_a_gap_is_drawn_in_pieces(tmp_path: Path) -> None:
+    import numpy as np
+    from viewer_synth import CHART, meta, tracks
+
+    from autoship.record import RunWriter
+    from viewer.render import TRAIL_CHUNKS, blend
+
+    arrays = tracks()
+    for k in ("north", "east", "vn", "ve", "heading"):
+        arrays[k][94:101, 2] = np.nan  # A1 not heard from 940 s to 1000 s
+    RunWriter(tmp_path / "gap2").write(meta([]), arrays, CHART)
+    scene = load_scene(tmp_path / "gap2")
+    r = Renderer(scene)
+    surf = pygame.Surface(SIZE)
+    st = _known_view(r)
+    st.t = 1200.0
+    r.draw(surf, st)
+    shades = {
+        blend(KIND_COLOUR[REPLAYED], WATER[3], 0.2 + 0.6 * (c + 1) / TRAIL_CHUNKS)
+        for c in range(TRAIL_CHUNKS)
+    }
+    y_of = lambda t: 368 - (7408 - 4.115 * t + 2000) * 0.03  # noqa: E731
+    assert shades & _colours_near(surf, 566.7, y_of(700.0), r=2)  # before the gap
+    assert shades & _colours_near(surf, 566.7, y_of(1100.0), r=2)  # after it
+    assert not shades & _colours_near(surf, 566.7, y_of(970.0), r=2)  # in it
