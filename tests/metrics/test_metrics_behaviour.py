@@ -181,3 +181,17 @@ def test_classification_held_through_the_manoeuvre(tmp_path):
     _, enc = one(tmp_path, "held", {"turn_at_s": 900, "turn_deg": 35}, CROSS_STBD)
     assert (enc["type"], enc["own_role"]) == ("crossing", "give-way")
     assert enc["t_detect_s"] < 900.0 < 1500.0 < enc["t_end_s"]
+
+
+def test_target_missing_at_start_is_scored_from_when_it_appears(tmp_path):
+    # A replayed AIS target may have no position for its first records (NaN in track.npz).
+    own = track(T, -6 * NM, 0.0, 0.0, 12.0, turn_at_s=900, turn_deg=35)
+    tgt = track(T, *CROSS_STBD)
+    for key in ("north", "east", "heading", "vn", "ve", "u"):
+        tgt[key][:100] = np.nan
+    d = write_run(tmp_path / "nan", T, [own, tgt], [ship("os", "own", "sbmpc"), ship("ts1")])
+    run = score_run(d)
+    (enc,) = run["encounters"]
+    assert (enc["type"], enc["own_role"]) == ("crossing", "give-way")
+    assert enc["t_detect_s"] == 200.0 and enc["rules"]["16"] > 0.9
+    assert run["passed"] and math.isfinite(run["min_separation_m"])
