@@ -38,7 +38,7 @@ def _scene(run: str | os.PathLike | Scene) -> Scene:
 def _check_size(size: tuple[int, int]) -> tuple[int, int]:
     w, h = int(size[0]), int(size[1])
     if w < 320 or h < 240 or w > 8192 or h > 8192:
-        raise ExportError(f"size {w}x{h} out of range (320x240 to 8192x8192)", field="size")
+        raise ExportError(f"{w}x{h} out of range (320x240 to 8192x8192)", field="--size")
     return w, h
 
 
@@ -57,12 +57,12 @@ def initial_state(
         ids = [s.id for s in scene.ships]
         if follow not in ids:
             raise ExportError(
-                f"no ship {follow!r} in this run (ships: {', '.join(ids)})", field="follow"
+                f"no ship {follow!r} in this run (ships: {', '.join(ids)})", field="--follow"
             )
         st.follow = ids.index(follow)
     if range_nm is not None:
         if not (range_nm > 0 and math.isfinite(range_nm)):
-            raise ExportError("range must be a positive number of NM", field="range-nm")
+            raise ExportError("range must be a positive number of NM", field="--range-nm")
         _, _, w, h = st.viewport.rect
         st.viewport.scale = min(w, h) / 2.0 / (range_nm * NAUTICAL_MILE)
         if st.follow is None and scene.own_index is not None:
@@ -83,7 +83,7 @@ def write_png(
     size = _check_size(size)
     t = scene.closest_approach_t() if at_s is None else float(at_s)
     if not math.isfinite(t):
-        raise ExportError("time must be a finite number of seconds", field="at")
+        raise ExportError("must be a finite number of seconds", field="--at")
     r = Renderer(scene)
     surf = pygame.Surface(size)
     r.draw(surf, initial_state(scene, r, size, t, follow, range_nm))
@@ -102,12 +102,12 @@ def frame_times(
     t0 + k * speed / fps; the last frame is the end of the run.
     """
     if not (fps > 0 and math.isfinite(fps)):
-        raise ExportError("fps must be positive", field="fps")
+        raise ExportError("must be positive", field="--fps")
     dur = scene.duration_s
     if speed is None:
         speed = max(dur / DEFAULT_VIDEO_SECONDS, 1e-3)
     if not (speed > 0 and math.isfinite(speed)):
-        raise ExportError("speed must be positive", field="speed")
+        raise ExportError("must be positive", field="--speed")
     step = speed / fps
     n = int(math.floor(dur / step + 1e-9)) + 1
     times = [scene.t0 + k * step for k in range(n)]
@@ -233,7 +233,7 @@ def _write_mp4(
     w, h = size
     # H.264 with yuv420p needs even sizes.
     if w % 2 or h % 2:
-        raise ExportError(f"MP4 size must be even, got {w}x{h}", field="size")
+        raise ExportError(f"MP4 needs an even size, got {w}x{h}", field="--size")
     writer = imageio_ffmpeg.write_frames(str(out), size, fps=fps, macro_block_size=1)
     writer.send(None)
     count = 0
