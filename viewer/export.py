@@ -56,9 +56,8 @@ def initial_state(
     if follow is not None:
         ids = [s.id for s in scene.ships]
         if follow not in ids:
-            raise ExportError(
-                f"no ship {follow!r} in this run (ships: {', '.join(ids)})", field="--follow"
-            )
+            some = ", ".join(ids[:8]) + (", ..." if len(ids) > 8 else "")
+            raise ExportError(f"no ship {follow!r} in this run (ships: {some})", field="--follow")
         st.follow = ids.index(follow)
     if range_nm is not None:
         if not (range_nm > 0 and math.isfinite(range_nm)):
