@@ -109,37 +109,39 @@ def blendermann(u_rw, v_rw, A_F, A_L, L_oa, s_L, CDt, CDl_bow, CDl_stern, delta_
 
     ``u_rw, v_rw`` are the ship velocity relative to the air in body axes (m/s). Returns
     (X, Y, N) in N, N and N m about midship. gamma is the angle of the apparent wind from the bow,
-    negative when it comes from starboard (MSS convention, ship-dynamics reference section 8).
+    negative when it comes from starboard (MSS convention, ship-dynamics reference section 8);
+    its sine and cosine come from the velocity components so only |gamma| needs an atan2.
     """
     V2 = u_rw * u_rw + v_rw * v_rw
     if V2 <= 0.0 or A_L <= 0.0:
         return 0.0, 0.0, 0.0
-    gamma = -math.atan2(v_rw, u_rw)
-    ag = abs(gamma)
+    V = math.sqrt(V2)
+    cg = u_rw / V
+    sg = -v_rw / V
+    ag = math.atan2(abs(v_rw), u_rw)
     CDlAF = CDl_bow if ag <= 0.5 * math.pi else CDl_stern
     CDl = CDlAF * A_F / A_L
-    s2 = math.sin(2.0 * gamma)
+    s2 = 2.0 * sg * cg
     den = 1.0 - 0.5 * delta_b * (1.0 - CDl / CDt) * s2 * s2
-    CX = -CDlAF * math.cos(gamma) / den
-    CY = CDt * math.sin(gamma) / den
+    CX = -CDlAF * cg / den
+    CY = CDt * sg / den
     CN = (s_L / L_oa - 0.18 * (ag - 0.5 * math.pi)) * CY
     q = 0.5 * RHO_AIR * V2
     return q * CX * A_F, q * CY * A_L, q * CN * A_L * L_oa
 
 
 @njit
-def wind_body(psi, u, v, cur_n, cur_e, wind_speed, wind_from):
-    """Ship velocity relative to the air in body axes (m/s): ground velocity minus wind velocity.
+def air_velocity(wind_speed, wind_from):
+    """Velocity of the air (north, east, m/s): it moves towards wind_from + pi."""
+    return -wind_speed * math.cos(wind_from), -wind_speed * math.sin(wind_from)
+
+
+@njit
+def wind_body(c, s, u, v, cur_n, cur_e, air_n, air_e):
+    """Ship velocity relative to the air in body axes (m/s), heading given as (cos, sin).
 
     ``u, v`` are through the water; the ground velocity adds the current (flowing to).
     """
-    c = math.cos(psi)
-    s = math.sin(psi)
-    vn = u * c - v * s + cur_n
-    ve = u * s + v * c + cur_e
-    # The air moves towards wind_from + pi.
-    wn = -wind_speed * math.cos(wind_from)
-    we = -wind_speed * math.sin(wind_from)
-    dn = vn - wn
-    de = ve - we
+    dn = u * c - v * s + cur_n - air_n
+    de = u * s + v * c + cur_e - air_e
     return dn * c + de * s, -dn * s + de * c

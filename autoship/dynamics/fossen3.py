@@ -28,6 +28,7 @@ import numpy as np
 from autoship._jit import njit
 from autoship.dynamics._common import (
     RHO_AIR,
+    air_velocity,
     autopilot,
     blendermann,
     clip,
@@ -207,7 +208,7 @@ def _accel(p, u, v, r, delta, n, XW, YW, NW):
 
 
 @njit
-def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, ws, wf):
+def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae):
     psi = X[PSI, i]
     u = X[U, i]
     v = X[V, i]
@@ -218,8 +219,10 @@ def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, ws, wf):
     n1 = ramp(n0, n_cmd, p[P_NRATE], h)
     dm = 0.5 * (d0 + d1)
     nm = 0.5 * (n0 + n1)
+    c1 = math.cos(psi)
+    s1 = math.sin(psi)
     if p[P_ALAT] > 0.0:
-        urw, vrw = wind_body(psi, u, v, cn, ce, ws, wf)
+        urw, vrw = wind_body(c1, s1, u, v, cn, ce, an, ae)
         XW, YW, NW = blendermann(
             urw,
             vrw,
@@ -251,8 +254,6 @@ def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, ws, wf):
     v4 = v + h * a3v
     r4 = r + h * a3r
     a4u, a4v, a4r = _accel(p, u4, v4, r4, d1, n1, XW, YW, NW)
-    c1 = math.cos(psi)
-    s1 = math.sin(psi)
     c2, s2 = rotate(c1, s1, h2 * r)
     c3, s3 = rotate(c1, s1, h2 * r2)
     c4, s4 = rotate(c1, s1, h * r3)
@@ -283,8 +284,7 @@ def step_fossen3_open(X, P, D, idx, dt, env):
     """Open loop: D[0] rudder/nozzle demand (rad), D[1] shaft demand (rev/s)."""
     cn = env[ENV_CUR_N]
     ce = env[ENV_CUR_E]
-    ws = env[ENV_WIND_SPEED]
-    wf = env[ENV_WIND_FROM]
+    an, ae = air_velocity(env[ENV_WIND_SPEED], env[ENV_WIND_FROM])
     for j in range(idx.shape[0]):
         i = idx[j]
         p = P[j]
@@ -293,7 +293,7 @@ def step_fossen3_open(X, P, D, idx, dt, env):
         d_cmd = clip(D[0, i], -p[P_DMAX], p[P_DMAX])
         n_cmd = clip(D[1, i], -p[P_NAST], p[P_NMAX])
         for _ in range(nsub):
-            _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, ws, wf)
+            _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae)
 
 
 @njit
@@ -301,8 +301,7 @@ def step_fossen3(X, P, C, idx, dt, env):
     """Closed loop under course/speed commands; AUX rows as in the MMG family."""
     cn = env[ENV_CUR_N]
     ce = env[ENV_CUR_E]
-    ws = env[ENV_WIND_SPEED]
-    wf = env[ENV_WIND_FROM]
+    an, ae = air_velocity(env[ENV_WIND_SPEED], env[ENV_WIND_FROM])
     for j in range(idx.shape[0]):
         i = idx[j]
         p = P[j]
@@ -339,7 +338,7 @@ def step_fossen3(X, P, C, idx, dt, env):
                 )
             X[AUX2, i] = d_cmd
             X[AUX3, i] = n_cmd
-            _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, ws, wf)
+            _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae)
 
 
 def pack_params(defs: list) -> np.ndarray:

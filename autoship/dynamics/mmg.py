@@ -24,6 +24,7 @@ import numpy as np
 from autoship._jit import njit
 from autoship.dynamics._common import (
     RHO_AIR,
+    air_velocity,
     autopilot,
     blendermann,
     clip,
@@ -167,7 +168,12 @@ def _forces(p, u, v, r, delta, n):
     YH = qL * (
         p[P_Yv] * v * U
         + p[P_YR] * rL * U
-        + (p[P_Yvvv] * v2 * v + p[P_Yvvr] * v2 * rL + p[P_Yvrr] * v * rL * rL + p[P_Yrrr] * rL**3)
+        + (
+            p[P_Yvvv] * v2 * v
+            + p[P_Yvvr] * v2 * rL
+            + p[P_Yvrr] * v * rL * rL
+            + p[P_Yrrr] * rL * rL * rL
+        )
         / Ue
     )
     NH = (
@@ -180,7 +186,7 @@ def _forces(p, u, v, r, delta, n):
                 p[P_Nvvv] * v2 * v
                 + p[P_Nvvr] * v2 * rL
                 + p[P_Nvrr] * v * rL * rL
-                + p[P_Nrrr] * rL**3
+                + p[P_Nrrr] * rL * rL * rL
             )
             / Ue
         )
@@ -245,7 +251,7 @@ def _accel(p, u, v, r, delta, n, XW, YW, NW):
 
 
 @njit
-def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, ws, wf):
+def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae):
     """One RK4 step of length h for ship column i; actuators ramp linearly over the step."""
     psi = X[PSI, i]
     u = X[U, i]
@@ -257,8 +263,10 @@ def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, ws, wf):
     n1 = ramp(n0, n_cmd, p[P_NRATE], h)
     dm = 0.5 * (d0 + d1)
     nm = 0.5 * (n0 + n1)
+    c1 = math.cos(psi)
+    s1 = math.sin(psi)
     if p[P_ALAT] > 0.0:
-        urw, vrw = wind_body(psi, u, v, cn, ce, ws, wf)
+        urw, vrw = wind_body(c1, s1, u, v, cn, ce, an, ae)
         XW, YW, NW = blendermann(
             urw,
             vrw,
@@ -290,8 +298,6 @@ def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, ws, wf):
     v4 = v + h * a3v
     r4 = r + h * a3r
     a4u, a4v, a4r = _accel(p, u4, v4, r4, d1, n1, XW, YW, NW)
-    c1 = math.cos(psi)
-    s1 = math.sin(psi)
     c2, s2 = rotate(c1, s1, h2 * r)
     c3, s3 = rotate(c1, s1, h2 * r2)
     c4, s4 = rotate(c1, s1, h * r3)
@@ -322,8 +328,7 @@ def step_mmg_open(X, P, D, idx, dt, env):
     """Advance ships ``idx`` by dt with given demands D[0] rudder (rad), D[1] shaft (rev/s)."""
     cn = env[ENV_CUR_N]
     ce = env[ENV_CUR_E]
-    ws = env[ENV_WIND_SPEED]
-    wf = env[ENV_WIND_FROM]
+    an, ae = air_velocity(env[ENV_WIND_SPEED], env[ENV_WIND_FROM])
     for j in range(idx.shape[0]):
         i = idx[j]
         p = P[j]
@@ -332,7 +337,7 @@ def step_mmg_open(X, P, D, idx, dt, env):
         d_cmd = clip(D[0, i], -p[P_DMAX], p[P_DMAX])
         n_cmd = clip(D[1, i], -p[P_NAST], p[P_NMAX])
         for _ in range(nsub):
-            _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, ws, wf)
+            _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae)
 
 
 @njit
@@ -345,8 +350,7 @@ def step_mmg(X, P, C, idx, dt, env):
     """
     cn = env[ENV_CUR_N]
     ce = env[ENV_CUR_E]
-    ws = env[ENV_WIND_SPEED]
-    wf = env[ENV_WIND_FROM]
+    an, ae = air_velocity(env[ENV_WIND_SPEED], env[ENV_WIND_FROM])
     for j in range(idx.shape[0]):
         i = idx[j]
         p = P[j]
@@ -383,7 +387,7 @@ def step_mmg(X, P, C, idx, dt, env):
                 )
             X[AUX2, i] = d_cmd
             X[AUX3, i] = n_cmd
-            _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, ws, wf)
+            _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae)
 
 
 def trim_rps_per_speed(p: np.ndarray) -> float:
