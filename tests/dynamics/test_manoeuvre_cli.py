@@ -73,3 +73,11 @@ def test_bad_input_is_one_line_error(argv, capsys):
     with pytest.raises(AutoshipError) as exc:
         _run(argv, capsys)
     assert "\n" not in str(exc.value)
+
+
+def test_through_main_bad_input_exits_2(capsys):
+    from autoship.cli.main import main
+
+    assert main(["manoeuvre", "no-such-ship", "--imo"]) == 2
+    assert "autoship: error:" in capsys.readouterr().err
+    assert main(["manoeuvre", "kvlcc2-model", "--test", "initial", "--json"]) == 0
