@@ -18,7 +18,6 @@ counted by type from their first six bits, which saves the decoding time.
 from __future__ import annotations
 
 import gzip
-import io
 import math
 import os
 from collections.abc import Iterable, Iterator
@@ -409,13 +408,3 @@ def read_nmea(source: str | os.PathLike | Iterable[bytes | str], *, name: str | 
     for raw in lines:
         feed(raw)
     return dec.finish()
-
-
-def looks_like_nmea(head: bytes) -> bool:
-    """True when the first non-blank line of a file is NMEA-ish (used to pick a reader)."""
-    for line in io.BytesIO(head).read().splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        return line[:1] in (b"!", b"$", b"\\", b"#")
-    return False

@@ -5,9 +5,9 @@ from __future__ import annotations
 import gzip
 import os
 
-from autoship.ais.nmea import looks_like_nmea, read_nmea
+from autoship.ais.nmea import read_nmea
 from autoship.ais.records import AisData
-from autoship.ais.tables import read_csv
+from autoship.ais.tables import detect_layout, read_csv
 from autoship.errors import AisError
 
 
@@ -30,13 +30,32 @@ def read_ais(path: str | os.PathLike) -> AisData:
     if not os.path.isfile(path):
         raise AisError("no such file", file=path)
     head = _head(path)
-    if not head.strip():
-        return read_nmea(path)
-    if looks_like_nmea(head):
-        return read_nmea(path)
-    first = head.splitlines()[0] if head.splitlines() else b""
-    if b"," not in first and b";" not in first:
-        # Neither NMEA nor a delimited header: treat as a (garbage) NMEA stream so that every
-        # line is counted rather than refusing the file.
-        return read_nmea(path)
-    return read_csv(path)
+    kind = _kind(head, path)
+    return read_csv(path) if kind == "csv" else read_nmea(path)
+
+
+def _kind(head: bytes, path: str) -> str:
+    """'nmea' or 'csv' from the first meaningful line. ``#`` starts a comment in NMEA logs but
+    also the DMA CSV header (``# Timestamp,...``), so a ``#`` line that is a known CSV header
+    means CSV; other ``#`` lines are skipped. Anything undecidable is read as NMEA, where every
+    line gets counted (as garbage if need be) rather than the file refused."""
+    for raw in head.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if line[:1] in (b"!", b"$", b"\\"):
+            return "nmea"
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            return "nmea"  # binary: let the NMEA reader count it as garbage
+        if not text.isprintable():
+            return "nmea"
+        if line[:1] == b"#":
+            try:
+                detect_layout(text, path)
+            except AisError:
+                continue
+            return "csv"
+        return "csv" if ("," in text or ";" in text) else "nmea"
+    return "nmea"

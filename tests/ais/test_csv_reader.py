@@ -120,3 +120,16 @@ def test_short_rows_counted(tmp_path):
     )
     d = read_ais(f)
     assert len(d.positions) == 1 and d.summary.drops["bad_number"] == 1
+
+
+def test_dma_header_with_hash_is_csv_and_gzip_csv(tmp_path, solent_csv):
+    import gzip
+
+    f = tmp_path / "aisdk.csv"
+    f.write_text(DMA)
+    # The DMA header starts with '#', which is also an NMEA comment: still read as CSV.
+    assert read_ais(f).summary.layout == "dma"
+    gz = tmp_path / "solent.csv.gz"
+    gz.write_bytes(gzip.compress(solent_csv.read_bytes()))
+    d = read_ais(gz)
+    assert d.summary.layout == "stonesoup" and len(d.positions) == 18623
