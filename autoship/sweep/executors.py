@@ -33,6 +33,15 @@ class WorkerProcess:
         env = dict(os.environ)
         # The worker must import this very checkout even when autoship is not installed.
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_PKG_ROOT, env.get("PYTHONPATH", "")) if p)
+        # The pool is the parallelism: one thread per worker, or N workers oversubscribe the
+        # cores with the scorer's parallel kernels.
+        for var in (
+            "NUMBA_NUM_THREADS",
+            "OMP_NUM_THREADS",
+            "OPENBLAS_NUM_THREADS",
+            "MKL_NUM_THREADS",
+        ):
+            env.setdefault(var, "1")
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the worker
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "autoship.sweep.worker"],
