@@ -105,6 +105,16 @@ def _tag_block_time(tag: bytes) -> tuple[bool, float]:
     return True, math.nan
 
 
+def _raw_ship_type(sent: AISSentence, start_bit: int) -> int:
+    """Ship and cargo type straight from the payload bits (8 bits at ``start_bit``: type 5 at
+    232, type 19 at 263, type 24 part B at 40). pyais turns codes its enum lacks, such as the
+    reserved 38/39 real ships send, into 0 "not available"; gpsd keeps them, so do we."""
+    try:
+        return int(sent.bv.get(start_bit, 8))
+    except Exception:  # a short payload was already rejected; never fail on the type alone
+        return 0
+
+
 class NmeaDecoder:
     """Incremental reader: feed lines (bytes), collect positions, ships and counts.
 
@@ -307,16 +317,17 @@ class NmeaDecoder:
         if ship is None:
             ship = self.ships[mmsi] = ShipInfo(mmsi=mmsi, ais_class=_CLASS_OF[mt])
         if mt == 5:
-            self._static5(d)
+            self._static5(d, _raw_ship_type(sent, 232))
             return
         if mt == 24:
-            self._static24(d)
+            self._static24(d, _raw_ship_type(sent, 40))
             return
         if mt == 19:
             ship = self._ship(mmsi)
             ship.name = clean_text(d.shipname) or ship.name
-            if int(d.ship_type):
-                ship.ship_type = int(d.ship_type)
+            raw_type = _raw_ship_type(sent, 263)
+            if raw_type:
+                ship.ship_type = raw_type
             ship.set_dimensions(d.to_bow, d.to_stern, d.to_port, d.to_starboard)
         lat, lon = d.lat, d.lon
         # 91 / 181 ("not available") fall outside the valid range: one test on the hot path,
@@ -351,26 +362,26 @@ class NmeaDecoder:
             )
         )
 
-    def _static5(self, d) -> None:
+    def _static5(self, d, raw_type: int) -> None:
         ship = self._ship(int(d.mmsi))
         ship.name = clean_text(d.shipname) or ship.name
         ship.callsign = clean_text(d.callsign) or ship.callsign
         if d.imo:
             ship.imo = int(d.imo)
-        if int(d.ship_type):
-            ship.ship_type = int(d.ship_type)
+        if raw_type:
+            ship.ship_type = raw_type
         ship.set_dimensions(d.to_bow, d.to_stern, d.to_port, d.to_starboard)
         if d.draught:
             ship.draught_m = float(d.draught)
         ship.destination = clean_text(d.destination) or ship.destination
 
-    def _static24(self, d) -> None:
+    def _static24(self, d, raw_type: int) -> None:
         ship = self._ship(int(d.mmsi))
         if int(d.partno) == 0:
             ship.name = clean_text(d.shipname) or ship.name
             return
-        if d.ship_type is not None and int(d.ship_type):
-            ship.ship_type = int(d.ship_type)
+        if raw_type:
+            ship.ship_type = raw_type
         ship.callsign = clean_text(d.callsign) or ship.callsign
         # An auxiliary craft (MMSI 98xxxxxxx) sends its mother ship's MMSI instead of sizes.
         if not str(ship.mmsi).startswith("98"):

@@ -86,3 +86,28 @@ def test_position_reports_agree_with_gpsdecode(data_dir, name):
     # gpsd and we agree on (nearly) everything: a report one side drops is rare.
     assert matched >= 0.9 * min(len(theirs), len(p))
     assert np.isfinite(p.lat_deg).all()
+
+
+@pytest.mark.parametrize("name", ["stream_example.txt", "sample.aivdm", "ais-nmea.log"])
+def test_static_data_agrees_with_gpsdecode(data_dir, name):
+    ours = read_nmea(data_dir / name)
+    last5: dict[int, dict] = {}
+    for o in _gpsd(data_dir / name):
+        if o.get("type") == 5:
+            last5[o["mmsi"]] = o
+    assert last5
+    checked = 0
+    for mmsi, o in last5.items():
+        ship = ours.ships.get(mmsi)
+        if ship is None:
+            continue
+        checked += 1
+        assert ship.ais_class == "A"
+        assert (ship.name or "") == o["shipname"].strip()
+        assert (ship.callsign or "") == o["callsign"].strip()
+        assert (ship.ship_type or 0) == o["shiptype"]
+        length = o["to_bow"] + o["to_stern"]
+        assert (ship.length_m or 0.0) == (float(length) if length else 0.0)
+        if o["draught"]:
+            assert ship.draught_m == pytest.approx(o["draught"])
+    assert checked >= 0.9 * len(last5)
