@@ -2,6 +2,10 @@
 
 Track arrays are passed ship-major, shape (n_ships, n_records), so one pair reads two contiguous
 rows. Courses are over ground (COG) with the heading as fallback at very low speed.
+
+The pair scan runs in two passes per pair: a branch-free pass (segment minima and risk flags for
+every record, which the compiler vectorises) and a sparse pass that walks the state machine
+(detection, situation lock, release) only from risk flag to risk flag and through encounters.
 """
 
 from __future__ import annotations
@@ -24,114 +28,118 @@ SP_R1, SP_R2, SP_DCPA, SP_TCPA, SP_STERN = range(5)
 
 
 @njit
-def _scan_one(
-    p, i, j, t, N, E, VN, VE, COG, SOG, cls, sp,
-    pmin_r, pmin_t, n_enc, e_k0, e_kc, e_k1, e_code, e_kcpa, e_rcpa, e_tcpa_t, e_dcpa0, e_tcpa0,
-):  # fmt: skip
-    # Hot loop: squared ranges and division-free risk tests; a square root only at detection,
-    # during encounters and at the end.
+def _segments_and_risk(i, j, t, N, E, VN, VE, r1sq, dsq, tcpa_max, seg2, risk):
+    """Pass 1, branch-free so it vectorises: per record the squared minimum range on the
+    segment from the previous record (interior minimum, else this record; +inf where a position
+    is missing) and the risk-of-collision flag (inside r1, CPA ahead within tcpa_max, DCPA under
+    the limit; division-free)."""
     n = t.shape[0]
-    r1sq = sp[SP_R1] * sp[SP_R1]
-    r2 = sp[SP_R2]
-    dsq = sp[SP_DCPA] * sp[SP_DCPA]
-    tcpa_max = sp[SP_TCPA]
-    cos_stern = math.cos(sp[SP_STERN])
-    th_ho = cls[0]
-    th_ot = cls[1]
-    th_cr = cls[2]
-    stern = cls[3]
-    speed_test = cls[4] != 0.0
-    hyst = cls[5]
-    best2 = np.inf
-    best_t = np.nan
-    state = 0
-    ne = 0
-    slot = -1
-    code = NONE
-    enc2 = np.inf
-    prev_ok = False
-    ppn = 0.0
-    ppe = 0.0
     for k in range(n):
         pn = N[j, k] - N[i, k]
         pe = E[j, k] - E[i, k]
         rr = pn * pn + pe * pe
-        if not math.isfinite(rr):
-            prev_ok = False
-            continue
-        # Continuous minimum on the straight segment from the previous record to this one. When
-        # the closest point is the previous record it was counted there, so only an interior
-        # minimum (0 < s < 1) replaces this record's range.
-        seg2 = rr
-        seg_t = t[k]
-        seg_k = k
-        if prev_ok:
-            dn = pn - ppn
-            de = pe - ppe
-            d2 = dn * dn + de * de
-            dot = ppn * dn + ppe * de
-            if dot < 0.0 and -dot < d2:
-                s = -dot / d2
-                qn = ppn + s * dn
-                qe = ppe + s * de
-                seg2 = qn * qn + qe * qe
-                seg_t = t[k - 1] + s * (t[k] - t[k - 1])
-                seg_k = k - 1 if s < 0.5 else k
-        if seg2 < best2:
-            best2 = seg2
-            best_t = seg_t
         vn = VN[j, k] - VN[i, k]
         ve = VE[j, k] - VE[i, k]
-        if state == 0:
-            if rr <= r1sq:
-                # Risk: CPA ahead (p.v <= 0), TCPA <= max and DCPA <= limit, written without
-                # division: TCPA = -p.v / v^2, DCPA^2 = r^2 - (p.v)^2 / v^2.
-                v2 = vn * vn + ve * ve
-                pv = pn * vn + pe * ve
-                if (
-                    v2 > 1e-12
-                    and pv <= 0.0
-                    and -pv <= tcpa_max * v2
-                    and rr * v2 - pv * pv <= dsq * v2
-                ):
-                    los = math.atan2(pe, pn)
-                    back = math.atan2(-pe, -pn)
-                    code = classify_kernel(
-                        los - COG[i, k], back - COG[j, k], SOG[i, k], SOG[j, k],
-                        th_ho, th_ot, th_cr, stern, speed_test, hyst,
-                    )  # fmt: skip
-                    state = 1
-                    slot = ne if ne < MAX_ENC else -1
-                    ne += 1
-                    enc2 = rr
-                    if slot >= 0:
-                        dcpa, tcpa = cpa_tcpa_scalar(pn, pe, vn, ve)
-                        e_k0[p, slot] = k
-                        e_kc[p, slot] = k
-                        e_k1[p, slot] = n - 1
-                        e_code[p, slot] = code
-                        e_kcpa[p, slot] = k
-                        e_rcpa[p, slot] = math.sqrt(rr)
-                        e_tcpa_t[p, slot] = t[k]
-                        e_dcpa0[p, slot] = dcpa
-                        e_tcpa0[p, slot] = tcpa
-        else:
-            if seg2 < enc2:
-                enc2 = seg2
-                if slot >= 0:
-                    e_rcpa[p, slot] = math.sqrt(seg2)
-                    e_tcpa_t[p, slot] = seg_t
-                    e_kcpa[p, slot] = seg_k
+        v2 = vn * vn + ve * ve
+        pv = pn * vn + pe * ve
+        risk[k] = (
+            (rr <= r1sq)
+            & (v2 > 1e-12)
+            & (pv <= 0.0)
+            & (-pv <= tcpa_max * v2)
+            & (rr * v2 - pv * pv <= dsq * v2)
+        )
+        seg2[k] = rr if rr < np.inf else np.inf
+    for k in range(1, n):
+        ppn = N[j, k - 1] - N[i, k - 1]
+        ppe = E[j, k - 1] - E[i, k - 1]
+        dn = (N[j, k] - N[i, k]) - ppn
+        de = (E[j, k] - E[i, k]) - ppe
+        d2 = dn * dn + de * de
+        dot = ppn * dn + ppe * de
+        s = -dot / d2 if d2 > 0.0 else 0.0
+        qn = ppn + s * dn
+        qe = ppe + s * de
+        q2 = qn * qn + qe * qe
+        inner = (dot < 0.0) & (-dot < d2)
+        seg2[k] = q2 if inner else seg2[k]
+
+
+@njit
+def _seg_detail(k, t, N, E, i, j):
+    """(time, nearest record) of the segment minimum that ends at record k."""
+    if k == 0:
+        return t[0], 0
+    ppn = N[j, k - 1] - N[i, k - 1]
+    ppe = E[j, k - 1] - E[i, k - 1]
+    dn = (N[j, k] - N[i, k]) - ppn
+    de = (E[j, k] - E[i, k]) - ppe
+    d2 = dn * dn + de * de
+    dot = ppn * dn + ppe * de
+    if dot < 0.0 and -dot < d2:
+        s = -dot / d2
+        return t[k - 1] + s * (t[k] - t[k - 1]), (k - 1 if s < 0.5 else k)
+    return t[k], k
+
+
+@njit
+def _scan_two_pass(
+    p, i, j, t, N, E, VN, VE, COG, SOG, cls, sp, seg2, risk,
+    pmin_r, pmin_t, n_enc, e_k0, e_kc, e_k1, e_code, e_kcpa, e_rcpa, e_tcpa_t, e_dcpa0, e_tcpa0,
+):  # fmt: skip
+    n = t.shape[0]
+    r2 = sp[SP_R2]
+    cos_stern = math.cos(sp[SP_STERN])
+    _segments_and_risk(
+        i, j, t, N, E, VN, VE, sp[SP_R1] * sp[SP_R1], sp[SP_DCPA] * sp[SP_DCPA], sp[SP_TCPA],
+        seg2, risk,
+    )  # fmt: skip
+    kb = 0
+    b2 = seg2[0]
+    for k in range(1, n):
+        if seg2[k] < b2:
+            b2 = seg2[k]
+            kb = k
+    pmin_r[p] = math.sqrt(b2)
+    if b2 < np.inf:
+        pmin_t[p] = _seg_detail(kb, t, N, E, i, j)[0]
+    ne = 0
+    k = 0
+    while k < n:
+        while k < n and not risk[k]:
+            k += 1
+        if k >= n:
+            break
+        k0 = k
+        pn = N[j, k0] - N[i, k0]
+        pe = E[j, k0] - E[i, k0]
+        code = classify_kernel(
+            math.atan2(pe, pn) - COG[i, k0], math.atan2(-pe, -pn) - COG[j, k0],
+            SOG[i, k0], SOG[j, k0], cls[0], cls[1], cls[2], cls[3], cls[4] != 0.0, cls[5],
+        )  # fmt: skip
+        kc = k0
+        enc2 = pn * pn + pe * pe
+        kmin = k0
+        k1 = n - 1
+        ended = False
+        for k in range(k0 + 1, n):
+            pn = N[j, k] - N[i, k]
+            pe = E[j, k] - E[i, k]
+            rr = pn * pn + pe * pe
+            if not (rr < np.inf):
+                continue
+            if seg2[k] < enc2:
+                enc2 = seg2[k]
+                kmin = k
             if code == NONE:
-                los = math.atan2(pe, pn)
-                back = math.atan2(-pe, -pn)
                 code = classify_kernel(
-                    los - COG[i, k], back - COG[j, k], SOG[i, k], SOG[j, k],
-                    th_ho, th_ot, th_cr, stern, speed_test, hyst,
+                    math.atan2(pe, pn) - COG[i, k], math.atan2(-pe, -pn) - COG[j, k],
+                    SOG[i, k], SOG[j, k], cls[0], cls[1], cls[2], cls[3], cls[4] != 0.0, cls[5],
                 )  # fmt: skip
-                if code != NONE and slot >= 0:
-                    e_code[p, slot] = code
-                    e_kc[p, slot] = k
+                if code != NONE:
+                    kc = k
+            vn = VN[j, k] - VN[i, k]
+            ve = VE[j, k] - VE[i, k]
             if pn * vn + pe * ve > 0.0:  # opening
                 r = math.sqrt(rr)
                 passed = r > r2
@@ -148,15 +156,31 @@ def _scan_one(
                     tgt_past = st <= 1e-6 or -(vtn * pn + vte * pe) < cos_stern * st * r
                     passed = own_past and tgt_past
                 if passed:
-                    if slot >= 0:
-                        e_k1[p, slot] = k
-                    state = 0
-                    code = NONE
-        ppn = pn
-        ppe = pe
-        prev_ok = True
-    pmin_r[p] = math.sqrt(best2)
-    pmin_t[p] = best_t
+                    k1 = k
+                    ended = True
+                    break
+        if ne < MAX_ENC:
+            pn = N[j, k0] - N[i, k0]
+            pe = E[j, k0] - E[i, k0]
+            dcpa, tcpa = cpa_tcpa_scalar(pn, pe, VN[j, k0] - VN[i, k0], VE[j, k0] - VE[i, k0])
+            e_k0[p, ne] = k0
+            e_kc[p, ne] = kc
+            e_k1[p, ne] = k1
+            e_code[p, ne] = code
+            e_rcpa[p, ne] = math.sqrt(enc2)
+            if kmin == k0:
+                e_kcpa[p, ne] = k0
+                e_tcpa_t[p, ne] = t[k0]
+            else:
+                tt, kk = _seg_detail(kmin, t, N, E, i, j)
+                e_kcpa[p, ne] = kk
+                e_tcpa_t[p, ne] = tt
+            e_dcpa0[p, ne] = dcpa
+            e_tcpa0[p, ne] = tcpa
+        ne += 1
+        if not ended:
+            break
+        k = k1 + 1
     n_enc[p] = ne
 
 
@@ -165,9 +189,11 @@ def scan_pairs(
     t, N, E, VN, VE, COG, SOG, pair_i, pair_j, cls, sp,
     pmin_r, pmin_t, n_enc, e_k0, e_kc, e_k1, e_code, e_kcpa, e_rcpa, e_tcpa_t, e_dcpa0, e_tcpa0,
 ):  # fmt: skip
+    seg2 = np.empty(t.shape[0])
+    risk = np.empty(t.shape[0], dtype=np.bool_)
     for p in range(pair_i.shape[0]):
-        _scan_one(
-            p, pair_i[p], pair_j[p], t, N, E, VN, VE, COG, SOG, cls, sp,
+        _scan_two_pass(
+            p, pair_i[p], pair_j[p], t, N, E, VN, VE, COG, SOG, cls, sp, seg2, risk,
             pmin_r, pmin_t, n_enc, e_k0, e_kc, e_k1, e_code, e_kcpa, e_rcpa, e_tcpa_t,
             e_dcpa0, e_tcpa0,
         )  # fmt: skip
@@ -179,8 +205,10 @@ def scan_pairs_parallel(
     pmin_r, pmin_t, n_enc, e_k0, e_kc, e_k1, e_code, e_kcpa, e_rcpa, e_tcpa_t, e_dcpa0, e_tcpa0,
 ):  # fmt: skip
     for p in prange(pair_i.shape[0]):
-        _scan_one(
-            p, pair_i[p], pair_j[p], t, N, E, VN, VE, COG, SOG, cls, sp,
+        seg2 = np.empty(t.shape[0])
+        risk = np.empty(t.shape[0], dtype=np.bool_)
+        _scan_two_pass(
+            p, pair_i[p], pair_j[p], t, N, E, VN, VE, COG, SOG, cls, sp, seg2, risk,
             pmin_r, pmin_t, n_enc, e_k0, e_kc, e_k1, e_code, e_kcpa, e_rcpa, e_tcpa_t,
             e_dcpa0, e_tcpa0,
         )  # fmt: skip
