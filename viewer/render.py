@@ -178,6 +178,37 @@ class TextCache:
         return text + "..."
 
 
+def _clip_edge(P: np.ndarray, axis: int, bound: float, keep_less: bool) -> np.ndarray:
+    """One Sutherland-Hodgman pass: keep the part of polygon P on one side of a line."""
+    if len(P) == 0:
+        return P
+    prev = np.roll(P, 1, axis=0)
+    ci = P[:, axis] <= bound if keep_less else P[:, axis] >= bound
+    pi = np.roll(ci, 1)
+    cross = ci != pi
+    den = P[:, axis] - prev[:, axis]
+    tt = np.where(cross, (bound - prev[:, axis]) / np.where(cross, den, 1.0), 0.0)
+    inter = prev + tt[:, None] * (P - prev)
+    out = np.empty((2 * len(P), 2))
+    mask = np.empty(2 * len(P), dtype=bool)
+    out[0::2], mask[0::2] = inter, cross
+    out[1::2], mask[1::2] = P, ci
+    return out[mask]
+
+
+def clip_polygon(P: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    """Polygon P (k, 2) clipped to the rectangle [x0, x1] x [y0, y1] (Sutherland-Hodgman).
+
+    pygame's polygon fill slows down with the polygon's full extent, and a zoomed-in chart area
+    can span millions of pixels; clipped to the surface it fills in milliseconds.
+    """
+    P = np.asarray(P, dtype=float)
+    P = _clip_edge(P, 0, x0, keep_less=False)
+    P = _clip_edge(P, 0, x1, keep_less=True)
+    P = _clip_edge(P, 1, y0, keep_less=False)
+    return _clip_edge(P, 1, y1, keep_less=True)
+
+
 class ChartCache:
     """The chart drawn once per zoom level onto a surface larger than the view, then blitted;
     panning and following only redraw it when the view leaves the cached area."""
@@ -228,6 +259,11 @@ class ChartCache:
                 p = p[keep]
                 if len(p) < 3:
                     continue
+                if p.min() < -2 or p[:, 0].max() > W + 2 or p[:, 1].max() > H + 2:
+                    # Borders land just outside the surface, so no outline shows along them.
+                    p = clip_polygon(p, -2, -2, W + 2, H + 2)
+                    if len(p) < 3:
+                        continue
                 poly = p.tolist()
                 if i < self.n_depth:
                     pygame.draw.polygon(surf, WATER[self.shades[i]], poly)
@@ -344,6 +380,11 @@ def _dashed(
         pygame.draw.line(
             surf, colour, (ax + ux * s0, ay + uy * s0), (ax + ux * s1, ay + uy * s1), width
         )
+
+
+def fmt_course(course_deg: float, sog_ms: float) -> str:
+    """Course over ground, or dashes when the ship is (nearly) stopped and COG means nothing."""
+    return f"{course_deg:05.1f}°" if sog_ms >= 0.05 else "---.-°"
 
 
 def fmt_nm(d_m: float) -> str:
@@ -714,7 +755,7 @@ class Renderer:
         cog, hdg = math.degrees(float(p.cog[i])), math.degrees(float(p.heading[i]))
         lines = [
             (f"{s.id} ({KIND_LABEL[kind]})", KIND_COLOUR[kind]),
-            (f"SOG {sog:.1f} kn  COG {cog:05.1f}°  HDG {hdg:05.1f}°", TEXT),
+            (f"SOG {sog:.1f} kn  COG {fmt_course(cog, float(p.sog[i]))}  HDG {hdg:05.1f}°", TEXT),
         ]
         if s.length_m > 0:
             lines.append(
@@ -801,7 +842,7 @@ class Renderer:
             hdg = math.degrees(float(p.heading[o]))
             rud = math.degrees(float(p.rudder[o]))
             side = "stbd" if rud > 0.05 else ("port" if rud < -0.05 else "")
-            line(f"COG {cog:05.1f}°   HDG {hdg:05.1f}°")
+            line(f"COG {fmt_course(cog, float(p.sog[o]))}   HDG {hdg:05.1f}°")
             line(f"SOG {ms_to_kn(float(p.sog[o])):.1f} kn   rudder {abs(rud):.1f}° {side}")
         head("Closest point of approach")
         if cpa is None:

@@ -97,3 +97,43 @@ def test_timeline_ticks_are_spaced() -> None:
 @pytest.mark.parametrize(("t", "text"), [(0, "0:00"), (75.4, "1:15"), (3725, "1:02:05")])
 def test_format_clock(t: float, text: str) -> None:
     assert format_clock(t) == text
+
+
+def _area(P) -> float:
+    import numpy as np
+
+    P = np.asarray(P, dtype=float)
+    if len(P) < 3:
+        return 0.0
+    x, y = P[:, 0], P[:, 1]
+    return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
+
+
+@given(
+    radii=st.lists(st.floats(5.0, 3000.0), min_size=3, max_size=24),
+    cx=st.floats(-2000, 3000),
+    cy=st.floats(-2000, 3000),
+)
+def test_clip_polygon_matches_shapely(radii: list[float], cx: float, cy: float) -> None:
+    # Star-shaped (simple, often concave) polygons against a 1000 x 700 surface.
+    import numpy as np
+    import shapely
+
+    from viewer.render import clip_polygon
+
+    th = np.linspace(0, 2 * np.pi, len(radii), endpoint=False)
+    P = np.column_stack([cx + np.cos(th) * radii, cy + np.sin(th) * radii])
+    want = shapely.Polygon(P).intersection(shapely.box(0, 0, 1000, 700)).area
+    got = _area(clip_polygon(P, 0, 0, 1000, 700))
+    assert got == pytest.approx(want, rel=1e-6, abs=1e-6)
+
+
+def test_clip_polygon_hand_worked() -> None:
+    from viewer.render import clip_polygon
+
+    # A 20 x 20 square centred on the corner (0, 0): a 10 x 10 quarter stays.
+    sq = [(-10, -10), (10, -10), (10, 10), (-10, 10)]
+    out = clip_polygon(sq, 0, 0, 100, 100)
+    assert _area(out) == pytest.approx(100.0)
+    assert out.min() == 0 and out.max() == 10
+    assert len(clip_polygon([(200, 200), (300, 200), (300, 300)], 0, 0, 100, 100)) == 0
