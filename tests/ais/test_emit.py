@@ -9,6 +9,8 @@ import subprocess
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyais import decode
 
 from autoship.ais import read_nmea
@@ -305,3 +307,44 @@ def test_every_field_is_set_explicitly(monkeypatch):
         names = {f.name for f in cls.fields()} - {"msg_type", "spare_1", "spare_2"}
         missing = names - set(d)
         assert not missing, f"type {d['type']} leaves {missing} to pyais defaults"
+
+
+_maybe = st.one_of(st.just(math.nan), st.floats(0.0, 1.0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lat=st.floats(-89.9, 89.9),
+    lon=st.floats(-179.9, 179.9),
+    sog=_maybe,
+    cog=_maybe,
+    hdg=_maybe,
+    cls=st.sampled_from(["A", "B"]),
+)
+def test_any_state_survives_the_round_trip(lat, lon, sog, cog, hdg, cls):
+    sog_kn, cog_deg, hdg_deg = sog * 102.2, cog * 359.9, hdg * 359.0
+    a = [[lat]], [[lon]], [[sog_kn]], [[cog_deg]], [[hdg_deg]], [[math.nan]]
+    msgs = emit_reports(
+        np.array([0.0]),
+        *map(np.array, a),
+        [ShipIdentity(235000009, ais_class=cls)],
+        start_utc_s=START,
+    )
+    d = read_nmea(format_lines(msgs))
+    p = d.positions
+    assert d.summary.dropped == 0 and len(p) == 1
+    assert p.lat_deg[0] == pytest.approx(lat, abs=2e-6)
+    assert p.lon_deg[0] == pytest.approx(lon, abs=2e-6)
+    for got, want, unit, tol in (
+        (p.sog[0], sog_kn, KNOT, 0.051),
+        (p.cog[0], cog_deg, math.pi / 180, 0.051),
+        (p.heading[0], hdg_deg, math.pi / 180, 0.51),
+    ):
+        if math.isnan(want):
+            assert math.isnan(got)  # "not available" out, missing back in: never a number
+        else:
+            # 359.96 deg rounds to 0.0, the same direction.
+            diff = abs(got / unit - want)
+            if unit != KNOT:
+                diff = min(diff, 360.0 - diff)
+            assert diff <= tol
