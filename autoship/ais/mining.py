@@ -138,9 +138,13 @@ def find_encounters(
     min_lead_s: float = 180.0,
     after_s: float = 300.0,
     own_max_speed_kn: float = OWN_MODEL_MAX_SPEED_KN,
+    own_mmsi: int | None = None,
     counts: Counter | None = None,
 ) -> list[Encounter]:
-    """Ranked encounters (see the module docstring). ``counts`` collects why pairs were left."""
+    """Ranked encounters (see the module docstring). ``counts`` collects why pairs were left.
+
+    With ``own_mmsi`` only that ship's encounters are kept, with that ship as the own ship
+    whatever its role."""
     counts = counts if counts is not None else Counter()
     tracks = ts.tracks
     if len(tracks) < 2:
@@ -157,6 +161,8 @@ def find_encounters(
     for i in range(n - 1):
         j = np.arange(i + 1, n)
         j = j[mmsi[j] != mmsi[i]]  # two pieces of one ship are not an encounter
+        if own_mmsi is not None and mmsi[i] != own_mmsi:
+            j = j[mmsi[j] == own_mmsi]
         if j.size == 0:
             continue
         dn = r.north[:, j] - r.north[:, [i]]
@@ -179,6 +185,7 @@ def find_encounters(
                 min_lead_s,
                 after_s,
                 own_max_speed_kn,
+                own_mmsi,
                 counts,
             )
             if enc is not None:
@@ -200,6 +207,7 @@ def _make(
     min_lead_s,
     after_s,
     own_max_speed_kn,
+    own_mmsi,
     counts,
 ) -> Encounter | None:
     t_cpa = float(grid[k_cpa])
@@ -245,6 +253,8 @@ def _make(
     order = [(a, code_a), (b, int(MIRROR[code_a]))]
     if CODE_ROLE[code_a] == "stand-on":
         order.reverse()
+    if own_mmsi is not None:  # the user chose the own ship
+        order = [oc for oc in order if tracks[oc[0]].mmsi == own_mmsi]
     own_max = own_max_speed_kn * KNOT
     choice = next(((o, c) for o, c in order if r.speed[k0, o] <= own_max), None)
     if choice is None:
@@ -494,6 +504,7 @@ def extract_to_dir(
     planner: str = "sbmpc",
     force: bool = False,
     traffic_radius_nm: float = 1.0,
+    own_mmsi: int | None = None,
 ) -> dict:
     """Read ``file``, mine encounters and write scenario files into ``out_dir``."""
     out = Path(out_dir)
@@ -512,7 +523,9 @@ def extract_to_dir(
     if data.time_span() is None:
         raise AisError("the file has no timestamps: no tracks, no encounters", file=str(file))
     counts: Counter = Counter()
-    encs = find_encounters(ts, max_cpa_nm=max_cpa_nm, min_speed_kn=min_speed_kn, counts=counts)
+    encs = find_encounters(
+        ts, max_cpa_nm=max_cpa_nm, min_speed_kn=min_speed_kn, own_mmsi=own_mmsi, counts=counts
+    )
     out.mkdir(parents=True, exist_ok=True)
     stem = Path(file).name.split(".")[0].lower().replace("_", "-")
     chart_rel = None if chart is None else os.path.relpath(Path(chart).resolve(), out.resolve())

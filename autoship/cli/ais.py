@@ -95,6 +95,12 @@ def add_parser(sub) -> None:
     ext.add_argument("--min-speed-kn", type=float, default=3.0, help="both ships at least (kn)")
     ext.add_argument("--limit", type=int, default=20, help="at most this many scenarios")
     ext.add_argument("--planner", default="sbmpc", help="planner of the own ship")
+    ext.add_argument(
+        "--own-mmsi",
+        type=int,
+        metavar="MMSI",
+        help="only this ship's encounters, with it as the own ship (default: the give-way ship)",
+    )
     ext.add_argument("--force", action="store_true", help="write into a non-empty DIR")
     ext.add_argument("--json", action="store_true", help="print the encounter list as JSON")
     ext.set_defaults(func=run_extract)
@@ -263,6 +269,7 @@ def run_extract(args: argparse.Namespace) -> int:
         limit=args.limit,
         planner=args.planner,
         force=args.force,
+        own_mmsi=args.own_mmsi,
     )
     if args.json:
         sys.stdout.write(json.dumps(result, indent=1) + "\n")

@@ -152,3 +152,16 @@ def test_cli_extract(tmp_path, capsys):
     assert args.func(args) == 0
     out = capsys.readouterr().out
     assert "ais-cross-01: crossing" in out and "1 scenario(s) written" in out
+
+
+def test_own_ship_chosen_by_mmsi(tmp_path):
+    f = tmp_path / "cross.csv"
+    _crossing_csv(f)
+    ts = build_tracks(read_ais(f), FRAME)
+    encs = find_encounters(ts, max_cpa_nm=0.5, own_mmsi=211000002)
+    assert len(encs) == 1
+    e = encs[0]
+    # The ship that had the other on its port side: stand-on in the crossing.
+    assert (e.own.mmsi, e.target.mmsi) == (211000002, 211000001)
+    assert (e.type, e.own_role) == ("crossing", "stand-on")
+    assert find_encounters(ts, max_cpa_nm=0.5, own_mmsi=999) == []
