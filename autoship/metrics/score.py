@@ -293,7 +293,7 @@ def score_tracks(
         for o, q in ((pair_i[p], pair_j[p]), (pair_j[p], pair_i[p])):
             if auto[o] and (int(o), int(q)) not in has_enc:
                 encounters.append(
-                    _none_entry(ids, cats, sc, p, int(o), int(q), d0[p], t0[p], collided)
+                    _none_entry(ids, cats, sc, p, int(o), int(q), d0[p], t0[p], collided, profile)
                 )
     index = {sid: k for k, sid in enumerate(ids)}
     encounters.sort(key=lambda d: (index[d["own"]], index[d["target"]]))
@@ -434,7 +434,7 @@ def _encounter_entry(tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q,
     }
 
 
-def _none_entry(ids, cats, sc, p, o, q, d, tc, collided):
+def _none_entry(ids, cats, sc, p, o, q, d, tc, collided, profile):
     return {
         "own": ids[o],
         "target": ids[q],
@@ -452,7 +452,7 @@ def _none_entry(ids, cats, sc, p, o, q, d, tc, collided):
         "own_category_source": cats[o].source,
         "target_category": cats[q].category,
         "target_category_source": cats[q].source,
-        "near_miss": False,
+        "near_miss": bool(sc["pmin_r"][p] < profile.safety.r_nm_m),
         "collision": frozenset((ids[o], ids[q])) in collided,
         "hull_contact": False,
     }
@@ -512,9 +512,13 @@ def score_run(run_dir: Path, profile: Profile | None = None) -> dict[str, Any]:
     for enc in res["encounters"]:
         for rule, val in enc["rules"].items():
             if val is not None and val < thr:
-                pens = [pen for pen in enc["penalties"] if pen["rule"] == rule] or [
-                    pen for pen in enc["penalties"] if pen["rule"] == "safety"
-                ]
+                # The rule's own penalties; rules 13/15/18 build on rule 16 (give-way) and on
+                # rule 17 (stand-on); then the safety score.
+                pens = []
+                for src in (rule, "16", "17", "safety"):
+                    pens = [pen for pen in enc["penalties"] if pen["rule"] == src]
+                    if pens:
+                        break
                 top = max(pens, key=lambda pen: pen["penalty"], default=None)
                 failed.append(
                     f"rule {rule}: {enc['own']} vs {enc['target']} ({enc['type']}, "
