@@ -181,3 +181,35 @@ def test_info_live_udp(capsys):
     assert doc["messages_by_type"].get("1", 0) >= 1
     with pytest.raises(AutoshipError):
         _run(["info", "udp://127.0.0.1:0", "--duration", "-1"])
+
+
+def test_emit_file_is_read_by_gpsdecode(tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("gpsdecode") is None:
+        pytest.skip("gpsdecode not installed (Debian package gpsd-clients)")
+    from autoship.geo import LocalFrame
+
+    run_dir = _run_folder(tmp_path)
+    out = tmp_path / "traffic.nmea"
+    assert _run(["emit", str(run_dir), "--nmea", str(out), "--no-tag-blocks"]) == 0
+    with open(out, "rb") as fh:
+        res = subprocess.run(["gpsdecode"], stdin=fh, capture_output=True, timeout=30, check=True)
+    objs = [json.loads(x) for x in res.stdout.decode().splitlines() if x.startswith("{")]
+    pos = [o for o in objs if o["type"] == 1]
+    assert {o["mmsi"] for o in pos} == {235000001, derived_mmsi("demo-head-on", "target")}
+    frame = LocalFrame(50.7, -1.1)
+    for o in pos:
+        # The run: own at north 5 t going north at 5 m/s; target at 2000 - 4 t, east 300,
+        # going south at 4 m/s. Recover t from the position and check speed and course.
+        n, e = frame.to_local(o["lat"], o["lon"])
+        if o["mmsi"] == 235000001:
+            assert float(e) == pytest.approx(0.0, abs=0.3)
+            assert o["speed"] == pytest.approx(5.0 / 0.514444, abs=0.051)
+            assert o["course"] == pytest.approx(0.0, abs=0.051)
+        else:
+            assert float(e) == pytest.approx(300.0, abs=0.3)
+            assert o["speed"] == pytest.approx(4.0 / 0.514444, abs=0.051)
+            # Grid south at 300 m east of the origin is true 180 deg within 0.01 deg.
+            assert o["course"] == pytest.approx(180.0, abs=0.06)
