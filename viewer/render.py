@@ -30,6 +30,7 @@ WATER = {0: (163, 196, 150), 1: (150, 196, 232), 2: (201, 226, 245), 3: (238, 24
 LAND = (222, 206, 160)
 LAND_EDGE = (150, 130, 90)
 HAZARD = (200, 0, 120)
+HAZARD_PT = (190, 90, 160)  # obstructions, wrecks, rocks shallower than the safety depth
 
 # Ship kinds: orange / purple / green are told apart by colour-blind viewers too
 # (ColorBrewer Dark2), and each kind also has its own symbol shape.
@@ -61,12 +62,12 @@ EVENT_COLOUR: dict[str, Colour] = {
     "planner_error": (255, 255, 255),
 }
 
-POINTS_MIN_SCALE = 0.011  # px per m
+POINTS_MIN_SCALE = 0.04  # px per m: 1 NM is about 75 px
 
 
 def _style_colours() -> list[Colour]:
-    cols = [*WATER.values(), LAND, LAND_EDGE, HAZARD, *KIND_COLOUR.values(), CPA_COLOUR, TEXT]
-    cols += [TEXT_DIM, PANEL_BG, PANEL_EDGE, TL_BG, TL_AXIS, TL_TEXT, PASS, FAIL]
+    cols = [*WATER.values(), LAND, LAND_EDGE, HAZARD, HAZARD_PT, *KIND_COLOUR.values(), CPA_COLOUR]
+    cols += [TEXT, TEXT_DIM, PANEL_BG, PANEL_EDGE, TL_BG, TL_AXIS, TL_TEXT, PASS, FAIL]
     cols += [*EVENT_COLOUR.values(), (255, 255, 255), (235, 160, 60)]
     return list(dict.fromkeys(cols))
 
@@ -272,13 +273,13 @@ class ChartCache:
                     pygame.draw.lines(surf, LAND_EDGE, True, poly)
                 else:
                     pygame.draw.lines(surf, HAZARD, True, poly, 2)
-        # Point hazards only once zoomed in (about 1 NM >= 20 px); overviews would drown in them.
+        # Point hazards only once zoomed in; overviews would drown in them.
         points = self.layers.points if vp.scale >= POINTS_MIN_SCALE else []
         for e, n, _kind in points:
             x, y = cvp.point(n, e)
             if 0 <= x < W and 0 <= y < H:
-                pygame.draw.line(surf, HAZARD, (x - 3, y - 3), (x + 3, y + 3))
-                pygame.draw.line(surf, HAZARD, (x - 3, y + 3), (x + 3, y - 3))
+                pygame.draw.line(surf, HAZARD_PT, (x - 2, y - 2), (x + 2, y + 2))
+                pygame.draw.line(surf, HAZARD_PT, (x - 2, y + 2), (x + 2, y - 2))
         self.surface = surf
         self.vp = cvp
         self.renders += 1
