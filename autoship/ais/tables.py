@@ -13,6 +13,7 @@ import gzip
 import io
 import math
 import os
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -214,17 +215,20 @@ def _times(cells: list[str], fmt: str) -> np.ndarray:
     if fmt == "dmy":  # dd/mm/yyyy HH:MM:SS
         cells = [f"{c[6:10]}-{c[3:5]}-{c[0:2]}T{c[11:]}" if len(c) >= 19 else "" for c in cells]
     else:
-        # numpy wants no zone suffix; the layouts are UTC by definition.
-        cells = [c.strip().rstrip("Z") for c in cells]
-    try:
-        ms = np.array(cells, dtype="datetime64[ms]")
-    except ValueError:
-        ms = np.empty(len(cells), dtype="datetime64[ms]")
-        for i, c in enumerate(cells):
-            try:
-                ms[i] = np.datetime64(c, "ms") if c else np.datetime64("NaT")
-            except ValueError:
-                ms[i] = np.datetime64("NaT")
+        # The layouts are UTC by definition; numpy converts any other explicit offset to UTC
+        # (with a warning about time zones, silenced below).
+        cells = [c.strip().removesuffix("Z").removesuffix("+00:00") for c in cells]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            ms = np.array(cells, dtype="datetime64[ms]")
+        except ValueError:
+            ms = np.empty(len(cells), dtype="datetime64[ms]")
+            for i, c in enumerate(cells):
+                try:
+                    ms[i] = np.datetime64(c, "ms") if c else np.datetime64("NaT")
+                except ValueError:
+                    ms[i] = np.datetime64("NaT")
     t = ms.astype(np.int64).astype(np.float64) / 1000.0
     t[np.isnat(ms)] = math.nan
     return t

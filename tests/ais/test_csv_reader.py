@@ -133,3 +133,18 @@ def test_dma_header_with_hash_is_csv_and_gzip_csv(tmp_path, solent_csv):
     gz.write_bytes(gzip.compress(solent_csv.read_bytes()))
     d = read_ais(gz)
     assert d.summary.layout == "stonesoup" and len(d.positions) == 18623
+
+
+def test_time_zone_suffixes(tmp_path):
+    f = tmp_path / "tz.csv"
+    f.write_text(
+        "mmsi;date_time_utc;sog;cog;true_heading;nav_status;calc_speed;lon;lat\n"
+        "257000001;2020-05-01T10:00:00Z;10.0;180.0;181;0;10.1;10.40;63.40\n"
+        "257000001;2020-05-01T10:00:10+00:00;10.0;180.0;181;0;10.1;10.40;63.3995\n"
+        "257000001;2020-05-01T12:00:20+02:00;10.0;180.0;181;0;10.1;10.40;63.399\n"
+        "257000001;yesterday;10.0;180.0;181;0;10.1;10.40;63.399\n"
+    )
+    d = read_ais(f)
+    t0 = datetime(2020, 5, 1, 10, 0, 0, tzinfo=UTC).timestamp()
+    assert d.positions.t.tolist() == [t0, t0 + 10.0, t0 + 20.0]
+    assert d.summary.drops == {"bad_time": 1}
