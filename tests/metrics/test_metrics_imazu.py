@@ -23,8 +23,24 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("case", [1, 2, 3, 4])
-def test_imazu_straight_tracks(tmp_path, case):
+# Class of every target at the start (Imazu table, Sawada 2021 Table 4 geometry, classes
+# computed in the project's Imazu reference notes); HO head-on, GW/SO crossing give-way/stand-on,
+# OT own ship overtaking.
+TABLE = {
+    5: "HO GW", 6: "GW GW", 7: "OT GW", 8: "HO GW", 9: "GW GW", 10: "GW SO", 11: "SO GW",
+    12: "GW GW", 13: "HO SO SO", 14: "GW GW GW", 15: "OT GW GW", 16: "SO SO GW",
+    17: "OT SO GW", 18: "GW GW GW", 19: "SO GW GW", 20: "OT GW GW", 21: "GW SO GW",
+    22: "OT GW GW",
+}  # fmt: skip
+CLASS = {
+    "HO": ("head-on", "both"),
+    "GW": ("crossing", "give-way"),
+    "SO": ("crossing", "stand-on"),
+    "OT": ("overtaking", "give-way"),
+}
+
+
+def straight_run(tmp_path, case):
     """Every ship on its scenario course and speed (what --planner waypoint does)."""
     with open(SCEN / f"imazu-{case:02d}.toml", "rb") as fh:
         raw = tomllib.load(fh)
@@ -34,9 +50,21 @@ def test_imazu_straight_tracks(tmp_path, case):
         st = s["start"]
         tracks.append(track(t, st["north_m"], st["east_m"], s["course_deg"], s["speed_kn"]))
         ships.append(ship(s["id"], s["role"], s.get("planner", "keep-course")))
-    run = score_run(
+    return score_run(
         write_run(tmp_path / "run", t, tracks, ships, scenario_id=raw["scenario"]["id"])
     )
+
+
+@pytest.mark.parametrize("case", sorted(TABLE))
+def test_imazu_multi_target_classes(tmp_path, case):
+    run = straight_run(tmp_path, case)
+    got = [(e["type"], e["own_role"]) for e in run["encounters"] if e["own"] == "os"]
+    assert got == [CLASS[c] for c in TABLE[case].split()]
+
+
+@pytest.mark.parametrize("case", [1, 2, 3, 4])
+def test_imazu_straight_tracks(tmp_path, case):
+    run = straight_run(tmp_path, case)
     (enc,) = run["encounters"]
     assert (enc["type"], enc["own_role"]) == EXPECTED[case]
     assert enc["cpa_m"] < 1.0 and enc["tcpa_s"] == pytest.approx(1800.0, abs=5.0)
