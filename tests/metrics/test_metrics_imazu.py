@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autoship.colregs import load_profile
 from autoship.metrics import score_run
 
 from .runs import ship, track, write_run
@@ -40,7 +41,7 @@ CLASS = {
 }
 
 
-def straight_run(tmp_path, case):
+def straight_run(tmp_path, case, profile=None):
     """Every ship on its scenario course and speed (what --planner waypoint does)."""
     with open(SCEN / f"imazu-{case:02d}.toml", "rb") as fh:
         raw = tomllib.load(fh)
@@ -51,13 +52,15 @@ def straight_run(tmp_path, case):
         tracks.append(track(t, st["north_m"], st["east_m"], s["course_deg"], s["speed_kn"]))
         ships.append(ship(s["id"], s["role"], s.get("planner", "keep-course")))
     return score_run(
-        write_run(tmp_path / "run", t, tracks, ships, scenario_id=raw["scenario"]["id"])
+        write_run(tmp_path / "run", t, tracks, ships, scenario_id=raw["scenario"]["id"]), profile
     )
 
 
+@pytest.mark.parametrize("profile", ["large-ship", "dnv2023"])
 @pytest.mark.parametrize("case", sorted(TABLE))
-def test_imazu_multi_target_classes(tmp_path, case):
-    run = straight_run(tmp_path, case)
+def test_imazu_multi_target_classes(tmp_path, case, profile):
+    # The reference computes the same classes under both angle sets.
+    run = straight_run(tmp_path, case, load_profile(profile))
     got = [(e["type"], e["own_role"]) for e in run["encounters"] if e["own"] == "os"]
     assert got == [CLASS[c] for c in TABLE[case].split()]
 
