@@ -409,9 +409,9 @@ class Scene:
         self.events = self._events()
         handover = {}
         for ev in self.events:
-            if ev.kind == "handover":
-                for sid in ev.ships:
-                    handover.setdefault(sid, ev.t_s)
+            # The loop writes ships = [handed-over ship, the ship that caused it].
+            if ev.kind == "handover" and ev.ships:
+                handover.setdefault(ev.ships[0], ev.t_s)
         ships = []
         for i, s in enumerate(self.meta["ships"]):
             if s.get("role") == "own":

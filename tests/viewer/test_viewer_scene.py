@@ -84,6 +84,7 @@ def test_ship_kinds_and_handover(run_dir: Path) -> None:
     assert [sh.kind for sh in s.ships] == [OWN, AUTONOMOUS, REPLAYED]
     a1 = s.ships[2]
     assert a1.handover_t_s == 900.0
+    assert s.ships[0].handover_t_s is None
     assert a1.kind_at(899.0) == REPLAYED and a1.kind_at(900.0) == AUTONOMOUS
 
 
@@ -303,7 +304,7 @@ def test_metrics_run_entry(run_dir: Path) -> None:
     s = load_scene(run_dir)
     assert [(e.t_s, e.kind, e.ships) for e in s.events] == [
         (600.0, "first_manoeuvre", ("OS",)),
-        (900.0, "handover", ("A1",)),
+        (900.0, "handover", ("A1", "OS")),
         (1500.0, "fallback", ("OS",)),
         (1500.0, "near_miss", ("OS", "T1")),  # once, though both sides report it
         (1500.0, "rule_penalty", ("OS", "T1")),

@@ -125,7 +125,7 @@ def meta(events: list[dict] | None = None) -> dict:
         "events": events
         if events is not None
         else [
-            {"t_s": 900.0, "kind": "handover", "ships": ["A1"], "detail": "within 2 NM"},
+            {"t_s": 900.0, "kind": "handover", "ships": ["A1", "OS"], "detail": "within 2 NM"},
             {"t_s": 1500.0, "kind": "fallback", "ships": ["OS"], "detail": "planner timeout"},
         ],
     }
