@@ -88,13 +88,32 @@ def add_parser(sub) -> None:
         "DCPA/TCPA and write one scenario per encounter with the chosen ship as own ship "
         "and the others replayed from their recorded tracks.",
     )
-    ext.add_argument("file", type=Path, metavar="FILE")
-    ext.add_argument("--out", type=Path, required=True, metavar="DIR")
-    ext.add_argument("--chart", type=Path, metavar="CHART", help="chart for the scenarios")
-    ext.add_argument("--max-cpa-nm", type=float, default=0.5, help="closest approach (nm)")
-    ext.add_argument("--min-speed-kn", type=float, default=3.0, help="both ships at least (kn)")
-    ext.add_argument("--limit", type=int, default=20, help="at most this many scenarios")
-    ext.add_argument("--planner", default="sbmpc", help="planner of the own ship")
+    ext.add_argument("file", type=Path, metavar="FILE", help="AIS file with timestamps")
+    ext.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
+    ext.add_argument(
+        "--chart",
+        type=Path,
+        metavar="CHART",
+        help="chart for the scenarios; ships recorded on its hazards are left out",
+    )
+    ext.add_argument(
+        "--max-cpa-nm",
+        type=float,
+        default=0.5,
+        metavar="X",
+        help="recorded closest approach at most X nm (default 0.5)",
+    )
+    ext.add_argument(
+        "--min-speed-kn",
+        type=float,
+        default=3.0,
+        metavar="Y",
+        help="both ships at least Y kn at the closest approach (default 3)",
+    )
+    ext.add_argument(
+        "--limit", type=int, default=20, help="at most this many scenarios (default 20)"
+    )
+    ext.add_argument("--planner", default="sbmpc", help="planner of the own ship (default sbmpc)")
     ext.add_argument(
         "--own-mmsi",
         type=int,
