@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -862,7 +863,7 @@ class Renderer:
         head("Legend")
         self._legend(surf, tx, y, bottom)
 
-    def _score(self, line, head) -> None:  # noqa: ANN001
+    def _score(self, line: Callable[..., None], head: Callable[[str], None]) -> None:
         score = self.scene.score
         head("Score")
         if score is None:
