@@ -4,19 +4,22 @@ Steps:
 1. clean tracks (``autoship.ais.tracks``) and resample them all on one grid (``grid_s``);
 2. for every pair of different ships, the closest approach over the ticks where both move at
    ``min_speed_kn`` or more; pairs whose closest approach is within ``max_cpa_nm`` are
-   candidates (one per pair: its global minimum);
+   candidates (one per pair: its global minimum). Pairs whose hulls touch at the minimum
+   (pilot boarding, towing, berthing alongside) are not encounters and are dropped;
 3. the scenario starts ``lead_s`` before the closest approach (later if a track starts later;
    a candidate with less than ``min_lead_s`` of history is dropped, the situation was already
    running when the recording began). At the start the pair is classified by the COLREG engine
    (``autoship.colregs``) with the predicted DCPA/TCPA from the recorded velocities;
 4. the give-way ship becomes the own ship (head-on: both give way, the first of the pair), unless
-   it is faster than the own-ship model can go, then the other one. Pairs with no rule 13-15
-   situation at the start are dropped (counted);
+   it is faster than the own-ship model can go, then the other one; ``own_mmsi`` overrides the
+   choice. Pairs with no rule 13-15 situation at the start are dropped (counted);
 5. ranking: by DCPA at the start, then TCPA;
 6. one scenario per encounter: the own ship starts where the recording has it, with its recorded
    course and speed, and its goal is where it really was at the end; the target and every other
    ship whose track covers the whole scenario window within ``traffic_radius_nm`` are replayed
-   from CSV tracks (``track = "tracks/<mmsi>.csv"``, ``planner = "replay"``).
+   from CSV tracks (``track = "tracks/<scenario id>/<track key>.csv"``, ``planner =
+   "replay"``). With a chart, ships recorded on its hazards (a berth drawn inside the land
+   polygon, say) are left out. Sizes AIS did not give are written as a placeholder.
 """
 
 from __future__ import annotations
