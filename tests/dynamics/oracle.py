@@ -434,3 +434,31 @@ class Fossen3:
             y[2] %= 2 * math.pi
             x = np.concatenate([y, [d1, n1]])
         return x
+
+
+def autopilot(psi, r, u, course, integ, L, Kp, Tp, wn_p, zeta, dmax, dt):
+    """PID heading autopilot (pole placement on Nomoto 1st order), gated integral."""
+    uu = max(abs(u), 0.02 * math.sqrt(9.81 * L))
+    K, T, wn = Kp * uu / L, Tp * L / uu, wn_p * uu / L
+    kp = T * wn**2 / K
+    kd = max((2 * zeta * wn * T - 1) / K, 0.0)
+    ki = wn * kp / 10
+    e = (course - psi + math.pi) % (2 * math.pi) - math.pi
+    raw = kp * e - kd * r + ki * integ
+    d = min(max(raw, -dmax), dmax)
+    if abs(e) < math.radians(5) and (d == raw or e * raw < 0):
+        integ += e * dt
+    lim = 0.5 * dmax / ki
+    return d, min(max(integ, -lim), lim)
+
+
+def speed_pi(u, u_cmd, integ, n_per_u, n_min, n_max, Ti, dt):
+    e = u_cmd - u
+    kp = 2 * n_per_u
+    ki = kp / Ti
+    raw = n_per_u * u_cmd + kp * e + ki * integ
+    n = min(max(raw, n_min), n_max)
+    if n == raw or e * (raw - n) < 0:
+        integ += e * dt
+    lim = 0.25 * n_max / ki
+    return n, min(max(integ, -lim), lim)

@@ -152,3 +152,106 @@ def test_fossen3_open_step_matches_oracle(name, s, d_cmd, n_frac, env):
 
 def test_oracle_environment_shape():
     assert NENV == 4
+
+
+@pytest.mark.parametrize("name", ["kvlcc2", "kvlcc2-model", "container"])
+@settings(max_examples=15, deadline=None)
+@given(
+    s=mmg_state,
+    course=st.floats(0, 2 * math.pi - 1e-6),
+    speed_frac=st.floats(0.3, 1.2),
+    integ=st.tuples(st.floats(-20, 20), st.floats(-5, 5)),
+)
+def test_closed_loop_step_matches_oracle(name, s, course, speed_frac, integ):
+    from autoship.dynamics import fossen3, mmg
+    from autoship.dynamics.fleet import pack_family
+    from autoship.dynamics.state import AUX0, AUX3, NC
+
+    sd = load_ship(name)
+    mod, Ora = (mmg, oracle.MMG) if sd.family == "mmg" else (fossen3, oracle.Fossen3)
+    Us, L = sd.service_speed, sd.length_m
+    n_s = {"kvlcc2-model": 11.85, "kvlcc2": 1.75, "container": 1.26}[name]
+    x = [s[0], s[1], s[2], s[3] * Us, s[4] * Us, s[5] * Us / L, s[6], s[7] * n_s]
+    P = pack_family(sd.family, [sd])
+    X = np.zeros((NX, 1))
+    X[list(MMG_ROWS), 0] = x
+    X[AUX0, 0], X[AUX1, 0] = integ
+    C = np.zeros((NC, 1))
+    C[0, 0], C[1, 0] = course, speed_frac * Us
+    dt = 0.05 * L / Us
+    env = np.array([0.1, 0.2, 5.0, 2.0])
+    FAMILIES[sd.family].kernel(X, P, C, np.zeros(1, dtype=np.int64), dt, env)
+    # Oracle: autopilot and speed PI each substep, then one open-loop RK4 substep.
+    p = P[0]
+    ora = Ora(sd)
+    nsub = max(1, math.ceil(dt / ora.hmax - 1e-9))
+    h = dt / nsub
+    ref = np.array(x, dtype=float)
+    ia, isp = integ
+    for _ in range(nsub):
+        d_cmd, ia = oracle.autopilot(
+            ref[2], ref[5], ref[3], course, ia, L, p[mod.P_KAP], p[mod.P_TAP],
+            p[mod.P_WNAP], p[mod.P_ZAP], math.radians(sd.model["rudder_max_deg"]), h,
+        )  # fmt: skip
+        n_cmd, isp = oracle.speed_pi(
+            ref[3], speed_frac * Us, isp, p[mod.P_NPERU], -sd.model["astern_shaft_rps"],
+            sd.model["max_shaft_rps"], 2 * L / Us, h,
+        )  # fmt: skip
+        ref = ora.step_open(ref, d_cmd, n_cmd, h, env)
+    _close(X[list(MMG_ROWS), 0], ref, L)
+    assert X[AUX0, 0] == pytest.approx(ia, rel=1e-9, abs=1e-12)
+    assert X[AUX3, 0] == pytest.approx(n_cmd, rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["generic-cargo", "mariner"])
+@settings(max_examples=15, deadline=None)
+@given(
+    psi=st.floats(0, 6.28),
+    u=st.floats(0.5, 9),
+    course=st.floats(0, 2 * math.pi - 1e-6),
+    u_cmd=st.floats(-1, 12),
+    integ=st.floats(-20, 20),
+    dt=st.floats(0.2, 3.0),
+)
+def test_nomoto_closed_loop_step_matches_oracle(name, psi, u, course, u_cmd, integ, dt):
+    from autoship.dynamics.fleet import pack_family
+    from autoship.dynamics.state import AUX0, NC
+
+    sd = load_ship(name)
+    m = sd.model
+    L = sd.length_m
+    second = sd.family == "nomoto2"
+    rows = NOMOTO2_ROWS if second else NOMOTO1_ROWS
+    x = [5.0, 6.0, psi, u, 0.01, 0.001, 0.05] if second else [5.0, 6.0, psi, u, 0.002, 0.05]
+    P = pack_family(sd.family, [sd])
+    X = np.zeros((NX, 1))
+    X[list(rows), 0] = x
+    X[AUX0, 0] = integ
+    C = np.zeros((NC, 1))
+    C[0, 0], C[1, 0] = course, u_cmd
+    env = np.array([0.1, -0.2, 0.0, 0.0])
+    ora = oracle.Nomoto2(sd) if second else oracle.Nomoto1(sd)
+    if second:
+        X[R, 0] = ora.r_of(np.array(x))  # the R row is always consistent with x1, x2
+    FAMILIES[sd.family].kernel(X, P, C, np.zeros(1, dtype=np.int64), dt, env)
+    umax = m["max_speed_kn"] * oracle.KNOT
+    uc = min(max(u_cmd, 0.0), umax)
+    Tp = m["T1_prime"] + m["T2_prime"] - m["T3_prime"] if second else m["T_prime"]
+    from autoship.dynamics import nomoto1, nomoto2
+
+    # Substeps as the kernel chooses them; the oracle's own step then takes one substep each.
+    nsub = (nomoto2 if second else nomoto1)._nsub(P[0], dt)
+    h = dt / nsub
+    ref = np.array(x, dtype=float)
+    ia = integ
+    for _ in range(nsub):
+        r_now = ora.r_of(ref) if second else ref[4]
+        d_cmd, ia = oracle.autopilot(
+            ref[2], r_now, ref[3], course, ia, L, m["K_prime"], Tp,
+            m.get("autopilot_wn_prime", 1.0 if second else 1.0),
+            m.get("autopilot_zeta", 1.0 if second else 0.9),
+            math.radians(m["rudder_max_deg"]), h,
+        )  # fmt: skip
+        ref = ora.step_open(ref, d_cmd, uc, h, env)
+    _close(X[list(rows), 0], ref, L)
+    assert X[AUX0, 0] == pytest.approx(ia, rel=1e-9, abs=1e-12)
