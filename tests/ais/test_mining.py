@@ -165,3 +165,30 @@ def test_own_ship_chosen_by_mmsi(tmp_path):
     assert (e.own.mmsi, e.target.mmsi) == (211000002, 211000001)
     assert (e.type, e.own_role) == ("crossing", "stand-on")
     assert find_encounters(ts, max_cpa_nm=0.5, own_mmsi=999) == []
+
+
+def test_solent_extract_with_land_chart(tmp_path, solent_csv):
+    """The Solent recording with the bundled OSM land chart: ten or more scenarios that load,
+    with no ship starting on land (the raw data has ships moored at berths inside the
+    polygons: they are left out)."""
+    from pathlib import Path
+
+    from autoship.charts import load_chart
+    from autoship.scenario import load_scenario
+
+    chart = Path(__file__).resolve().parents[2] / "charts/solent_land/solent_land_osm.geojson"
+    if not chart.is_file():
+        pytest.skip("bundled Solent land chart not in this checkout")
+    out = tmp_path / "solent"
+    res = extract_to_dir(solent_csv, out, chart=chart, max_cpa_nm=0.5, min_speed_kn=5.0, limit=12)
+    assert len(res["encounters"]) == 12
+    types = {e["type"] for e in res["encounters"]}
+    assert {"crossing", "overtaking"} <= types
+    first = load_scenario(out / "ais-solentais-20160112-130211-01.toml")
+    land = load_chart(first.chart.path, first.frame)
+    for e in res["encounters"]:
+        scen = load_scenario(out / f"{e['scenario']}.toml")
+        assert scen.chart is not None
+        for s in scen.ships:
+            hz = land.hazards(s.ship.draught_m, scen.chart.under_keel_clearance_m)
+            assert not bool(hz.contains(s.start_north, s.start_east)), (e["scenario"], s.id)
