@@ -262,3 +262,24 @@ def test_nomoto2_step_response_matches_analytic_solution():
             )
         )
         assert X[R, 0] == pytest.approx(r_exact, rel=1e-5, abs=1e-10)
+
+
+@pytest.mark.parametrize("name", ALL_SHIPS)
+@pytest.mark.parametrize("speed_frac", [0.0, -0.15, float("nan")])
+def test_stop_astern_and_missing_commands_stay_finite(name, speed_frac):
+    sd = load_ship(name)
+    speed_cmd = speed_frac * sd.service_speed
+    X0 = np.zeros((NX, 1))
+    X0[U] = sd.service_speed
+    fleet = Fleet([sd], X0)
+    C = np.array([[float("nan")], [speed_cmd]])
+    dt = 1.0 if sd.length_m > 50 else 0.25
+    for _ in range(int(60 * sd.length_m / sd.service_speed / dt)):
+        fleet.step(C, dt, np.zeros(NENV))
+    assert np.all(np.isfinite(fleet.X))
+    if math.isnan(speed_cmd):
+        # No command yet: hold course (rudder amidships) and the trimmed shaft speed.
+        assert fleet.X[PSI, 0] == pytest.approx(0.0, abs=1e-9)
+        assert fleet.X[U, 0] == pytest.approx(sd.service_speed, rel=0.01)
+    else:
+        assert abs(fleet.X[U, 0]) < 0.25 * sd.service_speed
