@@ -98,6 +98,8 @@ DUTY_BOTH = 3  # head-on: both alter to starboard
 DUTY_R19 = 4  # restricted visibility: every vessel acts, with rule 19(d) turn directions
 
 HALF_PI = 0.5 * math.pi
+# Coarse stride (steps) of the separation scan in ``evaluate_candidates``.
+COARSE = 12
 
 
 @njit
@@ -112,35 +114,68 @@ def wrap_pi(a: float) -> float:
 
 
 @njit
-def own_track(own, chi_cmd, u_cmd, dt, nsteps, trk_n, trk_e, trk_chi):
-    """Predicted own positions and courses at t = k dt, k = 0..nsteps, for one command."""
-    chi0 = own[O_CHI0]
-    err0 = wrap_pi(chi0 - chi_cmd)
-    u0 = own[O_U0]
+def own_decays(own, dt, nsteps, dec_chi_mid, dec_u_mid, dec_chi_end):
+    """Response factors shared by every candidate: the fraction of the initial course error
+    left at each step's midpoint and end (0 before the dead time ends counts as "all of it"),
+    and the fraction of the initial speed error left at each midpoint."""
     t_chi = own[O_T_CHI]
     t_u = own[O_T_U]
     t_del = own[O_T_DELAY]
+    for k in range(1, nsteps + 1):
+        tm = (k - 0.5) * dt
+        tk = k * dt
+        dec_chi_mid[k] = 1.0 if tm <= t_del else math.exp(-(tm - t_del) / t_chi)
+        dec_chi_end[k] = 1.0 if tk <= t_del else math.exp(-(tk - t_del) / t_chi)
+        dec_u_mid[k] = math.exp(-tm / t_u)
+
+
+@njit
+def course_profile(own, chi_cmd, nsteps, dcm, dce, cos_mid, sin_mid, trk_chi):
+    """Course at each step end and the cosine/sine of the midpoint course for one command
+    (shared by every speed fraction with that command)."""
+    chi0 = own[O_CHI0]
+    err0 = wrap_pi(chi0 - chi_cmd)
+    trk_chi[0] = chi0
+    for k in range(1, nsteps + 1):
+        chi = chi_cmd + err0 * dcm[k]
+        cos_mid[k] = math.cos(chi)
+        sin_mid[k] = math.sin(chi)
+        trk_chi[k] = chi_cmd + err0 * dce[k]
+
+
+@njit
+def own_positions(own, u_cmd, dt, nsteps, dum, cos_mid, sin_mid, trk_n, trk_e):
+    """Positions for one speed command along a course profile."""
+    du0 = own[O_U0] - u_cmd
     n = own[O_N]
     e = own[O_E]
     trk_n[0] = n
     trk_e[0] = e
-    trk_chi[0] = chi0
     for k in range(1, nsteps + 1):
-        tm = (k - 0.5) * dt
-        if tm <= t_del:
-            chi = chi0
-        else:
-            chi = chi_cmd + err0 * math.exp(-(tm - t_del) / t_chi)
-        u = u_cmd + (u0 - u_cmd) * math.exp(-tm / t_u)
-        n += u * math.cos(chi) * dt
-        e += u * math.sin(chi) * dt
+        u = u_cmd + du0 * dum[k]
+        n += u * cos_mid[k] * dt
+        e += u * sin_mid[k] * dt
         trk_n[k] = n
         trk_e[k] = e
-        tk = k * dt
-        if tk <= t_del:
-            trk_chi[k] = chi0
-        else:
-            trk_chi[k] = chi_cmd + err0 * math.exp(-(tk - t_del) / t_chi)
+
+
+@njit
+def own_track_fast(own, chi_cmd, u_cmd, dt, nsteps, dcm, dum, dce, trk_n, trk_e, trk_chi):
+    """``own_track`` with the response factors of ``own_decays`` precomputed."""
+    cos_mid = np.empty(nsteps + 1)
+    sin_mid = np.empty(nsteps + 1)
+    course_profile(own, chi_cmd, nsteps, dcm, dce, cos_mid, sin_mid, trk_chi)
+    own_positions(own, u_cmd, dt, nsteps, dum, cos_mid, sin_mid, trk_n, trk_e)
+
+
+@njit
+def own_track(own, chi_cmd, u_cmd, dt, nsteps, trk_n, trk_e, trk_chi):
+    """Predicted own positions and courses at t = k dt, k = 0..nsteps, for one command."""
+    dcm = np.empty(nsteps + 1)
+    dum = np.empty(nsteps + 1)
+    dce = np.empty(nsteps + 1)
+    own_decays(own, dt, nsteps, dcm, dum, dce)
+    own_track_fast(own, chi_cmd, u_cmd, dt, nsteps, dcm, dum, dce, trk_n, trk_e, trk_chi)
 
 
 @njit
@@ -175,10 +210,11 @@ def evaluate_candidates(
     """Cost of every candidate (course offset ``dchi[i]`` from the route course, speed fraction
     ``uf[i]``) against the targets listed in ``idx``; see the module docstring.
 
-    Writes ``cost[i]``, ``min_margin[i]`` (smallest predicted distance minus the target's contact
-    distance ``r_col``, m, over targets the ship has to act for) and ``min_clear[i]`` (smallest
-    chart clearance along the track, m; +inf without a chart). ``trk_*`` are scratch arrays of
-    length ``nsteps + 1``.
+    Writes ``cost[i]``, ``min_margin[i]`` (smallest predicted distance minus the target's
+    contact distance ``r_col``, m, over targets the ship has to act for; the distance is capped
+    at ``r_safe``, or at ``max(1, W_COLREG_RANGE) * r_safe`` for a ship it gives way to) and
+    ``min_clear[i]`` (smallest chart clearance along the track, m; +inf without a chart).
+    ``trk_*`` are scratch arrays of length ``nsteps + 1``.
     """
     nc = dchi.shape[0]
     nsteps = int(w[W_NSTEPS])
@@ -199,12 +235,52 @@ def evaluate_candidates(
         if at_risk[j] and (duty[j] == DUTY_GIVE_WAY or duty[j] == DUTY_BOTH or duty[j] == DUTY_R19):
             give_way_risk = True
 
+    dcm = np.empty(nsteps + 1)
+    dum = np.empty(nsteps + 1)
+    dce = np.empty(nsteps + 1)
+    own_decays(own, dt, nsteps, dcm, dum, dce)
+    # The own ship never moves faster than this over the horizon (speed relaxes monotonically).
+    u_own_max = own[O_U0]
+    for i in range(nc):
+        u_own_max = max(u_own_max, uf[i] * own[O_U_REF])
+    cap_f = max(1.0, w[W_COLREG_RANGE])
+    # Coarse intervals (every COARSE-th step) where a target cannot come within ``cap`` of any
+    # candidate track (the own ship is within u_own_max * t of its start at time t) are
+    # skipped for every candidate: same result, less scanning.
+    n_iv = (nsteps + COARSE - 1) // COARSE
+    near_iv = np.zeros((nt, n_iv), dtype=np.bool_)
+    any_near = np.zeros(nt, dtype=np.bool_)
+    for jj in range(nt):
+        j = idx[jj]
+        cap = (cap_f if duty[j] == DUTY_GIVE_WAY or duty[j] == DUTY_BOTH else 1.0) * r_safe[j]
+        vmax = u_own_max + math.sqrt(tvn[j] * tvn[j] + tve[j] * tve[j])
+        ga = math.sqrt((tn[j] - own[O_N]) ** 2 + (te[j] - own[O_E]) ** 2)
+        for iv in range(n_iv):
+            ka = iv * COARSE
+            kb = min(ka + COARSE, nsteps)
+            t = kb * dt
+            gb = math.sqrt(
+                (tn[j] + tvn[j] * t - own[O_N]) ** 2 + (te[j] + tve[j] * t - own[O_E]) ** 2
+            )
+            gb -= u_own_max * t
+            if 0.5 * (ga + gb) - 0.5 * vmax * (kb - ka) * dt < cap:
+                near_iv[jj, iv] = True
+                any_near[jj] = True
+            ga = gb
+    cos_mid = np.empty(nsteps + 1)
+    sin_mid = np.empty(nsteps + 1)
+    last_chi = np.nan
+
     # A duty to give way to one ship outweighs standing on for another (the stand-on duty holds
     # only "where one of two vessels is to keep out of the way", rule 17(a)).
     w_so = w[W_STANDON] * (0.1 if give_way_risk else 1.0)
     for i in range(nc):
         chi_c = own[O_CHI_BASE] + dchi[i]
-        own_track(own, chi_c, uf[i] * own[O_U_REF], dt, nsteps, trk_n, trk_e, trk_chi)
+        if chi_c != last_chi:  # candidates sharing a course share its trigonometry
+            course_profile(own, chi_c, nsteps, dcm, dce, cos_mid, sin_mid, trk_chi)
+            last_chi = chi_c
+        own_positions(own, uf[i] * own[O_U_REF], dt, nsteps, dum, cos_mid, sin_mid, trk_n, trk_e)
+        u_cand_max = max(own[O_U0], uf[i] * own[O_U_REF])
         turn = dchi[i]
         dev = wrap_pi(chi_c - own[O_CHI_ROUTE])
         c = w[W_COURSE] * (dev / HALF_PI) ** 2 + w[W_SPEED] * (1.0 - uf[i])
@@ -221,26 +297,47 @@ def evaluate_candidates(
             rs = r_safe[j]
             rs2 = rs * rs
             rc = r_col[j]
+            cap = (cap_f if duty[j] == DUTY_GIVE_WAY or duty[j] == DUTY_BOTH else 1.0) * rs
+            # Coarse-to-fine scan: every COARSE-th step first; the steps in between are looked
+            # at only where the separation could dip below ``cap`` (relative speed is at most
+            # ``vmax``). Nothing below ``cap`` is ever skipped, so with the distance capped at
+            # ``cap`` the result equals a full scan.
+            vmax = u_cand_max + math.sqrt(tvn[j] * tvn[j] + tve[j] * tve[j])
             best_d2 = np.inf
             kbest = 0
             risk = 0.0
-            for k in range(1, nsteps + 1):
-                t = k * dt
-                dn = tn[j] + tvn[j] * t - trk_n[k]
-                de = te[j] + tve[j] * t - trk_e[k]
-                d2 = dn * dn + de * de
-                if d2 < best_d2:
-                    best_d2 = d2
-                    kbest = k
-                if d2 < rs2:
-                    d = math.sqrt(d2)
-                    val = w_coll * (rs - d) / rs
-                    if d < rc:
-                        val += w_hit
-                    val = val / (1.0 + t / t_disc)
-                    if val > risk:
-                        risk = val
-            dmin = math.sqrt(best_d2)
+            for iv in range(n_iv if any_near[jj] else 0):
+                if not near_iv[jj, iv]:
+                    continue
+                ka = iv * COARSE
+                kb = min(ka + COARSE, nsteps)
+                t = ka * dt
+                dn = tn[j] + tvn[j] * t - trk_n[ka]
+                de = te[j] + tve[j] * t - trk_e[ka]
+                da = math.sqrt(dn * dn + de * de)
+                t = kb * dt
+                dn = tn[j] + tvn[j] * t - trk_n[kb]
+                de = te[j] + tve[j] * t - trk_e[kb]
+                db = math.sqrt(dn * dn + de * de)
+                fine = 0.5 * (da + db) - 0.5 * vmax * (kb - ka) * dt < cap
+                k0 = ka + 1 if fine else kb
+                for k in range(k0, kb + 1):
+                    t = k * dt
+                    dn = tn[j] + tvn[j] * t - trk_n[k]
+                    de = te[j] + tve[j] * t - trk_e[k]
+                    d2 = dn * dn + de * de
+                    if d2 < best_d2:
+                        best_d2 = d2
+                        kbest = k
+                    if d2 < rs2:
+                        d = math.sqrt(d2)
+                        val = w_coll * (rs - d) / rs
+                        if d < rc:
+                            val += w_hit
+                        val = val / (1.0 + t / t_disc)
+                        if val > risk:
+                            risk = val
+            dmin = min(math.sqrt(best_d2), cap)
             # Rule 17(a)(i): towards a give-way vessel the stand-on ship keeps course and speed
             # until freed (17(a)(ii) inside r3, 17(b) inside r4), so that target's predicted risk
             # neither steers it nor makes its candidates unsafe before then.

@@ -114,9 +114,11 @@ def own_tracks_np(own, chi_cmd, u_cmd, dt, nsteps):
 
 def evaluate_candidates_numpy(
     own, dchi, uf, tn, te, tvn, tve, r_safe, r_col, code, duty, free, at_risk, beta_now, idx, w,
-    grid, g_n0, g_e0, g_res, cost, min_margin, min_clear,
+    grid, g_n0, g_e0, g_res, trk_n_scratch, trk_e_scratch, trk_chi_scratch, cost, min_margin,
+    min_clear,
 ):  # fmt: skip
-    """NumPy twin of ``_kernels.evaluate_candidates`` (writes the same three outputs)."""
+    """NumPy twin of ``_kernels.evaluate_candidates``: same signature (the scratch arrays are
+    unused), writes the same three outputs."""
     nsteps = int(w[W_NSTEPS])
     dt = w[W_DT]
     na_rad = w[W_NA_RAD]
@@ -152,6 +154,9 @@ def evaluate_candidates_numpy(
         risk = np.max(np.where(d2 < rs * rs, val, 0.0), axis=2, initial=0.0)  # (nc, nt)
         kbest = np.argmin(d2, axis=2) + 1
         dmin = np.sqrt(np.take_along_axis(d2, kbest[:, :, None] - 1, axis=2)[:, :, 0])
+        wide = np.isin(d_idx, (DUTY_GIVE_WAY, DUTY_BOTH))
+        cap_f = np.where(wide, max(1.0, w[W_COLREG_RANGE]), 1.0)
+        dmin = np.minimum(dmin, cap_f * r_safe[idx])
         cd = code[idx][None, :]
         dd = d_idx[None, :]
         hold = (dd == DUTY_STAND_ON) & ~free[idx][None, :]

@@ -103,7 +103,7 @@ def _run_both(args):
     scratch = [np.empty(nsteps + 1) for _ in range(3)]
     kn.evaluate_candidates(*args, *scratch, *out_k)
     out_n = [np.empty(nc) for _ in range(3)]
-    evaluate_candidates_numpy(*args, *out_n)
+    evaluate_candidates_numpy(*args, *scratch, *out_n)
     return out_k, out_n
 
 
