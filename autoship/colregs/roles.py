@@ -5,12 +5,13 @@ manoeuvre (3) > engaged in fishing (2) > sailing (1) > power-driven (0). A lower
 the way of a higher rank; equal ranks fall back to rules 13-15. Rule 13 (overtaking) prevails over
 rule 18 ("except where rules 9, 10 and 13 otherwise require"). A vessel constrained by her
 draught is power-driven with a "do not impede" flag (18(d)): any vessel except NUC/RAM avoids
-impeding her. Rule 12 (two sailing vessels, by wind side) is not evaluated: the rules 14/15
-geometry is used and the encounter says so.
+impeding her. Rule 12 (two sailing vessels) decides by tack and windward side when the run
+records a wind; without one the rules 14/15 geometry is used and the encounter says so.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,12 +132,42 @@ class Role:
     note: str = ""
 
 
-def resolve_role(code: int, own: Category, target: Category, restricted_visibility: bool) -> Role:
+def rule12_role(
+    heading_own: float,
+    heading_target: float,
+    p_rel_n: float,
+    p_rel_e: float,
+    wind_from: float,
+) -> str:
+    """Rule 12 between two sailing vessels (angles rad, p_rel = target - own): on different
+    tacks the vessel with the wind on her port side keeps out of the way; on the same tack the
+    vessel to windward keeps out of the way. The tack is taken from the side the wind comes
+    from (a vessel running dead before the wind counts as on the port tack, 12(a)(iii) "in
+    doubt, keep out of the way"). Returns own ship's role: "give-way" or "stand-on"."""
+    rel_own = math.remainder(wind_from - heading_own, 2 * math.pi)
+    rel_tgt = math.remainder(wind_from - heading_target, 2 * math.pi)
+    port_own = rel_own <= 0.0 or abs(rel_own) >= math.pi
+    port_tgt = rel_tgt <= 0.0 or abs(rel_tgt) >= math.pi
+    if port_own != port_tgt:
+        return "give-way" if port_own else "stand-on"
+    # Same tack: own ship is to windward when it lies further towards where the wind comes from.
+    upwind = -(p_rel_n * math.cos(wind_from) + p_rel_e * math.sin(wind_from))
+    return "give-way" if upwind > 0.0 else "stand-on"
+
+
+def resolve_role(
+    code: int,
+    own: Category,
+    target: Category,
+    restricted_visibility: bool,
+    rule12: str | None = None,
+) -> Role:
     """Own ship's role for a geometric encounter ``code`` (see ``classify``).
 
     Complementary by construction: ``resolve_role(MIRROR[c], b, a, rv)`` gives the other ship's
     role (give-way <-> stand-on, both <-> both) for every case except rule 19 and the 18(d)
-    "do not impede" duty, where both ships may have to act.
+    "do not impede" duty, where both ships may have to act. ``rule12`` is own ship's role from
+    ``rule12_role`` when both are sailing and the wind is known.
     """
     if not own.under_way:
         return Role("none", "not under way")
@@ -158,7 +189,9 @@ def resolve_role(code: int, own: Category, target: Category, restricted_visibili
         return Role("stand-on", _rule18_clause(target.category), f"own ship is {own.category}")
     note = ""
     if own.category == SAILING and target.category == SAILING:
-        note = "rule 12 (wind side) not evaluated; rules 14/15 geometry used"
+        if rule12 in ("give-way", "stand-on"):
+            return Role(rule12, "rule 12")
+        note = "rule 12 (wind side) not evaluated: no wind; rules 14/15 geometry used"
     elif own.rank > 0:
         note = f"both {own.category}: rules 14/15 geometry used"
     base = CODE_ROLE[code]

@@ -284,8 +284,8 @@ def score_encounter(
                     f"rule 15: crossed ahead of the stand-on vessel (alpha at CPA "
                     f"{_deg(f.alpha_cpa)})",
                 )
-        elif f.basis.startswith("rule 18"):
-            rules["18"] = _clip(s16)
+        elif f.basis.startswith("rule 18") or f.basis == "rule 12":
+            rules[f.basis.split()[1][:2]] = _clip(s16)
         return rules, penalties, s_safe
 
     # Stand-on: rule 17, plus 13 / 15 / 18 equal to it.
@@ -295,8 +295,8 @@ def score_encounter(
         rules["13"] = s17
     elif f.code == CROSSING_STAND_ON and f.basis == "rule 15":
         rules["15"] = s17
-    elif f.basis.startswith("rule 18"):
-        rules["18"] = s17
+    elif f.basis.startswith("rule 18") or f.basis == "rule 12":
+        rules[f.basis.split()[1][:2]] = s17
     return rules, penalties, s_safe
 
 

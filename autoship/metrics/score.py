@@ -25,7 +25,7 @@ from autoship.colregs.classify import (
 from autoship.colregs.domains import domain_params
 from autoship.colregs.geometry import cpa_tcpa
 from autoship.colregs.profile import Profile, load_profile
-from autoship.colregs.roles import resolve_role, ship_category
+from autoship.colregs.roles import SAILING, resolve_role, rule12_role, ship_category
 from autoship.colregs.scores import EncounterFacts, score_encounter
 from autoship.errors import ProfileError, RunFolderError
 from autoship.metrics import _kernels as kern
@@ -232,6 +232,7 @@ def score_tracks(
     visibility: str = "good",
     events: list[dict[str, Any]] | None = None,
     parallel: bool = False,
+    environment: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Score recorded tracks. Returns ``encounters`` (report dicts), ``pairs`` (per-pair minimum
     range) and the autonomous ship indices. ``score_run`` adds run-level fields and gates."""
@@ -269,6 +270,12 @@ def score_tracks(
         meas = {}
 
     cats = [ship_category(s) for s in ships]
+    # Wind (rad, coming from) for rule 12; none recorded or calm: rule 12 not evaluated.
+    env = environment or {}
+    wind = None
+    ws, wf = env.get("wind_speed_ms"), env.get("wind_from_rad")
+    if isinstance(ws, (int, float)) and isinstance(wf, (int, float)) and ws > 0.0:
+        wind = float(wf)
     rv = str(visibility).lower() == "restricted"
     ids = [str(s.get("id", k)) for k, s in enumerate(ships)]
     collided = _collision_pairs(events, ids)
@@ -277,7 +284,7 @@ def score_tracks(
         p, s, o, q, c = (int(x) for x in R[e])
         encounters.append(
             _encounter_entry(
-                tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q, c, collided
+                tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q, c, collided, wind
             )
         )
     # Ships with no encounter against an autonomous ship still get a "none" entry, with the
@@ -333,13 +340,22 @@ def _angles(tr: Tracks, o: int, q: int, k: int) -> tuple[float, float]:
     return alpha, beta
 
 
-def _encounter_entry(tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q, c, collided):
+def _encounter_entry(tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q, c, collided, wind):
     k0 = int(sc["k0"][p, s])
     kc = int(sc["kc"][p, s])
     k1 = int(sc["k1"][p, s])
     kcpa = int(sc["kcpa"][p, s])
     r_cpa = float(sc["rcpa"][p, s])
-    role = resolve_role(c, cats[o], cats[q], rv)
+    r12 = None
+    if cats[o].category == SAILING and cats[q].category == SAILING and wind is not None:
+        r12 = rule12_role(
+            float(tr.heading[o, k0]),
+            float(tr.heading[q, k0]),
+            float(tr.north[q, k0] - tr.north[o, k0]),
+            float(tr.east[q, k0] - tr.east[o, k0]),
+            wind,
+        )
+    role = resolve_role(c, cats[o], cats[q], rv, r12)
     alpha_cpa, beta_cpa = _angles(tr, o, q, kcpa)
     _, beta_det = _angles(tr, o, q, kc)
     r0 = _range(tr, o, q, k0)
@@ -479,7 +495,15 @@ def score_run(run_dir: Path, profile: Profile | None = None) -> dict[str, Any]:
     if not isinstance(ships, list) or not all(isinstance(s, dict) for s in ships):
         raise RunFolderError("must be a list of objects", file=meta_file, field="ships")
     events = meta.get("events") or []
-    res = score_tracks(run.arrays, ships, profile, str(meta.get("visibility", "good")), events)
+    env = meta.get("environment")
+    res = score_tracks(
+        run.arrays,
+        ships,
+        profile,
+        str(meta.get("visibility", "good")),
+        events,
+        environment=env if isinstance(env, dict) else None,
+    )
     ids = [str(s.get("id", k)) for k, s in enumerate(ships)]
     auto_ids = {ids[k] for k in res["autonomous"]}
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autoship.colregs import (
@@ -27,6 +29,7 @@ from autoship.colregs.roles import (
     SAILING,
     WIG,
     Category,
+    rule12_role,
 )
 
 
@@ -104,6 +107,42 @@ def test_rule_18(own, target, code, role, basis):
 def test_two_sailing_vessels_note_rule_12():
     r = resolve_role(CROSSING_GIVE_WAY, cat(SAILING), cat(SAILING), False)
     assert r.role == "give-way" and "rule 12" in r.note
+    # With the wind known, rule 12 decides, whatever the rule 15 geometry says.
+    r = resolve_role(CROSSING_GIVE_WAY, cat(SAILING), cat(SAILING), False, "stand-on")
+    assert (r.role, r.basis) == ("stand-on", "rule 12")
+    # Rule 13 still prevails.
+    assert resolve_role(OVERTAKING, cat(SAILING), cat(SAILING), False, "stand-on").role == (
+        "give-way"
+    )
+
+
+R = math.radians
+
+
+def test_rule12_hand_worked():
+    # Wind from the north. Heading east: wind on the port side (port tack); heading west:
+    # starboard tack. Different tacks: the port-tack vessel keeps out of the way (12(a)(i)).
+    assert rule12_role(R(90), R(270), 500.0, 500.0, 0.0) == "give-way"
+    assert rule12_role(R(270), R(90), -500.0, -500.0, 0.0) == "stand-on"
+    # Same tack (both heading east): the windward (northern) vessel keeps out of the way.
+    assert rule12_role(R(90), R(90), -100.0, 50.0, 0.0) == "give-way"  # target downwind
+    assert rule12_role(R(90), R(90), 100.0, 50.0, 0.0) == "stand-on"  # target upwind
+    # Running dead before the wind counts as port tack ("in doubt", 12(a)(iii)).
+    assert rule12_role(R(180), R(270), 0.0, 300.0, 0.0) == "give-way"
+
+
+@given(
+    st.floats(0, 2 * math.pi),
+    st.floats(0, 2 * math.pi),
+    st.floats(-5000, 5000),
+    st.floats(-5000, 5000),
+    st.floats(0, 2 * math.pi),
+)
+def test_rule12_complementary(h1, h2, pn, pe, wind):
+    assume(abs(pn * math.cos(wind) + pe * math.sin(wind)) > 1e-6)
+    a = rule12_role(h1, h2, pn, pe, wind)
+    b = rule12_role(h2, h1, -pn, -pe, wind)
+    assert b == COMPLEMENT[a]
 
 
 def test_restricted_visibility_has_no_stand_on():

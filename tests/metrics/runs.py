@@ -88,6 +88,7 @@ def write_run(
     visibility: str = "good",
     profile: str = "large-ship",
     seed: int = 1,
+    environment: dict[str, Any] | None = None,
 ) -> Path:
     for k, s in enumerate(ships):
         s["index"] = k
@@ -120,7 +121,7 @@ def write_run(
         "n_records": int(n_rec),
         "visibility": visibility,
         "profile": profile,
-        "environment": {},
+        "environment": environment or {},
         "chart": None,
         "ships": ships,
         "planner_latency_ms": {},

@@ -195,3 +195,24 @@ def test_target_missing_at_start_is_scored_from_when_it_appears(tmp_path):
     assert (enc["type"], enc["own_role"]) == ("crossing", "give-way")
     assert enc["t_detect_s"] == 200.0 and enc["rules"]["16"] > 0.9
     assert run["passed"] and math.isfinite(run["min_separation_m"])
+
+
+def test_rule_12_two_sailing_vessels_with_wind(tmp_path):
+    # Imazu 2 geometry, both ships sailing, wind from the north-west (315 deg): own ship
+    # (heading 000) has the wind on her port side, the target (heading 270) on her starboard
+    # side. Different tacks: own ship keeps out of the way (12(a)(i)).
+    sailing = {"category": "sailing"}
+    env = {"wind_speed_ms": 8.0, "wind_from_rad": math.radians(315.0)}
+    own = track(T, -6 * NM, 0.0, 0.0, 12.0, turn_at_s=900, turn_deg=35)
+    tgt = track(T, *CROSS_STBD)
+    d = write_run(tmp_path / "sail", T, [own, tgt],
+                  [ship("os", "own", "sbmpc", **sailing), ship("ts1", **sailing)],
+                  environment=env)  # fmt: skip
+    (enc,) = score_run(d)["encounters"]
+    assert (enc["own_role"], enc["role_basis"]) == ("give-way", "rule 12")
+    assert set(enc["rules"]) == {"8", "16", "12"} and enc["rules"]["12"] > 0.9
+    # Calm: rule 12 cannot be evaluated, the rule 15 geometry is used and the note says so.
+    d = write_run(tmp_path / "calm", T, [own, tgt],
+                  [ship("os", "own", "sbmpc", **sailing), ship("ts1", **sailing)])  # fmt: skip
+    (enc,) = score_run(d)["encounters"]
+    assert enc["role_basis"] == "rule 15" and "rule 12" in enc["role_note"]
