@@ -72,10 +72,15 @@ def run(args: argparse.Namespace) -> int:
         write_markdown(report, args.markdown)
     for e in entries:
         status = "PASS" if e["passed"] else "FAIL"
+        sep = e.get("min_separation_m")
+        sep_s = f"{sep:8.1f} m" if sep is not None else "     n/a  "
+        clear = e.get("min_clearance_m")
+        clear_s = f"  min_clear={clear:7.1f} m" if clear is not None else ""
         print(
-            f"{status} {e['scenario_id']:<24} planner={e['planner']:<12} "
+            f"{status} {e['scenario_id']:<28} planner={e['planner']:<12} "
             f"collision={str(e['collision']).lower():<5} "
-            f"min_sep={e['min_separation_m']:8.1f} m  score={e['score']:.2f}"
+            f"grounding={str(e.get('grounding', False)).lower():<5} "
+            f"min_sep={sep_s}{clear_s}  score={e['score']:.2f}"
         )
     for err in errors:
         print(f"ERROR {err['path']}: {err['error']}")

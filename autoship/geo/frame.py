@@ -34,7 +34,7 @@ class LocalFrame:
             raise AutoshipError(f"origin latitude {lat} is outside [-89, 89] deg", field="frame")
         if not (math.isfinite(lon) and -180.0 <= lon <= 180.0):
             raise AutoshipError(f"origin longitude {lon} is outside [-180, 180] deg", field="frame")
-        crs = CRS.from_proj4(f"+proj=aeqd +lat_0={lat!r} +lon_0={lon!r} +ellps=WGS84 +units=m")
+        crs = CRS.from_proj4(f"+proj=aeqd +lat_0={lat!r} +lon_0={lon!r} +datum=WGS84 +units=m")
         object.__setattr__(self, "_fwd", Transformer.from_crs("EPSG:4326", crs, always_xy=True))
         object.__setattr__(self, "_inv", Transformer.from_crs(crs, "EPSG:4326", always_xy=True))
 

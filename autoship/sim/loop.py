@@ -114,9 +114,17 @@ def simulate(
         from autoship.charts import load_chart
 
         chart = load_chart(scen.chart.path, scen.frame)
+        ukc = scen.chart.under_keel_clearance_m
         for i, s in enumerate(scen.ships):
-            hazards[i] = chart.hazards(s.ship.draught_m, scen.chart.under_keel_clearance_m)
-        chart_json = chart.to_viewer_json()
+            hazards[i] = chart.hazards(s.ship.draught_m, ukc)
+        deepest_own = max(s.ship.draught_m for s in scen.ships if s.role == "own")
+        chart_json = chart.to_viewer_json(draught_m=deepest_own, ukc_m=ukc)
+    # Ships of one draught share a Hazards object: one vectorised query per group and tick.
+    hazard_groups: list[tuple[Any, np.ndarray]] = []
+    for hz in {id(h): h for h in hazards if h is not None}.values():
+        idx = np.array([i for i in range(n) if hazards[i] is hz], dtype=np.int64)
+        hazard_groups.append((hz, idx))
+    min_clearance = np.full(n, np.inf)
 
     streams = _seed_sequence(seed, scen.id).spawn(n + 1)
     planners: list[Any] = []
@@ -205,6 +213,10 @@ def simulate(
     C = np.full((NC, n), np.nan)
     length = np.array([d.length_m for d in defs])
     beam = np.array([d.beam_m for d in defs])
+    for hz, idx in hazard_groups:
+        min_clearance[idx] = hz.hull_clearance(
+            fleet.X[N, idx], fleet.X[E, idx], fleet.X[PSI, idx], length[idx], beam[idx]
+        )
     ids = tuple(s.id for s in scen.ships)
     cats = tuple(s.category for s in scen.ships)
     active = np.ones(n, dtype=np.bool_)
@@ -362,30 +374,43 @@ def simulate(
                     }
                 )
             touched |= new
-        if scen.chart is not None:
-            for i in range(n):
-                if grounded[i] or hazards[i] is None:
-                    continue
-                hit = hazards[i].swept_hits(
-                    prev[0, i : i + 1],
-                    prev[1, i : i + 1],
-                    X[N, i : i + 1],
-                    X[E, i : i + 1],
-                    prev[2, i : i + 1],
-                    X[PSI, i : i + 1],
-                    length[i : i + 1],
-                    beam[i : i + 1],
+        for hz, idx in hazard_groups:
+            live = idx[~grounded[idx]]
+            if live.size == 0:
+                continue
+            hit = hz.swept_hits(
+                prev[0, live],
+                prev[1, live],
+                X[N, live],
+                X[E, live],
+                prev[2, live],
+                X[PSI, live],
+                length[live],
+                beam[live],
+            )
+            for i in live[np.asarray(hit, dtype=bool)]:
+                grounded[i] = True
+                min_clearance[i] = 0.0
+                events.append(
+                    {
+                        "t_s": (k + 1) * dt,
+                        "kind": "grounding",
+                        "ships": [ids[i]],
+                        "detail": f"{ids[i]} took the ground (draught {defs[i].draught_m:g} m)",
+                    }
                 )
-                if bool(hit[0]):
-                    grounded[i] = True
-                    events.append(
-                        {
-                            "t_s": (k + 1) * dt,
-                            "kind": "grounding",
-                            "ships": [ids[i]],
-                            "detail": f"{ids[i]} took the ground (draught {defs[i].draught_m:g} m)",
-                        }
-                    )
+            # Exact hull clearance only where the distance field says the running minimum could
+            # fall (the field is exact to about one grid cell).
+            live = idx[~grounded[idx]]
+            field = hz.distance_field()
+            centre = field.sample(X[N, live], X[E, live])
+            reach = 0.5 * np.hypot(length[live], beam[live]) + 2.0 * field.res
+            near = live[centre - reach < min_clearance[live]]
+            if near.size:
+                c = hz.hull_clearance(
+                    X[N, near], X[E, near], X[PSI, near], length[near], beam[near]
+                )
+                np.minimum.at(min_clearance, near, c)
         if (k + 1) % rec_every == 0:
             record((k + 1) // rec_every, (k + 1) * dt)
 
@@ -432,6 +457,7 @@ def simulate(
                 "mmsi": s.mmsi,
                 "ship_type": s.ship_type,
                 "nav_status": s.nav_status,
+                "min_clearance_m": (float(min_clearance[i]) if hazards[i] is not None else None),
                 "replayed": bool(replayed[i]),
                 "handover_t_s": handover_t[i],
                 "ignores_duty": s.ignores_duty,
