@@ -605,7 +605,7 @@ class Scene:
         ids = [s.id for s in self.ships]
         labels: list[EncounterLabel] = []
         rec, _, _ = self._bracket(t)
-        if self.score is not None and self.score.get("encounters"):
+        if self.score is not None and isinstance(self.score.get("encounters"), list):
             est = {k: eng for k, eng, _, _ in self._estimate()}
             own_id = ids[self.own_index] if self.own_index is not None else None
             for enc in self.score["encounters"]:

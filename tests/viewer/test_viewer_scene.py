@@ -325,3 +325,12 @@ def test_whole_report_picks_this_run(run_dir: Path, tmp_path: Path) -> None:
     rep.write_text(json.dumps({"runs": [other, other]}))
     with pytest.raises(RunFolderError, match="2 runs"):
         load_scene(run_dir, rep)
+
+
+def test_score_without_encounters_means_none(tmp_path: Path) -> None:
+    # The scorer found no encounter: no estimated labels either.
+    run = make_run(tmp_path / "s", turn=False)
+    (run / "score.json").write_text(json.dumps({"passed": True, "encounters": []}))
+    assert load_scene(run).encounters(1500.0) == []
+    (run / "score.json").write_text(json.dumps({"passed": True}))
+    assert [e.estimated for e in load_scene(run).encounters(1500.0)] == [True]
