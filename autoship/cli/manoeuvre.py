@@ -50,9 +50,12 @@ def run(args: argparse.Namespace) -> int:
     if args.imo:
         crit = trials.imo_criteria(ship)
         passed = all(c["passed"] for c in crit)
+        full_length = ship.length_m * ship.scale_ratio
         doc = {
             "ship": ship.name,
             "L_over_V_s": round(trials.full_scale_L_over_V(ship), 3),
+            # MSC.137(76) applies to ships of 100 m and over (and all chemical/gas carriers).
+            "applicable": full_length >= 100.0,
             "passed": passed,
             "criteria": crit,
         }
@@ -60,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
             print(json.dumps(doc, indent=2))
         else:
             print(f"{ship.name}: IMO MSC.137(76), full-scale L/V {doc['L_over_V_s']:.1f} s")
+            if not doc["applicable"]:
+                print(f"  note: {full_length:g} m is under 100 m; the standards do not apply")
             for c in crit:
                 side = f" ({c['side']})" if c["side"] else ""
                 mark = "pass" if c["passed"] else "FAIL"

@@ -54,7 +54,7 @@ def test_imo_json(capsys):
     rc, out = _run(["kvlcc2", "--imo", "--json"], capsys)
     assert rc == 0
     doc = json.loads(out)
-    assert doc["passed"] is True
+    assert doc["passed"] is True and doc["applicable"] is True
     assert all({"value", "limit", "passed"} <= set(c) for c in doc["criteria"])
 
 
@@ -81,3 +81,9 @@ def test_through_main_bad_input_exits_2(capsys):
     assert main(["manoeuvre", "no-such-ship", "--imo"]) == 2
     assert "autoship: error:" in capsys.readouterr().err
     assert main(["manoeuvre", "kvlcc2-model", "--test", "initial", "--json"]) == 0
+
+
+def test_imo_marks_small_craft_not_applicable(capsys):
+    rc, out = _run(["usv-fast", "--imo", "--json"], capsys)
+    assert json.loads(out)["applicable"] is False
+    assert rc in (0, 1)
