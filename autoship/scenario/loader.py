@@ -29,6 +29,8 @@ from autoship.units import DEG, KNOT
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 MAX_SPEED_KN = 60.0
+# Failures a scenario may declare as its purpose (a negative test of the detectors).
+EXPECTABLE = ("collision", "grounding")
 
 _SECTIONS = ("scenario", "frame", "chart", "environment", "ship", "scoring")
 _REQUIRED_SECTIONS = ("scenario", "frame", "ship")
@@ -368,9 +370,17 @@ def parse_scenario(
         )
 
     profile = DEFAULT_PROFILE
+    expect: tuple[str, ...] = ()
     if "scoring" in doc:
         sc = _Table(ctx, doc["scoring"], "scoring")
         profile = sc.string("profile", pattern=ID_RE)  # type: ignore[assignment]
+        raw_expect = sc.raw("expect")
+        if raw_expect is not None:
+            if not isinstance(raw_expect, list) or not all(
+                isinstance(x, str) and x in EXPECTABLE for x in raw_expect
+            ):
+                raise ctx.fail("scoring.expect", f"must be a list of {', '.join(EXPECTABLE)}")
+            expect = tuple(sorted(set(raw_expect)))
         sc.finish()
 
     raw_ships = doc["ship"]
@@ -414,6 +424,7 @@ def parse_scenario(
         provenance=provenance,
         path=path,
         text=text,
+        expect=expect,
     )
     if check_chart is not None and chart is not None:
         check_chart(scen)

@@ -88,6 +88,7 @@ class Scenario:
     provenance: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     text: str = ""
+    expect: tuple[str, ...] = ()  # failures this scenario exists to provoke (negative test)
 
     @property
     def n_ticks(self) -> int:

@@ -425,6 +425,7 @@ def simulate(
             "sha256": hashlib.sha256(scen.text.encode()).hexdigest(),
             "text": scen.text,
             "provenance": scen.provenance,
+            "expect": list(scen.expect),
         },
         "frame": scen.frame.to_dict(),
         "seed": seed,

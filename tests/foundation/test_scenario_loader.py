@@ -140,6 +140,18 @@ BAD = [
         "smaller",
     ),
     ("bad id", _swap('id = "t-01"', 'id = "t 01/x"'), "scenario.id", "identifier"),
+    (
+        "unknown expectation",
+        GOOD + '\n[scoring]\nprofile = "large-ship"\nexpect = ["sinking"]\n',
+        "scoring.expect",
+        "collision, grounding",
+    ),
+    (
+        "replay without track",
+        _swap('role = "target"', 'role = "target"\nplanner = "replay"'),
+        "ship.ts.planner",
+        "track",
+    ),
 ]
 
 
