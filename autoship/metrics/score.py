@@ -296,11 +296,40 @@ def score_tracks(
     t0 = np.full(pair_i.shape, np.nan)
     if ok0.any():
         d0[ok0], t0[ok0] = cpa_tcpa(*(x[ok0] for x in rel0))
-    for p in range(pair_i.shape[0]):
-        for o, q in ((pair_i[p], pair_j[p]), (pair_j[p], pair_i[p])):
-            if auto[o] and (int(o), int(q)) not in has_enc:
+
+    # Built in bulk (thousands of entries in a dense all-autonomous run).
+    def rounded(x: np.ndarray) -> list[float | None]:
+        return [v if math.isfinite(v) else None for v in np.round(x, 1).tolist()]
+
+    cpa_l, tcpa_l, rmin_l = rounded(d0), rounded(t0), rounded(sc["pmin_r"])
+    near_l = (sc["pmin_r"] < profile.safety.r_nm_m).tolist()
+    auto_l = auto.tolist()
+    pi_l, pj_l = pair_i.tolist(), pair_j.tolist()
+    for p in range(len(pi_l)):
+        for o, q in ((pi_l[p], pj_l[p]), (pj_l[p], pi_l[p])):
+            if auto_l[o] and (o, q) not in has_enc:
                 encounters.append(
-                    _none_entry(ids, cats, sc, p, int(o), int(q), d0[p], t0[p], collided, profile)
+                    {
+                        "own": ids[o],
+                        "target": ids[q],
+                        "type": "none",
+                        "own_role": "none",
+                        "cpa_m": cpa_l[p],
+                        "tcpa_s": tcpa_l[p],
+                        "min_range_m": rmin_l[p],
+                        "rules": {},
+                        "penalties": [],
+                        "score": None,
+                        "safety_score": None,
+                        "role_basis": "no risk of collision observed",
+                        "own_category": cats[o].category,
+                        "own_category_source": cats[o].source,
+                        "target_category": cats[q].category,
+                        "target_category_source": cats[q].source,
+                        "near_miss": near_l[p],
+                        "collision": frozenset((ids[o], ids[q])) in collided,
+                        "hull_contact": False,
+                    }
                 )
     index = {sid: k for k, sid in enumerate(ids)}
     encounters.sort(key=lambda d: (index[d["own"]], index[d["target"]]))
@@ -447,30 +476,6 @@ def _encounter_entry(tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q,
         "near_miss": bool(r_cpa < profile.safety.r_nm_m),
         "collision": bool(pair_collision),
         "hull_contact": bool(hull),
-    }
-
-
-def _none_entry(ids, cats, sc, p, o, q, d, tc, collided, profile):
-    return {
-        "own": ids[o],
-        "target": ids[q],
-        "type": "none",
-        "own_role": "none",
-        "cpa_m": _num(d, 1),
-        "tcpa_s": _num(tc, 1),
-        "min_range_m": _num(sc["pmin_r"][p], 1),
-        "rules": {},
-        "penalties": [],
-        "score": None,
-        "safety_score": None,
-        "role_basis": "no risk of collision observed",
-        "own_category": cats[o].category,
-        "own_category_source": cats[o].source,
-        "target_category": cats[q].category,
-        "target_category_source": cats[q].source,
-        "near_miss": bool(sc["pmin_r"][p] < profile.safety.r_nm_m),
-        "collision": frozenset((ids[o], ids[q])) in collided,
-        "hull_contact": False,
     }
 
 
