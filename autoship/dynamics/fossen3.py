@@ -157,7 +157,7 @@ def _thrust(p, u, n):
 
 
 @njit
-def _accel(p, u, v, r, delta, n, XW, YW, NW):
+def _accel(p, u, v, r, sd, cd, n, XW, YW, NW):
     L = p[P_L]
     U = math.sqrt(u * u + v * v)
     Ue = max(U, p[P_UMIN])
@@ -182,15 +182,16 @@ def _accel(p, u, v, r, delta, n, XW, YW, NW):
     T, uR = _thrust(p, u, n)
     tX = (1.0 - p[P_tP]) * T
     xR = p[P_xR]
-    sd = math.sin(delta)
-    cd = math.cos(delta)
     # Rudder (or, with vectored thrust, the drive leg / skeg) lift in the slipstream; the inflow
     # angle is reduced by the hull's lateral flow at x_R. This lift is what makes a short hull
     # with Clarke's derivatives directionally stable.
     F = 0.0
     if p[P_AR] > 0.0:
-        alpha = delta + math.atan2(p[P_gR] * (v + xR * r), max(uR, 1e-6))
-        F = 0.5 * p[P_rho] * p[P_AR] * (uR * uR) * p[P_FA] * math.sin(alpha)
+        # sin(delta + atan2(a, b)) expanded: (sd b + cd a) / sqrt(a^2 + b^2).
+        a = p[P_gR] * (v + xR * r)
+        b = max(uR, 1e-6)
+        sa = (sd * b + cd * a) / math.sqrt(a * a + b * b)
+        F = 0.5 * p[P_rho] * p[P_AR] * (uR * uR) * p[P_FA] * sa
     if p[P_VEC] > 0.5:
         Xa = tX * cd
         Ya = -T * sd - F * cd
@@ -219,6 +220,12 @@ def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae):
     n1 = ramp(n0, n_cmd, p[P_NRATE], h)
     dm = 0.5 * (d0 + d1)
     nm = 0.5 * (n0 + n1)
+    sd0 = math.sin(d0)
+    cd0 = math.cos(d0)
+    sdm = math.sin(dm)
+    cdm = math.cos(dm)
+    sd1 = math.sin(d1)
+    cd1 = math.cos(d1)
     c1 = math.cos(psi)
     s1 = math.sin(psi)
     if p[P_ALAT] > 0.0:
@@ -241,19 +248,19 @@ def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae):
         YW = 0.0
         NW = 0.0
     h2 = 0.5 * h
-    a1u, a1v, a1r = _accel(p, u, v, r, d0, n0, XW, YW, NW)
+    a1u, a1v, a1r = _accel(p, u, v, r, sd0, cd0, n0, XW, YW, NW)
     u2 = u + h2 * a1u
     v2 = v + h2 * a1v
     r2 = r + h2 * a1r
-    a2u, a2v, a2r = _accel(p, u2, v2, r2, dm, nm, XW, YW, NW)
+    a2u, a2v, a2r = _accel(p, u2, v2, r2, sdm, cdm, nm, XW, YW, NW)
     u3 = u + h2 * a2u
     v3 = v + h2 * a2v
     r3 = r + h2 * a2r
-    a3u, a3v, a3r = _accel(p, u3, v3, r3, dm, nm, XW, YW, NW)
+    a3u, a3v, a3r = _accel(p, u3, v3, r3, sdm, cdm, nm, XW, YW, NW)
     u4 = u + h * a3u
     v4 = v + h * a3v
     r4 = r + h * a3r
-    a4u, a4v, a4r = _accel(p, u4, v4, r4, d1, n1, XW, YW, NW)
+    a4u, a4v, a4r = _accel(p, u4, v4, r4, sd1, cd1, n1, XW, YW, NW)
     c2, s2 = rotate(c1, s1, h2 * r)
     c3, s3 = rotate(c1, s1, h2 * r2)
     c4, s4 = rotate(c1, s1, h * r3)

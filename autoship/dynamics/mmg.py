@@ -144,8 +144,11 @@ OPTIONAL: dict[str, tuple[float, float, float]] = {
 
 
 @njit
-def _forces(p, u, v, r, delta, n):
-    """Hull + propeller + rudder forces (X, Y, N) about midship for one ship's params ``p``."""
+def _forces(p, u, v, r, sd, cd, n):
+    """Hull + propeller + rudder forces (X, Y, N) about midship for one ship's params ``p``.
+
+    The rudder angle comes as its sine and cosine (computed once per RK4 stage value).
+    """
     L = p[P_L]
     rho = p[P_rho]
     qL = 0.5 * rho * L * p[P_d]
@@ -218,8 +221,6 @@ def _forces(p, u, v, r, delta, n):
     betaR = beta - p[P_lRp] * rp
     gR = p[P_gRm] if betaR < 0.0 else p[P_gRp]
     vR = U * gR * betaR
-    sd = math.sin(delta)
-    cd = math.cos(delta)
     # U_R^2 sin(alpha_R) with alpha_R = delta - atan(v_R / u_R), expanded so no atan/sin is
     # needed: U_R^2 sin(delta - phi) = U_R (u_R sin delta - v_R cos delta).
     UR = math.sqrt(uR * uR + vR * vR)
@@ -235,8 +236,8 @@ def _forces(p, u, v, r, delta, n):
 
 
 @njit
-def _accel(p, u, v, r, delta, n, XW, YW, NW):
-    X, Y, Nm = _forces(p, u, v, r, delta, n)
+def _accel(p, u, v, r, sd, cd, n, XW, YW, NW):
+    X, Y, Nm = _forces(p, u, v, r, sd, cd, n)
     X += XW
     Y += YW
     Nm += NW
@@ -263,6 +264,12 @@ def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae):
     n1 = ramp(n0, n_cmd, p[P_NRATE], h)
     dm = 0.5 * (d0 + d1)
     nm = 0.5 * (n0 + n1)
+    sd0 = math.sin(d0)
+    cd0 = math.cos(d0)
+    sdm = math.sin(dm)
+    cdm = math.cos(dm)
+    sd1 = math.sin(d1)
+    cd1 = math.cos(d1)
     c1 = math.cos(psi)
     s1 = math.sin(psi)
     if p[P_ALAT] > 0.0:
@@ -285,19 +292,19 @@ def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae):
         YW = 0.0
         NW = 0.0
     h2 = 0.5 * h
-    a1u, a1v, a1r = _accel(p, u, v, r, d0, n0, XW, YW, NW)
+    a1u, a1v, a1r = _accel(p, u, v, r, sd0, cd0, n0, XW, YW, NW)
     u2 = u + h2 * a1u
     v2 = v + h2 * a1v
     r2 = r + h2 * a1r
-    a2u, a2v, a2r = _accel(p, u2, v2, r2, dm, nm, XW, YW, NW)
+    a2u, a2v, a2r = _accel(p, u2, v2, r2, sdm, cdm, nm, XW, YW, NW)
     u3 = u + h2 * a2u
     v3 = v + h2 * a2v
     r3 = r + h2 * a2r
-    a3u, a3v, a3r = _accel(p, u3, v3, r3, dm, nm, XW, YW, NW)
+    a3u, a3v, a3r = _accel(p, u3, v3, r3, sdm, cdm, nm, XW, YW, NW)
     u4 = u + h * a3u
     v4 = v + h * a3v
     r4 = r + h * a3r
-    a4u, a4v, a4r = _accel(p, u4, v4, r4, d1, n1, XW, YW, NW)
+    a4u, a4v, a4r = _accel(p, u4, v4, r4, sd1, cd1, n1, XW, YW, NW)
     c2, s2 = rotate(c1, s1, h2 * r)
     c3, s3 = rotate(c1, s1, h2 * r2)
     c4, s4 = rotate(c1, s1, h * r3)
