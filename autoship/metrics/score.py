@@ -500,12 +500,21 @@ def score_run(run_dir: Path, profile: Profile | None = None) -> dict[str, Any]:
     if not isinstance(ships, list) or not all(isinstance(s, dict) for s in ships):
         raise RunFolderError("must be a list of objects", file=meta_file, field="ships")
     events = meta.get("events") or []
+    if not isinstance(events, list) or not all(isinstance(ev, dict) for ev in events):
+        raise RunFolderError("must be a list of objects", file=meta_file, field="events")
+    visibility = str(meta.get("visibility", "good"))
+    if visibility not in ("good", "restricted"):
+        raise RunFolderError(
+            f"unknown visibility {visibility!r} (good or restricted)",
+            file=meta_file,
+            field="visibility",
+        )
     env = meta.get("environment")
     res = score_tracks(
         run.arrays,
         ships,
         profile,
-        str(meta.get("visibility", "good")),
+        visibility,
         events,
         environment=env if isinstance(env, dict) else None,
     )

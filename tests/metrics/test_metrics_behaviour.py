@@ -216,3 +216,25 @@ def test_rule_12_two_sailing_vessels_with_wind(tmp_path):
                   [ship("os", "own", "sbmpc", **sailing), ship("ts1", **sailing)])  # fmt: skip
     (enc,) = score_run(d)["encounters"]
     assert enc["role_basis"] == "rule 15" and "rule 12" in enc["role_note"]
+
+
+@pytest.mark.parametrize(
+    "key,value,message",
+    [
+        ("events", "boom", "meta.json: events: must be a list of objects"),
+        ("events", [1, 2], "meta.json: events: must be a list of objects"),
+        ("visibility", "fog", "meta.json: visibility: unknown visibility 'fog'"),
+        ("ships", [1, 2], "meta.json: ships: must be a list of objects"),
+    ],
+)
+def test_malformed_meta_is_a_clear_error(tmp_path, key, value, message):
+    import json
+
+    own = track(T, -6 * NM, 0.0, 0.0, 12.0)
+    d = write_run(tmp_path / "m", T, [own, track(T, *HEAD_ON)],
+                  [ship("os", "own", "sbmpc"), ship("ts1")])  # fmt: skip
+    meta = json.loads((d / "meta.json").read_text())
+    meta[key] = value
+    (d / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(RunFolderError, match=message):
+        score_run(d)
