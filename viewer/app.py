@@ -197,6 +197,8 @@ class App:
         if tl is not None:
             m = tl.mark_at(*pos)
             st.hover_mark = tl.marks.index(m) if m is not None else None
+            b = tl.bar_at(*pos) if m is None else None
+            st.hover_bar = tl.bars.index(b) if b is not None else None
         in_map = self._drag is None and contains(st.viewport.rect, *pos)
         st.hover_ship = self.renderer.ship_at(st, *pos) if in_map else None
 

@@ -42,6 +42,12 @@ KIND_COLOUR: dict[str, Colour] = {
 }
 KIND_LABEL = {OWN: "own ship", AUTONOMOUS: "autonomous target", REPLAYED: "replayed AIS target"}
 CPA_COLOUR = (210, 0, 0)
+# Encounter windows on the timeline, by the own ship's role.
+ROLE_COLOUR: dict[str, Colour] = {
+    "give-way": (255, 170, 60),
+    "stand-on": (120, 180, 255),
+    "both": (230, 220, 90),
+}
 TEXT = (20, 24, 32)
 TEXT_DIM = (90, 96, 110)
 PANEL_BG = (244, 245, 247)
@@ -69,7 +75,7 @@ POINTS_MIN_SCALE = 0.04  # px per m: 1 NM is about 75 px
 def _style_colours() -> list[Colour]:
     cols = [*WATER.values(), LAND, LAND_EDGE, HAZARD, HAZARD_PT, *KIND_COLOUR.values(), CPA_COLOUR]
     cols += [TEXT, TEXT_DIM, PANEL_BG, PANEL_EDGE, TL_BG, TL_AXIS, TL_TEXT, PASS, FAIL]
-    cols += [*EVENT_COLOUR.values(), (255, 255, 255), (235, 160, 60)]
+    cols += [*EVENT_COLOUR.values(), *ROLE_COLOUR.values(), (255, 255, 255), (235, 160, 60)]
     return list(dict.fromkeys(cols))
 
 
@@ -117,6 +123,7 @@ class ViewState:
     message: str = ""
     hover_mark: int | None = None
     hover_ship: int | None = None
+    hover_bar: int | None = None
     mouse: tuple[int, int] = (0, 0)
 
 
@@ -413,7 +420,7 @@ class Renderer:
     def timeline_for(self, rect: Rect) -> Timeline:
         if self.timeline is None or self._timeline_key != rect:
             s = self.scene
-            self.timeline = Timeline(rect, s.t0, s.t1, s.events)
+            self.timeline = Timeline(rect, s.t0, s.t1, s.events, s.encounter_windows())
             self._timeline_key = rect
         return self.timeline
 
@@ -970,14 +977,18 @@ class Renderer:
             if lx > last_right + 6:
                 surf.blit(img, (lx, ay + 7))
                 last_right = lx + img.get_width()
+        for b in tl.bars:
+            col = ROLE_COLOUR.get(b.window.label.own_role, TL_AXIS)
+            ly = tl.lane_y(b.lane)
+            pygame.draw.rect(surf, col, (round(b.x0), ly, max(round(b.x1 - b.x0), 2), tl.LANE_H))
         for j, m in enumerate(tl.marks):
             col = EVENT_COLOUR.get(m.event.kind, (200, 200, 200))
-            top = y0 + 22
+            top = y0 + tl.MARK_TOP
             pygame.draw.line(
                 surf, col, (m.x, top + 6), (m.x, ay - 2), 3 if j == st.hover_mark else 2
             )
             pygame.draw.polygon(surf, col, [(m.x - 5, top), (m.x + 5, top), (m.x, top + 7)])
-        pygame.draw.line(surf, (255, 255, 255), (cx, y0 + 20), (cx, ay + 5), 2)
+        pygame.draw.line(surf, (255, 255, 255), (cx, y0 + tl.LANE_TOP), (cx, ay + 5), 2)
         state = "playing" if st.playing else "paused"
         status = f"{format_clock(st.t)}  {state}  {st.speed:g}x"
         if st.follow is not None:
@@ -986,6 +997,12 @@ class Renderer:
         if st.hover_mark is not None and st.hover_mark < len(tl.marks):
             ev = tl.marks[st.hover_mark].event
             info = f"{format_clock(ev.t_s)} {ev.label}"
+        elif st.hover_bar is not None and st.hover_bar < len(tl.bars):
+            win = tl.bars[st.hover_bar].window
+            info = (
+                f"{win.label.target}: {win.label.text}, "
+                f"{format_clock(win.t0)}-{format_clock(win.t1)}"
+            )
         else:
             info = f"{len(tl.marks)} events: " + ", ".join(
                 sorted({m.event.kind.replace("_", " ") for m in tl.marks})

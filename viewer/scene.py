@@ -161,6 +161,15 @@ class EncounterLabel:
         return text + (" (est.)" if self.estimated else "")
 
 
+@dataclass(frozen=True)
+class EncounterWindow:
+    """When an encounter of the own ship was active (for the timeline)."""
+
+    t0: float
+    t1: float
+    label: EncounterLabel
+
+
 @dataclass
 class ChartLayers:
     """chart.json polygons split by what they mean for the own ship's draught.
@@ -439,6 +448,7 @@ class Scene:
         draught = ships[self.own_index].draught_m if self.own_index is not None else 0.0
         self.chart = chart_layers(run.chart, draught + ukc, str(run.path / "chart.json"))
         self._est: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] | None = None
+        self._windows: list[EncounterWindow] | None = None
 
     # ----------------------------------------------------------------- time and poses
     @property
@@ -650,6 +660,47 @@ class Scene:
                     )
                 )
         return labels
+
+    def encounter_windows(self) -> list[EncounterWindow]:
+        """Active intervals of the own ship's encounters: score.json's detection-to-end
+        windows when present, else the live estimate's engaged spans."""
+        if self._windows is not None:
+            return self._windows
+        ids = [s.id for s in self.ships]
+        own_id = ids[self.own_index] if self.own_index is not None else None
+        out: list[EncounterWindow] = []
+        if self.score is not None and isinstance(self.score.get("encounters"), list):
+            for enc in self.score["encounters"]:
+                tgt, own = str(enc.get("target")), str(enc.get("own", own_id))
+                if tgt not in ids or enc.get("type", "none") == "none":
+                    continue
+                if own_id is not None and own != own_id:
+                    continue
+                t_a = enc.get("t_detect_s", enc.get("t_start_s"))
+                t_b = enc.get("t_end_s")
+                lab = EncounterLabel(
+                    own, tgt, ids.index(tgt), str(enc["type"]), str(enc.get("own_role")), False
+                )
+                out.append(
+                    EncounterWindow(
+                        self.t0 if t_a is None else float(t_a),
+                        self.t1 if t_b is None else float(t_b),
+                        lab,
+                    )
+                )
+        else:
+            for k, engaged, typ, role in self._estimate():
+                edges = np.diff(np.concatenate([[0], engaged.astype(np.int8), [0]]))
+                for a, b in zip(np.where(edges == 1)[0], np.where(edges == -1)[0], strict=True):
+                    if typ[a] == "none":
+                        continue
+                    lab = EncounterLabel(
+                        str(own_id), ids[k], k, str(typ[a]), str(role[a]), estimated=True
+                    )
+                    out.append(EncounterWindow(float(self.t_rec[a]), float(self.t_rec[b - 1]), lab))
+        out.sort(key=lambda w: (w.t0, w.label.target_index))
+        self._windows = out
+        return out
 
     # ----------------------------------------------------------------- events
     def _events(self) -> list[Event]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from viewer.scene import Event
+from viewer.scene import EncounterWindow, Event
 
 Rect = tuple[int, int, int, int]  # x, y, w, h
 
@@ -129,13 +129,35 @@ class Mark:
     event: Event
 
 
+@dataclass(frozen=True)
+class Bar:
+    """An encounter window on the timeline: x from x0 to x1 in lane ``lane``."""
+
+    x0: float
+    x1: float
+    lane: int
+    window: EncounterWindow
+
+
 class Timeline:
-    """Time axis along the bottom strip; one mark per event."""
+    """Time axis along the bottom strip: one mark per event, and encounter windows as bars in
+    up to ``LANES`` lanes above the marks."""
 
     PAD = 16  # px at either end of the axis
     HIT_PX = 6.0
+    LANES = 2
+    LANE_TOP = 18  # px below the strip's top
+    LANE_H = 4
+    MARK_TOP = 27  # top of the event triangles, below the lanes
 
-    def __init__(self, rect: Rect, t0: float, t1: float, events: list[Event]) -> None:
+    def __init__(
+        self,
+        rect: Rect,
+        t0: float,
+        t1: float,
+        events: list[Event],
+        windows: list[EncounterWindow] | None = None,
+    ) -> None:
         self.rect = rect
         self.t0 = t0
         self.t1 = t1 if t1 > t0 else t0 + 1.0
@@ -144,6 +166,26 @@ class Timeline:
         self.x_right = x + w - self.PAD
         self.axis_y = y + h - 22
         self.marks = [Mark(self.x_of(e.t_s), e) for e in events]
+        # Greedy lanes: a window goes to the first lane free at its start; extra ones share
+        # the last lane (their labels still show on hover).
+        self.bars: list[Bar] = []
+        ends = [-math.inf] * self.LANES
+        for win in windows or []:
+            x0, x1 = self.x_of(win.t0), max(self.x_of(win.t1), self.x_of(win.t0) + 2)
+            lane = next((i for i in range(self.LANES) if ends[i] < x0), self.LANES - 1)
+            ends[lane] = max(ends[lane], x1)
+            self.bars.append(Bar(x0, x1, lane, win))
+
+    def lane_y(self, lane: int) -> int:
+        return self.rect[1] + self.LANE_TOP + lane * (self.LANE_H + 1)
+
+    def bar_at(self, x: float, y: float) -> Bar | None:
+        """The encounter bar under (x, y) (a few pixels of slack vertically)."""
+        for b in self.bars:
+            ly = self.lane_y(b.lane)
+            if b.x0 - 2 <= x <= b.x1 + 2 and ly - 2 <= y <= ly + self.LANE_H + 1:
+                return b
+        return None
 
     def x_of(self, t: float) -> float:
         f = (min(max(t, self.t0), self.t1) - self.t0) / (self.t1 - self.t0)

@@ -156,3 +156,12 @@ def test_hover_shows_ship_and_click_follows(app: App) -> None:
     assert app.state.follow == 1
     app.handle(pygame.event.Event(pygame.MOUSEMOTION, pos=(5, 5), rel=(0, 0), buttons=(0, 0, 0)))
     assert app.state.hover_ship is None
+
+
+def test_hover_encounter_bar(app: App) -> None:
+    tl = app.renderer.timeline
+    (bar,) = tl.bars
+    pos = (round((bar.x0 + bar.x1) / 2), tl.lane_y(bar.lane) + 1)
+    app.handle(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))
+    assert app.state.hover_bar == 0 and app.state.hover_mark is None
+    app.tick(0.0)

@@ -11,6 +11,7 @@ from viewer.render import (
     EVENT_COLOUR,
     KIND_COLOUR,
     LAND,
+    ROLE_COLOUR,
     WATER,
     Renderer,
     ViewState,
@@ -82,9 +83,14 @@ def test_one_timeline_mark_per_event(scored_run_dir: Path) -> None:
     surf = render_frame(scene, 0.0, SIZE, renderer=r)
     tl = r.timeline
     assert tl is not None and len(tl.marks) == len(scene.events) == 5
-    top = tl.rect[1] + 22 + 2
+    top = tl.rect[1] + tl.MARK_TOP + 2
     for m in tl.marks:
         assert tuple(surf.get_at((round(m.x), top)))[:3] == EVENT_COLOUR[m.event.kind]
+    # One encounter window (OS give-way to T1, 300-1600 s in score.json) as a bar.
+    (bar,) = tl.bars
+    assert bar.x0 == pytest.approx(tl.x_of(300.0)) and bar.x1 == pytest.approx(tl.x_of(1600.0))
+    y = tl.lane_y(bar.lane) + 1
+    assert tuple(surf.get_at((round((bar.x0 + bar.x1) / 2), y)))[:3] == ROLE_COLOUR["give-way"]
 
 
 def test_follow_centres_the_ship(run_dir: Path) -> None:

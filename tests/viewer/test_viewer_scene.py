@@ -334,3 +334,14 @@ def test_score_without_encounters_means_none(tmp_path: Path) -> None:
     assert load_scene(run).encounters(1500.0) == []
     (run / "score.json").write_text(json.dumps({"passed": True}))
     assert [e.estimated for e in load_scene(run).encounters(1500.0)] == [True]
+
+
+def test_encounter_windows(scored_run_dir: Path, tmp_path: Path) -> None:
+    (w,) = load_scene(scored_run_dir).encounter_windows()
+    assert (w.t0, w.t1, w.label.target, w.label.own_role) == (300.0, 1600.0, "T1", "give-way")
+    est = load_scene(make_run(tmp_path / "straight", turn=False)).encounter_windows()
+    assert len(est) == 1 and est[0].label.estimated
+    s = load_scene(tmp_path / "straight")
+    # The window is where the live estimate labels the encounter.
+    assert s.encounters(est[0].t0) and s.encounters(est[0].t1)
+    assert not s.encounters(est[0].t0 - 10.0) and not s.encounters(est[0].t1 + 10.0)

@@ -137,3 +137,25 @@ def test_clip_polygon_hand_worked() -> None:
     assert _area(out) == pytest.approx(100.0)
     assert out.min() == 0 and out.max() == 10
     assert len(clip_polygon([(200, 200), (300, 200), (300, 300)], 0, 0, 100, 100)) == 0
+
+
+def test_timeline_lanes_for_overlapping_windows() -> None:
+    from viewer.scene import EncounterLabel, EncounterWindow
+
+    lab = EncounterLabel("OS", "T", 1, "crossing", "give-way", False)
+    wins = [
+        EncounterWindow(0.0, 500.0, lab),
+        EncounterWindow(100.0, 300.0, lab),  # overlaps the first: second lane
+        EncounterWindow(600.0, 900.0, lab),  # after the first: back to lane 0
+        EncounterWindow(150.0, 200.0, lab),  # both lanes busy: shares the last
+    ]
+    tl = Timeline((0, 736, 1000, 64), 0.0, 1000.0, [], sorted(wins, key=lambda w: w.t0))
+    assert [(b.window.t0, b.lane) for b in tl.bars] == [
+        (0.0, 0),
+        (100.0, 1),
+        (150.0, 1),
+        (600.0, 0),
+    ]
+    b = tl.bars[3]
+    assert tl.bar_at((b.x0 + b.x1) / 2, tl.lane_y(0) + 1) is b
+    assert tl.bar_at((b.x0 + b.x1) / 2, tl.lane_y(0) + 20) is None
