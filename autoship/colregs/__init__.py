@@ -29,7 +29,7 @@ from autoship.colregs.geometry import (
     encounter_angles_scalar,
 )
 from autoship.colregs.profile import DEFAULT_PROFILE, Profile, available_profiles, load_profile
-from autoship.colregs.roles import Category, Role, resolve_role, ship_category
+from autoship.colregs.roles import Category, Role, resolve_role, rule12_role, ship_category
 from autoship.colregs.scores import EncounterFacts, safety_score, score_encounter
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "encounter_angles_scalar",
     "load_profile",
     "resolve_role",
+    "rule12_role",
     "safety_score",
     "score_encounter",
     "ship_category",
