@@ -283,3 +283,22 @@ def test_stop_astern_and_missing_commands_stay_finite(name, speed_frac):
         assert fleet.X[U, 0] == pytest.approx(sd.service_speed, rel=0.01)
     else:
         assert abs(fleet.X[U, 0]) < 0.25 * sd.service_speed
+
+
+@pytest.mark.parametrize("name", ["kvlcc2", "container"])
+def test_autopilot_integral_holds_course_in_beam_wind_and_current(name):
+    sd = load_ship(name)
+    X0 = np.zeros((NX, 1))
+    X0[U] = sd.service_speed
+    fleet = Fleet([sd], X0)
+    C = np.array([[0.0], [sd.service_speed]])
+    # 20 m/s wind from the starboard beam and a 1 m/s cross current: the wind yaw moment needs
+    # a steady rudder angle, which only the integral term can hold without a heading error.
+    env = np.array([0.0, -1.0, 20.0, math.pi / 2])
+    for _ in range(3000):
+        fleet.step(C, 1.0, env)
+    err = math.degrees((fleet.X[PSI, 0] + math.pi) % (2 * math.pi) - math.pi)
+    assert abs(err) < 0.2
+    assert abs(fleet.X[6, 0]) > math.radians(0.2)  # a standing rudder angle balances the wind
+    vn, ve = fleet.ground_velocity(env)
+    assert ve[0] < -0.9  # the current still sets the ship to port over ground
