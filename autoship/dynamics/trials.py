@@ -180,7 +180,11 @@ def turning(
 
 
 def zigzag(sdef: ShipDef, rudder_deg: float = 10.0, side: str = "starboard") -> tuple[dict, Trace]:
-    """Z-manoeuvre rudder/heading = rudder_deg: first and second overshoot, period."""
+    """Z-manoeuvre rudder/heading = rudder_deg: first and second overshoot, period.
+
+    Overshoot 1 is the heading excess after the first rudder reversal, overshoot 2 after the
+    second; the period is the time from the first to the third reversal (one heading cycle).
+    """
     _check_rudder(sdef, rudder_deg)
     s = _side_sign(side)
     a = math.radians(rudder_deg)
