@@ -55,6 +55,7 @@ PANEL_EDGE = (190, 194, 200)
 TL_BG = (38, 42, 50)
 TL_AXIS = (120, 126, 138)
 TL_TEXT = (225, 228, 235)
+TL_PLAYED = (200, 206, 218)
 PASS = (0, 130, 60)
 FAIL = (200, 0, 0)
 
@@ -75,7 +76,7 @@ POINTS_MIN_SCALE = 0.04  # px per m: 1 NM is about 75 px
 def _style_colours() -> list[Colour]:
     cols = [*WATER.values(), LAND, LAND_EDGE, HAZARD, HAZARD_PT, *KIND_COLOUR.values(), CPA_COLOUR]
     cols += [TEXT, TEXT_DIM, PANEL_BG, PANEL_EDGE, TL_BG, TL_AXIS, TL_TEXT, PASS, FAIL]
-    cols += [*EVENT_COLOUR.values(), *ROLE_COLOUR.values(), (255, 255, 255), (235, 160, 60)]
+    cols += [*EVENT_COLOUR.values(), *ROLE_COLOUR.values(), (255, 255, 255), TL_PLAYED]
     return list(dict.fromkeys(cols))
 
 
@@ -958,6 +959,17 @@ class Renderer:
             )
             y += 20
         if y + 16 <= bottom:
+            # Timeline encounter bars, by the own ship's role.
+            xx = x
+            for role, col in ROLE_COLOUR.items():
+                pygame.draw.rect(surf, col, (xx, y + 6, 18, 5))
+                img = self.text.get(role, 17)
+                surf.blit(img, (xx + 22, y + 2))
+                xx += 22 + img.get_width() + 10
+            img = self.text.get("(timeline)", 17, TEXT_DIM)
+            surf.blit(img, (xx, y + 2))
+            y += 20
+        if y + 16 <= bottom:
             surf.blit(self.text.get("H: help and keys", 17, TEXT_DIM), (x, y + 4))
 
     # ------------------------------------------------------------------ timeline
@@ -968,7 +980,7 @@ class Renderer:
         ay = tl.axis_y
         pygame.draw.line(surf, TL_AXIS, (tl.x_left, ay), (tl.x_right, ay), 3)
         cx = tl.x_of(st.t)
-        pygame.draw.line(surf, (235, 160, 60), (tl.x_left, ay), (cx, ay), 3)
+        pygame.draw.line(surf, TL_PLAYED, (tl.x_left, ay), (cx, ay), 3)
         last_right = -1e9
         for x, label in tl.ticks():
             pygame.draw.line(surf, TL_AXIS, (x, ay), (x, ay + 5))
