@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         raise AutoshipError("the store holds no runs yet", file=str(args.dir))
     s = summarize(runs, encs)
     bad = worst(runs, args.worst)
-    plots = write_plots(runs, args.png) if args.png else []
+    plots = write_plots(runs, args.png, encs) if args.png else []
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         args.markdown.write_text(markdown(s, bad, meta, plots, args.markdown), encoding="utf-8")

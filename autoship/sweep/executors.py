@@ -7,6 +7,7 @@ as an error with its message, and a fresh worker takes the next run.
 
 from __future__ import annotations
 
+import atexit
 import os
 import select
 import subprocess
@@ -14,6 +15,7 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -178,6 +180,13 @@ def run_local(
 # --------------------------------------------------------------------------- Dask
 
 _local = threading.local()
+_dask_workers: weakref.WeakSet[WorkerProcess] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_dask_workers() -> None:
+    for w in list(_dask_workers):
+        w.close()
 
 
 def dask_execute(task: Task, time_limit_s: float) -> dict[str, Any]:
@@ -187,6 +196,7 @@ def dask_execute(task: Task, time_limit_s: float) -> dict[str, Any]:
     if w is None or w.proc.poll() is not None:
         w = WorkerProcess()
         _local.worker = w
+        _dask_workers.add(w)
     out = w.run_one(task, time_limit_s)
     if out.get("kind") in ("crash", "timeout"):
         w.kill()

@@ -16,6 +16,7 @@ results store, so an interrupted search resumes where it stopped.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -98,6 +99,24 @@ def _objective(row: dict[str, Any]) -> tuple[float, float]:
         s = 0.0
     d = row["min_separation_m"]
     return (s, math.inf if d is None else float(d))
+
+
+def _store_batch(
+    store: Store,
+    results: Any,
+    by_id: dict[str, Candidate],
+    it: int,
+    on_result: Callable[[Task, dict[str, Any]], None] | None,
+) -> None:
+    for task, outcome in results:
+        c = by_id[task.run_id]
+        params = {**c.params, "iteration": it}
+        store.record(
+            task.run_id, task.scenario_id, 0, task.seed, task.planner, task.profile, params,
+            c.text, outcome,
+        )  # fmt: skip
+        if on_result is not None:
+            on_result(task, outcome)
 
 
 def falsify(
@@ -194,21 +213,9 @@ def falsify(
                 if c.run_id not in done
             ]
             by_id = {c.run_id: c for c in cands}
-            for task, outcome in execute_all(todo, n_jobs, cluster, spec.time_limit_s):
-                c = by_id[task.run_id]
-                store.record(
-                    task.run_id,
-                    task.scenario_id,
-                    0,
-                    task.seed,
-                    task.planner,
-                    task.profile,
-                    {**c.params, "iteration": it},
-                    c.text,
-                    outcome,
-                )
-                if on_result is not None:
-                    on_result(task, outcome)
+            results = execute_all(todo, n_jobs, cluster, spec.time_limit_s)
+            with contextlib.closing(results):
+                _store_batch(store, results, by_id, it, on_result)
             rows = {
                 r["run_id"]: r
                 for r in store.runs(

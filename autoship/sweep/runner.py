@@ -3,6 +3,7 @@ executor and store each run as it finishes."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Callable
@@ -105,26 +106,40 @@ def run_sweep(
         )
         if on_start is not None:
             on_start(len(planned.tasks), len(todo))
-        for task, outcome in execute_all(todo, n_jobs, cluster, spec.time_limit_s):
-            case = planned.cases[task.run_id]
-            params = dict(case.params)
-            params["replicate"] = task.replicate
-            store.record(
-                task.run_id,
-                task.scenario_id,
-                task.replicate,
-                task.seed,
-                task.planner,
-                task.profile,
-                params,
-                case.text,
-                outcome,
-            )
-            res.ran += 1
-            res.errors += 0 if outcome.get("ok") else 1
-            if on_result is not None:
-                on_result(task, outcome)
+        results = execute_all(todo, n_jobs, cluster, spec.time_limit_s)
+        # closing(): on Ctrl-C the workers are stopped here, not whenever the frame is freed.
+        with contextlib.closing(results):
+            for task, outcome in results:
+                _store_one(store, planned, task, outcome, res, on_result)
     return res
+
+
+def _store_one(
+    store: Store,
+    planned: Planned,
+    task: Task,
+    outcome: dict[str, Any],
+    res: SweepResult,
+    on_result: Callable[[Task, dict[str, Any]], None] | None,
+) -> None:
+    case = planned.cases[task.run_id]
+    params = dict(case.params)
+    params["replicate"] = task.replicate
+    store.record(
+        task.run_id,
+        task.scenario_id,
+        task.replicate,
+        task.seed,
+        task.planner,
+        task.profile,
+        params,
+        case.text,
+        outcome,
+    )
+    res.ran += 1
+    res.errors += 0 if outcome.get("ok") else 1
+    if on_result is not None:
+        on_result(task, outcome)
 
 
 _SEED_RE = re.compile(r"^seed\s*=\s*\d+\s*$", re.MULTILINE)

@@ -127,9 +127,11 @@ def worst(runs: list[dict[str, Any]], n: int = 10) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- plots
 
 
-def write_plots(runs: list[dict[str, Any]], out_dir: Path) -> list[Path]:
-    """Minimum-separation histogram, failure map over bearing and speed ratio, and score by
-    encounter type, as PNG files in ``out_dir``."""
+def write_plots(
+    runs: list[dict[str, Any]], out_dir: Path, encounters: list[dict[str, Any]] | None = None
+) -> list[Path]:
+    """Minimum-separation histogram, failure map over bearing and speed ratio, score by
+    encounter type and (given encounters) rule-score distributions, as PNG files."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -185,6 +187,22 @@ def write_plots(runs: list[dict[str, Any]], out_dir: Path) -> list[Path]:
     ax.set_ylim(-0.05, 1.05)
     ax.set_title("Score by encounter type")
     paths.append(_save(fig, out_dir / "score_by_encounter.png"))
+
+    if encounters is not None:
+        rules: dict[str, list[float]] = defaultdict(list)
+        for e in encounters:
+            for rule, val in json.loads(e["rules_json"]).items():
+                if val is not None:
+                    rules[rule].append(float(val))
+        fig, ax = plt.subplots(figsize=(7, 4))
+        names = sorted(rules, key=lambda r: (len(r), r))
+        if names:
+            ax.boxplot([rules[r] for r in names], showfliers=True)
+            ax.set_xticks(range(1, len(names) + 1), [f"rule {r}" for r in names], fontsize=8)
+        ax.set_ylabel("rule score per encounter")
+        ax.set_ylim(-0.05, 1.05)
+        ax.set_title("Rule-score distributions")
+        paths.append(_save(fig, out_dir / "rule_scores.png"))
     return paths
 
 

@@ -84,8 +84,13 @@ def test_both_ships_reach_the_meeting_point_after_tcpa(own_course, course, ratio
     p = place_target(
         TargetParams(None, None, course, ratio, tcpa, offset), 100.0, -50.0, chi, V, PROFILE
     )
-    assert p is not None
     t = tcpa * 60.0
+    c = math.radians(course)
+    sx, sy = V * t - ratio * V * t * math.cos(c), offset - ratio * V * t * math.sin(c)
+    if math.hypot(sx, sy) < 1.0:  # would start on top of the own ship: refused
+        assert p is None
+        return
+    assert p is not None
     own = (100.0 + V * t * math.cos(chi), -50.0 + V * t * math.sin(chi))
     tgt = (p.north + p.speed * t * math.cos(p.course), p.east + p.speed * t * math.sin(p.course))
     # Straight-line motion puts the target exactly offset_m to the own ship's starboard.

@@ -91,30 +91,73 @@ def test_unreachable_cluster_is_a_clear_error(jobs1, tmp_path, monkeypatch, caps
     assert "cannot reach the Dask scheduler" in capsys.readouterr().err
 
 
-def test_killed_sweep_resumes_with_every_run_exactly_once(tmp_path):
+def _count(out: Path) -> int:
+    try:
+        with Store(out, write=False) as s:
+            return s.count()
+    except AutoshipError:
+        return 0  # the store is not created yet
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        return {int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except OSError:
+        return set()
+
+
+def _start_and_stop(cmd: list[str], out: Path, at: int, sig: int) -> tuple[int, int, set[int]]:
+    """Start a sweep, send ``sig`` once ``at`` runs are stored; (exit code, stored, workers)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    t0 = time.monotonic()
+    try:
+        while _count(out) < at and time.monotonic() - t0 < 120:
+            workers |= _children(proc.pid)
+            time.sleep(0.02)
+        workers |= _children(proc.pid)
+        os.kill(proc.pid, sig)
+        rc = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return rc, _count(out), workers
+
+
+def _gone(pids: set[int], timeout: float = 10.0) -> bool:
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        alive = set()
+        for p in pids:
+            try:
+                state = Path(f"/proc/{p}/stat").read_text().split(") ")[-1][0]
+                if state != "Z":
+                    alive.add(p)
+            except OSError:
+                pass
+        if not alive:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_interrupted_and_killed_sweep_resumes_with_every_run_exactly_once(tmp_path):
     sweep = small_sweep(tmp_path, replicates=8)  # 5 scenarios x 8 replicates = 40 runs
     out = tmp_path / "out"
     planned = {t.run_id for t in plan(load_sweep(sweep)).tasks}
     assert len(planned) == 40
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
     cmd = [sys.executable, "-m", "autoship", "sweep", str(sweep), "--out", str(out), "--jobs", "2"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    stored = 0
-    t0 = time.monotonic()
-    try:
-        while stored < 4 and time.monotonic() - t0 < 120:
-            time.sleep(0.02)
-            try:
-                with Store(out, write=False) as s:
-                    stored = s.count()
-            except AutoshipError:
-                pass  # the store is not created yet
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait()
-    with Store(out, write=False) as s:
-        before = s.count()
-    assert 4 <= before < 40, "the sweep must be killed mid-way for this test to mean anything"
+
+    # Ctrl-C: exit 130, workers stopped, finished runs kept.
+    rc, after_int, workers = _start_and_stop(cmd, out, 4, signal.SIGINT)
+    assert rc == 130
+    assert 4 <= after_int < 40, "the sweep must be stopped mid-way for this test to mean anything"
+    assert workers and _gone(workers)
+    # kill -9 of the resumed sweep: nothing can run on the way out.
+    _, after_kill, _ = _start_and_stop(cmd, out, after_int + 4, signal.SIGKILL)
+    assert after_int + 4 <= after_kill < 40
 
     assert main(["sweep", str(sweep), "--out", str(out), "--jobs", "2"]) == 1
     runs, encs = snapshot(out)
@@ -152,7 +195,7 @@ def test_report_prints_wilson_interval_and_writes_plots_markdown_junit(jobs1, tm
     n_coll = sum(r["collision"] for r in runs)
     assert rc == (1 if n_coll else 0)
     assert "Wilson 95 % interval" in text and f"({n_coll}/{len(runs)})" in text
-    for name in ("min_separation_hist", "failure_map", "score_by_encounter"):
+    for name in ("min_separation_hist", "failure_map", "score_by_encounter", "rule_scores"):
         data = (png / f"{name}.png").read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
         assert f"({name}" not in md.read_text() and f"png/{name}.png" in md.read_text()
