@@ -186,7 +186,7 @@ def load_ship(name_or_path: str, base_dir: Path | None = None) -> ShipDef:
     unknown_top = sorted(set(doc) - {"ship", "model", "wind"})
     if unknown_top:
         raise ShipModelError("unknown table", file=file, field=unknown_top[0])
-    return ShipDef(
+    sdef = ShipDef(
         name=str(ship.get("name", path.stem)),
         family=family,
         length_m=length,
@@ -198,6 +198,38 @@ def load_ship(name_or_path: str, base_dir: Path | None = None) -> ShipDef:
         wind=wind,
         scale_ratio=scale,
     )
+    _check_consistency(sdef, file)
+    return sdef
+
+
+def _check_consistency(sdef: ShipDef, file: str) -> None:
+    """Cross-key checks each key's range cannot express (the ship must reach its service speed)."""
+    m = sdef.model
+    if (
+        "service_speed_kn" in m
+        and "max_speed_kn" in m
+        and m["service_speed_kn"] > m["max_speed_kn"]
+    ):
+        raise ShipModelError(
+            "service speed exceeds max_speed_kn", file=file, field="model.service_speed_kn"
+        )
+    if sdef.family not in ("mmg", "fossen3"):
+        return
+    from autoship.dynamics.fleet import FAMILIES
+
+    fam = FAMILIES[sdef.family]
+    try:
+        P = fam.pack_params([sdef])
+        n_service = fam.propulsion_demand(P, 0, sdef.service_speed, "trim")
+    except ShipModelError as exc:
+        raise ShipModelError(exc.message, file=file, field=exc.field) from None
+    if not math.isfinite(n_service) or n_service > m["max_shaft_rps"]:
+        raise ShipModelError(
+            f"the service speed needs {n_service:.3g} rev/s, above max_shaft_rps "
+            f"{m['max_shaft_rps']:g}",
+            file=file,
+            field="model.max_shaft_rps",
+        )
 
 
 _SHIP_KEYS = {

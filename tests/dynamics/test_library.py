@@ -101,3 +101,10 @@ def test_relative_path_resolves_against_base_dir(tmp_path):
     _mmg_file(tmp_path)
     sd = load_ship("ship.toml", base_dir=tmp_path)
     assert sd.family == "mmg"
+
+
+def test_shaft_limit_below_service_rps_is_rejected(tmp_path):
+    path = _mmg_file(tmp_path, override={"max_shaft_rps": "1.0"})
+    with pytest.raises(ShipModelError, match=r"needs 1\.7\d rev/s") as exc:
+        load_ship(path)
+    assert exc.value.field == "model.max_shaft_rps" and exc.value.file == path
