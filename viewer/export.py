@@ -11,10 +11,12 @@ import math
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from autoship.errors import AutoshipError
+from autoship.record import load_run
 from autoship.units import NAUTICAL_MILE
 from viewer._pg import pygame
 from viewer.render import STYLE_COLOURS, Renderer, ViewState
@@ -31,8 +33,14 @@ class ExportError(AutoshipError):
     """An export cannot be written (missing optional package, bad size or path)."""
 
 
-def _scene(run: str | os.PathLike | Scene) -> Scene:
-    return run if isinstance(run, Scene) else load_scene(run)
+def _scene(run: str | os.PathLike | Scene, score: dict[str, Any] | None = None) -> Scene:
+    """A Scene from a run folder; ``score`` (a metrics run entry already in memory, e.g. in
+    ``autoship run``) replaces RUN_DIR/score.json."""
+    if isinstance(run, Scene):
+        return run
+    if score is None:
+        return load_scene(run)
+    return Scene(load_run(run), score)
 
 
 def _check_size(size: tuple[int, int]) -> tuple[int, int]:
@@ -76,9 +84,10 @@ def write_png(
     size: tuple[int, int] = DEFAULT_PNG_SIZE,
     follow: str | None = None,
     range_nm: float | None = None,
+    score: dict[str, Any] | None = None,
 ) -> Path:
     """Draw the run at ``at_s`` seconds (default: the own ship's closest approach) into a PNG."""
-    scene = _scene(run)
+    scene = _scene(run, score)
     size = _check_size(size)
     t = scene.closest_approach_t() if at_s is None else float(at_s)
     if not math.isfinite(t):
@@ -141,14 +150,16 @@ def write_video(
     size: tuple[int, int] = DEFAULT_VIDEO_SIZE,
     follow: str | None = None,
     range_nm: float | None = None,
+    score: dict[str, Any] | None = None,
 ) -> int:
     """Write the whole run as an animated GIF (``.gif``, needs Pillow) or an MP4 (``.mp4``,
     needs imageio-ffmpeg). Returns the number of frames written.
 
     This is the hook for ``autoship run --video-on-fail DIR``: call it with a failing run's
-    folder and ``DIR / f"{run_id}.gif"``.
+    folder, ``DIR / f"{run_id}.gif"`` and ``score=`` that run's report entry (so the video shows
+    why it failed without a score.json on disk).
     """
-    scene = _scene(run)
+    scene = _scene(run, score)
     size = _check_size(size)
     out = Path(path)
     ext = out.suffix.lower()

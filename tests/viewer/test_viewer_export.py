@@ -142,3 +142,16 @@ def test_gif_frames_decode_to_what_was_drawn(run_dir: Path, tmp_path: Path) -> N
             want = np.frombuffer(drawn[k], np.uint8).reshape(300, 400, 3).astype(int)
             # Palette rounding only: no pixel off by more than a small step.
             assert np.abs(got - want).max() <= 40
+
+
+@pytest.mark.skipif(importlib.util.find_spec("PIL") is None, reason="Pillow not installed")
+def test_video_with_score_in_memory(run_dir: Path, tmp_path: Path) -> None:
+    # What `autoship run --video-on-fail` does: the report entry is passed, not read from disk.
+    from viewer_synth import SCORE
+
+    from viewer.export import _scene
+
+    assert _scene(run_dir).score is None
+    assert _scene(run_dir, SCORE).score["score"] == 0.62
+    n = write_video(run_dir, tmp_path / "fail.gif", fps=1, speed=900, size=(400, 300), score=SCORE)
+    assert n == 3
