@@ -60,7 +60,7 @@ def traffic(m: int, duration_s: float, dt: float = 1.0, seed: int = 7) -> dict[s
     }
 
 
-def numpy_scan(tr, pair_i, pair_j, profile, parallel=False):
+def numpy_scan(tr, pair_i, pair_j, profile):
     return metrics_oracle.scan_np(
         tr.t, tr.north, tr.east, tr.vn, tr.ve, tr.cog, tr.sog, pair_i, pair_j,
         classification_params(profile), S.scan_params(profile),
@@ -104,13 +104,11 @@ def main() -> int:
     n_pairs = args.ships * (args.ships - 1) // 2
     n_rec = arrays["t"].shape[0]
 
-    def numba_run(parallel: bool = False):
-        return S.score_tracks(arrays, ships, prof, parallel=parallel)
+    def numba_run():
+        return S.score_tracks(arrays, ships, prof)
 
     numba_run()  # compile / load the cache
-    numba_run(parallel=True)
     t_numba, res = timed(numba_run, args.repeat)
-    t_par, _ = timed(lambda: numba_run(True), args.repeat)
     tr = S.Tracks.from_arrays(arrays)
     ii, jj = np.triu_indices(args.ships, 1)
     t_scan, _ = timed(lambda: S.scan(tr, ii, jj, prof), args.repeat)
@@ -132,13 +130,11 @@ def main() -> int:
         f"{args.ships} ships, {n_pairs} pairs, {n_rec} records ({args.hours:g} h at 1 s), "
         f"profile {prof.name}: {n_enc} encounter sides, {len(res['encounters'])} report entries"
     )
-    print(f"  numba score_tracks (serial):    {t_numba:8.3f} s  (pair scan kernel {t_scan:.3f} s)")
-    print(f"  numba score_tracks (parallel):  {t_par:8.3f} s")
+    print(f"  numba score_tracks:             {t_numba:8.3f} s  (pair scan kernel {t_scan:.3f} s)")
     print(f"  plain NumPy, same scoring:      {t_np:8.3f} s")
     print(f"  pair scan alone: numba {t_scan:.3f} s, NumPy {t_scan_np:.3f} s: "
           f"{t_scan_np / t_scan:.1f} x")  # fmt: skip
-    print(f"  speed-up (serial):              {t_np / t_numba:8.1f} x")
-    print(f"  speed-up (parallel):            {t_np / t_par:8.1f} x")
+    print(f"  speed-up, whole scoring:        {t_np / t_numba:8.1f} x")
     print(f"  identical encounters and rule scores: {same}")
     return 0 if same else 1
 

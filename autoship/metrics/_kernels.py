@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from autoship._jit import njit, prange
+from autoship._jit import njit
 from autoship.colregs.classify import NONE, classify_kernel
 from autoship.colregs.domains import domain_ratios_cs
 from autoship.colregs.geometry import cpa_tcpa_scalar, wrap_pi_scalar
@@ -192,21 +192,6 @@ def scan_pairs(
     seg2 = np.empty(t.shape[0])
     risk = np.empty(t.shape[0], dtype=np.bool_)
     for p in range(pair_i.shape[0]):
-        _scan_two_pass(
-            p, pair_i[p], pair_j[p], t, N, E, VN, VE, COG, SOG, cls, sp, seg2, risk,
-            pmin_r, pmin_t, n_enc, e_k0, e_kc, e_k1, e_code, e_kcpa, e_rcpa, e_tcpa_t,
-            e_dcpa0, e_tcpa0,
-        )  # fmt: skip
-
-
-@njit(parallel=True)
-def scan_pairs_parallel(
-    t, N, E, VN, VE, COG, SOG, pair_i, pair_j, cls, sp,
-    pmin_r, pmin_t, n_enc, e_k0, e_kc, e_k1, e_code, e_kcpa, e_rcpa, e_tcpa_t, e_dcpa0, e_tcpa0,
-):  # fmt: skip
-    for p in prange(pair_i.shape[0]):
-        seg2 = np.empty(t.shape[0])
-        risk = np.empty(t.shape[0], dtype=np.bool_)
         _scan_two_pass(
             p, pair_i[p], pair_j[p], t, N, E, VN, VE, COG, SOG, cls, sp, seg2, risk,
             pmin_r, pmin_t, n_enc, e_k0, e_kc, e_k1, e_code, e_kcpa, e_rcpa, e_tcpa_t,

@@ -93,7 +93,7 @@ def scan_params(profile: Profile) -> np.ndarray:
 
 
 def scan(
-    tr: Tracks, pair_i: np.ndarray, pair_j: np.ndarray, profile: Profile, parallel: bool = False
+    tr: Tracks, pair_i: np.ndarray, pair_j: np.ndarray, profile: Profile
 ) -> dict[str, np.ndarray]:
     """Run the pair-scan kernel; returns per-pair and per-(pair, slot) arrays."""
     P = pair_i.shape[0]
@@ -112,8 +112,7 @@ def scan(
         "dcpa0": np.full((P, M), np.nan),
         "tcpa0": np.full((P, M), np.nan),
     }
-    fn = kern.scan_pairs_parallel if parallel else kern.scan_pairs
-    fn(
+    kern.scan_pairs(
         tr.t, tr.north, tr.east, tr.vn, tr.ve, tr.cog, tr.sog,
         np.ascontiguousarray(pair_i, dtype=np.int64), np.ascontiguousarray(pair_j, dtype=np.int64),
         classification_params(profile), scan_params(profile),
@@ -231,7 +230,6 @@ def score_tracks(
     profile: Profile,
     visibility: str = "good",
     events: list[dict[str, Any]] | None = None,
-    parallel: bool = False,
     environment: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Score recorded tracks. Returns ``encounters`` (report dicts), ``pairs`` (per-pair minimum
@@ -246,7 +244,7 @@ def score_tracks(
     ii, jj = np.triu_indices(m, k=1)
     keep = auto[ii] | auto[jj]
     pair_i, pair_j = ii[keep].astype(np.int64), jj[keep].astype(np.int64)
-    sc = scan(tr, pair_i, pair_j, profile, parallel=parallel)
+    sc = scan(tr, pair_i, pair_j, profile)
 
     # Encounter sides: (pair, slot, own, target, code as seen by own)
     rows = []
