@@ -22,7 +22,9 @@ class App:
     The window is created by ``open_window``; tests drive an App on an off-screen Surface.
     """
 
-    def __init__(self, scene: Scene, surface: pygame.Surface, screenshot_dir: Path | None = None):
+    def __init__(
+        self, scene: Scene, surface: pygame.Surface, screenshot_dir: Path | None = None
+    ) -> None:
         self.scene = scene
         self.surface = surface
         self.renderer = Renderer(scene)
@@ -53,7 +55,7 @@ class App:
         """Move by whole records (the recorded resolution)."""
         t_rec = self.scene.t_rec
         self.state.playing = False
-        i, _, f = self.scene._bracket(self.state.t)
+        i, _, f = self.scene.bracket(self.state.t)
         if records > 0:
             j = min(i + records, len(t_rec) - 1)
         else:

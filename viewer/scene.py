@@ -463,7 +463,8 @@ class Scene:
     def clamp(self, t: float) -> float:
         return min(max(float(t), self.t0), self.t1)
 
-    def _bracket(self, t: float) -> tuple[int, int, float]:
+    def bracket(self, t: float) -> tuple[int, int, float]:
+        """Records (i, j) around ``t`` and the fraction of the way from i to j."""
         t = self.clamp(t)
         n = self.t_rec.size
         i = int(np.searchsorted(self.t_rec, t, side="right")) - 1
@@ -474,7 +475,7 @@ class Scene:
         return i, i + 1, float((t - self.t_rec[i]) / dt)
 
     def poses(self, t: float) -> Poses:
-        i, j, f = self._bracket(t)
+        i, j, f = self.bracket(t)
 
         def lerp(arr: np.ndarray) -> np.ndarray:
             return arr[i] + (arr[j] - arr[i]) * f if j != i else arr[i].copy()
@@ -614,7 +615,7 @@ class Scene:
         t = self.clamp(t)
         ids = [s.id for s in self.ships]
         labels: list[EncounterLabel] = []
-        rec, _, _ = self._bracket(t)
+        rec, _, _ = self.bracket(t)
         if self.score is not None and isinstance(self.score.get("encounters"), list):
             est = {k: eng for k, eng, _, _ in self._estimate()}
             own_id = ids[self.own_index] if self.own_index is not None else None
