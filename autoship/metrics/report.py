@@ -49,9 +49,11 @@ def readiness(runs: list[dict[str, Any]], profile: Profile) -> dict[str, Any]:
     collision or grounding), B (rule scores at threshold), C (Wilson upper bound on the
     failure rate over the runs given)."""
     rd = profile.readiness
+    # Negative tests (scenarios that exist to provoke a collision) say nothing about A and B.
+    positive = [r for r in runs if not r.get("negative_test")]
     std = [
         r
-        for r in runs
+        for r in positive
         if any(str(r.get("scenario_id") or "").startswith(prefix) for prefix in rd.standard_sets)
     ]
     a_coll = sum(bool(r.get("collision")) for r in std)
@@ -69,17 +71,17 @@ def readiness(runs: list[dict[str, Any]], profile: Profile) -> dict[str, Any]:
         gate_a["note"] = "not evaluated: no run of a standard set was given"
     thr = profile.gates.min_rule_score
     below = {}
-    for r in runs:
+    for r in positive:
         fails = _rule_failures(r, thr)
         if fails:
             below[f"{r.get('scenario_id')}/{r.get('planner')}/seed {r.get('seed')}"] = fails
     gate_b = {
         "description": "every rule score at or above the profile threshold",
         "threshold": thr,
-        "runs": len(runs),
+        "runs": len(positive),
         "runs_below": len(below),
         "failures": below,
-        "passed": (not below) if runs else None,
+        "passed": (not below) if positive else None,
     }
     n = len(runs)
     k = sum(not r.get("passed") for r in runs)

@@ -477,6 +477,17 @@ def _encounter_entry(tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q,
     }
 
 
+def _min_clearance(ships: list[dict[str, Any]], auto_ids: set[str]) -> float | None:
+    """Smallest hull clearance to charted hazards the simulator recorded for an autonomous
+    ship (meta ships[].min_clearance_m; None without a chart)."""
+    vals = [
+        float(s["min_clearance_m"])
+        for s in ships
+        if str(s.get("id")) in auto_ids and isinstance(s.get("min_clearance_m"), (int, float))
+    ]
+    return _num(min(vals), 1) if vals else None
+
+
 def _fmt_nm(x: float) -> str:
     return f"{x:.0f} m ({x / NAUTICAL_MILE:.2f} nm)"
 
@@ -569,6 +580,23 @@ def score_run(run_dir: Path, profile: Profile | None = None) -> dict[str, Any]:
     if own is None:
         own = next((ships[k] for k in res["autonomous"]), ships[0] if ships else {})
     scenario = meta.get("scenario") or {}
+    # Negative tests ([scoring] expect): the scenario exists to provoke these failures and
+    # passes when exactly those occur; the other gates do not apply.
+    expect = scenario.get("expect") or []
+    if not isinstance(expect, list) or not all(x in ("collision", "grounding") for x in expect):
+        raise RunFolderError(
+            "must be a list of 'collision'/'grounding'", file=meta_file, field="scenario.expect"
+        )
+    negative = None
+    if expect:
+        occurred = [k for k, evs in (("collision", collisions), ("grounding", groundings)) if evs]
+        negative = {"expect": sorted(set(expect)), "occurred": occurred, "gates": failed}
+        failed = []
+        if occurred != sorted(set(expect)):
+            failed.append(
+                f"negative test: expected {' and '.join(sorted(set(expect)))}, got "
+                f"{' and '.join(occurred) or 'neither'}"
+            )
     return {
         "scenario_id": scenario.get("id"),
         "planner": own.get("planner"),
@@ -581,6 +609,8 @@ def score_run(run_dir: Path, profile: Profile | None = None) -> dict[str, Any]:
         "score": _num(score, 4),
         "encounters": res["encounters"],
         "failed_gates": failed,
+        "negative_test": negative,
+        "min_clearance_m": _min_clearance(ships, auto_ids),
         "profile": profile.name,
         "profile_version": profile.version,
         "profile_hash": profile.hash,

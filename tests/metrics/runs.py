@@ -89,6 +89,7 @@ def write_run(
     profile: str = "large-ship",
     seed: int = 1,
     environment: dict[str, Any] | None = None,
+    expect: list[str] | None = None,
 ) -> Path:
     for k, s in enumerate(ships):
         s["index"] = k
@@ -111,7 +112,13 @@ def write_run(
     meta = {
         "autoship_version": "test",
         "versions": {},
-        "scenario": {"id": scenario_id, "title": scenario_id, "source": "test", "path": None},
+        "scenario": {
+            "id": scenario_id,
+            "title": scenario_id,
+            "source": "test",
+            "path": None,
+            "expect": expect or [],
+        },
         "frame": {"origin_lat_deg": 0.0, "origin_lon_deg": 0.0},
         "seed": seed,
         "dt_s": float(t[1] - t[0]),

@@ -238,3 +238,28 @@ def test_malformed_meta_is_a_clear_error(tmp_path, key, value, message):
     (d / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(RunFolderError, match=message):
         score_run(d)
+
+
+def test_negative_test_scenario_passes_on_its_expected_collision(tmp_path):
+    ev = [{"t_s": 1790.0, "kind": "collision", "ships": ["os", "ts1"], "detail": ""}]
+    run, _ = one(tmp_path, "neg", {}, HEAD_ON, events=ev, expect=["collision"])
+    assert run["passed"] and run["failed_gates"] == []
+    assert run["negative_test"]["occurred"] == ["collision"]
+    assert run["negative_test"]["gates"][0].startswith("collision: os and ts1")
+    # Without the collision it exists to provoke, the negative test fails.
+    run, _ = one(tmp_path, "neg2", {"turn_at_s": 900, "turn_deg": 35}, HEAD_ON,
+                 expect=["collision"])  # fmt: skip
+    assert not run["passed"]
+    assert run["failed_gates"] == ["negative test: expected collision, got neither"]
+    with pytest.raises(RunFolderError, match="scenario.expect"):
+        one(tmp_path, "neg3", {}, HEAD_ON, expect=["capsize"])
+
+
+def test_min_clearance_from_the_simulator(tmp_path):
+    own = track(T, -6 * NM, 0.0, 0.0, 12.0)
+    ships = [ship("os", "own", "sbmpc", min_clearance_m=312.5), ship("ts1", min_clearance_m=5.0)]
+    run = score_run(write_run(tmp_path / "c", T, [own, track(T, *HEAD_ON)], ships))
+    assert run["min_clearance_m"] == 312.5  # the target's clearance is not the system's
+    run = score_run(write_run(tmp_path / "d", T, [own, track(T, *HEAD_ON)],
+                              [ship("os", "own", "sbmpc"), ship("ts1")]))  # fmt: skip
+    assert run["min_clearance_m"] is None

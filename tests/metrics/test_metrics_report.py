@@ -84,6 +84,20 @@ def test_wilson_hand_worked():
     assert wilson_interval(0, 73)[1] <= 0.05 < wilson_interval(0, 72)[1]
 
 
+def test_negative_tests_left_out_of_gates_a_and_b(tmp_path):
+    prof = load_profile("large-ship")
+    own = track(T, -6 * NM, 0.0, 0.0, 12.0)
+    tgt = track(T, 0.0, 6 * NM, 270.0, 12.0)
+    ev = [{"t_s": 1795.0, "kind": "collision", "ships": ["os", "ts1"], "detail": ""}]
+    d = write_run(tmp_path / "neg", T, [own, tgt], [ship("os", "own", "sbmpc"), ship("ts1")],
+                  scenario_id="imazu-02", events=ev, expect=["collision"])  # fmt: skip
+    rep = build_report([score_run(d, prof)], prof)
+    assert rep["summary"]["passed"] == 1
+    assert rep["readiness"]["gate_a"]["runs"] == 0 and rep["readiness"]["gate_a"]["passed"] is None
+    assert rep["readiness"]["gate_b"]["runs"] == 0
+    assert rep["readiness"]["gate_c"]["failures"] == 0
+
+
 def test_mixed_profiles_refused(tmp_path):
     d = make_runs(tmp_path)[0]
     entry = score_run(d, load_profile("dnv2023"))
