@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from autoship.colregs import load_profile
-from autoship.colregs.classify import classification_params, classify_kernel
+from autoship.colregs.classify import NONE, classification_params, classify_kernel
 from autoship.colregs.roles import resolve_role, ship_category
 from autoship.errors import AutoshipError
 from autoship.planner._kernels import (
@@ -159,6 +159,12 @@ class Traffic:
         self.locked[release] = False
         self.free[release] = False
         new = np.flatnonzero(risk & ~self.locked & ~passed)
+        self.locked[new] = True
+        self.free[new] = False
+        self.code[new] = NONE
+        # A lock without a rule 13-15 class is classified again at every decision until it gets
+        # one (the scorer's situation lock does the same), e.g. while the own ship is turning.
+        new = np.flatnonzero(self.locked & (self.code == NONE) & valid)
         if new.size:
             u_own = math.hypot(vn[o], ve[o])
             p = self.cls_params
@@ -188,8 +194,6 @@ class Traffic:
                     duty = _DUTY.get(role.role, DUTY_NONE)
                 self.code[j] = code
                 self.duty[j] = duty
-                self.locked[j] = True
-                self.free[j] = False
         # Rule 17(a)(ii) / (b): the stand-on vessel may act inside r3 while the risk persists and
         # must act inside r4; once freed it stays free for this encounter.
         so = self.locked & (self.duty == DUTY_STAND_ON)
