@@ -41,8 +41,11 @@ EST_THETA_CR_DEG = -10.0
 EST_RANGE_M = 7000.0
 EST_DCPA_M = NAUTICAL_MILE
 
-# Most dangerous target: smallest DCPA among targets still approaching within this horizon.
-CPA_HORIZON_S = 3600.0
+# Most dangerous target: smallest DCPA among targets still approaching within 30 min (one
+# Imazu start, reference/imazu-problems.md: TCPA 30 min at 12 kn). Pairs closing slower than
+# 0.2 m/s (~0.4 kn, e.g. two ships alongside in harbour) have no meaningful CPA.
+CPA_HORIZON_S = 1800.0 + 1.0
+CPA_MIN_REL_SPEED = 0.2
 
 TYPE_NAMES = {
     "head-on": "Head-on",
@@ -520,7 +523,8 @@ class Scene:
     # ----------------------------------------------------------------- CPA
     def cpa(self, t: float, poses: Poses | None = None) -> Cpa | None:
         """The most dangerous target seen from the own ship: the smallest DCPA among targets
-        still approaching (0 <= TCPA <= CPA_HORIZON_S); None if nobody is approaching."""
+        still approaching (0 <= TCPA <= CPA_HORIZON_S, relative speed at least
+        CPA_MIN_REL_SPEED); None if nobody is approaching."""
         o = self.own_index
         if o is None:
             return None
@@ -532,7 +536,8 @@ class Scene:
         vn = p.vn - p.vn[o]
         ve = p.ve - p.ve[o]
         dcpa, tcpa = cpa_tcpa(pn, pe, vn, ve)
-        ok = p.present & (tcpa >= 0.0) & (tcpa <= CPA_HORIZON_S)
+        moving = vn * vn + ve * ve >= CPA_MIN_REL_SPEED**2
+        ok = p.present & moving & (tcpa >= 0.0) & (tcpa <= CPA_HORIZON_S)
         ok[o] = False
         if not ok.any():
             return None

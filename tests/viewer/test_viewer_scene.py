@@ -345,3 +345,17 @@ def test_encounter_windows(scored_run_dir: Path, tmp_path: Path) -> None:
     # The window is where the live estimate labels the encounter.
     assert s.encounters(est[0].t0) and s.encounters(est[0].t1)
     assert not s.encounters(est[0].t0 - 10.0) and not s.encounters(est[0].t1 + 10.0)
+
+
+def test_cpa_ignores_pairs_not_closing(run_dir: Path) -> None:
+    s = load_scene(run_dir)
+    # Own ship and T1 still, side by side: no relative motion, no CPA line.
+    for a in (s.vn, s.ve):
+        a[:] = 0.0
+    s.vn[:, 2] = 0.05  # A1 creeping at 0.05 m/s: below the 0.2 m/s floor
+    assert s.cpa(100.0) is None
+    s.vn[:, 2] = -1.0  # now closing at 1 m/s
+    assert s.cpa(100.0) is None  # but TCPA is beyond 30 min (A1 is ~14 km away)
+    s.vn[:, 2] = -10.0
+    c = s.cpa(100.0)
+    assert c is not None and c.target == 2
