@@ -16,11 +16,13 @@ import numpy as np
 
 import autoship
 from autoship.colregs.classify import (
+    CODE_NAMES,
     CODE_TYPE,
     MIRROR,
     OVERTAKEN,
     OVERTAKING,
     classification_params,
+    classify,
 )
 from autoship.colregs.domains import domain_params
 from autoship.colregs.geometry import cpa_tcpa
@@ -367,6 +369,23 @@ def _angles(tr: Tracks, o: int, q: int, k: int) -> tuple[float, float]:
     return alpha, beta
 
 
+SENSITIVITY_DEG = 2.0  # bearing/aspect perturbation for the classification sensitivity [P]
+
+
+def _class_alternatives(
+    beta: float, alpha: float, u_own: float, u_tgt: float, code: int, profile: Profile
+) -> list[str]:
+    """Other encounter types reached by moving beta and alpha by up to SENSITIVITY_DEG (the
+    reference's advice: report the sensitivity for targets near a sector boundary)."""
+    if not (math.isfinite(beta) and math.isfinite(alpha)):
+        return []
+    d = math.radians(SENSITIVITY_DEG)
+    steps = np.array([-d, -d / 2, 0.0, d / 2, d])
+    bb, aa = np.meshgrid(beta + steps, alpha + steps)
+    codes = classify(bb, aa, np.full(bb.shape, u_own), np.full(bb.shape, u_tgt), profile)
+    return sorted({CODE_NAMES[k] for k in np.unique(codes).tolist()} - {CODE_NAMES[code]})
+
+
 def _encounter_entry(tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q, c, collided, wind):
     k0 = int(sc["k0"][p, s])
     kc = int(sc["kc"][p, s])
@@ -384,7 +403,10 @@ def _encounter_entry(tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q,
         )
     role = resolve_role(c, cats[o], cats[q], rv, r12)
     alpha_cpa, beta_cpa = _angles(tr, o, q, kcpa)
-    _, beta_det = _angles(tr, o, q, kc)
+    alpha_det, beta_det = _angles(tr, o, q, kc)
+    alternatives = _class_alternatives(
+        beta_det, alpha_det, float(tr.sog[o, kc]), float(tr.sog[q, kc]), c, profile
+    )
     r0 = _range(tr, o, q, k0)
     k_man = int(meas["k_man"][e])
     k_port = int(meas["k_port"][e])
@@ -449,6 +471,9 @@ def _encounter_entry(tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q,
         "t_detect_s": _num(t[k0], 1),
         "range_detect_m": _num(r0, 1),
         "t_classified_s": _num(t[kc], 1),
+        # Classes (colregs CODE_NAMES) the classifier gives within +-SENSITIVITY_DEG of the
+        # bearings at classification (empty: no sector boundary is that close).
+        "class_alternatives": alternatives,
         "t_cpa_s": _num(sc["tcpa_t"][p, s], 1),
         "t_end_s": _num(t[k1], 1),
         "alpha_cpa_deg": _num(math.degrees(alpha_cpa), 1),

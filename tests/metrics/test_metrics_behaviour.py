@@ -263,3 +263,18 @@ def test_min_clearance_from_the_simulator(tmp_path):
     run = score_run(write_run(tmp_path / "d", T, [own, track(T, *HEAD_ON)],
                               [ship("os", "own", "sbmpc"), ship("ts1")]))  # fmt: skip
     assert run["min_clearance_m"] is None
+
+
+def test_classification_sensitivity_near_a_boundary():
+    from autoship.colregs import CROSSING_GIVE_WAY, OVERTAKEN, load_profile
+    from autoship.metrics.score import _class_alternatives
+
+    prof = load_profile("large-ship")
+    r = math.radians
+    # 1 deg abaft the 112.5 deg line, faster target with own ship ahead of it: overtaken, but
+    # 1 deg further forward it would be no situation at all.
+    assert _class_alternatives(r(113.5), 0.0, 5.0, 7.0, OVERTAKEN, prof) == ["none"]
+    assert _class_alternatives(r(60.0), r(-45.0), 6.0, 6.0, CROSSING_GIVE_WAY, prof) == []
+    # Near the 13 deg head-on tolerance both crossing give-way and head-on are in reach.
+    alts = _class_alternatives(r(12.0), r(-12.0), 6.0, 6.0, 1, prof)
+    assert "crossing-give-way" in alts
