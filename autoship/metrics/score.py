@@ -234,8 +234,10 @@ def score_tracks(
     events: list[dict[str, Any]] | None = None,
     environment: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Score recorded tracks. Returns ``encounters`` (report dicts), ``pairs`` (per-pair minimum
-    range) and the autonomous ship indices. ``score_run`` adds run-level fields and gates."""
+    """Score recorded tracks (run-folder arrays, ``ships`` as in meta.json). Returns
+    ``encounters`` (report dicts, ordered by own ship, target, time), ``pair_i``/``pair_j`` with
+    ``pair_min_range``/``pair_min_time`` (continuous minimum per scanned pair), the autonomous
+    ship indices and the ship-major ``tracks``. ``score_run`` adds run-level fields and gates."""
     events = events or []
     tr = Tracks.from_arrays(arrays)
     m = len(ships)
