@@ -122,7 +122,16 @@ def test_markdown_and_junit(tmp_path):
         ("imazu-02", "sbmpc seed 2"),
         ("custom-x", "sbmpc"),
     ]
+    # What common consumers (Jenkins, GitLab, GitHub test reporters) read: counts on the
+    # suite, classname/name/time on each case, message/type on a failure.
+    suite = root.find("testsuite")
+    for key in ("name", "tests", "failures", "errors", "skipped", "time"):
+        assert suite.get(key) is not None, key
+    assert int(suite.get("tests")) == len(cases) and int(suite.get("failures")) == 1
+    for c in cases:
+        assert c.get("classname") and c.get("name") and float(c.get("time")) >= 0.0
     fails = [c.find("failure") for c in cases]
+    assert fails[1].get("type") == "gate" and "collision: os and ts1" in fails[1].text
     assert fails[0] is None and fails[2] is None
     assert fails[1].get("message").startswith("collision: os and ts1 at t=1795 s; separation:")
     with pytest.raises(AutoshipError, match="output folder does not exist"):
