@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from pathlib import Path
 
@@ -22,6 +23,20 @@ def add_parser(sub) -> None:
     p.add_argument("--junit", type=Path, help="write JUnit XML here")
     p.add_argument("--markdown", type=Path, help="write a Markdown summary here")
     p.add_argument("--force", action="store_true", help="overwrite existing run folders")
+    p.add_argument(
+        "--ais-udp",
+        metavar="HOST:PORT",
+        help="stream every ship as AIS NMEA over UDP while running (needs --jobs 1)",
+    )
+    p.add_argument(
+        "--ais-realtime", action="store_true", help="with --ais-udp: pace the run to the wall clock"
+    )
+    p.add_argument(
+        "--ais-speed",
+        type=float,
+        default=1.0,
+        help="with --ais-realtime: time-lapse factor (default 1)",
+    )
     p.set_defaults(func=run)
 
 
@@ -40,6 +55,22 @@ def run(args: argparse.Namespace) -> int:
     for out in (args.report, args.junit, args.markdown):
         _check_output(out, args.force)
     jobs = plan_jobs(args.paths, args.out, args.planner, args.seed, args.force, args.profile)
+    if args.ais_udp is not None:
+        from autoship.ais.emit import parse_host_port
+
+        parse_host_port(args.ais_udp)
+        if args.jobs != 1:
+            raise AutoshipError(
+                "--ais-udp streams one run at a time; use --jobs 1", field="--ais-udp"
+            )
+        if not args.ais_speed > 0:
+            raise AutoshipError("must be positive", field="--ais-speed")
+        jobs = [
+            dataclasses.replace(
+                j, ais_udp=args.ais_udp, ais_realtime=args.ais_realtime, ais_speed=args.ais_speed
+            )
+            for j in jobs
+        ]
     progress = Progress(len(jobs), "running")
     entries, errors = [], []
     order = {job.path: k for k, job in enumerate(jobs)}

@@ -6,6 +6,7 @@ import hashlib
 import math
 import platform
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,8 +91,13 @@ def simulate(
     scen: Scenario,
     planner_override: str | None = None,
     seed: int | None = None,
+    on_record: Callable[[float, dict[str, np.ndarray]], None] | None = None,
 ) -> SimResult:
-    """Run one scenario to the end and return everything a run folder holds."""
+    """Run one scenario to the end and return everything a run folder holds.
+
+    ``on_record(t, row)`` is called with every recorded row (arrays over ships, e.g. to stream
+    the run as AIS while it runs); it must not modify the arrays.
+    """
     seed = scen.seed if seed is None else seed
     n = len(scen.ships)
     defs = [s.ship for s in scen.ships]
@@ -247,6 +253,8 @@ def simulate(
         arr["ve"][j] = ve
         arr["cmd_course"][j] = C[CMD_COURSE]
         arr["cmd_speed"][j] = C[CMD_SPEED]
+        if on_record is not None:
+            on_record(t, {k: v[j] for k, v in arr.items()})
 
     def _set_replayed(t: float) -> None:
         X = fleet.X
@@ -276,9 +284,28 @@ def simulate(
                 s = scen.ships[j]
                 name = s.handover_planner or _default_handover()
                 sog = math.hypot(vn[j], ve[j])
-                goal = (float(s.track.north[-1]), float(s.track.east[-1]))
                 start = (float(X[N, j]), float(X[E, j]))
-                planners[j] = build_planner(j, name, {}, start, float(X[PSI, j]), sog, goal)
+                goal = (float(s.track.north[-1]), float(s.track.east[-1]))
+                if math.hypot(goal[0] - start[0], goal[1] - start[1]) < 2.0 * length[j]:
+                    # Handed over near the end of its recording: carry on along its heading.
+                    ahead = 10.0 * 1852.0
+                    goal = (
+                        start[0] + ahead * math.cos(X[PSI, j]),
+                        start[1] + ahead * math.sin(X[PSI, j]),
+                    )
+                try:
+                    planners[j] = build_planner(j, name, {}, start, float(X[PSI, j]), sog, goal)
+                except Exception as exc:  # never stop a run: fall back to holding course
+                    events.append(
+                        {
+                            "t_s": t,
+                            "kind": "planner_error",
+                            "ships": [ids[j]],
+                            "detail": f"{name} could not take over: {exc}",
+                        }
+                    )
+                    name = "keep-course"
+                    planners[j] = build_planner(j, name, {}, start, float(X[PSI, j]), sog, None)
                 planner_names[j] = name
                 replaying[j] = False
                 handover_t[j] = t

@@ -51,6 +51,9 @@ class Job:
     seed: int | None
     force: bool
     profile: str | None
+    ais_udp: str | None = None  # HOST:PORT to stream the run as NMEA while it runs
+    ais_realtime: bool = False
+    ais_speed: float = 1.0
 
 
 def plan_jobs(
@@ -95,7 +98,41 @@ def run_job(job: Job) -> dict[str, Any]:
     from autoship.sim import simulate
 
     scen = load_scenario(job.path, check_chart=None)
-    result = simulate(scen, planner_override=job.planner, seed=job.seed)
+    live = None
+    on_record = None
+    if job.ais_udp is not None:
+        from autoship.ais.emit import AisLiveOut, parse_host_port
+
+        host, port = parse_host_port(job.ais_udp)
+        ships = [
+            {
+                "id": s.id,
+                "role": s.role,
+                "mmsi": s.mmsi,
+                "ship_type": s.ship_type,
+                "length_m": s.ship.length_m,
+                "beam_m": s.ship.beam_m,
+                "draught_m": s.ship.draught_m,
+                "nav_status": s.nav_status,
+            }
+            for s in scen.ships
+        ]
+        live = AisLiveOut(
+            {"scenario": {"id": scen.id}, "frame": scen.frame.to_dict(), "ships": ships},
+            host,
+            port,
+            realtime=job.ais_realtime,
+            speed=job.ais_speed,
+        )
+
+        def on_record(t: float, row: dict) -> None:
+            live.push(t, row["north"], row["east"], row["vn"], row["ve"], row["heading"], row["r"])
+
+    try:
+        result = simulate(scen, planner_override=job.planner, seed=job.seed, on_record=on_record)
+    finally:
+        if live is not None:
+            live.close()
     RunWriter(job.run_dir, force=job.force).write(result.meta, result.arrays, result.chart_json)
     profile = None
     if job.profile is not None:

@@ -1,0 +1,140 @@
+"""The runner from the command line: exit codes, one-line errors, report files, no overwrite,
+and the live AIS stream."""
+
+import json
+import shutil
+import socket
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from autoship.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[2]
+IMAZU = ROOT / "scenarios" / "imazu"
+
+
+def _copy(tmp: Path, *cases: str) -> Path:
+    d = tmp / "scen"
+    d.mkdir()
+    for c in cases:
+        shutil.copy(IMAZU / f"imazu-{c}.toml", d)
+    return d
+
+
+def test_keep_course_batch_fails_gates_with_exit_1_and_writes_reports(tmp_path, capsys):
+    d = _copy(tmp_path, "01", "02")
+    rc = main(
+        [
+            "run",
+            str(d),
+            "--planner",
+            "keep-course",
+            "--out",
+            str(tmp_path / "out"),
+            "--report",
+            str(tmp_path / "r.json"),
+            "--junit",
+            str(tmp_path / "j.xml"),
+            "--markdown",
+            str(tmp_path / "r.md"),
+        ]
+    )
+    assert rc == 1
+    rep = json.loads((tmp_path / "r.json").read_text())
+    assert [r["scenario_id"] for r in rep["runs"]] == ["imazu-01", "imazu-02"]
+    assert all(r["collision"] and not r["passed"] for r in rep["runs"])
+    assert rep["summary"] == {**rep["summary"], "runs": 2, "passed": 0, "collisions": 2}
+    assert len(list(ET.parse(tmp_path / "j.xml").getroot().iter("testcase"))) == 2
+    assert "imazu-01" in (tmp_path / "r.md").read_text()
+    assert "0/2 passed" in capsys.readouterr().out
+
+
+def test_existing_run_folder_is_never_overwritten_without_force(tmp_path, capsys):
+    d = _copy(tmp_path, "03")
+    out = tmp_path / "out"
+    assert main(["run", str(d), "--out", str(out), "--planner", "keep-course"]) == 1
+    meta = (out / "imazu-03" / "meta.json").read_text()
+    capsys.readouterr()
+    assert main(["run", str(d), "--out", str(out), "--planner", "keep-course"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "already exists" in err and "imazu-03" in err
+    assert (out / "imazu-03" / "meta.json").read_text() == meta
+    assert main(["run", str(d), "--out", str(out), "--planner", "waypoint", "--force"]) == 1
+    assert (
+        json.loads((out / "imazu-03" / "meta.json").read_text())["ships"][0]["planner"]
+        == "waypoint"
+    )
+
+
+@pytest.mark.parametrize(
+    "argv,words",
+    [
+        (["run", "nowhere.toml", "--out", "x"], "no such file"),
+        (
+            ["run", str(IMAZU / "imazu-01.toml"), "--out", "x", "--planner", "teleport"],
+            "unknown planner",
+        ),
+        (["run", str(IMAZU / "imazu-01.toml"), "--out", "x", "--jobs", "0"], "--jobs"),
+        (["run", str(IMAZU / "imazu-01.toml"), "--out", "x", "--ais-udp", "nohost"], "HOST:PORT"),
+        (["scenario", "check", "nowhere"], "no such file"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(argv, words, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("autoship: error: ") and "\n" not in err and words in err
+    assert "Traceback" not in err
+
+
+def test_score_rescoring_a_run_folder(tmp_path, capsys):
+    d = _copy(tmp_path, "04")
+    main(["run", str(d), "--out", str(tmp_path / "out"), "--planner", "waypoint"])
+    capsys.readouterr()
+    rc = main(["score", str(tmp_path / "out" / "imazu-04"), "--json"])
+    assert rc == 1
+    rep = json.loads(capsys.readouterr().out)
+    enc = rep["runs"][0]["encounters"]
+    assert (enc[0]["type"], enc[0]["own_role"]) == ("crossing", "stand-on")
+
+
+def test_run_streams_live_ais_over_udp(tmp_path):
+    import pyais
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(0.2)
+    port = sock.getsockname()[1]
+    d = _copy(tmp_path, "02")
+    rc = main(
+        [
+            "run",
+            str(d),
+            "--out",
+            str(tmp_path / "out"),
+            "--planner",
+            "keep-course",
+            "--ais-udp",
+            f"127.0.0.1:{port}",
+        ]
+    )
+    assert rc == 1
+    lines = []
+    try:
+        while True:
+            lines += sock.recv(65535).decode().splitlines()
+    except TimeoutError:
+        pass
+    finally:
+        sock.close()
+    own = [line for line in lines if line.startswith("!AIVDO")]
+    others = [line for line in lines if line.startswith("!AIVDM")]
+    assert own and others
+    single = [x for x in own if x.split(",")[1] == "1"]  # type 5 comes in two fragments
+    pos = [m for m in (pyais.decode(x).asdict() for x in single) if m["msg_type"] == 1]
+    # The own ship starts 6 NM south of the origin (45 N, 30 W) heading north at 12 kn.
+    assert pos[0]["lat"] == pytest.approx(45.0 - 0.1, abs=0.002)
+    assert pos[0]["lon"] == pytest.approx(-30.0, abs=0.001)
+    assert pos[0]["speed"] == pytest.approx(12.0, abs=0.11)
