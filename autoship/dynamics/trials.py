@@ -136,7 +136,11 @@ def _time_scale(sdef: ShipDef) -> float:
 
 
 def turning(
-    sdef: ShipDef, rudder_deg: float = 35.0, side: str = "starboard", until_deg: float = 540.0
+    sdef: ShipDef,
+    rudder_deg: float = 35.0,
+    side: str = "starboard",
+    until_deg: float = 540.0,
+    dt: float | None = None,
 ) -> tuple[dict, Trace]:
     """Turning circle: advance, transfer, tactical and steady diameter (m and ship lengths)."""
     _check_rudder(sdef, rudder_deg)
@@ -147,7 +151,7 @@ def turning(
     def control(t: float, hc: float, u: float) -> tuple[float, str] | None:
         return None if s * hc >= stop else (delta, "trim")
 
-    tr = _simulate(sdef, control, t_max=200.0 * _time_scale(sdef))
+    tr = _simulate(sdef, control, t_max=200.0 * _time_scale(sdef), dt=dt)
     L = sdef.length_m
     lat = s * tr.east
     c90 = _cross(tr, s * tr.heading_change, math.pi / 2)
@@ -179,7 +183,9 @@ def turning(
     return res, tr
 
 
-def zigzag(sdef: ShipDef, rudder_deg: float = 10.0, side: str = "starboard") -> tuple[dict, Trace]:
+def zigzag(
+    sdef: ShipDef, rudder_deg: float = 10.0, side: str = "starboard", dt: float | None = None
+) -> tuple[dict, Trace]:
     """Z-manoeuvre rudder/heading = rudder_deg: first and second overshoot, period.
 
     Overshoot 1 is the heading excess after the first rudder reversal, overshoot 2 after the
@@ -199,7 +205,7 @@ def zigzag(sdef: ShipDef, rudder_deg: float = 10.0, side: str = "starboard") -> 
                 return None
         return (state["sign"] * a, "trim")
 
-    tr = _simulate(sdef, control, t_max=100.0 * _time_scale(sdef))
+    tr = _simulate(sdef, control, t_max=100.0 * _time_scale(sdef), dt=dt)
     sw = state["switches"]
     if len(sw) < 3:
         raise ShipModelError(f"{sdef.name} did not complete the {rudder_deg:g}/{rudder_deg:g} test")
