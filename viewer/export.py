@@ -86,10 +86,11 @@ def write_png(
     range_nm: float | None = None,
     score: dict[str, Any] | None = None,
 ) -> Path:
-    """Draw the run at ``at_s`` seconds (default: the own ship's closest approach) into a PNG."""
+    """Draw the run at ``at_s`` seconds into a PNG (default: the own ship's first collision or
+    grounding, else its closest approach; see Scene.key_time)."""
     scene = _scene(run, score)
     size = _check_size(size)
-    t = scene.closest_approach_t() if at_s is None else float(at_s)
+    t = scene.key_time() if at_s is None else float(at_s)
     if not math.isfinite(t):
         raise ExportError("must be a finite number of seconds", field="--at")
     r = Renderer(scene)

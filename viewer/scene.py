@@ -555,15 +555,31 @@ class Scene:
         )
 
     def closest_approach_t(self) -> float:
-        """Time of the smallest own-ship-to-target range over the run (end of run if none)."""
+        """Time of the smallest own-ship-to-target range over the run, counting only targets
+        moving relative to the own ship (a ship moored alongside at the start is not an
+        approach); the end of the run if there is none."""
         o = self.own_index
         if o is None or len(self.ships) < 2:
             return self.t1
         rng = np.hypot(self.north - self.north[:, [o]], self.east - self.east[:, [o]])
-        rng[:, o] = np.inf
-        rng = np.where(np.isfinite(rng), rng, np.inf)
+        rel = np.hypot(self.vn - self.vn[:, [o]], self.ve - self.ve[:, [o]])
+        with np.errstate(invalid="ignore"):
+            ok = np.isfinite(rng) & (rel >= CPA_MIN_REL_SPEED)
+        ok[:, o] = False
+        if not ok.any():
+            return self.t1
+        rng = np.where(ok, rng, np.inf)
         k = int(np.argmin(rng.min(axis=1)))
-        return float(self.t_rec[k]) if np.isfinite(rng[k]).any() else self.t1
+        return float(self.t_rec[k])
+
+    def key_time(self) -> float:
+        """The moment that best explains the score: the own ship's first collision or
+        grounding, else its closest approach."""
+        own = self.ships[self.own_index].id if self.own_index is not None else None
+        for ev in self.events:
+            if ev.kind in ("collision", "grounding") and (own is None or own in ev.ships):
+                return self.clamp(ev.t_s)
+        return self.closest_approach_t()
 
     # ----------------------------------------------------------------- encounters
     def _estimate(self) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:

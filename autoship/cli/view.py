@@ -39,7 +39,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "--at",
         metavar="SECONDS",
         type=float,
-        help="time of the --png frame (default: the own ship's closest approach)",
+        help="time of the --png frame (default: the own ship's first collision or grounding, "
+        "else its closest approach)",
     )
     p.add_argument("--video", metavar="FILE", help="write the whole run as .gif or .mp4 and exit")
     p.add_argument("--fps", type=float, default=10.0, help="video frames per second (10)")

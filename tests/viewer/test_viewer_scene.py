@@ -359,3 +359,19 @@ def test_cpa_ignores_pairs_not_closing(run_dir: Path) -> None:
     s.vn[:, 2] = -10.0
     c = s.cpa(100.0)
     assert c is not None and c.target == 2
+
+
+def test_key_time(tmp_path: Path) -> None:
+    events = [
+        {"t_s": 300.0, "kind": "grounding", "ships": ["A1"], "detail": ""},
+        {"t_s": 700.0, "kind": "collision", "ships": ["OS", "T1"], "detail": ""},
+    ]
+    s = load_scene(make_run(tmp_path / "k", events=events))
+    assert s.key_time() == 700.0  # the own ship's event, not A1's grounding
+    s2 = load_scene(make_run(tmp_path / "k2", events=[]))
+    assert s2.key_time() == s2.closest_approach_t()
+    # A target moored next to the own ship (no relative motion) is not its closest approach.
+    s2.north[:, 1], s2.east[:, 1] = s2.north[:, 0] + 30.0, s2.east[:, 0]
+    s2.vn[:, 1], s2.ve[:, 1] = s2.vn[:, 0], s2.ve[:, 0]
+    rng_a1 = np.hypot(s2.north[:, 2] - s2.north[:, 0], s2.east[:, 2] - s2.east[:, 0])
+    assert s2.closest_approach_t() == s2.t_rec[int(np.argmin(rng_a1))]
