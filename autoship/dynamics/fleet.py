@@ -104,12 +104,14 @@ class Fleet:
         self.beam = np.array([d.beam_m for d in defs])
         self.draught = np.array([d.draught_m for d in defs])
         self._groups: list[tuple[Callable, np.ndarray, np.ndarray]] = []
+        self._families: list[Family] = []
         for name, fam in FAMILIES.items():
             idx = np.array([i for i, d in enumerate(defs) if d.family == name], dtype=np.int64)
             if idx.size:
                 P = _pack_dedup(name, [defs[i] for i in idx])
                 fam.init_state(self.X, P, idx)
                 self._groups.append((fam.kernel, P, idx))
+                self._families.append(fam)
         self.active = np.ones(len(defs), dtype=bool)
 
     @property
@@ -119,6 +121,20 @@ class Fleet:
     def step(self, C: np.ndarray, dt: float, env: np.ndarray) -> None:
         for kernel, P, idx in self._groups:
             kernel(self.X, P, C, idx, dt, env)
+
+    def trim(self, ships: Sequence[int] | np.ndarray) -> None:
+        """Re-trim ships (column indices) for steady straight running at their current X[U].
+
+        For a ship whose state was set from outside (e.g. an AIS replay handed over to a
+        planner): sway, yaw rate and rudder go to zero, the shaft to its equilibrium speed and
+        the controller states are reset, so the model continues smoothly at that speed.
+        """
+        want = np.zeros(self.n, dtype=bool)
+        want[np.asarray(ships, dtype=np.int64)] = True
+        for fam, (_, P, idx) in zip(self._families, self._groups, strict=True):
+            sel = np.flatnonzero(want[idx])
+            if sel.size:
+                fam.init_state(self.X, P[sel], idx[sel])
 
     def ground_velocity(self, env: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         psi = self.X[PSI]

@@ -302,3 +302,22 @@ def test_autopilot_integral_holds_course_in_beam_wind_and_current(name):
     assert abs(fleet.X[6, 0]) > math.radians(0.2)  # a standing rudder angle balances the wind
     vn, ve = fleet.ground_velocity(env)
     assert ve[0] < -0.9  # the current still sets the ship to port over ground
+
+
+def test_trim_after_external_state_change_continues_smoothly():
+    defs = [load_ship("kvlcc2"), load_ship("container"), load_ship("generic-cargo")]
+    X0 = np.zeros((NX, 3))
+    X0[U] = 3.0
+    fleet = Fleet(defs, X0)
+    # A replay sets new speeds and headings from outside, then hands the ships over.
+    fleet.X[U] = [6.0, 7.0, 5.0]
+    fleet.X[PSI] = [0.5, 1.0, 1.5]
+    fleet.trim([0, 1, 2])
+    # Equilibrium rps scales with speed (1.75 rps at 15.5 kn for KVLCC2, reference 3.2).
+    assert fleet.X[NPROP, 0] == pytest.approx(1.76 * 6.0 / defs[0].service_speed, rel=0.01)
+    C = np.array([[0.5, 1.0, 1.5], [6.0, 7.0, 5.0]])
+    for _ in range(30):
+        fleet.step(C, 1.0, np.zeros(NENV))
+    # Smooth: no transient while the shaft would otherwise spin up from its old value.
+    np.testing.assert_allclose(fleet.X[U], [6.0, 7.0, 5.0], rtol=2e-3)
+    np.testing.assert_allclose(fleet.X[PSI], [0.5, 1.0, 1.5], atol=1e-6)
