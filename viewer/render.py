@@ -1016,7 +1016,8 @@ class Renderer:
                 f"{format_clock(win.t0)}-{format_clock(win.t1)}"
             )
         else:
-            info = f"{len(tl.marks)} events: " + ", ".join(
+            n_ev = len(tl.marks)
+            info = f"{n_ev} event{'' if n_ev == 1 else 's'}: " + ", ".join(
                 sorted({m.event.kind.replace("_", " ") for m in tl.marks})
             )
             if not tl.marks:
