@@ -82,6 +82,11 @@ def run(args: argparse.Namespace) -> int:
             f"min separation: min {q['min']:.0f} m, p05 {q['p05']:.0f} m, "
             f"median {q['median']:.0f} m"
         )
+    if len(s["code_digests"]) > 1:
+        print(
+            f"warning: runs come from {len(s['code_digests'])} different source versions "
+            f"({', '.join(s['code_digests'])}): the code changed during the sweep"
+        )
     for p in plots:
         print(f"plot: {p}")
     for e in s["error_list"][:10]:

@@ -106,6 +106,8 @@ def summarize(
             rule: _quantiles(v)
             for rule, v in sorted(rules.items(), key=lambda kv: (len(kv[0]), kv[0]))
         }
+    # More than one means the sources changed between the runs (e.g. a resumed sweep).
+    out["code_digests"] = sorted({str(r["code_digest"]) for r in ok if r.get("code_digest")})
     out["error_list"] = [
         {"run_id": r["run_id"], "kind": r["error_kind"], "error": r["error"]} for r in errs
     ]
@@ -237,6 +239,15 @@ def markdown(
         f"autoship {meta.get('autoship_version', '?')}, {s['runs']} runs stored, "
         f"{s['errors']} errors.",
         "",
+        *(
+            [
+                f"**Warning:** runs come from {len(s['code_digests'])} different source "
+                f"versions ({', '.join(s['code_digests'])}): the code changed during the sweep.",
+                "",
+            ]
+            if len(s["code_digests"]) > 1
+            else []
+        ),
         "| measure | count | rate | Wilson 95 % interval |",
         "|---|---|---|---|",
         f"| failed (any gate) | {s['failures']}/{s['runs']} | {_pct(s['failure_rate'])} | "

@@ -38,6 +38,24 @@ class Task:
     fault: str | None = None  # executor tests only: "crash" | "hang" | "raise"
 
 
+_DIGEST: str | None = None
+
+
+def code_digest() -> str:
+    """A short hash of the autoship sources this process runs: the package version does not
+    change while planners are being edited, and a resumed sweep must not hide such a change."""
+    global _DIGEST
+    if _DIGEST is None:
+        import hashlib
+
+        root = Path(__file__).resolve().parents[1]
+        h = hashlib.sha256()
+        for p in sorted(root.rglob("*.py")):
+            h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes())
+        _DIGEST = h.hexdigest()[:16]
+    return _DIGEST
+
+
 def execute(task: Task) -> dict[str, Any]:
     """Simulate, score and return {"ok", "entry" | "error", "kind", "wall_s"}; never raises."""
     from autoship.errors import AutoshipError
@@ -45,7 +63,12 @@ def execute(task: Task) -> dict[str, Any]:
     t0 = time.perf_counter()
     try:
         entry = _execute(task)
-        return {"ok": True, "entry": entry, "wall_s": time.perf_counter() - t0}
+        return {
+            "ok": True,
+            "entry": entry,
+            "wall_s": time.perf_counter() - t0,
+            "code_digest": code_digest(),
+        }
     except AutoshipError as exc:
         return {
             "ok": False,

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from autoship.errors import AutoshipError
-from autoship.sweep.stats import is_failure, summarize
+from autoship.sweep.stats import is_failure, markdown, summarize
 from autoship.sweep.store import Store, safety_of
 
 
@@ -131,3 +131,16 @@ def test_summary_counts_and_wilson_interval(tmp_path):
 def test_safety_of_ignores_encounters_without_a_score():
     assert safety_of(_entry()) == 0.3
     assert safety_of({"collision": False, "encounters": []}) is None
+
+
+def test_runs_from_changed_sources_are_flagged(tmp_path):
+    with Store(tmp_path) as s:
+        s.bind("sweep", "t", "d", {})
+        _rec(s, "a", {"ok": True, "entry": _entry(), "code_digest": "aaaa"})
+        _rec(s, "b", {"ok": True, "entry": _entry(), "code_digest": "bbbb"})
+        summ = summarize(s.runs(), s.encounters())
+        assert summ["code_digests"] == ["aaaa", "bbbb"]
+        assert "2 different source versions" in markdown(summ, [], s.meta())
+        _rec(s, "c", {"ok": True, "entry": _entry(), "code_digest": "aaaa"})
+        one = summarize(s.runs("WHERE code_digest = 'aaaa'"))
+        assert "different source" not in markdown(one, [], s.meta())

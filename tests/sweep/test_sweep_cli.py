@@ -23,8 +23,9 @@ from autoship.sweep.store import Store
 
 from .conftest import ROOT, small_sweep
 
-# Columns that depend on the machine or the clock, not on the inputs.
-VOLATILE = {"wall_s", "finished_utc", "run_dir", "entry_json"}
+# Columns that depend on the machine, the clock or the checkout (others edit it while tests
+# run), not on the inputs.
+VOLATILE = {"wall_s", "finished_utc", "run_dir", "entry_json", "code_digest"}
 
 
 def snapshot(out: Path) -> tuple[list[dict], list[dict]]:
