@@ -154,19 +154,20 @@ def _forces(p, u, v, r, sd, cd, n):
     qL = 0.5 * rho * L * p[P_d]
     U = math.sqrt(u * u + v * v)
     Ue = max(U, p[P_UMIN])  # the r'^3-type terms divide by U; floor it near standstill
+    iU = 1.0 / Ue
     ua = abs(u)
     beta = math.atan2(-v, max(ua, 1e-9))
-    rp = r * L / Ue
+    rL = r * L
+    rp = rL * iU
     sgn = 1.0 if u >= 0.0 else -1.0
     # Hull: the prime polynomials multiplied out so only the high-order terms divide by U.
     v2 = v * v
-    rL = r * L
     XH = qL * (
         -p[P_R0] * U * U * sgn
         + p[P_Xvv] * v2
         + p[P_Xvr] * v * rL
         + p[P_Xrr] * rL * rL
-        + p[P_Xvvvv] * v2 * v2 / (Ue * Ue)
+        + p[P_Xvvvv] * v2 * v2 * iU * iU
     )
     YH = qL * (
         p[P_Yv] * v * U
@@ -177,7 +178,7 @@ def _forces(p, u, v, r, sd, cd, n):
             + p[P_Yvrr] * v * rL * rL
             + p[P_Yrrr] * rL * rL * rL
         )
-        / Ue
+        * iU
     )
     NH = (
         qL
@@ -191,7 +192,7 @@ def _forces(p, u, v, r, sd, cd, n):
                 + p[P_Nvrr] * v * rL * rL
                 + p[P_Nrrr] * rL * rL * rL
             )
-            / Ue
+            * iU
         )
     )
     # Propeller: wake fraction changes with the drift angle at the propeller (C1/C2 form).
