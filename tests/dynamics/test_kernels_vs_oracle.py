@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from autoship.dynamics import load_ship
 from autoship.dynamics.fleet import FAMILIES
-from autoship.dynamics.state import AUX1, AUX2, DELTA, NENV, NPROP, NX, PSI, E, N, R, U, V
+from autoship.dynamics.state import AUX1, AUX2, DELTA, NPROP, NX, PSI, E, N, R, U, V
 
 from . import oracle
 
@@ -148,10 +148,6 @@ def test_fossen3_open_step_matches_oracle(name, s, d_cmd, n_frac, env):
     for _ in range(3):
         ref = ora.step_open(ref, d_cmd, n_frac * n_s, dt, env)
     _close(got, ref, sd.length_m)
-
-
-def test_oracle_environment_shape():
-    assert NENV == 4
 
 
 @pytest.mark.parametrize("name", ["kvlcc2", "kvlcc2-model", "container"])
