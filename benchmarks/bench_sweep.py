@@ -62,11 +62,15 @@ def main(argv: list[str] | None = None) -> None:
         for j in (int(x) for x in args.jobs.split(",")):
             out = Path(tmp) / f"jobs{j}"
             ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            me0 = resource.getrusage(resource.RUSAGE_SELF)
             t0 = time.perf_counter()
             res = run_sweep(spec, out, n_jobs=j)
             dt = time.perf_counter() - t0
             ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)  # workers are reaped by now
+            me1 = resource.getrusage(resource.RUSAGE_SELF)
             cpu = (ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)
+            # The driving process's own work (generation, IPC, store) is the serial part.
+            drv = (me1.ru_utime + me1.ru_stime) - (me0.ru_utime + me0.ru_stime)
             rates[j] = res.ran / dt * 60.0
             out1 = out1 or out
             # Cores actually obtained = worker CPU time / wall time: on a shared machine the
@@ -74,6 +78,7 @@ def main(argv: list[str] | None = None) -> None:
             print(
                 f"--jobs {j}: {res.ran} runs in {dt:6.1f} s = {rates[j]:7.0f} scenarios/min "
                 f"({res.errors} errors); worker CPU {1e3 * cpu / max(res.ran, 1):.0f} ms/run, "
+                f"driver CPU {1e3 * drv / max(res.ran, 1):.1f} ms/run, "
                 f"cores obtained {cpu / dt:.2f}; load average {os.getloadavg()[0]:.1f}"
             )
         if 1 in rates and 2 in rates:

@@ -38,7 +38,7 @@ from autoship.sweep.generators import (
     derive_seed,
     scenario_rng,
 )
-from autoship.sweep.runner import check_planner, replay_text
+from autoship.sweep.runner import canonical, check_planner, replay_text
 from autoship.sweep.store import Store
 from autoship.sweep.worker import Task
 
@@ -154,11 +154,16 @@ def falsify(
     everything: list[Candidate] = []
     dropped = 0
     definition = (
-        f"{spec.text}\n# falsify: targets={nt} batch={batch} elite={n_elite} "
+        f"{canonical(spec)}\n# falsify: targets={nt} batch={batch} elite={n_elite} "
         f"smoothing={smoothing}\n"
     )
     with Store(out) as store:
-        store.bind("falsify", spec.id, definition, {"sweep_file": str(spec.path or "")})
+        store.bind(
+            "falsify",
+            spec.id,
+            definition,
+            {"sweep_file": str(spec.path or ""), "sweep_text": spec.text},
+        )
         it = 0
         while len(everything) < budget:
             rng = scenario_rng(spec.seed, f"{spec.id}-falsify-{it}", "falsify")

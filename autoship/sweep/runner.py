@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import re
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,17 @@ class Planned:
     cases: dict[str, Case]  # by run id
     dropped: list[tuple[str, str]]
     definition: str
+
+
+def canonical(spec: SweepSpec) -> str:
+    """The sweep file as far as it decides results: comments, the title and the per-run time
+    limit may change between an interrupted sweep and its resumption (e.g. to raise the limit
+    and ``--retry-errors``); anything else binds the output folder."""
+    doc = tomllib.loads(spec.text)
+    sw = doc.get("sweep", {})
+    for key in ("title", "time_limit_s"):
+        sw.pop(key, None)
+    return json.dumps(doc, sort_keys=True, default=str)
 
 
 def check_planner(spec: SweepSpec) -> None:
@@ -70,7 +83,7 @@ def plan(spec: SweepSpec, keep_dir: Path | None = None) -> Planned:
     h = hashlib.sha256()
     for c in gen.cases:
         h.update(f"{c.scenario_id}\0{hashlib.sha256(c.text.encode()).hexdigest()}\n".encode())
-    definition = f"{spec.text}\n# scenarios: {h.hexdigest()}\n"
+    definition = f"{canonical(spec)}\n# scenarios: {h.hexdigest()}\n"
     return Planned(tasks, by_run, gen.dropped, definition)
 
 
@@ -98,7 +111,12 @@ def run_sweep(
     keep_dir = (out / "runs").resolve() if keep_runs else None
     planned = plan(spec, keep_dir)
     with Store(out) as store:
-        store.bind("sweep", spec.id, planned.definition, {"sweep_file": str(spec.path or "")})
+        store.bind(
+            "sweep",
+            spec.id,
+            planned.definition,
+            {"sweep_file": str(spec.path or ""), "sweep_text": spec.text},
+        )
         done = store.finished(include_errors=not retry_errors)
         todo = [t for t in planned.tasks if t.run_id not in done]
         res = SweepResult(

@@ -166,8 +166,9 @@ class Store:
         if m:
             if m.get("kind") != kind or m.get("definition_sha256") != digest:
                 raise AutoshipError(
-                    f"holds results of {m.get('kind')} {m.get('sweep_id')!r} from a different "
-                    "sweep file or options; use a new --out folder (or the original file)",
+                    f"holds results of {m.get('kind')} {m.get('sweep_id')!r} with other "
+                    "scenarios, planner, profile, seeds or search options; use a new --out "
+                    "folder (or the original sweep file)",
                     file=str(self.dir),
                 )
             return

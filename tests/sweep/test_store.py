@@ -85,7 +85,7 @@ def test_folder_is_bound_to_one_definition_and_one_writer(tmp_path):
             Store(tmp_path)
     with Store(tmp_path) as s:
         s.bind("sweep", "t", "definition A", {})  # same definition: resume is fine
-        with pytest.raises(AutoshipError, match="different sweep"):
+        with pytest.raises(AutoshipError, match="with other scenarios"):
             s.bind("sweep", "t", "definition B", {})
 
 

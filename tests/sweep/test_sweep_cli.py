@@ -177,6 +177,24 @@ def test_a_different_sweep_file_is_refused_in_a_used_folder(jobs1, tmp_path):
     assert main(["sweep", str(other), "--out", str(out1)]) == 2
 
 
+def test_timeouts_are_errors_and_retry_errors_reruns_them_with_a_raised_limit(tmp_path, capsys):
+    sweep = small_sweep(tmp_path, bearing="[-3.0]")  # 2 scenarios
+    strict = sweep.read_text().replace("time_limit_s = 60", "time_limit_s = 0.1")
+    sweep.write_text(strict)
+    out = tmp_path / "out"
+    assert main(["sweep", str(sweep), "--out", str(out)]) == 1
+    runs, _ = snapshot(out)
+    assert [r["error_kind"] for r in runs] == ["timeout", "timeout"]
+    assert "time limit of 0.1 s" in runs[0]["error"]
+    # Raising the limit keeps the folder valid; errors count as finished until retried.
+    sweep.write_text(strict.replace("time_limit_s = 0.1", "time_limit_s = 60"))
+    assert main(["sweep", str(sweep), "--out", str(out)]) == 1
+    assert [r["status"] for r in snapshot(out)[0]] == ["error", "error"]
+    main(["sweep", str(sweep), "--out", str(out), "--retry-errors"])
+    runs, _ = snapshot(out)
+    assert [r["status"] for r in runs] == ["ok", "ok"] and runs[0]["error"] is None
+
+
 def test_keep_runs_keeps_replayable_run_folders(tmp_path):
     sweep = small_sweep(tmp_path, bearing="[-3.0]")
     out = tmp_path / "out"
