@@ -60,9 +60,14 @@ def run(args: argparse.Namespace) -> int:
     )
     for c, path in zip(res.worst, res.files, strict=True):
         r = c.row or {}
+        rep = {True: "replays", False: "DOES NOT REPLAY", None: ""}[c.replayed]
         print(
             f"  safety {c.objective[0]:.3f}  min sep {r.get('min_separation_m') or 0:8.1f} m  "
-            f"{'COLLISION ' if r.get('collision') else ''}{r.get('encounter')}  {path}"
+            f"{'COLLISION ' if r.get('collision') else ''}{r.get('encounter')}  {path}  {rep}"
         )
+    if res.worst and res.worst[0].replay_dir is not None:
+        print(f"view the worst: autoship view {res.worst[0].replay_dir}")
     print(f"replay: autoship run {res.files[0] if res.files else 'FILE'} --out RUN_DIR")
+    if any(c.replayed is False for c in res.worst):
+        print("warning: a written scenario did not reproduce its stored result when run alone")
     return 1 if res.collisions else 0

@@ -74,6 +74,8 @@ class Candidate:
     params: dict[str, Any]
     objective: tuple[float, float] = (math.inf, math.inf)
     row: dict[str, Any] | None = None
+    replayed: bool | None = None  # the written file alone reproduced the stored result
+    replay_dir: Path | None = None  # its run folder (for ``autoship view``)
 
 
 @dataclass
@@ -130,10 +132,12 @@ def falsify(
     elite_frac: float = 0.2,
     smoothing: float = 0.7,
     n_worst: int = 5,
+    replay: bool = True,
     on_result: Callable[[Task, dict[str, Any]], None] | None = None,
 ) -> FalsifyResult:
     """Spend ``budget`` runs searching for low-safety encounters; write the ``n_worst`` as
-    replayable scenario files into ``out/worst``."""
+    scenario files into ``out/worst`` and (``replay``) run each alone into
+    ``out/worst/runs/<run id>`` to check that it reproduces."""
     if spec.kind == "files":
         raise AutoshipError(
             "falsification needs a generated parameter space (kind grid or random)",
@@ -260,4 +264,33 @@ def falsify(
         p = wdir / f"{k:02d}-{c.run_id}.toml"
         p.write_text(replay_text(c.text, c.row["seed"], spec.planner), encoding="utf-8")
         res.files.append(p)
+    if replay and res.worst:
+        _replay_worst(res, wdir / "runs", n_jobs, cluster, spec.time_limit_s)
     return res
+
+
+def _replay_worst(
+    res: FalsifyResult, run_root: Path, n_jobs: int, cluster: str | None, time_limit_s: float
+) -> None:
+    """Run each written scenario file alone (its own seed and planner, no override), keep the
+    run folder for the viewer, and check it reproduces the stored minimum separation."""
+    import shutil
+
+    tasks = []
+    for c, path in zip(res.worst, res.files, strict=True):
+        assert c.row is not None
+        shutil.rmtree(run_root / c.run_id, ignore_errors=True)
+        text = path.read_text(encoding="utf-8")
+        tasks.append(Task(c.run_id, c.run_id, 0, c.row["seed"], text, keep_dir=str(run_root)))
+    by_id = {c.run_id: c for c in res.worst}
+    results = execute_all(tasks, n_jobs, cluster, time_limit_s)
+    with contextlib.closing(results):
+        for task, outcome in results:
+            c = by_id[task.run_id]
+            assert c.row is not None
+            e = outcome.get("entry") if outcome.get("ok") else None
+            c.replayed = e is not None and (
+                bool(e["collision"]) == bool(c.row["collision"])
+                and e["min_separation_m"] == c.row["min_separation_m"]
+            )
+            c.replay_dir = Path(e["run_dir"]) if e is not None and e.get("run_dir") else None

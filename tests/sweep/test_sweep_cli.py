@@ -259,6 +259,10 @@ offset_m = {min = -3000, max = 3000}
         worst_id = files[0].stem.split("-", 1)[1]
         (row,) = s.runs("WHERE run_id = ?", [worst_id])
     assert row["collision"] == 1
+    # Falsify replayed every written file alone and kept the run folders for the viewer.
+    text = capsys.readouterr().out
+    assert text.count("  replays") == 5 and "DOES NOT REPLAY" not in text
+    assert (out / "worst" / "runs" / worst_id / "meta.json").is_file()
     # The scenario file alone, with its own seed and planner, reproduces the collision.
     entry = run_job(Job(files[0], tmp_path / "replay", None, None, False, None))
     assert entry["collision"] is True
