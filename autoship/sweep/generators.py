@@ -7,7 +7,8 @@ Three generator kinds, all deterministic functions of the sweep file:
   target; further targets of a multi-target scenario are drawn from the same axes with a random
   stream seeded by (sweep seed, scenario id).
 - ``random``: ``samples`` scenarios, every target drawn from the axes (lists are picked from,
-  ``{min, max}`` ranges sampled uniformly).
+  ``{min, max}`` ranges sampled uniformly); a draw whose geometry fails is dropped (and counted)
+  and the next index drawn.
 - ``files``: scenario files or folders (the Imazu set, encounters mined from AIS).
 
 The encounter construction follows DNV's ship-traffic-generator (data-formats reference,
@@ -849,7 +850,11 @@ def generate(spec: SweepSpec) -> Generated:
             else:
                 cases.append(case)
     else:
-        for idx in range(spec.samples):
+        # ``samples`` scenarios: a draw that fails is dropped and the next index drawn, so the
+        # count is exact while every scenario still depends on (seed, its id) only.
+        idx = -1
+        while len(cases) < spec.samples and idx < 10 * spec.samples:
+            idx += 1
             sid = f"{spec.id}-r{idx:05d}"
             rng = scenario_rng(spec.seed, sid)
             nt = spec.n_targets[int(rng.integers(len(spec.n_targets)))]

@@ -131,6 +131,7 @@ n_targets = [1, 3]
     assert [x.text for x in a.cases] == [x.text for x in b.cases]
     # Sample k depends on (seed, id) only: asking for more samples keeps the first ones.
     assert [x.text for x in a.cases] == [x.text for x in c.cases[: len(a.cases)]]
+    assert (len(a.cases), len(c.cases)) == (12, 20)  # exactly `samples`, failed draws replaced
     assert {x.params["n_targets"] for x in c.cases} == {1, 3}
     for x in a.cases:
         for t in x.params["targets"]:
