@@ -38,7 +38,7 @@ O_N = 0
 O_E = 1
 O_CHI0 = 2  # current course over ground, rad
 O_U0 = 3  # current speed, m/s
-O_CHI_ROUTE = 4  # course the route asks for; deviation from it costs
+O_CHI_ROUTE = 4  # course the route asks for
 O_U_REF = 5  # cruise speed, m/s; candidates are fractions of it
 O_DCHI_PREV = 6  # previously chosen course offset (from the current base course)
 O_UF_PREV = 7  # previously commanded speed fraction
@@ -81,7 +81,11 @@ W_GROUND_HIT = 25
 W_CLEAR_REQ = 26  # clearance wanted from hazards, m (centre to hazard edge)
 W_CLEAR_HIT = 27  # clearance below which the hull is taken to touch, m
 W_HAS_CHART = 28
-NW = 29
+# Steps of the track checked against the chart: the candidate's course is held over the whole
+# horizon in the prediction, but near land the ship re-plans along its route long before, so a
+# grounding far down a straight line would only distort the choice.
+W_GROUND_STEPS = 29
+NW = 30
 
 # Encounter codes (same numbers as autoship.colregs.classify).
 HEAD_ON = 1
@@ -282,7 +286,11 @@ def evaluate_candidates(
         own_positions(own, uf[i] * own[O_U_REF], dt, nsteps, dum, cos_mid, sin_mid, trk_n, trk_e)
         u_cand_max = max(own[O_U0], uf[i] * own[O_U_REF])
         turn = dchi[i]
-        dev = wrap_pi(chi_c - own[O_CHI_ROUTE])
+        # Deviation counts from the route or from the base course, whichever is nearer: during
+        # an encounter holding the base course is free (the route's LOS course points back
+        # across the track and would pull the ship out of its turn), and so is rejoining the
+        # route when the traffic allows it.
+        dev = min(abs(wrap_pi(chi_c - own[O_CHI_ROUTE])), abs(dchi[i]))
         c = w[W_COURSE] * (dev / HALF_PI) ** 2 + w[W_SPEED] * (1.0 - uf[i])
         c += w[W_CHANGE_COURSE] * abs(wrap_pi(dchi[i] - own[O_DCHI_PREV])) / HALF_PI
         c += w[W_CHANGE_SPEED] * abs(uf[i] - own[O_UF_PREV])
@@ -390,7 +398,7 @@ def evaluate_candidates(
         cmin = np.inf
         if has_chart:
             g = 0.0
-            for k in range(1, nsteps + 1):
+            for k in range(1, min(nsteps, int(w[W_GROUND_STEPS])) + 1):
                 s = sample_sdf(grid, g_n0, g_e0, g_res, trk_n[k], trk_e[k])
                 if s < cmin:
                     cmin = s

@@ -44,6 +44,7 @@ from autoship.planner._kernels import (
     W_DT,
     W_GROUND,
     W_GROUND_HIT,
+    W_GROUND_STEPS,
     W_HAS_CHART,
     W_HIT,
     W_NA,
@@ -126,7 +127,7 @@ def evaluate_candidates_numpy(
     chi_c = own[O_CHI_BASE] + dchi
     trk_n, trk_e, trk_chi = own_tracks_np(own, chi_c, uf * own[O_U_REF], dt, nsteps)
     turn = dchi
-    dev = wrap_pi_np(chi_c - own[O_CHI_ROUTE])
+    dev = np.minimum(np.abs(wrap_pi_np(chi_c - own[O_CHI_ROUTE])), np.abs(dchi))
     c = w[W_COURSE] * (dev / HALF_PI) ** 2 + w[W_SPEED] * (1.0 - uf)
     c = c + w[W_CHANGE_COURSE] * np.abs(wrap_pi_np(dchi - own[O_DCHI_PREV])) / HALF_PI
     c = c + w[W_CHANGE_SPEED] * np.abs(uf - own[O_UF_PREV])
@@ -203,8 +204,9 @@ def evaluate_candidates_numpy(
     min_margin[:] = mm
 
     if w[W_HAS_CHART] != 0.0:
-        s = sample_sdf_np(grid, g_n0, g_e0, g_res, trk_n[:, 1:], trk_e[:, 1:])
-        t = np.arange(1, nsteps + 1) * dt
+        kg = min(nsteps, int(w[W_GROUND_STEPS]))
+        s = sample_sdf_np(grid, g_n0, g_e0, g_res, trk_n[:, 1 : kg + 1], trk_e[:, 1 : kg + 1])
+        t = np.arange(1, kg + 1) * dt
         req = w[W_CLEAR_REQ]
         x = (req - s) / req
         val = w[W_GROUND] * x * x + np.where(s < w[W_CLEAR_HIT], w[W_GROUND_HIT], 0.0)

@@ -78,6 +78,9 @@ def positive(params: dict[str, Any], *keys: str) -> None:
             raise AutoshipError("must be > 0", field=f"planner_params.{key}")
 
 
+# Below this speed over ground (m/s) a ship is treated as stopped: an obstacle without a role.
+STOPPED_MPS = 0.3
+
 _DUTY = {"give-way": DUTY_GIVE_WAY, "stand-on": DUTY_STAND_ON, "both": DUTY_BOTH}
 
 
@@ -156,10 +159,15 @@ class Traffic:
         risk = valid & (self.dcpa < np.maximum(self.r_safe, self.r_risk_base)) & (self.tcpa >= 0.0)
         risk &= (self.tcpa <= self.tcpa_max) & (self.rng <= self.r1)
         passed = (np.abs(self.beta) > self.stern) & (np.abs(self.alpha) > self.stern)
-        release = self.locked & (passed | (self.rng > self.r1))
+        # Also "past and clear" for the planner: opening and beyond twice the safety distance;
+        # and a ship that has stopped (aground, anchored, drifting) is an obstacle, not an
+        # encounter under rules 13-15, so its lock goes too.
+        clear = (self.tcpa < 0.0) & (self.rng > 2.0 * self.r_safe)
+        stopped = np.hypot(vn, ve) < STOPPED_MPS
+        release = self.locked & (passed | clear | stopped | (self.rng > self.r1))
         self.locked[release] = False
         self.free[release] = False
-        new = np.flatnonzero(risk & ~self.locked & ~passed)
+        new = np.flatnonzero(risk & ~self.locked & ~passed & ~stopped)
         self.locked[new] = True
         self.free[new] = False
         self.code[new] = NONE

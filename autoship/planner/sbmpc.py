@@ -50,6 +50,7 @@ from autoship.planner._kernels import (
     W_DT,
     W_GROUND,
     W_GROUND_HIT,
+    W_GROUND_STEPS,
     W_HAS_CHART,
     W_HIT,
     W_NA,
@@ -113,6 +114,7 @@ DEFAULTS: dict[str, Any] = {
     "w_ground": 20.0,
     "w_ground_hit": 1000.0,
     "clearance_m": None,
+    "ground_horizon_s": 480.0,
 }
 
 
@@ -140,7 +142,16 @@ class SBMPC:
 
     def __init__(self, params: dict[str, Any]) -> None:
         p = check_params(params, DEFAULTS)
-        positive(p, "horizon_s", "step_s", "course_tc_L", "speed_tc_L", "discount_s", "lookahead_L")
+        positive(
+            p,
+            "horizon_s",
+            "step_s",
+            "ground_horizon_s",
+            "course_tc_L",
+            "speed_tc_L",
+            "discount_s",
+            "lookahead_L",
+        )
         positive(p, "safety_distance_m", "course_tc_s", "speed_tc_s", "route_clearance_m")
         positive(p, "clearance_m")
         if p["delay_L"] < 0:
@@ -224,6 +235,7 @@ class SBMPC:
         self.clear_hit = 0.5 * ctx.length + 0.5 * ctx.beam
         w[W_CLEAR_HIT] = self.clear_hit
         w[W_HAS_CHART] = 1.0 if has_chart else 0.0
+        w[W_GROUND_STEPS] = max(1, int(round(p["ground_horizon_s"] / p["step_s"])))
         self.w = w
         nc = self.dchi.size
         self.cost = np.empty(nc)
@@ -283,10 +295,8 @@ class SBMPC:
                 self.speed_hold_enc = sog
                 self.holding = True
                 self.prev_offset = _wrap(self.prev_course - self.course_hold_enc)
-            # While an encounter lasts, deviation counts from the held course too: the route's
-            # LOS course points back across the track and would pull the ship out of its turn.
+            # While an encounter lasts, turns count from the course held when it began.
             own[O_CHI_BASE] = self.course_hold_enc
-            own[O_CHI_ROUTE] = self.course_hold_enc
             # Achieved, not commanded: the other ship (and the scorer) sees the course over
             # ground and the speed, so the action counts once they have changed enough.
             if (

@@ -105,15 +105,20 @@ def vo_evaluate(
             give_way = True
     w_so = w[2] * (0.1 if give_way else 1.0)
     u_ref = own[4]
+    # Preferred velocity: along the route, or along the base course (held during an
+    # encounter), whichever the candidate is nearer to.
     pref_n = u_ref * math.cos(own[3])
     pref_e = u_ref * math.sin(own[3])
+    base_n = u_ref * math.cos(own[2])
+    base_e = u_ref * math.sin(own[2])
     for i in range(dchi.shape[0]):
         chi = own[2] + dchi[i]
         u = uf[i] * u_ref
         vn = u * math.cos(chi)
         ve = u * math.sin(chi)
         turn = dchi[i]
-        c = math.hypot(vn - pref_n, ve - pref_e) / max(u_ref, 0.1)
+        c = min(math.hypot(vn - pref_n, ve - pref_e), math.hypot(vn - base_n, ve - base_e))
+        c /= max(u_ref, 0.1)
         c += w[4] * (abs(wrap_pi(turn - own[5])) / HALF_PI + abs(uf[i] - own[6]))
         if own[7] != 0.0 and uf[i] > 0.5 and abs(turn) < na_rad:
             c += w[12]
@@ -281,7 +286,7 @@ class VelocityObstacle:
                 self.holding = True
                 own[5] = wrap_pi(self.prev_course - chi0)
             own[2] = self.hold_course
-            own[3] = self.hold_course
+            own[3] = chi_route
             # Achieved course or speed change, as the other ship (and the scorer) sees it.
             if (
                 abs(wrap_pi(chi0 - self.hold_course)) >= self.w[11] - math.radians(1.0)

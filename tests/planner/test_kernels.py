@@ -43,6 +43,7 @@ def _weights(nsteps=60, dt=10.0, chart=False):
     w[kn.W_CLEAR_REQ] = 300.0
     w[kn.W_CLEAR_HIT] = 90.0
     w[kn.W_HAS_CHART] = 1.0 if chart else 0.0
+    w[kn.W_GROUND_STEPS] = 40
     return w
 
 
