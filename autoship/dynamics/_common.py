@@ -1,7 +1,9 @@
 """Scalar building blocks shared by the model kernels: actuators, autopilot, speed control, wind.
 
 All functions are jitted scalar helpers (no arrays, no allocation) so a family kernel inlines them
-inside its per-ship loop.
+inside its per-ship loop. Kernels use numba's ``error_model="numpy"``: a float division by zero
+gives inf/nan instead of a Python exception, which removes a branch per division from the hot
+loop (kernels never raise; wrappers validate their inputs). fastmath stays off.
 """
 
 from __future__ import annotations
@@ -14,24 +16,24 @@ _INTEG_BAND = math.radians(5.0)
 RHO_AIR = 1.224  # kg/m^3 (ship-dynamics reference, section 8)
 
 
-@njit
+@njit(error_model="numpy")
 def wrap_pi(a: float) -> float:
     return (a + math.pi) % (2.0 * math.pi) - math.pi
 
 
-@njit
+@njit(error_model="numpy")
 def clip(x: float, lo: float, hi: float) -> float:
     return min(max(x, lo), hi)
 
 
-@njit
+@njit(error_model="numpy")
 def ramp(x: float, target: float, rate: float, h: float) -> float:
     """``x`` moved towards ``target`` by at most ``rate * h`` (a rate-limited actuator)."""
     step = rate * h
     return x + min(max(target - x, -step), step)
 
 
-@njit
+@njit(error_model="numpy")
 def rotate(c, s, a):
     """(cos, sin) of (psi + a) from cos psi, sin psi: the RK4 stage headings without new trig.
 
@@ -48,7 +50,7 @@ def rotate(c, s, a):
     return c * ca - s * sa, s * ca + c * sa
 
 
-@njit
+@njit(error_model="numpy")
 def autopilot(psi, r, u, course_cmd, integ, L, Kp_, Tp_, wn_, zeta, dmax, dt):
     """PID heading autopilot on the first-order Nomoto model, gains scheduled with speed.
 
@@ -83,7 +85,7 @@ def autopilot(psi, r, u, course_cmd, integ, L, Kp_, Tp_, wn_, zeta, dmax, dt):
     return d, integ
 
 
-@njit
+@njit(error_model="numpy")
 def speed_pi(u, u_cmd, integ, n_per_u, n_min, n_max, Ti, dt):
     """Shaft speed demand for a speed command: feed-forward trim rps plus a PI correction.
 
@@ -103,7 +105,7 @@ def speed_pi(u, u_cmd, integ, n_per_u, n_min, n_max, Ti, dt):
     return n, integ
 
 
-@njit
+@njit(error_model="numpy")
 def blendermann(u_rw, v_rw, A_F, A_L, L_oa, s_L, CDt, CDl_bow, CDl_stern, delta_b, L):
     """Wind force and moment on the hull above water (Blendermann 1994, as in MSS).
 
@@ -130,13 +132,13 @@ def blendermann(u_rw, v_rw, A_F, A_L, L_oa, s_L, CDt, CDl_bow, CDl_stern, delta_
     return q * CX * A_F, q * CY * A_L, q * CN * A_L * L_oa
 
 
-@njit
+@njit(error_model="numpy")
 def air_velocity(wind_speed, wind_from):
     """Velocity of the air (north, east, m/s): it moves towards wind_from + pi."""
     return -wind_speed * math.cos(wind_from), -wind_speed * math.sin(wind_from)
 
 
-@njit
+@njit(error_model="numpy")
 def wind_body(c, s, u, v, cur_n, cur_e, air_n, air_e):
     """Ship velocity relative to the air in body axes (m/s), heading given as (cos, sin).
 

@@ -137,7 +137,7 @@ def clarke83(L: float, B: float, T: float, Cb: float) -> dict[str, float]:
     }
 
 
-@njit
+@njit(error_model="numpy")
 def _thrust(p, u, n):
     """Propeller thrust (N) and its slipstream speed at the rudder (m/s)."""
     DP = p[P_DP]
@@ -156,7 +156,7 @@ def _thrust(p, u, n):
     return T, uR
 
 
-@njit
+@njit(error_model="numpy")
 def _accel(p, u, v, r, sd, cd, n, XW, YW, NW):
     L = p[P_L]
     U = math.sqrt(u * u + v * v)
@@ -208,7 +208,7 @@ def _accel(p, u, v, r, sd, cd, n, XW, YW, NW):
     return du, dv, dr
 
 
-@njit
+@njit(error_model="numpy")
 def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae):
     psi = X[PSI, i]
     u = X[U, i]
@@ -286,7 +286,7 @@ def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae):
     X[NPROP, i] = n1
 
 
-@njit
+@njit(error_model="numpy")
 def step_fossen3_open(X, P, D, idx, dt, env):
     """Open loop: D[0] rudder/nozzle demand (rad), D[1] shaft demand (rev/s)."""
     cn = env[ENV_CUR_N]
@@ -303,7 +303,7 @@ def step_fossen3_open(X, P, D, idx, dt, env):
             _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae)
 
 
-@njit
+@njit(error_model="numpy")
 def step_fossen3(X, P, C, idx, dt, env):
     """Closed loop under course/speed commands; AUX rows as in the MMG family."""
     cn = env[ENV_CUR_N]
@@ -454,7 +454,7 @@ def _pack_one(sd) -> np.ndarray:
     return p
 
 
-@njit
+@njit(error_model="numpy")
 def _surge_residual(p, u, n):
     T, _ = _thrust(p, u, n)
     air = 0.0

@@ -143,7 +143,7 @@ OPTIONAL: dict[str, tuple[float, float, float]] = {
 }
 
 
-@njit
+@njit(error_model="numpy")
 def _forces(p, u, v, r, sd, cd, n):
     """Hull + propeller + rudder forces (X, Y, N) about midship for one ship's params ``p``.
 
@@ -236,7 +236,7 @@ def _forces(p, u, v, r, sd, cd, n):
     return XH + XP + XR, YH + YR, NH + NR
 
 
-@njit
+@njit(error_model="numpy")
 def _accel(p, u, v, r, sd, cd, n, XW, YW, NW):
     X, Y, Nm = _forces(p, u, v, r, sd, cd, n)
     X += XW
@@ -252,7 +252,7 @@ def _accel(p, u, v, r, sd, cd, n, XW, YW, NW):
     return du, dv, dr
 
 
-@njit
+@njit(error_model="numpy")
 def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae):
     """One RK4 step of length h for ship column i; actuators ramp linearly over the step."""
     psi = X[PSI, i]
@@ -331,7 +331,7 @@ def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae):
     X[NPROP, i] = n1
 
 
-@njit
+@njit(error_model="numpy")
 def step_mmg_open(X, P, D, idx, dt, env):
     """Advance ships ``idx`` by dt with given demands D[0] rudder (rad), D[1] shaft (rev/s)."""
     cn = env[ENV_CUR_N]
@@ -348,7 +348,7 @@ def step_mmg_open(X, P, D, idx, dt, env):
             _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae)
 
 
-@njit
+@njit(error_model="numpy")
 def step_mmg(X, P, C, idx, dt, env):
     """Advance ships ``idx`` by dt under course/speed commands (autopilot and speed PI inside).
 

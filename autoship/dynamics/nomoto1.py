@@ -52,13 +52,13 @@ P_L, P_KP, P_TP, P_DMAX, P_DRATE, P_TU, P_UMAX, P_WN, P_ZETA, P_UMIN = range(10)
 NP = 10
 
 
-@njit
+@njit(error_model="numpy")
 def _rdot(u, r, delta, L, Kp, Tp, umin):
     uu = max(abs(u), umin)
     return (Kp * uu / L * delta - r) / (Tp * L / uu)
 
 
-@njit
+@njit(error_model="numpy")
 def _substep(X, p, i, d_cmd, u_cmd, h, cn, ce):
     """RK4 step of (N, E, psi, u, r); the rudder ramps linearly over the step."""
     L = p[P_L]
@@ -105,7 +105,7 @@ def _substep(X, p, i, d_cmd, u_cmd, h, cn, ce):
     X[DELTA, i] = d1
 
 
-@njit
+@njit(error_model="numpy")
 def _nsub(p, dt):
     # Keep h below T/4 at the current speed so RK4 stays accurate for short, fast hulls.
     uu = max(p[P_UMAX], p[P_UMIN])
@@ -113,7 +113,7 @@ def _nsub(p, dt):
     return max(1, int(math.ceil(dt / (0.25 * min(T, p[P_TU])) - 1e-9)))
 
 
-@njit
+@njit(error_model="numpy")
 def step_nomoto1(X, P, C, idx, dt, env):
     """Advance ships ``idx`` by dt under course/speed commands (PID autopilot inside).
 
@@ -151,7 +151,7 @@ def step_nomoto1(X, P, C, idx, dt, env):
         X[NPROP, i] = 0.0
 
 
-@njit
+@njit(error_model="numpy")
 def step_nomoto1_open(X, P, D, idx, dt, env):
     """Open loop: D[0] rudder demand (rad), D[1] speed demand (m/s, reached with T_u)."""
     cn = env[ENV_CUR_N]

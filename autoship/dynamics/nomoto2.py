@@ -55,7 +55,7 @@ P_L, P_KP, P_T1, P_T2, P_T3, P_DMAX, P_DRATE, P_TU, P_UMAX, P_WN, P_ZETA, P_UMIN
 NP = 13
 
 
-@njit
+@njit(error_model="numpy")
 def _f(u, x1, x2, delta, u_cmd, p):
     """(psi', u', x1', x2') for the scheduled second-order model."""
     L = p[P_L]
@@ -69,7 +69,7 @@ def _f(u, x1, x2, delta, u_cmd, p):
     return r, (u_cmd - u) / p[P_TU], x2, (delta - x1 - (T1 + T2) * x2) / (T1 * T2)
 
 
-@njit
+@njit(error_model="numpy")
 def _substep(X, p, i, d_cmd, u_cmd, h, cn, ce):
     psi = X[PSI, i]
     u = X[U, i]
@@ -110,14 +110,14 @@ def _substep(X, p, i, d_cmd, u_cmd, h, cn, ce):
     X[DELTA, i] = d1
 
 
-@njit
+@njit(error_model="numpy")
 def _nsub(p, dt):
     uu = max(p[P_UMAX], p[P_UMIN])
     T2 = min(p[P_T1], p[P_T2]) * p[P_L] / uu
     return max(1, int(math.ceil(dt / (0.5 * min(T2, p[P_TU])) - 1e-9)))
 
 
-@njit
+@njit(error_model="numpy")
 def step_nomoto2(X, P, C, idx, dt, env):
     cn = env[ENV_CUR_N]
     ce = env[ENV_CUR_E]
@@ -150,7 +150,7 @@ def step_nomoto2(X, P, C, idx, dt, env):
         X[NPROP, i] = 0.0
 
 
-@njit
+@njit(error_model="numpy")
 def step_nomoto2_open(X, P, D, idx, dt, env):
     """Open loop: D[0] rudder demand (rad), D[1] speed demand (m/s)."""
     cn = env[ENV_CUR_N]
