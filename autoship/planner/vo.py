@@ -88,7 +88,9 @@ def vo_evaluate(
     cost,
     ttc,
 ):
-    """Cost (inf when forbidden) and time to the first predicted contact of every candidate.
+    """Cost (inf when forbidden) of every candidate, and in ``ttc`` its smallest predicted
+    distance to any ship within ``tau`` (-1 when it runs aground), which ranks the candidates
+    when every one is forbidden.
 
     own: [north, east, chi_base, chi_route, u_ref, offset_prev, uf_prev, apparent_needed];
     w: [tau, w_port, w_stand_on, w_r19, w_change, w_ground, clear_req, clear_hit, has_chart,
@@ -122,7 +124,7 @@ def vo_evaluate(
         c += w[4] * (abs(wrap_pi(turn - own[5])) / HALF_PI + abs(uf[i] - own[6]))
         if own[7] != 0.0 and uf[i] > 0.5 and abs(turn) < na_rad:
             c += w[12]
-        first = np.inf
+        worst = np.inf
         forbidden = False
         for jj in range(idx.shape[0]):
             j = idx[jj]
@@ -145,12 +147,15 @@ def vo_evaluate(
                 disc = b * b - cc
                 if disc >= 0.0:
                     hit_t = b - math.sqrt(disc)
+            # Closest approach within the horizon, for ranking candidates when all are unsafe.
+            tstar = min(max(closing / r2, 0.0), tau) if r2 > 1e-12 else 0.0
+            dca = math.hypot(pn - rn * tstar, pe - re * tstar)
+            if dca < worst:
+                worst = dca
             dj = duty[j]
             stand_on_hold = dj == DUTY_STAND_ON and not free[j]
             if hit_t < tau and not stand_on_hold:
                 forbidden = True
-                if hit_t < first:
-                    first = hit_t
             if dj in (DUTY_GIVE_WAY, DUTY_BOTH):
                 # Kuwata's COLREG constraint: while converging, keep the target on the own
                 # ship's port side of the relative velocity (pass astern / port to port).
@@ -187,11 +192,11 @@ def vo_evaluate(
                     cmin = s
             if cmin < w[7]:
                 forbidden = True
-                first = 0.0
+                worst = -1.0
             elif cmin < w[6]:
                 x = (w[6] - cmin) / w[6]
                 c += w[5] * x * x
-        ttc[i] = first
+        ttc[i] = worst
         cost[i] = np.inf if forbidden else c
 
 
@@ -335,7 +340,7 @@ class VelocityObstacle:
             i = int(np.argmin(self.cost))
             self.in_fallback = False
         else:
-            # Rule 17(b) / 2(b): every velocity is in some obstacle; put the contact off longest.
+            # Rule 17(b) / 2(b): every velocity is in some obstacle; keep the most distance.
             late = self.ttc.max()
             cand = np.flatnonzero(self.ttc >= late - 1.0)
             i = int(cand[np.argmin(np.abs(self.dchi[cand]) + (1.0 - self.uf[cand]))])
@@ -346,7 +351,7 @@ class VelocityObstacle:
                         "detail": (
                             f"every velocity inside a velocity obstacle; emergency course offset "
                             f"{math.degrees(self.dchi[i]):+.0f} deg at {self.uf[i]:.2f} of cruise "
-                            f"speed (contact predicted in {late:.0f} s)"
+                            f"speed (predicted closest approach {late:.0f} m)"
                         ),
                     }
                 )
