@@ -29,7 +29,8 @@ def add_parser(sub) -> None:
     p.add_argument(
         "--rudder-deg",
         type=float,
-        help="rudder angle in degrees (default 35 turning, 10 zigzag and initial)",
+        help="rudder angle in degrees (default 35 turning, 10 zigzag and initial, or the "
+        "ship's maximum if smaller)",
     )
     p.add_argument("--side", choices=("starboard", "port"), default="starboard")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -73,7 +74,10 @@ def run(args: argparse.Namespace) -> int:
                     f" (limit {c['limit']:.2f} {c['unit']})"
                 )
         return 0 if passed else 1
-    rudder = args.rudder_deg if args.rudder_deg is not None else DEFAULT_RUDDER_DEG.get(args.test)
+    rudder = args.rudder_deg
+    if rudder is None and args.test in DEFAULT_RUDDER_DEG:
+        # "35 deg or the maximum permissible" (MSC.137(76)), likewise for the smaller defaults.
+        rudder = min(DEFAULT_RUDDER_DEG[args.test], float(ship.model.get("rudder_max_deg", 35.0)))
     if args.test == "turning":
         res, tr = trials.turning(ship, rudder, args.side)
     elif args.test == "zigzag":

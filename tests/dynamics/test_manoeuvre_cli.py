@@ -87,3 +87,8 @@ def test_imo_marks_small_craft_not_applicable(capsys):
     rc, out = _run(["usv-fast", "--imo", "--json"], capsys)
     assert json.loads(out)["applicable"] is False
     assert rc in (0, 1)
+
+
+def test_default_turning_rudder_is_capped_at_the_ship_maximum(capsys):
+    rc, out = _run(["usv-fast", "--test", "turning", "--json"], capsys)
+    assert rc == 0 and json.loads(out)["rudder_deg"] == 30.0
