@@ -108,3 +108,17 @@ def test_shaft_limit_below_service_rps_is_rejected(tmp_path):
     with pytest.raises(ShipModelError, match=r"needs 1\.7\d rev/s") as exc:
         load_ship(path)
     assert exc.value.field == "model.max_shaft_rps" and exc.value.file == path
+
+
+@pytest.mark.parametrize(
+    ("name", "ad", "td", "os1", "os2"),
+    [("container", 3.16, 4.24, 2.6, 3.1), ("usv-fast", 2.41, 2.50, 3.3, 2.9)],
+)
+def test_trial_figures_noted_in_ship_files_still_hold(name, ad, td, os1, os2):
+    from autoship.dynamics import trials
+
+    sd = load_ship(name)
+    t, _ = trials.turning(sd, min(35.0, sd.model["rudder_max_deg"]), until_deg=200)
+    z, _ = trials.zigzag(sd, 10.0)
+    assert abs(t["advance_L"] - ad) <= 0.05 and abs(t["tactical_diameter_L"] - td) <= 0.05
+    assert abs(z["overshoot1_deg"] - os1) <= 0.3 and abs(z["overshoot2_deg"] - os2) <= 0.3
