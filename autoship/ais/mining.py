@@ -339,6 +339,7 @@ def scenario_toml(
     chart_rel: str | None = None,
     planner: str = "sbmpc",
     dt_s: float = 1.0,
+    profile: str = "ntnu-small-asv",
 ) -> tuple[str, dict[str, str]]:
     """(scenario text, {relative track path: CSV text})."""
     duration = math.floor((enc.t_end - enc.t_start) / dt_s) * dt_s
@@ -371,6 +372,12 @@ def scenario_toml(
         f"origin_lat_deg = {frame_lat:.6f}",
         f"origin_lon_deg = {frame_lon:.6f}",
     ]
+    lines += [
+        "",
+        "[scoring]",
+        "# Harbour and coastal traffic of small craft and ferries: the small-vessel distances.",
+        f"profile = {_toml_str(profile)}",
+    ]
     if chart_rel is not None:
         lines += [
             "",
@@ -391,8 +398,13 @@ def scenario_toml(
         f"goal = {{ lat_deg = {lat1:.7f}, lon_deg = {lon1:.7f} }}",
         f"planner = {_toml_str(planner)}",
         f"mmsi = {enc.own.mmsi}",
+        "# What the own ship really did: replayed traffic is handed over only once the",
+        "# simulated own ship's deviation from this recording changes their situation.",
+        f"track = {_toml_str(f'tracks/{scenario_id}/{enc.own.key}.csv')}",
     ]
-    files: dict[str, str] = {}
+    files: dict[str, str] = {
+        f"tracks/{scenario_id}/{enc.own.key}.csv": track_csv(enc.own, enc.t_start, enc.t_end)
+    }
     for tr in [enc.target, *traffic]:
         rel = f"tracks/{scenario_id}/{tr.key}.csv"
         files[rel] = track_csv(tr, enc.t_start, enc.t_end)

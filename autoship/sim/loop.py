@@ -402,7 +402,9 @@ def simulate(
                 )
             touched |= new
         for hz, idx in hazard_groups:
-            live = idx[~grounded[idx]]
+            # A replayed ship is where it really was: a chart that puts it on land (a harbour
+            # edge, a hovercraft slipway) is the chart's limit, not a grounding.
+            live = idx[~grounded[idx] & ~replaying[idx]]
             if live.size == 0:
                 continue
             hit = hz.swept_hits(
@@ -428,7 +430,7 @@ def simulate(
                 )
             # Exact hull clearance only where the distance field says the running minimum could
             # fall (the field is exact to about one grid cell).
-            live = idx[~grounded[idx]]
+            live = idx[~grounded[idx] & ~replaying[idx]]
             field = hz.distance_field()
             centre = field.sample(X[N, live], X[E, live])
             reach = 0.5 * np.hypot(length[live], beam[live]) + 2.0 * field.res
