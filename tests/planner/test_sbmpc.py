@@ -124,3 +124,28 @@ def test_imazu_cases_pass_their_gates(name, case, imazu_dir):
         if e["own"] == "os":
             for rule, s in e["rules"].items():
                 assert s >= prof.gates.min_rule_score, (rule, e["target"], e["penalties"])
+
+
+@pytest.mark.parametrize("name", ["sbmpc", "vo"])
+def test_restricted_visibility_rule_19_turn_directions(name):
+    # 19(d)(i): a vessel forward of the beam (fine on the port bow): no alteration to port.
+    p = make_planner(name)
+    p.reset(make_ctx(visibility="restricted"))
+    cmd = p.plan(make_obs([0.0, 8000.0], [0.0, -500.0], [0.0, 180.0], [12.0, 12.0]))
+    assert _turn_deg(cmd) >= 0.0
+    # 19(d)(ii): a vessel abeam to starboard closing: no alteration towards her (to starboard).
+    p = make_planner(name)
+    p.reset(make_ctx(visibility="restricted"))
+    cmd = p.plan(make_obs([0.0, -300.0], [0.0, 4000.0], [0.0, 275.0], [8.0, 16.0]))
+    assert _turn_deg(cmd) <= 0.0
+
+
+@pytest.mark.parametrize("name", ["sbmpc", "vo"])
+def test_unobserved_ships_with_nan_state_are_ignored(name):
+    p = make_planner(name)
+    p.reset(make_ctx())
+    obs = make_obs([0.0, np.nan, 9000.0], [0.0, np.nan, 0.0], [0.0, 0.0, 180.0], [12.0, 0.0, 12.0])
+    obs.valid[1] = False
+    cmd = p.plan(obs)
+    assert np.isfinite(cmd.course) and np.isfinite(cmd.speed)
+    assert _turn_deg(cmd) >= 30.0  # still avoids the head-on ship it does see
