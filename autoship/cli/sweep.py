@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from autoship.cli._progress import Progress
@@ -55,11 +56,13 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
     progress: list[Progress] = []
-    counts = {"collision": 0, "grounding": 0, "error": 0}
+    counts = {"collision": 0, "grounding": 0, "error": 0, "done": 0, "todo": 0}
+    t0 = time.monotonic()
 
     def on_start(total: int, todo: int) -> None:
         if total > todo:
             print(f"resuming: {total - todo} of {total} runs already stored", file=sys.stderr)
+        counts["todo"] = todo
         progress.append(Progress(todo, f"sweep {spec.id}"))
 
     def on_result(task, outcome) -> None:
@@ -69,7 +72,20 @@ def run(args: argparse.Namespace) -> int:
             e = outcome["entry"]
             counts["collision"] += bool(e.get("collision"))
             counts["grounding"] += bool(e.get("grounding"))
+        counts["done"] += 1
         progress[0].advance(task.run_id)
+        if not progress[0].enabled:  # CI logs: a plain line every tenth of the sweep
+            done, todo = counts["done"], counts["todo"]
+            if done == todo or done % max(1, todo // 10) == 0:
+                el = time.monotonic() - t0
+                rate = done / el * 60.0 if el > 0 else 0.0
+                eta = (todo - done) / (done / el) if done and el > 0 else 0.0
+                print(
+                    f"sweep {spec.id}: {done}/{todo} runs, {rate:.0f}/min, eta {eta:.0f} s, "
+                    f"{counts['collision']} collisions, {counts['grounding']} groundings, "
+                    f"{counts['error']} errors",
+                    file=sys.stderr,
+                )
 
     try:
         res = run_sweep(

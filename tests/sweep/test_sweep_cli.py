@@ -271,3 +271,39 @@ offset_m = {min = -3000, max = 3000}
     assert main(args) == 1
     with Store(out, write=False) as s:
         assert s.count() == 12
+
+
+def test_cli_bad_input_exits_2_with_one_line(jobs1, tmp_path, capsys):
+    sweep, _ = jobs1
+    out = str(tmp_path / "o")
+    assert main(["sweep", str(sweep), "--out", out, "--jobs", "0"]) == 2
+    assert main(["sweep", str(sweep), "--out", out, "--jobs", "2", "--cluster", "tcp://x:1"]) == 2
+    assert main(["sweep", str(tmp_path / "missing.toml"), "--out", out]) == 2
+    bad = tmp_path / "bad.toml"
+    bad.write_text(sweep.read_text().replace('planner = "waypoint"', 'planner = "nope"'))
+    assert main(["sweep", str(bad), "--out", out]) == 2
+    assert main(["falsify", str(sweep), "--budget", "1", "--out", out]) == 2
+    err = capsys.readouterr().err
+    lines = [ln for ln in err.splitlines() if ln.startswith("autoship: error:")]
+    assert len(lines) == 5
+    assert "--jobs: must be >= 1" in lines[0] and "sweep.planner: unknown planner 'nope'" in err
+    assert not (tmp_path / "o").exists()  # nothing ran, nothing was created
+
+
+def test_dry_run_counts_without_running(jobs1, tmp_path, capsys):
+    sweep, _ = jobs1
+    assert main(["sweep", str(sweep), "--out", str(tmp_path / "o"), "--dry-run"]) == 0
+    assert "5 runs (5 scenarios x 1 replicates), 1 grid points or draws dropped" in (
+        capsys.readouterr().out
+    )
+    assert not (tmp_path / "o").exists()
+
+
+def test_report_json_holds_the_breakdowns(jobs1, tmp_path):
+    _, out1 = jobs1
+    js = tmp_path / "s.json"
+    main(["report", str(out1), "--json", str(js), "--fail-on", "never"])
+    s = json.loads(js.read_text())
+    assert s["runs"] == 5 and sum(g["runs"] for g in s["by_encounter"].values()) == 5
+    assert s["wilson_lower"] <= s["failure_rate"] <= s["wilson_upper"]
+    assert set(s["by_n_targets"]) == {"1"}
