@@ -2,7 +2,8 @@
 
 Two ships that pass through each other within one tick are caught: the relative track over the
 tick is searched for its closest point, and wherever the hulls' bounding circles can touch the
-rectangles are tested (separating axes) at sub-steps finer than a quarter of the narrower beam.
+rectangles are tested (separating axes) at sub-steps of at most SUBSTEP_FRACTION of the
+narrower beam.
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ import numpy as np
 
 from autoship._jit import njit
 
-_MAX_SUB = 256
+# Sub-steps are bounded only for safety: speeds <= 60 kn and dt <= 60 s keep real cases far below.
+_MAX_SUB = 1_000_000
+# No point of either hull moves more than this fraction of the narrower beam between sub-steps,
+# so an overlap deeper than that fraction of the beam is never missed (shallower grazes may be).
+SUBSTEP_FRACTION = 0.1
 
 
 @njit
@@ -103,7 +108,7 @@ def contact_kernel(n0, e0, psi0, n1, e1, psi1, L, B, active, contact, pair_min):
                     # Displacement of each hull over the tick, including rotation of its ends.
                     move = math.sqrt(dd) + r_i * abs(_lerp_angle(psi0[i], psi1[i], 1.0) - psi0[i])
                     move += r_j * abs(_lerp_angle(psi0[j], psi1[j], 1.0) - psi0[j])
-                    step = 0.25 * min(B[i], B[j])
+                    step = SUBSTEP_FRACTION * min(B[i], B[j])
                     m = min(_MAX_SUB, int(math.ceil(move / step)) + 1)
                     for q in range(m + 2):
                         if q <= m:
