@@ -128,53 +128,73 @@ def timeout_outcome(time_limit_s: float) -> dict[str, Any]:
     }
 
 
+class LocalPool:
+    """``n_workers`` local worker processes, kept alive between batches (falsification runs
+    many small batches; a worker start costs about a Numba cache load)."""
+
+    def __init__(self, n_workers: int, time_limit_s: float) -> None:
+        if n_workers < 1:
+            raise AutoshipError("must be >= 1", field="--jobs")
+        self.n_workers = n_workers
+        self.time_limit_s = time_limit_s
+        self.idle: list[WorkerProcess] = []
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, dict[str, Any]]]:
+        """Yield (task, outcome) as each run finishes."""
+        pending = deque(tasks)
+        idle, busy = self.idle, []
+        limit = self.time_limit_s
+        try:
+            while pending or busy:
+                while pending and len(busy) < self.n_workers:
+                    w = idle.pop() if idle else WorkerProcess()
+                    task = pending.popleft()
+                    if w.send(task, limit):
+                        busy.append(w)
+                    else:
+                        out = w.crash_outcome()
+                        w.kill()
+                        yield task, out
+                if not busy:
+                    continue
+                wait = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+                ready, _, _ = select.select(busy, [], [], wait)
+                for w in ready:
+                    task = w.task
+                    assert task is not None
+                    out = w.receive()
+                    busy.remove(w)
+                    if out.get("kind") == "crash":
+                        w.kill()
+                    else:
+                        idle.append(w)
+                    yield task, out
+                now = time.monotonic()
+                for w in [w for w in busy if w.deadline <= now]:
+                    task = w.task
+                    assert task is not None
+                    busy.remove(w)
+                    w.kill()
+                    yield task, timeout_outcome(limit)
+        finally:
+            for w in busy:  # interrupted mid-batch: their runs are abandoned
+                w.kill()
+
+    def close(self) -> None:
+        for w in self.idle:
+            w.close()
+        self.idle.clear()
+
+
 def run_local(
     tasks: Iterable[Task], n_workers: int, time_limit_s: float
 ) -> Iterator[tuple[Task, dict[str, Any]]]:
     """Run tasks on ``n_workers`` local worker processes; yields as each run finishes."""
-    if n_workers < 1:
-        raise AutoshipError("must be >= 1", field="--jobs")
-    pending = deque(tasks)
-    idle: list[WorkerProcess] = []
-    busy: list[WorkerProcess] = []
+    pool = LocalPool(n_workers, time_limit_s)
     try:
-        while pending or busy:
-            while pending and len(busy) < n_workers:
-                w = idle.pop() if idle else WorkerProcess()
-                task = pending.popleft()
-                if w.send(task, time_limit_s):
-                    busy.append(w)
-                else:
-                    out = w.crash_outcome()
-                    w.kill()
-                    yield task, out
-            if not busy:
-                continue
-            now = time.monotonic()
-            wait = max(0.0, min(w.deadline for w in busy) - now)
-            ready, _, _ = select.select(busy, [], [], wait)
-            for w in ready:
-                task = w.task
-                assert task is not None
-                out = w.receive()
-                busy.remove(w)
-                if out.get("kind") == "crash":
-                    w.kill()
-                else:
-                    idle.append(w)
-                yield task, out
-            now = time.monotonic()
-            for w in [w for w in busy if w.deadline <= now and w not in ready]:
-                task = w.task
-                assert task is not None
-                busy.remove(w)
-                w.kill()
-                yield task, timeout_outcome(time_limit_s)
+        yield from pool.run(tasks)
     finally:
-        for w in busy:
-            w.kill()
-        for w in idle:
-            w.close()
+        pool.close()
 
 
 # --------------------------------------------------------------------------- Dask
@@ -204,44 +224,70 @@ def dask_execute(task: Task, time_limit_s: float) -> dict[str, Any]:
     return out
 
 
+class DaskPool:
+    """A client of an existing Dask distributed cluster (``dask scheduler`` / ``dask
+    worker``); every worker needs this autoship version installed."""
+
+    def __init__(self, address: str, time_limit_s: float) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise AutoshipError(
+                "needs dask distributed: pip install 'autoship[cluster]'", field="--cluster"
+            ) from None
+        try:
+            self.client = Client(address, timeout=DASK_CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as exc:
+            raise AutoshipError(
+                f"cannot reach the Dask scheduler at {address}: {exc}", field="--cluster"
+            ) from None
+        self.time_limit_s = time_limit_s
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, dict[str, Any]]]:
+        from distributed import as_completed
+
+        futs = {}
+        token = os.urandom(4).hex()
+        try:
+            for task in tasks:
+                fut = self.client.submit(
+                    dask_execute,
+                    task,
+                    self.time_limit_s,
+                    key=f"autoship-{task.run_id}-{token}",
+                    pure=False,
+                )
+                futs[fut.key] = (fut, task)
+            for fut in as_completed([f for f, _ in futs.values()]):
+                task = futs[fut.key][1]
+                try:
+                    out = fut.result()
+                except Exception as exc:  # e.g. KilledWorker: the Dask worker itself died
+                    out = {"ok": False, "kind": "crash", "error": f"{type(exc).__name__}: {exc}"}
+                yield task, out
+        finally:
+            self.client.cancel([f for f, _ in futs.values()])
+
+    def close(self) -> None:
+        self.client.close()
+
+
 def run_dask(
     tasks: Iterable[Task], address: str, time_limit_s: float
 ) -> Iterator[tuple[Task, dict[str, Any]]]:
-    """Run tasks on an existing Dask distributed cluster (``dask scheduler`` / ``dask
-    worker``); every worker needs this autoship version installed."""
+    """Run tasks on an existing Dask cluster; yields as each run finishes."""
+    pool = DaskPool(address, time_limit_s)
     try:
-        from distributed import Client, as_completed
-    except ImportError:
-        raise AutoshipError(
-            "needs dask distributed: pip install 'autoship[cluster]'", field="--cluster"
-        ) from None
-    try:
-        client = Client(address, timeout=DASK_CONNECT_TIMEOUT)
-    except (OSError, TimeoutError) as exc:
-        raise AutoshipError(
-            f"cannot reach the Dask scheduler at {address}: {exc}", field="--cluster"
-        ) from None
-    try:
-        futs = {}
-        token = os.urandom(4).hex()
-        for task in tasks:
-            fut = client.submit(
-                dask_execute,
-                task,
-                time_limit_s,
-                key=f"autoship-{task.run_id}-{token}",
-                pure=False,
-            )
-            futs[fut.key] = (fut, task)
-        for fut in as_completed([f for f, _ in futs.values()]):
-            task = futs[fut.key][1]
-            try:
-                out = fut.result()
-            except Exception as exc:  # e.g. KilledWorker: the Dask worker itself died
-                out = {"ok": False, "kind": "crash", "error": f"{type(exc).__name__}: {exc}"}
-            yield task, out
+        yield from pool.run(tasks)
     finally:
-        client.close()
+        pool.close()
+
+
+def make_pool(n_jobs: int, cluster: str | None, time_limit_s: float) -> LocalPool | DaskPool:
+    """A reusable executor for many batches (close it when done)."""
+    if cluster:
+        return DaskPool(cluster, time_limit_s)
+    return LocalPool(n_jobs, time_limit_s)
 
 
 def execute_all(

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from autoship.errors import AutoshipError
-from autoship.sweep.executors import execute_all
+from autoship.sweep.executors import DaskPool, LocalPool, make_pool
 from autoship.sweep.generators import (
     MAX_TRIES,
     Axis,
@@ -161,7 +161,8 @@ def falsify(
         f"{canonical(spec)}\n# falsify: targets={nt} batch={batch} elite={n_elite} "
         f"smoothing={smoothing}\n"
     )
-    with Store(out) as store:
+    pool = make_pool(n_jobs, cluster, spec.time_limit_s)  # one pool for every batch
+    with contextlib.closing(pool), Store(out) as store:
         store.bind(
             "falsify",
             spec.id,
@@ -222,7 +223,7 @@ def falsify(
                 if c.run_id not in done
             ]
             by_id = {c.run_id: c for c in cands}
-            results = execute_all(todo, n_jobs, cluster, spec.time_limit_s)
+            results = pool.run(todo)
             with contextlib.closing(results):
                 _store_batch(store, results, by_id, it, on_result)
             rows = {
@@ -253,25 +254,23 @@ def falsify(
                     probs[j] = np.maximum(probs[j], 0.02)
                     probs[j] /= probs[j].sum()
             it += 1
-    ranked = sorted(
-        (c for c in everything if math.isfinite(c.objective[0])), key=lambda c: c.objective
-    )
-    res = FalsifyResult(everything, ranked[:n_worst], dropped=dropped)
-    wdir = out / "worst"
-    wdir.mkdir(parents=True, exist_ok=True)
-    for k, c in enumerate(res.worst, 1):
-        assert c.row is not None
-        p = wdir / f"{k:02d}-{c.run_id}.toml"
-        p.write_text(replay_text(c.text, c.row["seed"], spec.planner), encoding="utf-8")
-        res.files.append(p)
-    if replay and res.worst:
-        _replay_worst(res, wdir / "runs", n_jobs, cluster, spec.time_limit_s)
+        ranked = sorted(
+            (c for c in everything if math.isfinite(c.objective[0])), key=lambda c: c.objective
+        )
+        res = FalsifyResult(everything, ranked[:n_worst], dropped=dropped)
+        wdir = out / "worst"
+        wdir.mkdir(parents=True, exist_ok=True)
+        for k, c in enumerate(res.worst, 1):
+            assert c.row is not None
+            p = wdir / f"{k:02d}-{c.run_id}.toml"
+            p.write_text(replay_text(c.text, c.row["seed"], spec.planner), encoding="utf-8")
+            res.files.append(p)
+        if replay and res.worst:
+            _replay_worst(res, wdir / "runs", pool)
     return res
 
 
-def _replay_worst(
-    res: FalsifyResult, run_root: Path, n_jobs: int, cluster: str | None, time_limit_s: float
-) -> None:
+def _replay_worst(res: FalsifyResult, run_root: Path, pool: LocalPool | DaskPool) -> None:
     """Run each written scenario file alone (its own seed and planner, no override), keep the
     run folder for the viewer, and check it reproduces the stored minimum separation."""
     import shutil
@@ -283,7 +282,7 @@ def _replay_worst(
         text = path.read_text(encoding="utf-8")
         tasks.append(Task(c.run_id, c.run_id, 0, c.row["seed"], text, keep_dir=str(run_root)))
     by_id = {c.run_id: c for c in res.worst}
-    results = execute_all(tasks, n_jobs, cluster, time_limit_s)
+    results = pool.run(tasks)
     with contextlib.closing(results):
         for task, outcome in results:
             c = by_id[task.run_id]

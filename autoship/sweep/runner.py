@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from autoship.errors import ScenarioError
-from autoship.sweep.executors import execute_all
+from autoship.sweep.executors import make_pool
 from autoship.sweep.generators import Case, SweepSpec, derive_seed, generate
 from autoship.sweep.store import Store
 from autoship.sweep.worker import Task
@@ -110,7 +110,9 @@ def run_sweep(
     once before the first run, ``on_result`` after each run is stored."""
     keep_dir = (out / "runs").resolve() if keep_runs else None
     planned = plan(spec, keep_dir)
-    with Store(out) as store:
+    # Connect (or check --jobs) before the store is created: bad options leave no folder.
+    pool = make_pool(n_jobs, cluster, spec.time_limit_s)
+    with contextlib.closing(pool), Store(out) as store:
         store.bind(
             "sweep",
             spec.id,
@@ -124,7 +126,7 @@ def run_sweep(
         )
         if on_start is not None:
             on_start(len(planned.tasks), len(todo))
-        results = execute_all(todo, n_jobs, cluster, spec.time_limit_s)
+        results = pool.run(todo)
         # closing(): on Ctrl-C the workers are stopped here, not whenever the frame is freed.
         with contextlib.closing(results):
             for task, outcome in results:

@@ -90,6 +90,7 @@ def test_unreachable_cluster_is_a_clear_error(jobs1, tmp_path, monkeypatch, caps
     args = ["sweep", str(sweep), "--out", str(tmp_path / "o"), "--cluster", "tcp://127.0.0.1:9"]
     assert main(args) == 2
     assert "cannot reach the Dask scheduler" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()  # checked before the store is created
 
 
 def _count(out: Path) -> int:
