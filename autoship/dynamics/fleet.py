@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -9,8 +10,8 @@ import numpy as np
 
 from autoship.dynamics import fossen3, mmg, nomoto1, nomoto2
 from autoship.dynamics.library import ShipDef
-from autoship.dynamics.state import ENV_CUR_E, ENV_CUR_N, NX, PSI, U, V
-from autoship.errors import ShipModelError
+from autoship.dynamics.state import ENV_CUR_E, ENV_CUR_N, NC, NENV, NX, PSI, U, V
+from autoship.errors import AutoshipError, ShipModelError
 
 
 @dataclass(frozen=True)
@@ -119,8 +120,17 @@ class Fleet:
         return self.X.shape[1]
 
     def step(self, C: np.ndarray, dt: float, env: np.ndarray) -> None:
+        """Advance every ship by dt (s) under commands C (NC, n) in environment env (NENV,)."""
+        if C.shape != (NC, self.n) or env.shape != (NENV,):
+            raise AutoshipError(
+                f"commands {C.shape} / environment {env.shape} do not match "
+                f"{(NC, self.n)} / {(NENV,)}",
+                field="fleet.step",
+            )
+        if not (dt > 0.0 and math.isfinite(dt)):
+            raise AutoshipError(f"time step must be a positive number of seconds, got {dt}")
         for kernel, P, idx in self._groups:
-            kernel(self.X, P, C, idx, dt, env)
+            kernel(self.X, P, C, idx, float(dt), env)
 
     def trim(self, ships: Sequence[int] | np.ndarray) -> None:
         """Re-trim ships (column indices) for steady straight running at their current X[U].

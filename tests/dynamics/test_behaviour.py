@@ -321,3 +321,17 @@ def test_trim_after_external_state_change_continues_smoothly():
     # Smooth: no transient while the shaft would otherwise spin up from its old value.
     np.testing.assert_allclose(fleet.X[U], [6.0, 7.0, 5.0], rtol=2e-3)
     np.testing.assert_allclose(fleet.X[PSI], [0.5, 1.0, 1.5], atol=1e-6)
+
+
+def test_fleet_step_rejects_mismatched_inputs():
+    from autoship.errors import AutoshipError
+
+    X0 = np.zeros((NX, 2))
+    X0[U] = 5.0
+    fleet = Fleet([load_ship("kvlcc2")] * 2, X0)
+    with pytest.raises(AutoshipError, match="do not match"):
+        fleet.step(np.zeros((NC, 3)), 1.0, np.zeros(NENV))
+    with pytest.raises(AutoshipError, match="do not match"):
+        fleet.step(np.zeros((NC, 2)), 1.0, np.zeros(3))
+    with pytest.raises(AutoshipError, match="positive"):
+        fleet.step(np.zeros((NC, 2)), float("nan"), np.zeros(NENV))
