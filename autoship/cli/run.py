@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import sys
 from pathlib import Path
 
 from autoship.cli._progress import Progress
@@ -23,6 +24,12 @@ def add_parser(sub) -> None:
     p.add_argument("--junit", type=Path, help="write JUnit XML here")
     p.add_argument("--markdown", type=Path, help="write a Markdown summary here")
     p.add_argument("--force", action="store_true", help="overwrite existing run folders")
+    p.add_argument(
+        "--video-on-fail",
+        type=Path,
+        metavar="DIR",
+        help="write a replay GIF of every failing run into DIR (viewer extra)",
+    )
     p.add_argument(
         "--ais-udp",
         metavar="HOST:PORT",
@@ -101,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         write_markdown(report, args.markdown)
+    if args.video_on_fail is not None:
+        _videos_of_failures(entries, args.video_on_fail, args.force)
     for e in entries:
         status = "PASS" if e["passed"] else "FAIL"
         sep = e.get("min_separation_m")
@@ -123,3 +132,24 @@ def run(args: argparse.Namespace) -> int:
     if errors and not entries:
         return 2
     return 0 if (s["passed"] == s["runs"] and not errors) else 1
+
+
+def _videos_of_failures(entries: list[dict], out: Path, force: bool) -> None:
+    failing = [e for e in entries if not e["passed"]]
+    if not failing:
+        return
+    try:
+        from viewer.export import write_video
+    except ModuleNotFoundError:
+        print(
+            "autoship: --video-on-fail needs the viewer: pip install 'autoship[viewer]'",
+            file=sys.stderr,
+        )
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    for e in failing:
+        path = out / f"{Path(e['run_dir']).name}.gif"
+        if path.exists() and not force:
+            print(f"autoship: {path} exists, not overwritten (use --force)", file=sys.stderr)
+            continue
+        write_video(e["run_dir"], path, score=e)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from autoship.scenario import find_scenarios, load_scenario
-
 
 def add_parser(sub) -> None:
     p = sub.add_parser("scenario", help="work with scenario files")
@@ -16,6 +14,8 @@ def add_parser(sub) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    # Imported here so that building the CLI parser (e.g. for `autoship view`) loads no kernels.
+    from autoship.scenario import find_scenarios, load_scenario
     from autoship.sweep.batch import chart_check
 
     files = find_scenarios(args.paths)

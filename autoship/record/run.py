@@ -110,6 +110,10 @@ class RunWriter:
         meta = {"format": FORMAT, "format_version": FORMAT_VERSION, **meta}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", dir=self.path.parent))
+        # mkdtemp makes the folder private (0700); a run folder gets the user's usual mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)
         try:
             np.savez(
                 tmp / "track.npz",

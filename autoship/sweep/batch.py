@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -139,7 +140,10 @@ def run_job(job: Job) -> dict[str, Any]:
         from autoship.colregs import load_profile
 
         profile = load_profile(job.profile)
-    return score_run(job.run_dir, profile)
+    entry = score_run(job.run_dir, profile)
+    # The viewer shows scores and gates from here without importing the scoring kernels.
+    (job.run_dir / "score.json").write_text(json.dumps(entry, indent=1, default=str))
+    return entry
 
 
 def _safe_run(job: Job) -> dict[str, Any]:

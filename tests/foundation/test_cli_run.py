@@ -2,6 +2,7 @@
 and the live AIS stream."""
 
 import json
+import os
 import shutil
 import socket
 import xml.etree.ElementTree as ET
@@ -138,3 +139,34 @@ def test_run_streams_live_ais_over_udp(tmp_path):
     assert pos[0]["lat"] == pytest.approx(45.0 - 0.1, abs=0.002)
     assert pos[0]["lon"] == pytest.approx(-30.0, abs=0.001)
     assert pos[0]["speed"] == pytest.approx(12.0, abs=0.11)
+
+
+def test_failing_runs_get_a_replay_video_and_every_run_a_score_file(tmp_path, capsys):
+    pytest.importorskip("pygame")
+    pytest.importorskip("PIL")
+    from PIL import Image
+
+    d = _copy(tmp_path, "02")
+    out = tmp_path / "out"
+    rc = main(
+        [
+            "run",
+            str(d),
+            "--out",
+            str(out),
+            "--planner",
+            "keep-course",
+            "--video-on-fail",
+            str(tmp_path / "vid"),
+        ]
+    )
+    assert rc == 1
+    gif = tmp_path / "vid" / "imazu-02.gif"
+    with Image.open(gif) as im:
+        assert im.n_frames > 10
+    score = json.loads((out / "imazu-02" / "score.json").read_text())
+    assert score["collision"] is True and score["scenario_id"] == "imazu-02"
+    umask = os.umask(0)
+    os.umask(umask)
+    # The user's usual folder mode, not the private 0700 of the temporary folder it was built in.
+    assert (out / "imazu-02").stat().st_mode & 0o777 == 0o777 & ~umask
