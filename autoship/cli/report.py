@@ -38,22 +38,24 @@ def run(args: argparse.Namespace) -> int:
     if args.worst < 0:
         raise AutoshipError("must be >= 0", field="--worst")
     with Store(args.dir, write=False) as store:
-        runs = store.runs()
+        runs = store.runs(light=True)  # the big text columns only for JUnit failures
+        if not runs:
+            raise AutoshipError("the store holds no runs yet", file=str(args.dir))
         encs = store.encounters()
         meta = store.meta()
-    if not runs:
-        raise AutoshipError("the store holds no runs yet", file=str(args.dir))
-    s = summarize(runs, encs)
-    bad = worst(runs, args.worst)
-    plots = write_plots(runs, args.png, encs) if args.png else []
-    if args.markdown:
-        args.markdown.parent.mkdir(parents=True, exist_ok=True)
-        args.markdown.write_text(markdown(s, bad, meta, plots, args.markdown), encoding="utf-8")
-    if args.junit:
-        args.junit.parent.mkdir(parents=True, exist_ok=True)
-        junit(runs, meta, "collision" if args.fail_on == "never" else args.fail_on).write(
-            args.junit, encoding="utf-8", xml_declaration=True
-        )
+        s = summarize(runs, encs)
+        bad = worst(runs, args.worst)
+        plots = write_plots(runs, args.png, encs) if args.png else []
+        if args.markdown:
+            args.markdown.parent.mkdir(parents=True, exist_ok=True)
+            text = markdown(s, bad, meta, plots, args.markdown)
+            args.markdown.write_text(text, encoding="utf-8")
+        if args.junit:
+            args.junit.parent.mkdir(parents=True, exist_ok=True)
+            mode = "collision" if args.fail_on == "never" else args.fail_on
+            junit(runs, meta, mode, store.detail).write(
+                args.junit, encoding="utf-8", xml_declaration=True
+            )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(s, indent=1), encoding="utf-8")

@@ -7,6 +7,7 @@ import json
 import math
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -323,10 +324,14 @@ def _f(x: Any, nd: int = 1) -> str:
 
 
 def junit(
-    runs: list[dict[str, Any]], meta: dict[str, str], fail_on: str = "collision"
+    runs: list[dict[str, Any]],
+    meta: dict[str, str],
+    fail_on: str = "collision",
+    detail: Callable[[str], dict[str, Any]] | None = None,
 ) -> ET.ElementTree:
     """One testcase per run; a <failure> per failing run (``fail_on``), an <error> per run that
-    crashed, hung or was rejected."""
+    crashed, hung or was rejected. ``detail(run_id)`` supplies the entry and scenario text of a
+    failing run when ``runs`` were read without them (``Store.runs(light=True)``)."""
     suite = ET.Element("testsuite", name=f"autoship-sweep-{meta.get('sweep_id', 'sweep')}")
     n_fail = n_err = 0
     for r in runs:
@@ -345,7 +350,15 @@ def junit(
             el.text = str(r["error"])
         elif is_failure(r, fail_on):
             n_fail += 1
-            entry = json.loads(r["entry_json"] or "{}")
+            if "entry_json" in r:
+                d = {
+                    "entry": json.loads(r["entry_json"] or "{}"),
+                    "scenario_text": r["scenario_text"],
+                }
+            else:
+                assert detail is not None, "light rows need detail()"
+                d = detail(r["run_id"])
+            entry = d["entry"] or {}
             gates = entry.get("failed_gates") or []
             what = "collision" if r["collision"] else ("grounding" if r["grounding"] else "gate")
             el = ET.SubElement(
@@ -355,7 +368,7 @@ def junit(
                 type=what,
             )
             el.text = "\n".join(
-                [*gates, f"seed {r['seed']}, planner {r['planner']}", "", r["scenario_text"]]
+                [*gates, f"seed {r['seed']}, planner {r['planner']}", "", d["scenario_text"]]
             )
     suite.set("tests", str(len(runs)))
     suite.set("failures", str(n_fail))

@@ -278,10 +278,27 @@ class Store:
                 )
         return True
 
-    def runs(self, where: str = "", args: Iterable[Any] = ()) -> list[dict[str, Any]]:
-        cur = self.db.execute(f"SELECT * FROM runs {where} ORDER BY run_id", tuple(args))
+    def runs(
+        self, where: str = "", args: Iterable[Any] = (), light: bool = False
+    ) -> list[dict[str, Any]]:
+        """Run rows ordered by run id; ``light`` leaves out the two large text columns
+        (entry_json, scenario_text), for statistics over big sweeps."""
+        cols = "*"
+        if light:
+            names = [r[1] for r in self.db.execute("PRAGMA table_info(runs)")]
+            cols = ", ".join(n for n in names if n not in ("entry_json", "scenario_text"))
+        cur = self.db.execute(f"SELECT {cols} FROM runs {where} ORDER BY run_id", tuple(args))
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r, strict=True)) for r in cur]
+
+    def detail(self, run_id: str) -> dict[str, Any]:
+        """The large columns of one run: {"entry": dict | None, "scenario_text": str}."""
+        row = self.db.execute(
+            "SELECT entry_json, scenario_text FROM runs WHERE run_id = ?", (run_id,)
+        ).fetchone()
+        if row is None:
+            raise KeyError(run_id)
+        return {"entry": json.loads(row[0]) if row[0] else None, "scenario_text": row[1]}
 
     def encounters(self) -> list[dict[str, Any]]:
         cur = self.db.execute(

@@ -222,6 +222,9 @@ def test_report_prints_wilson_interval_and_writes_plots_markdown_junit(jobs1, tm
     suite = ET.parse(xml).getroot()
     assert int(suite.get("tests")) == len(runs)
     assert int(suite.get("failures")) == n_coll
+    # Each failure carries what a CI log reader needs to replay it: gates and scenario file.
+    fail = suite.find(".//failure")
+    assert fail is not None and "collision:" in fail.text and "\n[scenario]\n" in fail.text
     assert main(["report", str(out1), "--fail-on", "never"]) == 0
 
 
