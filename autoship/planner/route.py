@@ -238,8 +238,15 @@ class Route:
                 self.leg += 1
                 continue
             break
-        if remaining <= 0.0:
-            self.done = True
+        if remaining <= 0.0 and not self.done:
+            # Abeam of the goal: done when close to it, else (pushed far off the leg by traffic)
+            # head for the goal itself.
+            gn, ge = float(wp[-1, 0]), float(wp[-1, 1])
+            dist = math.hypot(gn - north, ge - east)
+            if dist <= 2.0 * self.lookahead:
+                self.done = True
+            else:
+                return math.atan2(ge - east, gn - north) % (2 * math.pi), dist
         if self.done:
             return self.final_course, 0.0
         later = (
