@@ -420,6 +420,14 @@ def parse_sweep(text: str, path: Path | None = None) -> SweepSpec:
         if encounters is None and "speed_ratio" not in axes:
             raise g.fail("speed_ratio", "missing required key (no encounter to default it from)")
     g.finish()
+    if kind == "files":
+        for sec in ("scenario", "own", "target"):
+            if sec in doc:
+                raise ScenarioError(
+                    "not used by kind = 'files' (the scenario files define their ships)",
+                    file=file,
+                    field=sec,
+                )
     if kind == "files" and samples:
         raise ScenarioError("only for kind = 'random'", file=file, field="generator.samples")
     if kind == "grid" and samples:

@@ -189,6 +189,11 @@ BASE = '[sweep]\nid = "x"\nseed = 1\n[generator]\nkind = "grid"\nencounter = "he
         ('[sweep]\nid = "x"\nseed = 1\n[generator]\nkind = "grid"\n', "generator.encounter"),
         (BASE + "[scenario]\ndt_s = 2.0\nplanner_period_s = 5.0\n", "scenario.planner_period_s"),
         (BASE + "[extra]\n", "extra"),
+        (
+            '[sweep]\nid = "x"\nseed = 1\n[own]\nspeed_kn = 5\n[generator]\nkind = "files"\n'
+            'paths = ["."]\n',
+            "own",
+        ),
     ],
 )
 def test_bad_sweep_files_are_one_line_errors_naming_the_key(text, field):
