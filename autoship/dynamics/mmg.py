@@ -59,7 +59,8 @@ _NAMES = (  # noqa: SIM905
     "L d rho m mx my xG DP AR eta R0 Xvv Xvr Xrr Xvvvv Yv YR Yvvv Yvvr Yvrr Yrrr "
     "Nv NR Nvvv Nvvr Nvrr Nrrr tP k0 k1 k2 wP0 xPp C1 C2p C2m tR aH xHp xRp gRm gRp lRp "
     "eps kappa falpha kt_astern DMAX DRATE NMAX NAST NRATE NPERU KAP TAP WNAP ZAP TIS HMAX "
-    "AF ALAT LOA SL CDT CDLB CDLS DELB MI11 MI12 MI22 MXI UMIN"
+    "AF ALAT LOA SL CDT CDLB CDLS DELB MI11 MI12 MI22 MXI UMIN "
+    "QL QLL KP KPA KSL KFN KXR KYR KNR MPY MPX XGM"
 ).split()
 NP = len(_NAMES)
 (
@@ -69,6 +70,7 @@ NP = len(_NAMES)
     P_gRm, P_gRp, P_lRp, P_eps, P_kappa, P_falpha, P_ktast, P_DMAX, P_DRATE, P_NMAX, P_NAST,
     P_NRATE, P_NPERU, P_KAP, P_TAP, P_WNAP, P_ZAP, P_TIS, P_HMAX, P_AF, P_ALAT, P_LOA, P_SL,
     P_CDT, P_CDLB, P_CDLS, P_DELB, P_MI11, P_MI12, P_MI22, P_MXI, P_UMIN,
+    P_QL, P_QLL, P_KP, P_KPA, P_KSL, P_KFN, P_KXR, P_KYR, P_KNR, P_MPY, P_MPX, P_XGM,
 ) = range(NP)  # fmt: skip
 
 # [model] keys of an "mmg" ship file: (min, max). Non-dimensional coefficients in the MMG prime
@@ -150,8 +152,7 @@ def _forces(p, u, v, r, sd, cd, n):
     The rudder angle comes as its sine and cosine (computed once per RK4 stage value).
     """
     L = p[P_L]
-    rho = p[P_rho]
-    qL = 0.5 * rho * L * p[P_d]
+    qL = p[P_QL]
     U = math.sqrt(u * u + v * v)
     Ue = max(U, p[P_UMIN])  # the r'^3-type terms divide by U; floor it near standstill
     iU = 1.0 / Ue
@@ -180,43 +181,38 @@ def _forces(p, u, v, r, sd, cd, n):
         )
         * iU
     )
-    NH = (
-        qL
-        * L
-        * (
-            p[P_Nv] * v * U
-            + p[P_NR] * rL * U
-            + (
-                p[P_Nvvv] * v2 * v
-                + p[P_Nvvr] * v2 * rL
-                + p[P_Nvrr] * v * rL * rL
-                + p[P_Nrrr] * rL * rL * rL
-            )
-            * iU
+    NH = p[P_QLL] * (
+        p[P_Nv] * v * U
+        + p[P_NR] * rL * U
+        + (
+            p[P_Nvvv] * v2 * v
+            + p[P_Nvvr] * v2 * rL
+            + p[P_Nvrr] * v * rL * rL
+            + p[P_Nrrr] * rL * rL * rL
         )
+        * iU
     )
     # Propeller: wake fraction changes with the drift angle at the propeller (C1/C2 form).
-    DP = p[P_DP]
     betaP = beta - p[P_xPp] * rp
     C2 = p[P_C2p] if betaP > 0.0 else p[P_C2m]
     one_wP = (1.0 - p[P_wP0]) * (1.0 + (1.0 - math.exp(-p[P_C1] * abs(betaP))) * (C2 - 1.0))
     uP = u * one_wP
-    D4 = DP * DP * DP * DP
+    DP = p[P_DP]
     if n > 1e-9:
         J = uP / (n * DP)
         KT = p[P_k0] + p[P_k1] * J + p[P_k2] * J * J
-        XP = (1.0 - p[P_tP]) * rho * n * n * D4 * KT
+        XP = p[P_KP] * n * n * KT  # (1 - t_P) rho D^4 n^2 K_T
         # Slipstream: u_P sqrt(1 + 8 K_T / (pi J^2)) written as sqrt(u_P^2 + 8 K_T n^2 D^2 / pi)
         # so it stays finite as J -> 0 (bollard pull, start of a crash stop).
         kt = max(KT, 0.0)
-        slip = math.sqrt(uP * uP + 8.0 * kt * n * n * DP * DP / math.pi) - uP
+        slip = math.sqrt(uP * uP + p[P_KSL] * kt * n * n) - uP
         eta = p[P_eta]
         a = uP + p[P_kappa] * slip
         uR = p[P_eps] * math.sqrt(eta * a * a + (1.0 - eta) * uP * uP)
         if uP < 0.0:
             uR = p[P_eps] * uP
     else:
-        XP = -(1.0 - p[P_tP]) * rho * n * n * D4 * p[P_ktast]
+        XP = p[P_KPA] * n * n  # -(1 - t_P) rho D^4 n^2 K_T,astern
         uR = p[P_eps] * uP
     # Rudder: flow straightening by hull and propeller (gamma_R, l_R).
     betaR = beta - p[P_lRp] * rp
@@ -226,13 +222,13 @@ def _forces(p, u, v, r, sd, cd, n):
     # needed: U_R^2 sin(delta - phi) = U_R (u_R sin delta - v_R cos delta).
     UR = math.sqrt(uR * uR + vR * vR)
     if uR >= 0.0:
-        FN = 0.5 * rho * p[P_AR] * p[P_falpha] * UR * (uR * sd - vR * cd)
+        FN = p[P_KFN] * UR * (uR * sd - vR * cd)  # K_FN = 1/2 rho A_R f_alpha
     else:  # astern flow: alpha_R = delta + atan(v_R / -u_R)
-        FN = 0.5 * rho * p[P_AR] * p[P_falpha] * UR * (-uR * sd + vR * cd)
-    XR = -(1.0 - p[P_tR]) * FN * sd
-    YR = -(1.0 + p[P_aH]) * FN * cd
-    # x_R and x_H are dimensional here (ShipMMG issue #31).
-    NR = -(p[P_xRp] * L + p[P_aH] * p[P_xHp] * L) * FN * cd
+        FN = p[P_KFN] * UR * (-uR * sd + vR * cd)
+    XR = p[P_KXR] * FN * sd  # -(1 - t_R)
+    YR = p[P_KYR] * FN * cd  # -(1 + a_H)
+    # -(x_R + a_H x_H) with x_R, x_H dimensional (ShipMMG issue #31).
+    NR = p[P_KNR] * FN * cd
     return XH + XP + XR, YH + YR, NH + NR
 
 
@@ -242,11 +238,10 @@ def _accel(p, u, v, r, sd, cd, n, XW, YW, NW):
     X += XW
     Y += YW
     Nm += NW
-    m = p[P_m]
-    xG = p[P_xG]
-    du = (X + (m + p[P_my]) * v * r + xG * m * r * r) * p[P_MXI]
-    b1 = Y - (m + p[P_mx]) * u * r
-    b2 = Nm - xG * m * u * r
+    xGm = p[P_XGM]
+    du = (X + p[P_MPY] * v * r + xGm * r * r) * p[P_MXI]
+    b1 = Y - p[P_MPX] * u * r
+    b2 = Nm - xGm * u * r
     dv = p[P_MI11] * b1 + p[P_MI12] * b2
     dr = p[P_MI12] * b1 + p[P_MI22] * b2
     return du, dv, dr
@@ -501,6 +496,20 @@ def _pack_one(sd) -> np.ndarray:
     p[P_MI22] = M11 / det
     p[P_MXI] = 1.0 / (mass + p[P_mx])
     p[P_UMIN] = 0.01 * math.sqrt(9.81 * L)
+    # Products of constants used in every force evaluation, formed once here.
+    DP = p[P_DP]
+    p[P_QL] = 0.5 * rho * L * d
+    p[P_QLL] = 0.5 * rho * L * L * d
+    p[P_KP] = (1.0 - p[P_tP]) * rho * DP**4
+    p[P_KPA] = -(1.0 - p[P_tP]) * rho * DP**4 * p[P_ktast]
+    p[P_KSL] = 8.0 * DP * DP / math.pi
+    p[P_KFN] = 0.5 * rho * p[P_AR] * p[P_falpha]
+    p[P_KXR] = -(1.0 - p[P_tR])
+    p[P_KYR] = -(1.0 + p[P_aH])
+    p[P_KNR] = -(p[P_xRp] * L + p[P_aH] * p[P_xHp] * L)
+    p[P_MPY] = mass + p[P_my]
+    p[P_MPX] = mass + p[P_mx]
+    p[P_XGM] = xG * mass
     p[P_TIS] = 2.0 * L / u_s
     hmax = m.get("max_step_s", 0.0)
     p[P_HMAX] = hmax if hmax > 0.0 else 0.05 * L / u_s
