@@ -148,6 +148,13 @@ def write_plots(
     seps = np.array([r["min_separation_m"] for r in ok if r["min_separation_m"] is not None])
     if seps.size:
         ax.hist(seps, bins=min(40, max(5, int(np.sqrt(seps.size)))), color="tab:blue")
+    profiles = {r["profile"] for r in ok if r.get("profile")}
+    if len(profiles) == 1:  # the gate the runs were judged by
+        from autoship.colregs import load_profile
+
+        gate = load_profile(profiles.pop()).gates.min_separation_m
+        ax.axvline(gate, color="tab:red", ls="--", label=f"gate {gate:.0f} m")
+        ax.legend(fontsize=8)
     ax.set_xlabel("minimum separation (m)")
     ax.set_ylabel("runs")
     ax.set_title(f"Minimum separation, {len(ok)} runs")
