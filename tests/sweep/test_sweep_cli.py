@@ -62,12 +62,12 @@ def test_jobs_1_and_2_give_identical_stores(jobs1, tmp_path):
     assert a == b
 
 
-def test_local_dask_cluster_gives_the_same_store(jobs1, tmp_path):
+@pytest.fixture(scope="module")
+def dask_address():
     pytest.importorskip("distributed")
     from distributed import LocalCluster
 
-    sweep, out1 = jobs1
-    out3 = tmp_path / "out3"
+    # Loopback TCP, workers as threads of this process (each runs our worker subprocesses).
     with LocalCluster(
         n_workers=1,
         threads_per_worker=2,
@@ -76,9 +76,23 @@ def test_local_dask_cluster_gives_the_same_store(jobs1, tmp_path):
         host="127.0.0.1",
         dashboard_address=None,
     ) as cluster:
-        rc = main(["sweep", str(sweep), "--out", str(out3), "--cluster", cluster.scheduler_address])
-    assert rc == 1
+        yield cluster.scheduler_address
+
+
+def test_local_dask_cluster_gives_the_same_store(jobs1, dask_address, tmp_path):
+    sweep, out1 = jobs1
+    out3 = tmp_path / "out3"
+    assert main(["sweep", str(sweep), "--out", str(out3), "--cluster", dask_address]) == 1
     assert snapshot(out1) == snapshot(out3)
+
+
+def test_falsify_on_dask_matches_local(dask_address, tmp_path):
+    sweep = small_sweep(tmp_path, planner="keep-course")
+    args = ["falsify", str(sweep), "--budget", "4", "--batch", "4", "--worst", "2"]
+    assert main([*args, "--out", str(tmp_path / "local")]) == 1
+    assert main([*args, "--out", str(tmp_path / "dask"), "--cluster", dask_address]) == 1
+    assert snapshot(tmp_path / "local") == snapshot(tmp_path / "dask")
+    assert len(list((tmp_path / "dask" / "worst" / "runs").iterdir())) == 2
 
 
 def test_unreachable_cluster_is_a_clear_error(jobs1, tmp_path, monkeypatch, capsys):
