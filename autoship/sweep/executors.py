@@ -147,14 +147,19 @@ class LocalPool:
         try:
             while pending or busy:
                 while pending and len(busy) < self.n_workers:
-                    w = idle.pop() if idle else WorkerProcess()
                     task = pending.popleft()
-                    if w.send(task, limit):
-                        busy.append(w)
-                    else:
-                        out = w.crash_outcome()
+                    w = self._idle_worker()
+                    if not w.send(task, limit):
+                        # A reused worker may have died while idle: that is not this run's
+                        # fault, so give it one fresh worker before calling it a crash.
                         w.kill()
-                        yield task, out
+                        w = WorkerProcess()
+                        if not w.send(task, limit):
+                            out = w.crash_outcome()
+                            w.kill()
+                            yield task, out
+                            continue
+                    busy.append(w)
                 if not busy:
                     continue
                 wait = max(0.0, min(w.deadline for w in busy) - time.monotonic())
@@ -179,6 +184,14 @@ class LocalPool:
         finally:
             for w in busy:  # interrupted mid-batch: their runs are abandoned
                 w.kill()
+
+    def _idle_worker(self) -> WorkerProcess:
+        while self.idle:
+            w = self.idle.pop()
+            if w.proc.poll() is None:
+                return w
+            w.kill()  # died while idle (e.g. killed from outside): never blame a run for it
+        return WorkerProcess()
 
     def close(self) -> None:
         for w in self.idle:

@@ -59,3 +59,21 @@ def test_jobs_below_one_is_refused():
 def test_generate_is_pure(tmp_path):
     spec = load_sweep(small_sweep(tmp_path))
     assert [c.text for c in generate(spec).cases] == [c.text for c in generate(spec).cases]
+
+
+def test_a_worker_killed_while_idle_is_replaced_without_blaming_a_run(tmp_path):
+    from autoship.sweep.executors import LocalPool
+
+    tasks = _tasks(tmp_path, 2)
+    pool = LocalPool(1, 60.0)
+    try:
+        ((_, first),) = list(pool.run(tasks[:1]))
+        assert first["ok"]
+        (idle,) = pool.idle
+        idle.proc.kill()  # e.g. the OOM killer, between two runs
+        idle.proc.wait()
+        ((_, second),) = list(pool.run(tasks[1:]))
+        assert second["ok"], second
+        assert pool.idle and pool.idle[0] is not idle
+    finally:
+        pool.close()
