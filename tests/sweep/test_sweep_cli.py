@@ -325,3 +325,23 @@ def test_report_json_holds_the_breakdowns(jobs1, tmp_path):
     assert s["runs"] == 5 and sum(g["runs"] for g in s["by_encounter"].values()) == 5
     assert s["wilson_lower"] <= s["failure_rate"] <= s["wilson_upper"]
     assert set(s["by_n_targets"]) == {"1"}
+
+
+def test_dask_path_survives_a_hung_and_a_crashing_run(dask_address, tmp_path):
+    from autoship.sweep.executors import DaskPool
+    from autoship.sweep.worker import Task
+
+    good = plan(load_sweep(small_sweep(tmp_path, bearing="[-3.0]"))).tasks[0]
+    tasks = [
+        Task("hang", "x", 0, 1, "", fault="hang"),
+        Task("crash", "x", 0, 1, "", fault="crash"),
+        good,
+    ]
+    pool = DaskPool(dask_address, 2.0)
+    try:
+        out = {t.run_id: o for t, o in pool.run(tasks)}
+    finally:
+        pool.close()
+    assert out["hang"]["kind"] == "timeout"
+    assert out["crash"]["kind"] == "crash"
+    assert out[good.run_id]["ok"]
