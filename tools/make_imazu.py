@@ -37,13 +37,16 @@ CASES: dict[int, list[tuple[float, float, float, float]]] = {
     22: [(-4.2, 0, 0, 0.7), (-4.243, 4.243, -45, 1.0), (0, 6, -90, 1.0)],
 }
 CLASSES = {  # computed from the initial states (shared reference, Imazu table), for the title
-    1: "head-on", 2: "crossing give-way", 3: "overtaking", 4: "crossing stand-on",
+    1: "head-on",
+    2: "crossing give-way",
+    3: "overtaking",
+    4: "crossing stand-on",
 }
 DUPLICATES = {8: 5, 22: 15}
 OS_SPEED_KN = 12.0  # Sawada default (TCPA 30 min over 6 NM), transcription value
 NM = 1852.0
-OWN_MODEL = "generic-cargo"
-TARGET_MODEL = "generic-cargo"
+OWN_MODEL = "kvlcc2"  # the validated MMG model (ship-dynamics reference, section 4)
+TARGET_MODEL = "container"  # Fossen 3-DOF, 175 m (MSS container.m particulars)
 
 
 def table_checksum() -> str:
@@ -72,7 +75,7 @@ def render(case: int) -> str:
         "duration_s = 3000.0",
         "dt_s = 1.0",
         "planner_period_s = 5.0",
-        "visibility = \"good\"",
+        'visibility = "good"',
         "",
         "[frame]",
         "# Open North Atlantic: no land within the scenario area.",

@@ -309,6 +309,9 @@ def simulate(
                 planner_names[j] = name
                 replaying[j] = False
                 handover_t[j] = t
+                # Shaft and controller states were never stepped while replaying: trim them
+                # so the ship carries on at its replayed speed instead of lurching.
+                fleet.trim([j])
                 events.append(
                     {
                         "t_s": t,
