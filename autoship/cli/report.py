@@ -28,6 +28,12 @@ def add_parser(sub) -> None:
         "gate, or never",
     )
     p.add_argument("--worst", type=int, default=10, help="list this many lowest-safety runs")
+    p.add_argument(
+        "--export-failures",
+        type=Path,
+        metavar="DIR",
+        help="write each failing run (per --fail-on) as a scenario file ready to replay",
+    )
     p.set_defaults(func=run)
 
 
@@ -50,6 +56,21 @@ def run(args: argparse.Namespace) -> int:
             args.markdown.parent.mkdir(parents=True, exist_ok=True)
             text = markdown(s, bad, meta, plots, args.markdown)
             args.markdown.write_text(text, encoding="utf-8")
+        exported = []
+        if args.export_failures:
+            from autoship.sweep.runner import replay_text
+
+            mode = "collision" if args.fail_on == "never" else args.fail_on
+            args.export_failures.mkdir(parents=True, exist_ok=True)
+            for r in runs:
+                if is_failure(r, mode):
+                    text = store.detail(r["run_id"])["scenario_text"]
+                    src = json.loads(r["params_json"]).get("source_file")
+                    base = Path(src).parent if src else None
+                    path = args.export_failures / f"{r['run_id']}.toml"
+                    text = replay_text(text, r["seed"], r["planner"], base)
+                    path.write_text(text, encoding="utf-8")
+                    exported.append(path)
         if args.junit:
             args.junit.parent.mkdir(parents=True, exist_ok=True)
             mode = "collision" if args.fail_on == "never" else args.fail_on
@@ -91,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
         )
     for p in plots:
         print(f"plot: {p}")
+    if args.export_failures:
+        print(f"exported {len(exported)} failing scenarios to {args.export_failures}")
     for e in s["error_list"][:10]:
         print(f"ERROR {e['run_id']} ({e['kind']}): {e['error']}")
     if args.fail_on == "never":

@@ -921,7 +921,9 @@ def _file_cases(spec: SweepSpec) -> list[Case]:
                 f"id {scen.id!r} is also used by {seen[scen.id]}", file=str(f), field="scenario.id"
             )
         seen[scen.id] = f
-        out.append(Case(scen.id, scen.text, f.resolve(), describe_scenario(scen, profile)))
+        params = describe_scenario(scen, profile)
+        params["source_file"] = str(f.resolve())  # anchors its relative chart/track paths
+        out.append(Case(scen.id, scen.text, f.resolve(), params))
     return out
 
 

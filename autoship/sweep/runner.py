@@ -165,10 +165,23 @@ def _store_one(
 _SEED_RE = re.compile(r"^seed\s*=\s*\d+\s*$", re.MULTILINE)
 
 
-def replay_text(scenario_text: str, seed: int, planner: str | None) -> str:
-    """Scenario text that replays one stored run alone: its seed, and its own-ship planner when
-    the sweep overrode it."""
+_REL_RE = re.compile(r'(?m)^(\s*(?:path|track)\s*=\s*)"([^"\\]+)"')
+
+
+def replay_text(
+    scenario_text: str, seed: int, planner: str | None, base: Path | None = None
+) -> str:
+    """Scenario text that replays one stored run alone: its seed, its own-ship planner when the
+    sweep overrode it, and (given the original file's folder ``base``) chart and track paths
+    made absolute so the file works from anywhere on this machine."""
     text = _SEED_RE.sub(f"seed = {int(seed)}", scenario_text, count=1)
+    if base is not None:
+
+        def absolute(m: re.Match[str]) -> str:
+            p = Path(m.group(2))
+            return m.group(0) if p.is_absolute() else f'{m.group(1)}"{(base / p).resolve()}"'
+
+        text = _REL_RE.sub(absolute, text)
     if planner:
         from autoship.scenario import parse_scenario
 

@@ -47,3 +47,19 @@ def test_replay_text_sets_seed_and_overridden_planner():
     assert own.planner == "keep-course" and own.planner_params == {}
     assert [s.planner for s in scen.ships if s.role == "target"] == ["keep-course"]
     assert parse_scenario(replay_text(text, 7, None)).ships[0].planner == "waypoint"
+
+
+def test_replay_text_anchors_relative_chart_and_track_paths(tmp_path):
+    from .conftest import ROOT
+
+    src = next((ROOT / "scenarios" / "solent").glob("*.toml"))
+    text = src.read_text()
+    assert 'track = "' in text or 'path = "' in text
+    out = replay_text(text, 3, "keep-course", src.parent)
+    moved = tmp_path / "elsewhere.toml"
+    moved.write_text(out)
+    from autoship.scenario import load_scenario
+
+    scen = load_scenario(moved)  # loads from another folder: every path now absolute
+    assert scen.seed == 3
+    assert next(s for s in scen.ships if s.role == "own").planner == "keep-course"

@@ -240,6 +240,15 @@ def test_report_prints_wilson_interval_and_writes_plots_markdown_junit(jobs1, tm
     fail = suite.find(".//failure")
     assert fail is not None and "collision:" in fail.text and "\n[scenario]\n" in fail.text
     assert main(["report", str(out1), "--fail-on", "never"]) == 0
+    # Failing runs exported as scenario files replay to the same result on their own.
+    exp = tmp_path / "fails"
+    main(["report", str(out1), "--export-failures", str(exp)])
+    files = sorted(exp.glob("*.toml"))
+    assert len(files) == n_coll
+    if files:
+        (row,) = [r for r in runs if r["run_id"] == files[0].stem]
+        entry = run_job(Job(files[0], tmp_path / "re", None, None, False, None))
+        assert entry["collision"] and entry["min_separation_m"] == row["min_separation_m"]
 
 
 def test_report_on_an_empty_folder_is_bad_input(tmp_path):
