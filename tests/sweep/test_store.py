@@ -63,6 +63,7 @@ def test_a_run_is_stored_once_with_its_encounters(tmp_path):
         assert s.finished() == {"a"}
         rows = s.runs()
         assert len(rows) == 1 and rows[0]["collision"] == 0 and rows[0]["safety_score"] == 0.3
+        assert rows[0]["failed_gates_json"] == "[]"
         assert len(s.encounters()) == 2
 
 
