@@ -93,7 +93,7 @@ def render(case: int) -> str:
         "course_deg = 0.0",
         f"speed_kn = {OS_SPEED_KN}",
         f"goal = {{ north_m = {6 * NM:.1f}, east_m = 0.0 }}",
-        'planner = "waypoint"',
+        'planner = "sbmpc"',  # the bundled best planner; --planner overrides it
     ]
     for k, (n, e, psi, ratio) in enumerate(targets, start=1):
         lines += [

@@ -41,7 +41,7 @@ def test_recording_layout_and_time_axis():
     vn, ve = r.arrays["vn"][0, 1], r.arrays["ve"][0, 1]
     assert math.atan2(ve, vn) % (2 * math.pi) == pytest.approx(1.5 * math.pi)
     assert math.hypot(vn, ve) == pytest.approx(12 * 1852 / 3600)
-    assert r.meta["ships"][0]["planner"] == "waypoint"
+    assert r.meta["ships"][0]["planner"] == "sbmpc"
 
 
 LOS = """
