@@ -143,9 +143,11 @@ class LocalPool:
         """Yield (task, outcome) as each run finishes."""
         pending = deque(tasks)
         idle, busy = self.idle, []
+        done: list[tuple[Task, dict[str, Any]]] = []
         limit = self.time_limit_s
         try:
-            while pending or busy:
+            while pending or busy or done:
+                # Refill before handing results out, so no worker waits for the store.
                 while pending and len(busy) < self.n_workers:
                     task = pending.popleft()
                     w = self._idle_worker()
@@ -155,11 +157,12 @@ class LocalPool:
                         w.kill()
                         w = WorkerProcess()
                         if not w.send(task, limit):
-                            out = w.crash_outcome()
+                            done.append((task, w.crash_outcome()))
                             w.kill()
-                            yield task, out
                             continue
                     busy.append(w)
+                yield from done
+                done.clear()
                 if not busy:
                     continue
                 wait = max(0.0, min(w.deadline for w in busy) - time.monotonic())
@@ -173,16 +176,16 @@ class LocalPool:
                         w.kill()
                     else:
                         idle.append(w)
-                    yield task, out
+                    done.append((task, out))
                 now = time.monotonic()
                 for w in [w for w in busy if w.deadline <= now]:
                     task = w.task
                     assert task is not None
                     busy.remove(w)
                     w.kill()
-                    yield task, timeout_outcome(limit)
+                    done.append((task, timeout_outcome(limit)))
         finally:
-            for w in busy:  # interrupted mid-batch: their runs are abandoned
+            for w in busy:  # interrupted mid-batch: their runs are abandoned (not stored)
                 w.kill()
 
     def _idle_worker(self) -> WorkerProcess:
