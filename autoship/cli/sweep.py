@@ -17,7 +17,9 @@ def add_parser(sub) -> None:
         "sweep",
         help="run a sweep file (generated or listed scenarios) into a resumable results store",
         description="Run every scenario of a sweep file and store one row per run in "
-        "DIR/sweep.sqlite. Rerunning the same command resumes an interrupted sweep.",
+        "DIR/sweep.sqlite. Rerunning the same command resumes an interrupted sweep, skipping "
+        "finished runs. Exit 1 if any run collided, grounded or failed with an error "
+        "(crash, time limit); `autoship report DIR` gives the statistics.",
     )
     p.add_argument("sweep", type=Path, metavar="SWEEP.toml", help="sweep file")
     p.add_argument("--out", required=True, type=Path, help="output folder (results store)")
@@ -27,7 +29,11 @@ def add_parser(sub) -> None:
         metavar="ADDRESS",
         help="run on an existing Dask cluster, e.g. tcp://host:8786 (needs the cluster extra)",
     )
-    p.add_argument("--keep-runs", action="store_true", help="keep run folders under DIR/runs")
+    p.add_argument(
+        "--keep-runs",
+        action="store_true",
+        help="keep run folders under DIR/runs (with --cluster: a folder every worker can write)",
+    )
     p.add_argument(
         "--retry-errors", action="store_true", help="run again the runs stored as errors"
     )
