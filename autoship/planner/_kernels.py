@@ -275,9 +275,15 @@ def evaluate_candidates(
     sin_mid = np.empty(nsteps + 1)
     last_chi = np.nan
 
-    # A duty to give way to one ship outweighs standing on for another (the stand-on duty holds
-    # only "where one of two vessels is to keep out of the way", rule 17(a)).
-    w_so = w[W_STANDON] * (0.1 if give_way_risk else 1.0)
+    # A duty to act for one ship (giving way, or a stand-on ship freed by 17(a)(ii)/(b))
+    # outweighs standing on for another: the stand-on duty holds only "where one of two vessels
+    # is to keep out of the way" (rule 17(a)).
+    acting = give_way_risk
+    for jj in range(nt):
+        j = idx[jj]
+        if at_risk[j] and duty[j] == DUTY_STAND_ON and free[j]:
+            acting = True
+    w_so = w[W_STANDON] * (0.1 if acting else 1.0)
     for i in range(nc):
         chi_c = own[O_CHI_BASE] + dchi[i]
         if chi_c != last_chi:  # candidates sharing a course share its trigonometry
@@ -285,6 +291,7 @@ def evaluate_candidates(
             last_chi = chi_c
         own_positions(own, uf[i] * own[O_U_REF], dt, nsteps, dum, cos_mid, sin_mid, trk_n, trk_e)
         u_cand_max = max(own[O_U0], uf[i] * own[O_U_REF])
+        keep = dchi[i] == 0.0 and uf[i] == 1.0
         turn = dchi[i]
         # Deviation counts from the route or from the base course, whichever is nearer: during
         # an encounter holding the base course is free (the route's LOS course points back
@@ -348,8 +355,9 @@ def evaluate_candidates(
             dmin = min(math.sqrt(best_d2), cap)
             # Rule 17(a)(i): towards a give-way vessel the stand-on ship keeps course and speed
             # until freed (17(a)(ii) inside r3, 17(b) inside r4), so that target's predicted risk
-            # neither steers it nor makes its candidates unsafe before then.
-            if not (duty[j] == DUTY_STAND_ON and not free[j]):
+            # neither steers it nor makes keeping course and speed unsafe before then. Any other
+            # candidate is a manoeuvre all the same and must not run into her.
+            if not (duty[j] == DUTY_STAND_ON and not free[j] and keep):
                 c += risk
                 if dmin - rc < mm:
                     mm = dmin - rc

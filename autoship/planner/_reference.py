@@ -138,7 +138,8 @@ def evaluate_candidates_numpy(
     if give_way_risk:
         x2 = (turn / na_rad) ** 2
         c = c + np.where((uf > 0.5) & (x2 < 1.0), w[W_NA] * (1.0 - x2), 0.0)
-    w_so = w[W_STANDON] * (0.1 if give_way_risk else 1.0)
+    acting = give_way_risk or bool(np.any(at_risk[idx] & (d_idx == DUTY_STAND_ON) & free[idx]))
+    w_so = w[W_STANDON] * (0.1 if acting else 1.0)
     mm = np.full(dchi.shape[0], np.inf)
     if idx.shape[0]:
         t = np.arange(1, nsteps + 1) * dt
@@ -161,8 +162,9 @@ def evaluate_candidates_numpy(
         cd = code[idx][None, :]
         dd = d_idx[None, :]
         hold = (dd == DUTY_STAND_ON) & ~free[idx][None, :]
-        c = c + np.sum(np.where(hold, 0.0, risk), axis=1)
-        mm = np.min(np.where(hold, np.inf, dmin - r_col[idx][None, :]), axis=1)
+        keep = ((dchi == 0.0) & (uf == 1.0))[:, None]
+        c = c + np.sum(np.where(hold & keep, 0.0, risk), axis=1)
+        mm = np.min(np.where(hold & keep, np.inf, dmin - r_col[idx][None, :]), axis=1)
 
         tk = kbest * dt
         cols = np.arange(dchi.shape[0])[:, None]

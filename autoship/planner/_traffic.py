@@ -150,7 +150,9 @@ class Traffic:
         )
         L = self.ctx.length
         self.r_safe[:] = np.maximum(self.r_safe_base, 2.0 * (L + obs.length))
-        self.r_col[:] = np.maximum(0.5 * (L + obs.length), self.gate)
+        # "Contact" for the planner: the hulls' half lengths, or the profile's separation gate
+        # plus a fifth for prediction error, whichever is larger.
+        self.r_col[:] = np.maximum(0.5 * (L + obs.length), 1.2 * self.gate)
         valid = np.asarray(obs.valid, dtype=bool).copy()
         valid[o] = False
         if self.ctx.ignores_duty:

@@ -100,10 +100,10 @@ def vo_evaluate(
     has_chart = w[8] != 0.0
     turn_rad = w[10]
     na_rad = w[11]
-    give_way = False
+    give_way = False  # acting for some ship: giving way, or a freed stand-on (rule 17(a))
     for jj in range(idx.shape[0]):
         d = duty[idx[jj]]
-        if d in (DUTY_GIVE_WAY, DUTY_BOTH, DUTY_R19):
+        if d in (DUTY_GIVE_WAY, DUTY_BOTH, DUTY_R19) or (d == DUTY_STAND_ON and free[idx[jj]]):
             give_way = True
     w_so = w[2] * (0.1 if give_way else 1.0)
     u_ref = own[4]
