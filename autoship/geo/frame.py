@@ -10,7 +10,9 @@ courses.
 
 from __future__ import annotations
 
+import functools
 import math
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,6 +21,18 @@ from pyproj import CRS, Geod, Transformer
 from autoship.errors import AutoshipError
 
 _GEOD = Geod(ellps="WGS84")
+
+
+@functools.lru_cache(maxsize=64)
+def _transformers(lat: float, lon: float, thread: int) -> tuple[Transformer, Transformer]:
+    # Building a pyproj transformer costs ~10 ms; sweeps build thousands of frames at a few
+    # origins, so they are shared per origin (and per thread: a pyproj transformer must not be
+    # used from two threads at once).
+    crs = CRS.from_proj4(f"+proj=aeqd +lat_0={lat!r} +lon_0={lon!r} +datum=WGS84 +units=m")
+    return (
+        Transformer.from_crs("EPSG:4326", crs, always_xy=True),
+        Transformer.from_crs(crs, "EPSG:4326", always_xy=True),
+    )
 
 
 @dataclass(frozen=True)
@@ -34,9 +48,9 @@ class LocalFrame:
             raise AutoshipError(f"origin latitude {lat} is outside [-89, 89] deg", field="frame")
         if not (math.isfinite(lon) and -180.0 <= lon <= 180.0):
             raise AutoshipError(f"origin longitude {lon} is outside [-180, 180] deg", field="frame")
-        crs = CRS.from_proj4(f"+proj=aeqd +lat_0={lat!r} +lon_0={lon!r} +datum=WGS84 +units=m")
-        object.__setattr__(self, "_fwd", Transformer.from_crs("EPSG:4326", crs, always_xy=True))
-        object.__setattr__(self, "_inv", Transformer.from_crs(crs, "EPSG:4326", always_xy=True))
+        fwd, inv = _transformers(float(lat), float(lon), threading.get_ident())
+        object.__setattr__(self, "_fwd", fwd)
+        object.__setattr__(self, "_inv", inv)
 
     @property
     def crs_wkt(self) -> str:
