@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= runs/quickstart-$(shell date +%Y%m%d-%H%M%S)
 
-.PHONY: setup run test lint bench clean-venv
+.PHONY: setup run test lint sweep bench clean-venv
 
 setup: $(STAMP)
 
@@ -26,6 +26,11 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# A 100-encounter sweep of the bundled planner with its report (the CI recipe, locally).
+sweep: $(STAMP)
+	$(BIN)/autoship sweep sweeps/ci.toml --out $(OUT)-sweep --jobs 2; \
+	$(BIN)/autoship report $(OUT)-sweep --markdown $(OUT)-sweep/report.md --png $(OUT)-sweep/png
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
