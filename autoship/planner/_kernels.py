@@ -243,34 +243,51 @@ def evaluate_candidates(
     dum = np.empty(nsteps + 1)
     dce = np.empty(nsteps + 1)
     own_decays(own, dt, nsteps, dcm, dum, dce)
-    # The own ship never moves faster than this over the horizon (speed relaxes monotonically).
-    u_own_max = own[O_U0]
-    for i in range(nc):
-        u_own_max = max(u_own_max, uf[i] * own[O_U_REF])
     cap_f = max(1.0, w[W_COLREG_RANGE])
     # Coarse intervals (every COARSE-th step) where a target cannot come within ``cap`` of any
-    # candidate track (the own ship is within u_own_max * t of its start at time t) are
-    # skipped for every candidate: same result, less scanning.
+    # candidate with a given speed fraction are skipped for those candidates: same result, less
+    # scanning. At time t the own ship is within its path length L(t) of the start (L is
+    # the running sum of the step lengths of the prediction, the same for every course), and
+    # between interval ends the target's distance from the start changes at most |v_t| dt.
     n_iv = (nsteps + COARSE - 1) // COARSE
-    near_iv = np.zeros((nt, n_iv), dtype=np.bool_)
-    any_near = np.zeros(nt, dtype=np.bool_)
-    for jj in range(nt):
-        j = idx[jj]
-        cap = (cap_f if duty[j] == DUTY_GIVE_WAY or duty[j] == DUTY_BOTH else 1.0) * r_safe[j]
-        vmax = u_own_max + math.sqrt(tvn[j] * tvn[j] + tve[j] * tve[j])
-        ga = math.sqrt((tn[j] - own[O_N]) ** 2 + (te[j] - own[O_E]) ** 2)
-        for iv in range(n_iv):
-            ka = iv * COARSE
-            kb = min(ka + COARSE, nsteps)
-            t = kb * dt
-            gb = math.sqrt(
-                (tn[j] + tvn[j] * t - own[O_N]) ** 2 + (te[j] + tve[j] * t - own[O_E]) ** 2
-            )
-            gb -= u_own_max * t
-            if 0.5 * (ga + gb) - 0.5 * vmax * (kb - ka) * dt < cap:
-                near_iv[jj, iv] = True
-                any_near[jj] = True
-            ga = gb
+    speeds = np.empty(nc)
+    grp = np.empty(nc, dtype=np.int64)
+    n_g = 0
+    for i in range(nc):
+        g = -1
+        for q in range(n_g):
+            if speeds[q] == uf[i]:
+                g = q
+        if g < 0:
+            speeds[n_g] = uf[i]
+            g = n_g
+            n_g += 1
+        grp[i] = g
+    near_iv = np.zeros((n_g, nt, n_iv), dtype=np.bool_)
+    any_near = np.zeros((n_g, nt), dtype=np.bool_)
+    path = np.empty(nsteps + 1)
+    for g in range(n_g):
+        u_c = speeds[g] * own[O_U_REF]
+        du0 = own[O_U0] - u_c
+        path[0] = 0.0
+        for k in range(1, nsteps + 1):
+            path[k] = path[k - 1] + abs(u_c + du0 * dum[k]) * dt
+        for jj in range(nt):
+            j = idx[jj]
+            cap = (cap_f if duty[j] == DUTY_GIVE_WAY or duty[j] == DUTY_BOTH else 1.0) * r_safe[j]
+            vt = math.sqrt(tvn[j] * tvn[j] + tve[j] * tve[j])
+            ga = math.sqrt((tn[j] - own[O_N]) ** 2 + (te[j] - own[O_E]) ** 2)
+            for iv in range(n_iv):
+                ka = iv * COARSE
+                kb = min(ka + COARSE, nsteps)
+                t = kb * dt
+                gb = math.sqrt(
+                    (tn[j] + tvn[j] * t - own[O_N]) ** 2 + (te[j] + tve[j] * t - own[O_E]) ** 2
+                )
+                if 0.5 * (ga + gb) - 0.5 * vt * (kb - ka) * dt - path[kb] < cap:
+                    near_iv[g, jj, iv] = True
+                    any_near[g, jj] = True
+                ga = gb
     cos_mid = np.empty(nsteps + 1)
     sin_mid = np.empty(nsteps + 1)
     last_chi = np.nan
@@ -321,20 +338,32 @@ def evaluate_candidates(
             best_d2 = np.inf
             kbest = 0
             risk = 0.0
-            for iv in range(n_iv if any_near[jj] else 0):
-                if not near_iv[jj, iv]:
+            prev_k = -1
+            prev_d2 = 0.0
+            gi = grp[i]
+            for iv in range(n_iv if any_near[gi, jj] else 0):
+                if not near_iv[gi, jj, iv]:
                     continue
                 ka = iv * COARSE
                 kb = min(ka + COARSE, nsteps)
-                t = ka * dt
-                dn = tn[j] + tvn[j] * t - trk_n[ka]
-                de = te[j] + tve[j] * t - trk_e[ka]
-                da = math.sqrt(dn * dn + de * de)
+                if prev_k == ka:
+                    da2 = prev_d2
+                else:
+                    t = ka * dt
+                    dn = tn[j] + tvn[j] * t - trk_n[ka]
+                    de = te[j] + tve[j] * t - trk_e[ka]
+                    da2 = dn * dn + de * de
                 t = kb * dt
                 dn = tn[j] + tvn[j] * t - trk_n[kb]
                 de = te[j] + tve[j] * t - trk_e[kb]
-                db = math.sqrt(dn * dn + de * de)
-                fine = 0.5 * (da + db) - 0.5 * vmax * (kb - ka) * dt < cap
+                db2 = dn * dn + de * de
+                prev_k = kb
+                prev_d2 = db2
+                # Between the two ends the separation is at least min(d_a, d_b) minus half the
+                # interval's relative travel; compare squares, no square root.
+                lim = cap + 0.5 * vmax * (kb - ka) * dt
+                lim2 = lim * lim
+                fine = da2 < lim2 or db2 < lim2
                 k0 = ka + 1 if fine else kb
                 for k in range(k0, kb + 1):
                     t = k * dt
