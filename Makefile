@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 # The main job: every bundled scenario, headless, into a new run folder with reports.
 run: $(STAMP)
-	$(BIN)/autoship run scenarios --out $(OUT) --report $(OUT)/report.json \
+	$(BIN)/autoship run scenarios --jobs 2 --out $(OUT) --report $(OUT)/report.json \
 		--junit $(OUT)/junit.xml --markdown $(OUT)/report.md
 
 test: $(STAMP)

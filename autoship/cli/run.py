@@ -90,13 +90,15 @@ def run(args: argparse.Namespace) -> int:
     progress.close()
     entries = [e for _, e in sorted(entries, key=lambda x: x[0])]
 
-    from autoship.colregs import load_profile
-    from autoship.metrics import build_report, write_junit, write_markdown
+    from autoship.metrics import build_batch_report, write_junit, write_markdown
 
-    profile = load_profile(
-        args.profile or (entries[0]["profile"] if entries and "profile" in entries[0] else None)
-    )
-    report = build_report(entries, profile)
+    # Each scenario names its profile; a batch may mix them (scored, never compared, apart).
+    profile = None
+    if args.profile:
+        from autoship.colregs import load_profile
+
+        profile = load_profile(args.profile)
+    report = build_batch_report(entries, profile)
     if errors:
         report["errors"] = errors
     if args.report:

@@ -2,6 +2,7 @@
 Markdown and JUnit XML reports. Reads ``autoship.record`` and ``autoship.colregs`` only."""
 
 from autoship.metrics.report import (
+    build_batch_report,
     build_report,
     junit_tree,
     markdown,
@@ -13,6 +14,7 @@ from autoship.metrics.report import (
 from autoship.metrics.score import is_autonomous, score_run, score_tracks
 
 __all__ = [
+    "build_batch_report",
     "build_report",
     "is_autonomous",
     "junit_tree",

@@ -144,6 +144,74 @@ def build_report(run_entries: list[dict[str, Any]], profile: Profile | None) -> 
     }
 
 
+def build_batch_report(
+    run_entries: list[dict[str, Any]], profile: Profile | None = None
+) -> dict[str, Any]:
+    """The report of a batch whose runs may use different profiles (each scenario names its
+    own). With one profile this is ``build_report``. With several, every group is scored and
+    gated under its own profile and nothing is compared across them: the report says
+    ``"profile": "mixed"``, lists the profiles, and its readiness sums the per-profile gates
+    (C over all runs against the strictest profile's limit); ``readiness["by_profile"]`` keeps
+    each profile's own verdict."""
+    if profile is not None:
+        return build_report(run_entries, profile)
+    names: list[str] = []
+    for r in run_entries:
+        name = r.get("profile")
+        if name not in names:
+            names.append(name)
+    if len(names) <= 1:
+        return build_report(run_entries, load_profile(names[0] if names else None))
+    groups = {
+        n: build_report([r for r in run_entries if r.get("profile") == n], load_profile(n))
+        for n in names
+    }
+    strictest = min((load_profile(n) for n in names), key=lambda p: p.readiness.max_failure_rate)
+    combined = readiness(run_entries, strictest)
+    by = {n: g["readiness"] for n, g in groups.items()}
+    ga, gb = combined["gate_a"], combined["gate_b"]
+    for key in ("runs", "collisions", "groundings"):
+        ga[key] = sum(b["gate_a"][key] for b in by.values())
+    ga["scenarios"] = sum(b["gate_a"]["scenarios"] for b in by.values())
+    ga["standard_sets"] = sorted({s for b in by.values() for s in b["gate_a"]["standard_sets"]})
+    ga["passed"] = _all_or_none(b["gate_a"]["passed"] for b in by.values())
+    gb["runs"] = sum(b["gate_b"]["runs"] for b in by.values())
+    gb["runs_below"] = sum(b["gate_b"]["runs_below"] for b in by.values())
+    gb["failures"] = {k: v for b in by.values() for k, v in b["gate_b"]["failures"].items()}
+    gb["passed"] = _all_or_none(b["gate_b"]["passed"] for b in by.values())
+    gb["threshold"] = max(b["gate_b"]["threshold"] for b in by.values())
+    gates = [ga["passed"], gb["passed"], combined["gate_c"]["passed"]]
+    combined["ready"] = all(g is True for g in gates)
+    combined["by_profile"] = by
+    summary = {
+        k: sum(g["summary"][k] for g in groups.values())
+        for k in next(iter(groups.values()))["summary"]
+    }
+    return {
+        "autoship_version": autoship.__version__,
+        "profile": "mixed",
+        "profile_version": None,
+        "profile_hash": None,
+        "profiles": [
+            {
+                "name": n,
+                "version": g["profile_version"],
+                "hash": g["profile_hash"],
+                "runs": g["summary"]["runs"],
+            }
+            for n, g in groups.items()
+        ],
+        "runs": run_entries,
+        "summary": summary,
+        "readiness": combined,
+    }
+
+
+def _all_or_none(values) -> bool | None:
+    vals = [v for v in values if v is not None]
+    return all(vals) if vals else None
+
+
 def _open_out(path: str | os.PathLike) -> Path:
     p = Path(path)
     if p.parent and not p.parent.exists():

@@ -170,3 +170,34 @@ def test_failing_runs_get_a_replay_video_and_every_run_a_score_file(tmp_path, ca
     os.umask(umask)
     # The user's usual folder mode, not the private 0700 of the temporary folder it was built in.
     assert (out / "imazu-02").stat().st_mode & 0o777 == 0o777 & ~umask
+
+
+def test_a_batch_mixing_profiles_reports_each_under_its_own(tmp_path):
+    d = _copy(tmp_path, "01", "02")
+    p = d / "imazu-02.toml"
+    p.write_text(p.read_text().replace('profile = "large-ship"', 'profile = "ntnu-small-asv"'))
+    rc = main(
+        [
+            "run",
+            str(d),
+            "--planner",
+            "keep-course",
+            "--out",
+            str(tmp_path / "out"),
+            "--report",
+            str(tmp_path / "r.json"),
+            "--junit",
+            str(tmp_path / "j.xml"),
+            "--markdown",
+            str(tmp_path / "r.md"),
+        ]
+    )
+    assert rc == 1
+    rep = json.loads((tmp_path / "r.json").read_text())
+    assert rep["profile"] == "mixed"
+    assert {p["name"] for p in rep["profiles"]} == {"large-ship", "ntnu-small-asv"}
+    assert [r["profile"] for r in rep["runs"]] == ["large-ship", "ntnu-small-asv"]
+    assert rep["summary"]["runs"] == 2 and rep["summary"]["collisions"] == 2
+    assert set(rep["readiness"]["by_profile"]) == {"large-ship", "ntnu-small-asv"}
+    assert rep["readiness"]["ready"] is False
+    assert len(list(ET.parse(tmp_path / "j.xml").getroot().iter("testcase"))) == 2
