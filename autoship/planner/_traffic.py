@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from autoship.colregs import load_profile
+from autoship.colregs import DEFAULT_PROFILE, load_profile
 from autoship.colregs.classify import NONE, classification_params, classify_kernel
 from autoship.colregs.roles import resolve_role, ship_category
 from autoship.errors import AutoshipError
@@ -88,7 +88,10 @@ class Traffic:
     """Per-run encounter state of one own ship against every other ship."""
 
     def __init__(self, ctx: PlannerContext, profile_name: str, safety_distance: float | None):
-        self.profile = load_profile(profile_name)
+        # The scenario's scoring profile, when the context carries it, so the planner aims at
+        # the distances it is scored against; a planner parameter overrides it.
+        name = profile_name or getattr(ctx, "profile", None) or DEFAULT_PROFILE
+        self.profile = load_profile(name)
         self.cls_params = classification_params(self.profile)
         st = self.profile.stages
         self.r1, self.r3, self.r4 = st.r1_m, st.r3_m, st.r4_m

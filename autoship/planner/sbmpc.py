@@ -80,7 +80,8 @@ DEFAULT_OFFSETS_DEG = [
 DEFAULT_SPEEDS = [1.0, 0.75, 0.5, 0.25, 0.0]
 
 DEFAULTS: dict[str, Any] = {
-    "profile": "large-ship",
+    # "" = the scenario's scoring profile when the context carries one, else large-ship.
+    "profile": "",
     "horizon_s": 1200.0,
     "step_s": 10.0,
     "offsets_deg": DEFAULT_OFFSETS_DEG,

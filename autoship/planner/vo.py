@@ -45,7 +45,8 @@ from autoship.planner._traffic import Traffic, check_params, hazard_field, make_
 from autoship.planner.base import Command, Observation, PlannerContext, register
 
 DEFAULTS: dict[str, Any] = {
-    "profile": "large-ship",
+    # "" = the scenario's scoring profile when the context carries one, else large-ship.
+    "profile": "",
     "tau_s": 1200.0,
     "offsets_deg": [float(x) for x in range(-90, 95, 5)],
     "speed_factors": [1.0, 0.75, 0.5, 0.25, 0.0],

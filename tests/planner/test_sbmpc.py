@@ -149,3 +149,20 @@ def test_unobserved_ships_with_nan_state_are_ignored(name):
     cmd = p.plan(obs)
     assert np.isfinite(cmd.course) and np.isfinite(cmd.speed)
     assert _turn_deg(cmd) >= 30.0  # still avoids the head-on ship it does see
+
+
+@pytest.mark.parametrize("name", ["sbmpc", "vo"])
+def test_safety_distance_follows_the_profile(name):
+    p = make_planner(name)
+    p.reset(make_ctx())
+    assert p.traffic.r_safe_base == 1500.0  # large-ship: R_pref 1500 m, R_min 1000 m
+    ctx = make_ctx()
+    ctx.profile = "ntnu-small-asv"  # the scenario's profile, when the context carries it
+    p = make_planner(name)
+    p.reset(ctx)
+    prof = p.traffic.profile
+    assert prof.name == "ntnu-small-asv"
+    assert p.traffic.r_safe_base == max(prof.safety.r_pref_m, 1.25 * prof.safety.r_min_m)
+    p = make_planner(name, {"profile": "large-ship", "safety_distance_m": 2000})
+    p.reset(ctx)  # an explicit parameter wins
+    assert p.traffic.profile.name == "large-ship" and p.traffic.r_safe_base == 2000.0
