@@ -148,6 +148,7 @@ def run_set(n: int, planners: list[str], seed: int) -> dict:
             stats["runs"] += 1
             stats["collision_free"] += int(not own_coll)
             stats["separation_ok"] += int(sep >= profile.gates.min_separation_m)
+            stats["separation_rmin"] += int(sep >= profile.safety.r_min_m)
             stats[f"targets_{n_t}"] += 1
             ok_rules = True
             for e in sc["encounters"]:
@@ -209,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
             for key, label in (
                 ("collision_free", "collision-free"),
                 ("separation_ok", "separation >= gate"),
+                ("separation_rmin", "separation >= R_min"),
                 ("rules_ok", "every rule score >= gate"),
             ):
                 k = s[key]
