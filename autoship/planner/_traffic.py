@@ -87,7 +87,9 @@ _DUTY = {"give-way": DUTY_GIVE_WAY, "stand-on": DUTY_STAND_ON, "both": DUTY_BOTH
 class Traffic:
     """Per-run encounter state of one own ship against every other ship."""
 
-    def __init__(self, ctx: PlannerContext, profile_name: str, safety_distance: float | None):
+    def __init__(
+        self, ctx: PlannerContext, profile_name: str, safety_distance: float | None
+    ) -> None:
         # The scenario's scoring profile, when the context carries it, so the planner aims at
         # the distances it is scored against; a planner parameter overrides it.
         name = profile_name or getattr(ctx, "profile", None) or DEFAULT_PROFILE
@@ -234,7 +236,7 @@ def make_route(ctx: PlannerContext, clearance: float, lookahead: float) -> Route
     return Route(wp, lookahead)
 
 
-def hazard_field(ctx: PlannerContext):
+def hazard_field(ctx: PlannerContext) -> tuple[np.ndarray, float, float, float, bool]:
     """(grid, north0, east0, res, has_chart) for the kernels; a dummy grid without a chart."""
     hz = ctx.hazards
     if hz is None or getattr(hz, "empty", False):
