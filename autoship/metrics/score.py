@@ -43,7 +43,9 @@ def is_autonomous(ship: dict[str, Any]) -> bool:
     """Own ship, or a ship driven by an avoiding planner (all-autonomous runs)."""
     if ship.get("role") == "own":
         return True
-    if ship.get("replayed"):
+    if ship.get("replayed") or ship.get("ignores_duty"):
+        # Replayed traffic and ships told to ignore their duty are the test's traffic, not
+        # systems under test.
         return False
     planner = ship.get("planner") or ""
     return str(planner).lower() not in PASSIVE_PLANNERS

@@ -42,6 +42,7 @@ class PlannerContext:
     params: dict[str, Any] = field(default_factory=dict)
     hazards: Any = None  # autoship.charts Hazards for this ship's draught, or None
     ignores_duty: bool = False
+    profile: str | None = None  # the scenario's scoring profile (planners size margins on it)
 
 
 @dataclass

@@ -146,36 +146,41 @@ def simulate(
         goal: tuple[float, float] | None,
     ) -> Any:
         s = scen.ships[i]
+
+        def named(exc: AutoshipError) -> AutoshipError:
+            # Planner errors name the scenario file and the ship's key, like loader errors.
+            field = f"ship.{s.id}.{exc.field or 'planner'}"
+            return AutoshipError(exc.message, file=str(scen.path or ""), field=field)
+
         try:
             p = make_planner(name, params)
         except AutoshipError as exc:
-            raise AutoshipError(
-                exc.message,
-                file=str(scen.path or ""),
-                field=f"ship.{s.id}.{exc.field or 'planner'}",
-            ) from None
-        p.reset(
-            PlannerContext(
-                ship_index=i,
-                ship_id=s.id,
-                length=s.ship.length_m,
-                beam=s.ship.beam_m,
-                draught=s.ship.draught_m,
-                start=start,
-                initial_course=course,
-                cruise_speed=speed,
-                max_speed=float(s.ship.model.get("max_speed_kn", 30.0)) * KNOT,
-                goal=goal,
-                dt=scen.dt_s,
-                planner_period=scen.planner_period_s,
-                visibility=scen.visibility,
-                category=s.category,
-                rng=np.random.default_rng(streams[i]),
-                params=dict(params),
-                hazards=hazards[i],
-                ignores_duty=s.ignores_duty,
-            )
+            raise named(exc) from None
+        ctx = PlannerContext(
+            ship_index=i,
+            ship_id=s.id,
+            length=s.ship.length_m,
+            beam=s.ship.beam_m,
+            draught=s.ship.draught_m,
+            start=start,
+            initial_course=course,
+            cruise_speed=speed,
+            max_speed=float(s.ship.model.get("max_speed_kn", 30.0)) * KNOT,
+            goal=goal,
+            dt=scen.dt_s,
+            planner_period=scen.planner_period_s,
+            visibility=scen.visibility,
+            category=s.category,
+            rng=np.random.default_rng(streams[i]),
+            params=dict(params),
+            hazards=hazards[i],
+            ignores_duty=s.ignores_duty,
+            profile=scen.profile,
         )
+        try:
+            p.reset(ctx)
+        except AutoshipError as exc:
+            raise named(exc) from None
         return p
 
     replaying = np.zeros(n, dtype=bool)
