@@ -443,6 +443,28 @@ def _latlon_at(tr: Track, t: float) -> tuple[float, float]:
     return float(np.interp(t, tr.t, tr.lat_deg)), float(np.interp(t, tr.t, tr.lon_deg))
 
 
+# An encounter is kept only if no other ship is within this distance of the own ship during
+# the first START_WINDOW_S: twice the small-vessel profile's separation gate (50 m) [P].
+MIN_START_SEPARATION_M = 100.0
+START_WINDOW_S = 60.0
+
+
+def _closest_early(enc: Encounter, traffic: list[Track], window_s: float) -> float:
+    """Smallest centre distance (m) between the own ship and the target or any traffic ship
+    during the first ``window_s`` of the encounter, as recorded."""
+    grid = ticks(enc.t_start, min(enc.t_end, enc.t_start + window_s), 5.0)
+    if grid.size < 2:
+        return math.inf
+    own = resample([enc.own], grid)
+    best = math.inf
+    for tr in (enc.target, *traffic):
+        o = resample([tr], grid)
+        d = np.hypot(o.north[:, 0] - own.north[:, 0], o.east[:, 0] - own.east[:, 0])
+        if np.isfinite(d).any():
+            best = min(best, float(np.nanmin(d)))
+    return best
+
+
 def traffic_for(
     enc: Encounter,
     ts: TrackSet,
@@ -520,6 +542,7 @@ def extract_to_dir(
     force: bool = False,
     traffic_radius_nm: float = 1.0,
     own_mmsi: int | None = None,
+    min_start_separation_m: float = MIN_START_SEPARATION_M,
 ) -> dict:
     """Read ``file``, mine encounters and write scenario files into ``out_dir``."""
     out = Path(out_dir)
@@ -557,9 +580,17 @@ def extract_to_dir(
         ):
             counts["pair_on_hazard"] += 1  # a berth drawn inside the land polygon, say
             continue
+        if enc.own_speed < min_speed_kn * KNOT:
+            counts["own_not_under_way_at_start"] += 1  # nothing to steer yet
+            continue
+        traffic = traffic_for(enc, ts, traffic_radius_nm, counts, on_hazard)
+        if _closest_early(enc, traffic, START_WINDOW_S) < min_start_separation_m:
+            # The own ship is already in close quarters before it can do anything: such a
+            # case scores the recording, not the planner.
+            counts["close_quarters_at_start"] += 1
+            continue
         rank += 1
         sid = f"ais-{stem}-{rank:02d}"
-        traffic = traffic_for(enc, ts, traffic_radius_nm, counts, on_hazard)
         text, files = scenario_toml(
             enc,
             sid,

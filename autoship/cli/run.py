@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
             f"min_sep={sep_s}{clear_s}  score={e['score']:.2f}"
         )
     for err in errors:
-        print(f"ERROR {err['path']}: {err['error']}")
+        print(f"ERROR {err['error']}")
     s = report["summary"]
     print(
         f"{s['passed']}/{s['runs']} passed, {s['collisions']} collisions, "

@@ -232,7 +232,11 @@ def make_route(ctx: PlannerContext, clearance: float, lookahead: float) -> Route
     """The global route for a ship with a goal (around the chart's hazards), else None."""
     if ctx.goal is None:
         return None
+    if math.hypot(ctx.goal[0] - ctx.start[0], ctx.goal[1] - ctx.start[1]) < ctx.length:
+        return None  # already there (a ship recorded lying still, say): hold course, no route
     wp = plan_route(ctx.start, ctx.goal, ctx.hazards, clearance=clearance, hard=0.5 * ctx.beam)
+    if wp.shape[0] < 2:  # start and goal fell on one search node: go straight
+        wp = np.array([ctx.start, ctx.goal], dtype=np.float64)
     return Route(wp, lookahead)
 
 
