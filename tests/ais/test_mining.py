@@ -7,6 +7,7 @@ import csv
 import math
 from collections import Counter
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -192,3 +193,23 @@ def test_solent_extract_with_land_chart(tmp_path, solent_csv):
         for s in scen.ships:
             hz = land.hazards(s.ship.draught_m, scen.chart.under_keel_clearance_m)
             assert not bool(hz.contains(s.start_north, s.start_east)), (e["scenario"], s.id)
+
+
+def test_bundled_solent_scenarios_start_clear_with_the_own_ship_under_way():
+    """The mining filters behind scenarios/solent: the own ship is under way and no other ship
+    is within 100 m of it at the start, and its own recording is its hand-over reference."""
+    from autoship.scenario import load_scenario
+
+    root = Path(__file__).resolve().parents[2] / "scenarios" / "solent"
+    files = sorted(root.glob("*.toml"))
+    assert len(files) >= 10
+    for p in files:
+        scen = load_scenario(p)
+        own = next(s for s in scen.ships if s.role == "own")
+        assert own.speed >= 5 * KNOT, p.name
+        assert own.track is not None and scen.profile == "ntnu-small-asv"
+        for s in scen.ships:
+            if s is own:
+                continue
+            n, e, *_ = s.track.state_at(0.0)
+            assert math.hypot(n - own.start_north, e - own.start_east) > 100.0, (p.name, s.id)
