@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from autoship._strict import StrictTable
 from autoship.dynamics.library import ShipDef, load_ship
 from autoship.errors import AutoshipError, ScenarioError
 from autoship.geo import LocalFrame
@@ -44,120 +45,11 @@ class _Ctx:
         return ScenarioError(msg, file=self.file, field=key)
 
 
-def _type_name(v: Any) -> str:
-    return {
-        bool: "boolean",
-        int: "integer",
-        float: "float",
-        str: "string",
-        list: "array",
-        dict: "table",
-    }.get(type(v), type(v).__name__)
+def _table(ctx: _Ctx, tbl: Any, prefix: str) -> StrictTable:
+    return StrictTable(ctx.file, tbl, prefix, ScenarioError)
 
 
-class _Table:
-    """Reads keys from one TOML table, tracking which were used so leftovers are errors."""
-
-    def __init__(self, ctx: _Ctx, tbl: Any, prefix: str) -> None:
-        if not isinstance(tbl, dict):
-            raise ctx.fail(prefix, f"must be a table, got {_type_name(tbl)}")
-        self.ctx, self.tbl, self.prefix, self.used = ctx, tbl, prefix, set()
-
-    def key(self, k: str) -> str:
-        return f"{self.prefix}.{k}" if self.prefix else k
-
-    def has(self, k: str) -> bool:
-        return k in self.tbl
-
-    def _get(self, k: str, required: bool) -> Any:
-        self.used.add(k)
-        if k not in self.tbl:
-            if required:
-                raise self.ctx.fail(self.key(k), "missing required key")
-            return None
-        return self.tbl[k]
-
-    def number(
-        self,
-        k: str,
-        lo: float,
-        hi: float,
-        required: bool = True,
-        default: float | None = None,
-        lo_open: bool = False,
-        unit: str = "",
-    ) -> float:
-        v = self._get(k, required)
-        if v is None:
-            return default  # type: ignore[return-value]
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise self.ctx.fail(self.key(k), f"must be a number, got {_type_name(v)}")
-        v = float(v)
-        bad = not math.isfinite(v) or v > hi or v < lo or (lo_open and v == lo)
-        if bad:
-            lo_s = f"> {lo:g}" if lo_open else f">= {lo:g}"
-            raise self.ctx.fail(
-                self.key(k), f"{v:g}{unit} is impossible (must be {lo_s} and <= {hi:g}{unit})"
-            )
-        return v
-
-    def integer(
-        self, k: str, lo: int, hi: int, required: bool = True, default: int | None = None
-    ) -> int | None:
-        v = self._get(k, required)
-        if v is None:
-            return default
-        if isinstance(v, bool) or not isinstance(v, int):
-            raise self.ctx.fail(self.key(k), f"must be an integer, got {_type_name(v)}")
-        if not lo <= v <= hi:
-            raise self.ctx.fail(self.key(k), f"{v} is outside [{lo}, {hi}]")
-        return v
-
-    def string(
-        self,
-        k: str,
-        required: bool = True,
-        default: str | None = None,
-        choices: tuple[str, ...] | None = None,
-        pattern: re.Pattern[str] | None = None,
-    ) -> str | None:
-        v = self._get(k, required)
-        if v is None:
-            return default
-        if not isinstance(v, str):
-            raise self.ctx.fail(self.key(k), f"must be a string, got {_type_name(v)}")
-        if choices is not None and v not in choices:
-            raise self.ctx.fail(self.key(k), f"{v!r} is not one of {', '.join(choices)}")
-        if pattern is not None and not pattern.match(v):
-            raise self.ctx.fail(
-                self.key(k), f"{v!r} is not a valid identifier (letters, digits, '.', '_', '-')"
-            )
-        return v
-
-    def boolean(self, k: str, default: bool) -> bool:
-        v = self._get(k, False)
-        if v is None:
-            return default
-        if not isinstance(v, bool):
-            raise self.ctx.fail(self.key(k), f"must be true or false, got {_type_name(v)}")
-        return v
-
-    def table(self, k: str, required: bool = False) -> _Table | None:
-        v = self._get(k, required)
-        if v is None:
-            return None
-        return _Table(self.ctx, v, self.key(k))
-
-    def raw(self, k: str) -> Any:
-        return self._get(k, False)
-
-    def finish(self) -> None:
-        extra = sorted(set(self.tbl) - self.used)
-        if extra:
-            raise self.ctx.fail(self.key(extra[0]), "unknown key")
-
-
-def _position(ctx: _Ctx, t: _Table | None, frame: LocalFrame) -> tuple[float, float] | None:
+def _position(ctx: _Ctx, t: StrictTable | None, frame: LocalFrame) -> tuple[float, float] | None:
     if t is None:
         return None
     if t.has("north_m") or t.has("east_m"):
@@ -195,7 +87,7 @@ def _rects_overlap(c1: np.ndarray, c2: np.ndarray) -> bool:
 
 
 def _ship(ctx: _Ctx, raw: Any, k: int, frame: LocalFrame, base: Path) -> ShipSpec:
-    t = _Table(ctx, raw, f"ship[{k}]")
+    t = _table(ctx, raw, f"ship[{k}]")
     sid = t.string("id", pattern=ID_RE)
     t.prefix = f"ship.{sid}"  # name the ship in later messages, which is what a user searches for
     role = t.string("role", choices=ROLES)
@@ -309,7 +201,7 @@ def parse_scenario(
             raise ctx.fail(sec, "missing required section")
     base = path.parent if path is not None else Path.cwd()
 
-    s = _Table(ctx, doc["scenario"], "scenario")
+    s = _table(ctx, doc["scenario"], "scenario")
     sid = s.string("id", pattern=ID_RE)
     title = s.string("title")
     source = s.string("source")
@@ -339,7 +231,7 @@ def parse_scenario(
         provenance["known_issues"] = list(known)
     s.finish()
 
-    f = _Table(ctx, doc["frame"], "frame")
+    f = _table(ctx, doc["frame"], "frame")
     lat = f.number("origin_lat_deg", -89.0, 89.0)
     lon = f.number("origin_lon_deg", -180.0, 180.0)
     f.finish()
@@ -347,7 +239,7 @@ def parse_scenario(
 
     chart = None
     if "chart" in doc:
-        c = _Table(ctx, doc["chart"], "chart")
+        c = _table(ctx, doc["chart"], "chart")
         cpath = c.string("path")
         ukc = c.number("under_keel_clearance_m", 0.0, 50.0, required=False, default=0.5)
         c.finish()
@@ -359,7 +251,7 @@ def parse_scenario(
 
     env = Environment()
     if "environment" in doc:
-        en = _Table(ctx, doc["environment"], "environment")
+        en = _table(ctx, doc["environment"], "environment")
         cs = en.number("current_speed_kn", 0.0, 15.0, required=False, default=0.0, unit=" kn")
         cd = en.number("current_to_deg", 0.0, 360.0, required=False, default=0.0)
         ws = en.number("wind_speed_kn", 0.0, 150.0, required=False, default=0.0, unit=" kn")
@@ -372,7 +264,7 @@ def parse_scenario(
     profile = DEFAULT_PROFILE
     expect: tuple[str, ...] = ()
     if "scoring" in doc:
-        sc = _Table(ctx, doc["scoring"], "scoring")
+        sc = _table(ctx, doc["scoring"], "scoring")
         profile = sc.string("profile", pattern=ID_RE)  # type: ignore[assignment]
         raw_expect = sc.raw("expect")
         if raw_expect is not None:

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from autoship._strict import StrictTable
 from autoship.errors import AutoshipError, ScenarioError
 from autoship.units import DEG, KNOT
 
@@ -183,64 +184,35 @@ class SweepSpec:
         return self.profile
 
 
-class _Reader:
-    def __init__(self, file: str, tbl: Any, prefix: str) -> None:
-        if not isinstance(tbl, dict):
-            raise ScenarioError("must be a table", file=file, field=prefix)
-        self.file, self.tbl, self.prefix, self.used = file, tbl, prefix, set()
+class _Reader(StrictTable):
+    """The shared strict table reader with sweep-file defaults: keys are optional unless said."""
 
-    def fail(self, key: str, msg: str) -> ScenarioError:
-        return ScenarioError(msg, file=self.file, field=f"{self.prefix}.{key}")
+    def __init__(self, file: str, tbl: Any, prefix: str) -> None:
+        super().__init__(file, tbl, prefix, ScenarioError)
 
     def get(self, key: str) -> Any:
-        self.used.add(key)
-        return self.tbl.get(key)
+        return self.raw(key)
 
-    def number(
+    def number(  # type: ignore[override]
         self, key: str, lo: float, hi: float, default: float | None = None, required: bool = False
     ) -> float:
-        v = self.get(key)
-        if v is None:
-            if required:
-                raise self.fail(key, "missing required key")
-            return default  # type: ignore[return-value]
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise self.fail(key, f"must be a number, got {type(v).__name__}")
-        if not (math.isfinite(v) and lo <= v <= hi):
-            raise self.fail(key, f"{v:g} is outside [{lo:g}, {hi:g}]")
-        return float(v)
+        return super().number(key, lo, hi, required=required, default=default)
 
-    def integer(
+    def integer(  # type: ignore[override]
         self, key: str, lo: int, hi: int, default: int | None = None, required: bool = False
     ) -> int:
-        v = self.get(key)
-        if v is None:
-            if required:
-                raise self.fail(key, "missing required key")
-            return default  # type: ignore[return-value]
-        if isinstance(v, bool) or not isinstance(v, int):
-            raise self.fail(key, f"must be an integer, got {type(v).__name__}")
-        if not lo <= v <= hi:
-            raise self.fail(key, f"{v} is outside [{lo}, {hi}]")
-        return v
+        return super().integer(key, lo, hi, required=required, default=default)  # type: ignore[return-value]
 
-    def string(
+    def string(  # type: ignore[override]
         self,
         key: str,
         default: str | None = None,
         required: bool = False,
         choices: Sequence[str] | None = None,
     ) -> str | None:
-        v = self.get(key)
-        if v is None:
-            if required:
-                raise self.fail(key, "missing required key")
-            return default
-        if not isinstance(v, str):
-            raise self.fail(key, f"must be a string, got {type(v).__name__}")
-        if choices is not None and v not in choices:
-            raise self.fail(key, f"{v!r} is not one of {', '.join(choices)}")
-        return v
+        return super().string(
+            key, required=required, default=default, choices=tuple(choices) if choices else None
+        )
 
     def ident(self, key: str, default: str | None = None, required: bool = False) -> str | None:
         v = self.string(key, default, required)
@@ -277,11 +249,6 @@ class _Reader:
                 raise self.fail(key, f"max {b:g} is below min {a:g}")
             return Axis(lo=a, hi=b, n=n)
         raise self.fail(key, "must be a number, an array of numbers or {min, max[, n]}")
-
-    def finish(self) -> None:
-        extra = sorted(set(self.tbl) - self.used)
-        if extra:
-            raise self.fail(extra[0], "unknown key")
 
 
 def _ship_settings(r: _Reader, default_model: str, own: bool) -> ShipSettings:
