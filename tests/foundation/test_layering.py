@@ -11,6 +11,7 @@ RANK = {
     "units": 0,
     "errors": 0,
     "_jit": 0,
+    "_strict": 0,
     "geo": 1,
     "dynamics": 1,
     "colregs": 1,
