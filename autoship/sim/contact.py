@@ -86,12 +86,17 @@ def contact_kernel(n0, e0, psi0, n1, e1, psi1, L, B, active, contact, pair_min):
     n = n0.shape[0]
     a = np.empty((4, 2))
     b = np.empty((4, 2))
+    # Bounding-circle radii once per call; the pair loop then works on squared distances and
+    # takes a square root only when a pair's running minimum improves or its circles overlap.
+    rad = np.empty(n)
+    for k in range(n):
+        rad[k] = 0.5 * math.hypot(L[k], B[k])
     for i in range(n):
         for j in range(i + 1, n):
             hit = False
             if active[i] and active[j]:
-                r_i = 0.5 * math.hypot(L[i], B[i])
-                r_j = 0.5 * math.hypot(L[j], B[j])
+                r_i = rad[i]
+                r_j = rad[j]
                 pn0 = n0[j] - n0[i]
                 pe0 = e0[j] - e0[i]
                 dn = (n1[j] - n1[i]) - pn0
@@ -100,8 +105,18 @@ def contact_kernel(n0, e0, psi0, n1, e1, psi1, L, B, active, contact, pair_min):
                 s_star = 0.0
                 if dd > 0.0:
                     s_star = min(max(-(pn0 * dn + pe0 * de) / dd, 0.0), 1.0)
-                dmin = math.hypot(pn0 + s_star * dn, pe0 + s_star * de)
-                if dmin < pair_min[i, j]:
+                qn = pn0 + s_star * dn
+                qe = pe0 + s_star * de
+                d2 = qn * qn + qe * qe
+                reach = r_i + r_j
+                pm = pair_min[i, j]
+                if d2 >= pm * pm and d2 > reach * reach:
+                    if contact[i, j]:
+                        contact[i, j] = False
+                        contact[j, i] = False
+                    continue
+                dmin = math.sqrt(d2)
+                if dmin < pm:
                     pair_min[i, j] = dmin
                     pair_min[j, i] = dmin
                 if dmin <= r_i + r_j:
