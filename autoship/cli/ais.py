@@ -165,8 +165,8 @@ def run_info(args: argparse.Namespace) -> int:
         f"{doc['source']}: {doc['layout']}, {doc['lines']} lines, {doc['messages']} messages, "
         f"{doc['position_reports']} position reports",
         f"ships: {doc['ships']} ({doc['ships_with_position']} with a position, "
-        f"{doc['ships_with_dimensions']} with dimensions; "
-        + ", ".join(f"class {k}: {v}" for k, v in doc["ships_by_class"].items())
+        f"{doc['ships_with_dimensions']} with dimensions"
+        + "".join(f"; class {k}: {v}" for k, v in doc["ships_by_class"].items())
         + ")",
     ]
     if doc["messages_by_type"]:
