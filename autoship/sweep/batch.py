@@ -20,8 +20,12 @@ def chart_check(scen: Scenario) -> None:
     from autoship.charts import load_chart
 
     assert scen.chart is not None
-    chart = load_chart(scen.chart.path, scen.frame)
     file = str(scen.path) if scen.path else None
+    try:
+        chart = load_chart(scen.chart.path, scen.frame)
+    except AutoshipError as exc:
+        # Name the scenario and its key first: that is the file the user will edit.
+        raise ScenarioError(exc.one_line(), file=file, field="chart.path") from None
     for s in scen.ships:
         pts = [("start", s.start_north, s.start_east)]
         if s.goal is not None:

@@ -188,3 +188,26 @@ def test_bundled_imazu_set_loads_and_matches_the_reference_geometry():
     dup = load_scenario(ROOT / "scenarios/imazu/imazu-08.toml")
     assert dup.provenance["known_issues"] == ["duplicate_of: 5"]
     assert dup.provenance["encoding"] == "sawada2021_table4"
+
+
+@pytest.mark.parametrize(
+    "chart,words", [("wrong-place", "does not cover"), ("corrupt", "not a readable")]
+)
+def test_chart_problems_name_the_scenario_and_its_chart_key(tmp_path, chart, words):
+    from autoship.sweep.batch import chart_check
+
+    if chart == "wrong-place":  # the Chesapeake ENC under a scenario set in the Solent
+        cpath = ROOT / "charts/noaa_enc/US4MD81M/US4MD81M.000"
+    else:
+        cpath = tmp_path / "bad.000"
+        cpath.write_bytes(b"\x00" * 100)
+    text = (ROOT / "scenarios/solent-chart/head-on-central-solent.toml").read_text()
+    text = text.replace(
+        'path = "../../charts/solent_land/solent_land_osm.geojson"', f'path = "{cpath}"'
+    )
+    p = tmp_path / "s.toml"
+    p.write_text(text)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(p, check_chart=chart_check)
+    line = info.value.one_line()
+    assert line.startswith(f"{p}: chart.path: ") and words in line and "\n" not in line
