@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import sys
 from collections.abc import Sequence
 
 from autoship import __version__
 from autoship.errors import AutoshipError
 
-# Subcommand modules, in help order; a module missing from this checkout is skipped.
+# Subcommand modules, in help order. Speed comparisons live in benchmarks/ (`make bench`).
 SUBCOMMANDS = (
     "run",
     "scenario",
@@ -23,7 +22,6 @@ SUBCOMMANDS = (
     "sweep",
     "report",
     "falsify",
-    "bench",
 )
 
 
@@ -36,10 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show full tracebacks for errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:
-        modname = f"autoship.cli.{name}"
-        if importlib.util.find_spec(modname) is None:
-            continue
-        module = importlib.import_module(modname)
+        module = importlib.import_module(f"autoship.cli.{name}")
         module.add_parser(sub)
     return parser
 
