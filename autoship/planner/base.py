@@ -114,12 +114,7 @@ def make_planner(name: str, params: dict[str, Any] | None = None) -> Planner:
 
 
 def _load_builtin() -> None:
-    # Importing registers them; done lazily so a planner module may import heavy kernels.
-    # A module that exists but fails to import must fail loudly, so look it up first.
-    import importlib
-    import importlib.util
-
-    for mod in ("simple", "sbmpc", "vo"):
-        name = f"autoship.planner.{mod}"
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name)
+    # Importing registers them; done lazily so that loading a scenario compiles no planner.
+    import autoship.planner.sbmpc  # noqa: F401
+    import autoship.planner.simple  # noqa: F401
+    import autoship.planner.vo  # noqa: F401
