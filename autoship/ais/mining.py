@@ -552,6 +552,10 @@ def extract_to_dir(
         raise AisError(f"{min_speed_kn} must be a speed >= 0", field="--min-speed-kn")
     if limit < 1:
         raise AisError(f"{limit} must be at least 1", field="--limit")
+    if not (min_start_separation_m >= 0 and math.isfinite(min_start_separation_m)):
+        raise AisError(
+            f"{min_start_separation_m} must be a distance >= 0", field="--min-start-sep-m"
+        )
     if chart is not None and not Path(chart).is_file():
         raise AisError("no such chart file", file=str(chart), field="--chart")
     if out.exists() and any(out.iterdir()) and not force:

@@ -120,6 +120,14 @@ def add_parser(sub) -> None:
         metavar="MMSI",
         help="only this ship's encounters, with it as the own ship (default: the give-way ship)",
     )
+    ext.add_argument(
+        "--min-start-sep-m",
+        type=float,
+        default=None,
+        metavar="M",
+        help="leave out encounters where another ship is within M metres of the own ship in "
+        "the first minute (default 100)",
+    )
     ext.add_argument("--force", action="store_true", help="write into a non-empty DIR")
     ext.add_argument("--json", action="store_true", help="print the encounter list as JSON")
     ext.set_defaults(func=run_extract)
@@ -289,6 +297,9 @@ def run_extract(args: argparse.Namespace) -> int:
         planner=args.planner,
         force=args.force,
         own_mmsi=args.own_mmsi,
+        **(
+            {} if args.min_start_sep_m is None else {"min_start_separation_m": args.min_start_sep_m}
+        ),
     )
     if args.json:
         sys.stdout.write(json.dumps(result, indent=1) + "\n")
