@@ -23,6 +23,7 @@ from autoship.scenario.schema import (
     ChartSpec,
     Environment,
     Scenario,
+    SensorSpec,
     ShipSpec,
 )
 from autoship.scenario.track import load_track
@@ -33,7 +34,7 @@ MAX_SPEED_KN = 60.0
 # Failures a scenario may declare as its purpose (a negative test of the detectors).
 EXPECTABLE = ("collision", "grounding")
 
-_SECTIONS = ("scenario", "frame", "chart", "environment", "ship", "scoring")
+_SECTIONS = ("scenario", "frame", "chart", "environment", "sensors", "ship", "scoring")
 _REQUIRED_SECTIONS = ("scenario", "frame", "ship")
 
 
@@ -261,6 +262,26 @@ def parse_scenario(
             cs * KNOT * math.cos(cd * DEG), cs * KNOT * math.sin(cd * DEG), ws * KNOT, wd * DEG
         )
 
+    sensors = SensorSpec()
+    if "sensors" in doc:
+        se = _table(ctx, doc["sensors"], "sensors")
+        model = se.string("model", choices=("perfect", "ais"))
+        interval = se.number(
+            "report_interval_s", 0.1, 600.0, required=False, default=10.0, unit=" s"
+        )
+        noise = se.number("position_noise_m", 0.0, 1000.0, required=False, default=0.0, unit=" m")
+        dropout = se.number("dropout", 0.0, 0.95, required=False, default=0.0)
+        stale = se.number(
+            "stale_after_s",
+            interval,
+            3600.0,
+            required=False,
+            default=max(180.0, 3.0 * interval),
+            unit=" s",
+        )
+        se.finish()
+        sensors = SensorSpec(model, interval, noise, dropout, stale)  # type: ignore[arg-type]
+
     profile = DEFAULT_PROFILE
     expect: tuple[str, ...] = ()
     if "scoring" in doc:
@@ -317,6 +338,7 @@ def parse_scenario(
         path=path,
         text=text,
         expect=expect,
+        sensors=sensors,
     )
     if check_chart is not None and chart is not None:
         check_chart(scen)

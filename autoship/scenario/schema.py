@@ -70,6 +70,26 @@ class Environment:
 
 
 @dataclass(frozen=True)
+class SensorSpec:
+    """How planners see other ships (see autoship/sim/sensors.py)."""
+
+    model: str = "perfect"  # "perfect" | "ais"
+    report_interval_s: float = 10.0
+    position_noise_m: float = 0.0  # 1-sigma, per axis
+    dropout: float = 0.0  # probability a report is lost
+    stale_after_s: float = 180.0
+
+    def to_dict(self) -> dict[str, float | str]:
+        return {
+            "model": self.model,
+            "report_interval_s": self.report_interval_s,
+            "position_noise_m": self.position_noise_m,
+            "dropout": self.dropout,
+            "stale_after_s": self.stale_after_s,
+        }
+
+
+@dataclass(frozen=True)
 class Scenario:
     id: str
     title: str
@@ -88,7 +108,10 @@ class Scenario:
     provenance: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     text: str = ""
-    expect: tuple[str, ...] = ()  # failures this scenario exists to provoke (negative test)
+    expect: tuple[str, ...] = ()
+    sensors: SensorSpec = field(
+        default_factory=SensorSpec
+    )  # failures this scenario exists to provoke (negative test)
 
     @property
     def n_ticks(self) -> int:

@@ -37,6 +37,7 @@ from autoship.planner import Observation, PlannerContext, make_planner
 from autoship.scenario import Scenario
 from autoship.sim.contact import contact_kernel
 from autoship.sim.replay import handover_reason
+from autoship.sim.sensors import AisPicture
 from autoship.units import KNOT
 
 
@@ -77,6 +78,19 @@ def _latency_stats(samples: list[float]) -> dict[str, float]:
         "p99": float(np.percentile(a, 99)),
         "max": float(a.max()),
     }
+
+
+def _own_view(
+    i: int, seen: tuple, X: np.ndarray, vn: np.ndarray, ve: np.ndarray, copy: bool
+) -> dict[str, np.ndarray]:
+    """The picture for ship ``i``: everyone as sensed, itself as it truly is (own sensors)."""
+    north, east, heading, svn, sve, valid = seen
+    if copy:
+        north, east, heading = north.copy(), east.copy(), heading.copy()
+        svn, sve, valid = svn.copy(), sve.copy(), valid.copy()
+        north[i], east[i], heading[i] = X[N, i], X[E, i], X[PSI, i]
+        svn[i], sve[i], valid[i] = vn[i], ve[i], True
+    return {"north": north, "east": east, "heading": heading, "vn": svn, "ve": sve, "valid": valid}
 
 
 def _default_handover() -> str:
@@ -330,23 +344,26 @@ def simulate(
     dt = scen.dt_s
     if replaying.any():
         _set_replayed(0.0)
+    ais = None
+    if scen.sensors.model == "ais":
+        ais = AisPicture(scen.sensors, n, np.random.default_rng(streams[n]))
+        vn0, ve0 = fleet.ground_velocity(env)
+        ais.update(0.0, fleet.X[N], fleet.X[E], vn0, ve0, fleet.X[PSI])
     for k in range(n_ticks):
         t = k * dt
         if k % scen.planner_every == 0:
             vn, ve = fleet.ground_velocity(env)
             X = fleet.X
+            if ais is None:
+                seen = (X[N].copy(), X[E].copy(), X[PSI].copy(), vn, ve, active.copy())
+            else:
+                seen = ais.picture(t)
             obs_common = dict(
                 t=t,
                 ids=ids,
-                north=X[N].copy(),
-                east=X[E].copy(),
-                heading=X[PSI].copy(),
-                vn=vn,
-                ve=ve,
                 length=length,
                 beam=beam,
                 categories=cats,
-                valid=active.copy(),
             )
             if replaying.any():
                 _check_handovers(t)
@@ -356,7 +373,13 @@ def simulate(
                     continue
                 if p is None:
                     continue
-                obs = Observation(own=i, own_u=float(X[U, i]), own_r=float(X[R, i]), **obs_common)
+                obs = Observation(
+                    own=i,
+                    own_u=float(X[U, i]),
+                    own_r=float(X[R, i]),
+                    **obs_common,
+                    **_own_view(i, seen, X, vn, ve, ais is not None),
+                )
                 t0 = time.perf_counter()
                 try:
                     cmd = p.plan(obs)
@@ -394,6 +417,9 @@ def simulate(
             fleet.X[V, g] = 0.0
             fleet.X[R, g] = 0.0
         X = fleet.X
+        if ais is not None:
+            gvn, gve = fleet.ground_velocity(env)
+            ais.update((k + 1) * dt, X[N], X[E], gvn, gve, X[PSI])
         contact_kernel(
             prev[0], prev[1], prev[2], X[N], X[E], X[PSI], length, beam, active, contact, pair_min
         )
@@ -474,6 +500,7 @@ def simulate(
         "visibility": scen.visibility,
         "profile": scen.profile,
         "environment": scen.environment.to_dict(),
+        "sensors": scen.sensors.to_dict(),
         "chart": None
         if scen.chart is None
         else {
