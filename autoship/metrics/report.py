@@ -229,6 +229,14 @@ def _cell(x: Any) -> str:
     return str(x).replace("|", "\\|")
 
 
+def _first(items: list[str], sep: str, n: int = 4) -> str:
+    """The summary table keeps a row readable: the first few, then a count (details follow)."""
+    if not items:
+        return "-"
+    more = f"{sep}(+{len(items) - n} more)" if len(items) > n else ""
+    return sep.join(items[:n]) + more
+
+
 def markdown(report: dict[str, Any]) -> str:
     s = report["summary"]
     lines = [
@@ -246,7 +254,14 @@ def markdown(report: dict[str, Any]) -> str:
     ]
     for r in report["runs"]:
         encs = [e for e in r.get("encounters", []) if e.get("type") != "none"]
-        desc = ", ".join(f"{e['target']}: {e['type']}/{e['own_role']}" for e in encs) or "-"
+        many_owns = len({e.get("own") for e in encs}) > 1
+        desc = _first(
+            [
+                f"{e['own'] + '-' if many_owns else ''}{e['target']}: {e['type']}/{e['own_role']}"
+                for e in encs
+            ],
+            ", ",
+        )
         lines.append(
             "| "
             + " | ".join(
@@ -261,7 +276,7 @@ def markdown(report: dict[str, Any]) -> str:
                     r.get("min_separation_m"),
                     r.get("score"),
                     desc,
-                    "; ".join(r.get("failed_gates", [])) or "-",
+                    _first(r.get("failed_gates", []), "; "),
                 )
             )
             + " |"
