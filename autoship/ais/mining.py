@@ -362,6 +362,7 @@ def scenario_toml(
         f"title = {_toml_str(title)}",
         'source = "ais"',
         f"source_ref = {_toml_str(ref)}",
+        f"start_utc = {_toml_str(s['start_utc'])}",
         "seed = 1",
         f"duration_s = {duration:.1f}",
         f"dt_s = {dt_s:.1f}",

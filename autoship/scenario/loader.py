@@ -6,6 +6,7 @@ import math
 import re
 import tomllib
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -222,6 +223,18 @@ def parse_scenario(
         v = s.string(k, required=False)
         if v is not None:
             provenance[k] = v
+    start_utc = s.string("start_utc", required=False)
+    if start_utc is not None:
+        try:
+            stamp = datetime.fromisoformat(start_utc.replace("Z", "+00:00"))
+        except ValueError:
+            raise ctx.fail(
+                "scenario.start_utc",
+                f"{start_utc!r} is not an ISO 8601 time (e.g. 2016-01-12T13:55:01Z)",
+            ) from None
+        if stamp.tzinfo is None:
+            raise ctx.fail("scenario.start_utc", f"{start_utc!r} has no time zone (end with Z)")
+        start_utc = stamp.astimezone(UTC).isoformat().replace("+00:00", "Z")
     case = s.integer("case", 0, 10_000, required=False)
     if case is not None:
         provenance["case"] = case
@@ -339,6 +352,7 @@ def parse_scenario(
         text=text,
         expect=expect,
         sensors=sensors,
+        start_utc=start_utc,
     )
     if check_chart is not None and chart is not None:
         check_chart(scen)

@@ -109,6 +109,7 @@ class Scenario:
     path: Path | None = None
     text: str = ""
     expect: tuple[str, ...] = ()
+    start_utc: str | None = None  # wall-clock time of t = 0 (ISO 8601, UTC), e.g. for AIS out
     sensors: SensorSpec = field(
         default_factory=SensorSpec
     )  # failures this scenario exists to provoke (negative test)

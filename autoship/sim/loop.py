@@ -499,6 +499,7 @@ def simulate(
         "n_records": n_rec,
         "visibility": scen.visibility,
         "profile": scen.profile,
+        "start_utc": scen.start_utc,
         "environment": scen.environment.to_dict(),
         "sensors": scen.sensors.to_dict(),
         "chart": None

@@ -201,3 +201,19 @@ def test_a_batch_mixing_profiles_reports_each_under_its_own(tmp_path):
     assert set(rep["readiness"]["by_profile"]) == {"large-ship", "ntnu-small-asv"}
     assert rep["readiness"]["ready"] is False
     assert len(list(ET.parse(tmp_path / "j.xml").getroot().iter("testcase"))) == 2
+
+
+def test_ais_emit_clock_starts_at_the_scenarios_start_utc(tmp_path, capsys):
+    d = _copy(tmp_path, "02")
+    p = d / "imazu-02.toml"
+    p.write_text(
+        p.read_text().replace(
+            'visibility = "good"', 'visibility = "good"\nstart_utc = "2016-01-12T13:55:01Z"'
+        )
+    )
+    main(["run", str(d), "--out", str(tmp_path / "out"), "--planner", "keep-course"])
+    nmea = tmp_path / "o.nmea"
+    assert main(["ais", "emit", str(tmp_path / "out" / "imazu-02"), "--nmea", str(nmea)]) == 0
+    first = nmea.read_text().splitlines()[0]
+    # The tag block (\c:) carries the UNIX time of the first report: t = 0 of the run.
+    assert first.startswith("\\c:1452606901")

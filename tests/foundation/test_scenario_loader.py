@@ -211,3 +211,15 @@ def test_chart_problems_name_the_scenario_and_its_chart_key(tmp_path, chart, wor
         load_scenario(p, check_chart=chart_check)
     line = info.value.one_line()
     assert line.startswith(f"{p}: chart.path: ") and words in line and "\n" not in line
+
+
+def test_start_utc_is_normalised_to_utc_and_must_carry_a_zone(tmp_path):
+    good = GOOD.replace(
+        'visibility = "good"', 'visibility = "good"\nstart_utc = "2016-01-12T14:55:01+01:00"'
+    )
+    assert parse_scenario(good, Path("g.toml")).start_utc == "2016-01-12T13:55:01Z"
+    for bad, words in (("2016-01-12T13:55:01", "time zone"), ("yesterday", "ISO 8601")):
+        text = GOOD.replace('visibility = "good"', f'visibility = "good"\nstart_utc = "{bad}"')
+        with pytest.raises(ScenarioError, match=words) as info:
+            parse_scenario(text, Path("b.toml"))
+        assert ": scenario.start_utc: " in info.value.one_line()
