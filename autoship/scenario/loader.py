@@ -156,6 +156,7 @@ def _ship(ctx: _Ctx, raw: Any, k: int, frame: LocalFrame, base: Path) -> ShipSpe
     mmsi = t.integer("mmsi", 1, 999_999_999, required=False)
     ship_type = t.integer("ship_type", 0, 99, required=False)
     nav_status = t.integer("nav_status", 0, 15, required=False)
+    ais_class = t.string("ais_class", required=False, choices=("A", "B"))
     ignores = t.boolean("ignores_duty", False)
     t.finish()
     return ShipSpec(
@@ -174,6 +175,7 @@ def _ship(ctx: _Ctx, raw: Any, k: int, frame: LocalFrame, base: Path) -> ShipSpe
         ship_type=ship_type,
         nav_status=nav_status,  # type: ignore[arg-type]
         ignores_duty=ignores,
+        ais_class=ais_class,
         track=track,
         handover_planner=handover,
     )

@@ -45,6 +45,7 @@ class ShipSpec:
     ignores_duty: bool = False
     track: Track | None = None  # recorded track: followed when planner == "replay"
     handover_planner: str | None = None  # takes a replayed ship over when it must react
+    ais_class: str | None = None  # "A" or "B" for AIS out; None: from the ship type
 
 
 @dataclass(frozen=True)

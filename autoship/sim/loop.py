@@ -523,6 +523,7 @@ def simulate(
                 "mmsi": s.mmsi,
                 "ship_type": s.ship_type,
                 "nav_status": s.nav_status,
+                "ais_class": s.ais_class,
                 "min_clearance_m": (float(min_clearance[i]) if hazards[i] is not None else None),
                 "replayed": bool(replayed[i]),
                 "handover_t_s": handover_t[i],

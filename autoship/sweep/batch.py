@@ -119,6 +119,7 @@ def run_job(job: Job) -> dict[str, Any]:
                 "beam_m": s.ship.beam_m,
                 "draught_m": s.ship.draught_m,
                 "nav_status": s.nav_status,
+                "ais_class": s.ais_class,
             }
             for s in scen.ships
         ]

@@ -217,3 +217,24 @@ def test_ais_emit_clock_starts_at_the_scenarios_start_utc(tmp_path, capsys):
     first = nmea.read_text().splitlines()[0]
     # The tag block (\c:) carries the UNIX time of the first report: t = 0 of the run.
     assert first.startswith("\\c:1452606901")
+
+
+def test_ais_class_from_the_scenario_chooses_class_b_messages(tmp_path):
+    import pyais
+
+    d = _copy(tmp_path, "02")
+    p = d / "imazu-02.toml"
+    p.write_text(p.read_text().replace('id = "ts1"', 'id = "ts1"\nais_class = "B"'))
+    main(["run", str(d), "--out", str(tmp_path / "out"), "--planner", "keep-course"])
+    nmea = tmp_path / "o.nmea"
+    assert main(["ais", "emit", str(tmp_path / "out" / "imazu-02"), "--nmea", str(nmea)]) == 0
+    types = {}
+    for line in nmea.read_text().splitlines():
+        body = line.split("\\")[-1]
+        if body.split(",")[1] != "1":
+            continue  # multi-fragment static data
+        m = pyais.decode(body).asdict()
+        types.setdefault(m["mmsi"], set()).add(m["msg_type"])
+    own, target = sorted(types.values(), key=lambda s: min(s))
+    assert own <= {1, 2, 3, 5} and 1 in own  # the own ship stays class A
+    assert 18 in target and not target & {1, 2, 3}  # class B position reports only
