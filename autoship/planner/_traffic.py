@@ -71,6 +71,24 @@ def check_params(params: dict[str, Any], defaults: dict[str, Any]) -> dict[str, 
     return out
 
 
+def candidate_grid(p: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Validate the course offsets, speed factors and cost weights shared by the avoidance
+    planners and return every (course offset rad, speed factor) pair, offsets outer."""
+    if any(abs(o) > 180.0 for o in p["offsets_deg"]):
+        raise AutoshipError("offsets must be within +-180 deg", field="planner_params.offsets_deg")
+    if any(not 0.0 <= s <= 1.5 for s in p["speed_factors"]):
+        raise AutoshipError("must be within [0, 1.5]", field="planner_params.speed_factors")
+    for k, v in p.items():
+        if k.startswith("w_") and v < 0:
+            raise AutoshipError("must be >= 0", field=f"planner_params.{k}")
+    offs = np.radians(np.asarray(p["offsets_deg"], dtype=np.float64))
+    spd = np.asarray(p["speed_factors"], dtype=np.float64)
+    return (
+        np.ascontiguousarray(np.repeat(offs, spd.size)),
+        np.ascontiguousarray(np.tile(spd, offs.size)),
+    )
+
+
 def positive(params: dict[str, Any], *keys: str) -> None:
     for key in keys:
         v = params[key]

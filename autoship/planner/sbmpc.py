@@ -69,7 +69,14 @@ from autoship.planner._kernels import (
     W_TURN_RAD,
     evaluate_candidates,
 )
-from autoship.planner._traffic import Traffic, check_params, hazard_field, make_route, positive
+from autoship.planner._traffic import (
+    Traffic,
+    candidate_grid,
+    check_params,
+    hazard_field,
+    make_route,
+    positive,
+)
 from autoship.planner.base import Command, Observation, PlannerContext, register
 
 # Course offsets (deg, + = starboard): finer near zero where most decisions fall, 25 in all.
@@ -161,20 +168,8 @@ class SBMPC:
             raise AutoshipError(
                 "horizon_s / step_s must be between 1 and 2000", field="planner_params.horizon_s"
             )
-        if any(abs(o) > 180.0 for o in p["offsets_deg"]):
-            raise AutoshipError(
-                "offsets must be within +-180 deg", field="planner_params.offsets_deg"
-            )
-        if any(not 0.0 <= s <= 1.5 for s in p["speed_factors"]):
-            raise AutoshipError("must be within [0, 1.5]", field="planner_params.speed_factors")
-        for k, v in p.items():
-            if k.startswith("w_") and v < 0:
-                raise AutoshipError("must be >= 0", field=f"planner_params.{k}")
+        self.dchi, self.uf = candidate_grid(p)
         self.p = p
-        offs = np.radians(np.asarray(p["offsets_deg"], dtype=np.float64))
-        spd = np.asarray(p["speed_factors"], dtype=np.float64)
-        self.dchi = np.ascontiguousarray(np.repeat(offs, spd.size))
-        self.uf = np.ascontiguousarray(np.tile(spd, offs.size))
         self.nsteps = int(round(p["horizon_s"] / p["step_s"]))
         # The benchmark swaps in the NumPy twin (``_reference.evaluate_candidates_numpy``).
         self.evaluate = evaluate_candidates

@@ -30,7 +30,6 @@ import numpy as np
 
 from autoship._jit import njit
 from autoship.charts.sdf import sample_sdf
-from autoship.errors import AutoshipError
 from autoship.planner._kernels import (
     CROSSING_GIVE_WAY,
     CROSSING_STAND_ON,
@@ -41,7 +40,14 @@ from autoship.planner._kernels import (
     OVERTAKEN,
     wrap_pi,
 )
-from autoship.planner._traffic import Traffic, check_params, hazard_field, make_route, positive
+from autoship.planner._traffic import (
+    Traffic,
+    candidate_grid,
+    check_params,
+    hazard_field,
+    make_route,
+    positive,
+)
 from autoship.planner.base import Command, Observation, PlannerContext, register
 
 DEFAULTS: dict[str, Any] = {
@@ -209,20 +215,8 @@ class VelocityObstacle:
         p = check_params(params, DEFAULTS)
         positive(p, "tau_s", "lookahead_L", "ground_horizon_s")
         positive(p, "safety_distance_m", "route_clearance_m", "clearance_m")
-        if any(abs(o) > 180.0 for o in p["offsets_deg"]):
-            raise AutoshipError(
-                "offsets must be within +-180 deg", field="planner_params.offsets_deg"
-            )
-        if any(not 0.0 <= s <= 1.5 for s in p["speed_factors"]):
-            raise AutoshipError("must be within [0, 1.5]", field="planner_params.speed_factors")
-        for k, v in p.items():
-            if k.startswith("w_") and v < 0:
-                raise AutoshipError("must be >= 0", field=f"planner_params.{k}")
+        self.dchi, self.uf = candidate_grid(p)
         self.p = p
-        offs = np.radians(np.asarray(p["offsets_deg"], dtype=np.float64))
-        spd = np.asarray(p["speed_factors"], dtype=np.float64)
-        self.dchi = np.ascontiguousarray(np.repeat(offs, spd.size))
-        self.uf = np.ascontiguousarray(np.tile(spd, offs.size))
         self._events: list[dict[str, Any]] = []
 
     def reset(self, ctx: PlannerContext) -> None:
