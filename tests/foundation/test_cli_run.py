@@ -24,24 +24,29 @@ def _copy(tmp: Path, *cases: str) -> Path:
     return d
 
 
-def test_keep_course_batch_fails_gates_with_exit_1_and_writes_reports(tmp_path, capsys):
-    d = _copy(tmp_path, "01", "02")
-    rc = main(
+def _run_with_reports(scen: Path, tmp: Path) -> int:
+    """Run a folder with keep-course, writing JSON, JUnit and Markdown reports into tmp."""
+    return main(
         [
             "run",
-            str(d),
+            str(scen),
             "--planner",
             "keep-course",
             "--out",
-            str(tmp_path / "out"),
+            str(tmp / "out"),
             "--report",
-            str(tmp_path / "r.json"),
+            str(tmp / "r.json"),
             "--junit",
-            str(tmp_path / "j.xml"),
+            str(tmp / "j.xml"),
             "--markdown",
-            str(tmp_path / "r.md"),
+            str(tmp / "r.md"),
         ]
     )
+
+
+def test_keep_course_batch_fails_gates_with_exit_1_and_writes_reports(tmp_path, capsys):
+    d = _copy(tmp_path, "01", "02")
+    rc = _run_with_reports(d, tmp_path)
     assert rc == 1
     rep = json.loads((tmp_path / "r.json").read_text())
     assert [r["scenario_id"] for r in rep["runs"]] == ["imazu-01", "imazu-02"]
@@ -176,22 +181,7 @@ def test_a_batch_mixing_profiles_reports_each_under_its_own(tmp_path):
     d = _copy(tmp_path, "01", "02")
     p = d / "imazu-02.toml"
     p.write_text(p.read_text().replace('profile = "large-ship"', 'profile = "ntnu-small-asv"'))
-    rc = main(
-        [
-            "run",
-            str(d),
-            "--planner",
-            "keep-course",
-            "--out",
-            str(tmp_path / "out"),
-            "--report",
-            str(tmp_path / "r.json"),
-            "--junit",
-            str(tmp_path / "j.xml"),
-            "--markdown",
-            str(tmp_path / "r.md"),
-        ]
-    )
+    rc = _run_with_reports(d, tmp_path)
     assert rc == 1
     rep = json.loads((tmp_path / "r.json").read_text())
     assert rep["profile"] == "mixed"
