@@ -50,30 +50,35 @@ def run(args: argparse.Namespace) -> int:
     ship = load_ship(args.ship, Path.cwd())
     if args.imo:
         crit = trials.imo_criteria(ship)
-        passed = all(c["passed"] for c in crit)
-        full_length = ship.length_m * ship.scale_ratio
+        applicable, why = trials.imo_applicable(ship)
+        verdict = trials.imo_verdict(crit)
         doc = {
             "ship": ship.name,
             "L_over_V_s": round(trials.full_scale_L_over_V(ship), 3),
-            # MSC.137(76) applies to ships of 100 m and over (and all chemical/gas carriers).
-            "applicable": full_length >= 100.0,
-            "passed": passed,
+            # MSC.137(76) applies to ships of 100 m and over (and all chemical/gas carriers);
+            # below that the verdict is "not applicable" and ``passed`` is null, never true.
+            "applicable": applicable,
+            "applicability": why,
+            "verdict": verdict,
+            "passed": None if verdict == "not applicable" else verdict == "pass",
             "criteria": crit,
         }
         if args.json:
             print(json.dumps(doc, indent=2))
         else:
             print(f"{ship.name}: IMO MSC.137(76), full-scale L/V {doc['L_over_V_s']:.1f} s")
-            if not doc["applicable"]:
-                print(f"  note: {full_length:g} m is under 100 m; the standards do not apply")
+            print(f"  verdict: {verdict} ({why})")
             for c in crit:
                 side = f" ({c['side']})" if c["side"] else ""
-                mark = "pass" if c["passed"] else "FAIL"
+                mark = {"pass": "pass", "FAIL": "FAIL"}.get(c["verdict"], "n/a ")
+                value = "-" if c["value"] is None else f"{c['value']:.2f} {c['unit']}"
+                note = "" if mark != "n/a " else f", {c['verdict']}"
                 print(
-                    f"  {mark}  {c['criterion']}{side}: {c['value']:.2f} {c['unit']}"
-                    f" (limit {c['limit']:.2f} {c['unit']})"
+                    f"  {mark}  {c['criterion']}{side}: {value}"
+                    f" (limit {c['limit']:.2f} {c['unit']}){note}"
                 )
-        return 0 if passed else 1
+        # Exit 1 only on a failed criterion that applies; "not applicable" is not a failure.
+        return 1 if verdict == "FAIL" else 0
     rudder = args.rudder_deg
     if rudder is None and args.test in DEFAULT_RUDDER_DEG:
         # "35 deg or the maximum permissible" (MSC.137(76)), likewise for the smaller defaults.

@@ -84,8 +84,8 @@ def test_symmetric_mmg_hull_mirrors_port_and_starboard():
     m["C_2_minus"] = m["C_2_plus"]
     m["gamma_R_minus"] = m["gamma_R_plus"]
     sym = dataclasses.replace(sd, model=m)
-    stbd, tr_s = trials.turning(sym, 35.0, "starboard", until_deg=200)
-    port, tr_p = trials.turning(sym, 35.0, "port", until_deg=200)
+    stbd, tr_s = trials.turning(sym, 35.0, "starboard", until_deg=200, settle=False)
+    port, tr_p = trials.turning(sym, 35.0, "port", until_deg=200, settle=False)
     for key in ("advance_m", "transfer_m", "tactical_diameter_m"):
         assert stbd[key] == pytest.approx(port[key], rel=1e-9)
     n = min(len(tr_s.t), len(tr_p.t))
@@ -96,8 +96,8 @@ def test_symmetric_mmg_hull_mirrors_port_and_starboard():
 @pytest.mark.parametrize("name", ["container", "usv-fast", "mariner", "generic-cargo"])
 def test_symmetric_hulls_mirror_port_and_starboard(name):
     sd = load_ship(name)
-    stbd, tr_s = trials.turning(sd, 20.0, "starboard", until_deg=200)
-    port, tr_p = trials.turning(sd, 20.0, "port", until_deg=200)
+    stbd, tr_s = trials.turning(sd, 20.0, "starboard", until_deg=200, settle=False)
+    port, tr_p = trials.turning(sd, 20.0, "port", until_deg=200, settle=False)
     for key in ("advance_m", "transfer_m", "tactical_diameter_m"):
         assert stbd[key] == pytest.approx(port[key], rel=1e-9)
     n = min(len(tr_s.t), len(tr_p.t))

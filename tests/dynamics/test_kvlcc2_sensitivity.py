@@ -31,7 +31,7 @@ def model():
 def test_sensitivities_match_reference(model, change, ad, td, os1, os2):
     m = {**model.model, **change}
     sd = dataclasses.replace(model, model=m)
-    t, _ = trials.turning(sd, 35.0, "starboard", until_deg=200)
+    t, _ = trials.turning(sd, 35.0, "starboard", until_deg=200, settle=False)
     z, _ = trials.zigzag(sd, 10.0, "starboard")
     assert abs(t["advance_L"] - ad) <= 0.05
     assert abs(t["tactical_diameter_L"] - td) <= 0.05
@@ -40,8 +40,8 @@ def test_sensitivities_match_reference(model, change, ad, td, os1, os2):
 
 
 def test_halving_the_step_changes_little(model):
-    t1, _ = trials.turning(model, 35.0, "starboard", until_deg=200, dt=0.01)
-    t2, _ = trials.turning(model, 35.0, "starboard", until_deg=200, dt=0.005)
+    t1, _ = trials.turning(model, 35.0, "starboard", until_deg=200, dt=0.01, settle=False)
+    t2, _ = trials.turning(model, 35.0, "starboard", until_deg=200, dt=0.005, settle=False)
     z1, _ = trials.zigzag(model, 10.0, "starboard", dt=0.01)
     z2, _ = trials.zigzag(model, 10.0, "starboard", dt=0.005)
     assert abs(t1["advance_L"] - t2["advance_L"]) <= 0.01
