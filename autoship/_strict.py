@@ -7,9 +7,104 @@ from __future__ import annotations
 
 import math
 import re
+import tomllib
+from pathlib import Path
 from typing import Any
 
 from autoship.errors import AutoshipError
+
+# Limits every user-written TOML file shares (docs/architecture.md, "Input limits"): a scenario,
+# sweep or ship file is a few kB; anything this large is not one, and reading it whole would
+# only waste memory before the first key is checked.
+MAX_TOML_BYTES = 4_000_000
+# tomllib recurses once per nesting level; Python's default stack allows ~1000, so a deeper
+# nesting would raise RecursionError inside the parser. No file format of ours nests past 4.
+MAX_TOML_NESTING = 64
+MAX_PATH_CHARS = 4096
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _nesting_depth(text: str) -> int:
+    """Deepest bracket/brace nesting outside strings and comments (an upper bound is enough:
+    a bracket inside a string may count, which only makes the check stricter there)."""
+    depth = best = 0
+    quote = ""
+    comment = False
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if comment:
+            if c == "\n":
+                comment = False
+        elif quote:
+            if c == "\\" and quote == '"':
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c == "#":
+            comment = True
+        elif c in "[{":
+            depth += 1
+            best = max(best, depth)
+        elif c in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return best
+
+
+def parse_toml(text: str, file: str, error: type[AutoshipError] = AutoshipError) -> dict:
+    """TOML text -> dict, every failure one ``error`` naming ``file`` (never RecursionError)."""
+    if len(text) > MAX_TOML_BYTES:
+        raise error(f"{len(text)} characters is too large (limit {MAX_TOML_BYTES})", file=file)
+    if _nesting_depth(text) > MAX_TOML_NESTING:
+        raise error(f"arrays or tables nested deeper than {MAX_TOML_NESTING} levels", file=file)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"invalid TOML: {exc}", file=file) from None
+    except (RecursionError, ValueError, OverflowError) as exc:  # belt and braces
+        raise error(f"invalid TOML: {type(exc).__name__}: {exc}", file=file) from None
+
+
+def read_text(path: Path, file: str, error: type[AutoshipError] = AutoshipError) -> str:
+    """A user's UTF-8 text file, every failure (missing, a folder, not UTF-8, too large, a NUL
+    in the name) one ``error`` naming ``file``."""
+    check_path_text(str(path), file, None, error)
+    try:
+        if path.is_dir():
+            raise error("is a folder, not a file", file=file)
+        size = path.stat().st_size
+        if size > MAX_TOML_BYTES:
+            raise error(f"{size} bytes is too large (limit {MAX_TOML_BYTES})", file=file)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise error("file not found", file=file) from None
+    except (OSError, ValueError) as exc:
+        raise error(f"cannot read: {exc}", file=file) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(f"not UTF-8 text (byte {exc.start})", file=file) from None
+
+
+def read_toml(path: Path, file: str, error: type[AutoshipError] = AutoshipError) -> dict:
+    return parse_toml(read_text(path, file, error), file, error)
+
+
+def check_path_text(
+    text: str, file: str | None, field: str | None, error: type[AutoshipError] = AutoshipError
+) -> str:
+    """A path written by a user: no control characters (a NUL makes every OS call raise
+    ValueError) and a sane length."""
+    if _CONTROL.search(text):
+        raise error("path contains a control character (e.g. NUL)", file=file, field=field)
+    if not text.strip():
+        raise error("path is empty", file=file, field=field)
+    if len(text) > MAX_PATH_CHARS:
+        raise error(f"path longer than {MAX_PATH_CHARS} characters", file=file, field=field)
+    return text
 
 
 def type_name(v: Any) -> str:
@@ -111,6 +206,13 @@ class StrictTable:
         if pattern is not None and not pattern.match(v):
             raise self.fail(k, f"{v!r} is not a valid identifier (letters, digits, '.', '_', '-')")
         return v
+
+    def path(self, k: str, required: bool = True) -> str | None:
+        """A string naming a file (checked by ``check_path_text``)."""
+        v = self.string(k, required=required)
+        if v is None:
+            return None
+        return check_path_text(v, self.file, self.key(k), self.error)
 
     def boolean(self, k: str, default: bool) -> bool:
         v = self._get(k, False)

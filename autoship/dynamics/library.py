@@ -7,11 +7,11 @@ of the user's own (a path ending in ``.toml``, relative to the scenario file).
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autoship._strict import check_path_text, read_toml
 from autoship.errors import ShipModelError
 
 SHIPS_DIR = Path(__file__).resolve().parent.parent / "ships"
@@ -130,6 +130,7 @@ def _num(tbl: dict, key: str, file: str, prefix: str, lo: float, hi: float) -> f
 
 def load_ship(name_or_path: str, base_dir: Path | None = None) -> ShipDef:
     """Load a ship by library name or file path; raises ShipModelError naming file and key."""
+    check_path_text(name_or_path, None, "model", ShipModelError)
     if name_or_path.endswith(".toml"):
         path = Path(name_or_path)
         if not path.is_absolute() and base_dir is not None:
@@ -141,13 +142,9 @@ def load_ship(name_or_path: str, base_dir: Path | None = None) -> ShipDef:
                 f"unknown ship {name_or_path!r}; library ships: {', '.join(library_names())}"
             )
     file = str(path)
-    try:
-        with open(path, "rb") as fh:
-            doc = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ShipModelError("file not found", file=file) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ShipModelError(f"invalid TOML: {exc}", file=file) from None
+    # One reader for every user TOML file: a folder, non-UTF-8 bytes, a NUL in the name or deep
+    # nesting are one ShipModelError naming the file, never an OSError or RecursionError.
+    doc = read_toml(path, file, ShipModelError)
     ship = doc.get("ship")
     if not isinstance(ship, dict):
         raise ShipModelError("missing [ship] table", file=file, field="ship")
@@ -186,6 +183,11 @@ def load_ship(name_or_path: str, base_dir: Path | None = None) -> ShipDef:
     unknown_top = sorted(set(doc) - {"ship", "model", "wind"})
     if unknown_top:
         raise ShipModelError("unknown table", file=file, field=unknown_top[0])
+    for key in ("name", "source"):
+        if key in ship and not isinstance(ship[key], str):
+            raise ShipModelError("must be a string", file=file, field=f"ship.{key}")
+    if "scalable" in ship and not isinstance(ship["scalable"], bool):
+        raise ShipModelError("must be true or false", file=file, field="ship.scalable")
     sdef = ShipDef(
         name=str(ship.get("name", path.stem)),
         family=family,

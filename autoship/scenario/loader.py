@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from autoship._strict import StrictTable
+from autoship._strict import StrictTable, check_path_text, parse_toml, read_text
 from autoship.dynamics.library import ShipDef, load_ship
 from autoship.errors import AutoshipError, ScenarioError
 from autoship.geo import LocalFrame
@@ -32,6 +31,21 @@ from autoship.units import DEG, KNOT
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 MAX_SPEED_KN = 60.0
+# Input limits (docs/architecture.md, "Input limits"). Positions: the local frame is an
+# azimuthal-equidistant projection at the origin, fine to a few hundred km; the charts refuse an
+# origin more than 200 km away for the same reason, so ship positions share that bound.
+MAX_RANGE_M = 200_000.0
+# Time steps: below 10 ms the models only accumulate rounding; above 60 s they are unstable.
+MIN_DT_S = 0.01
+# A run's work and memory grow with ticks and with records x ships (14 float64 arrays per cell):
+# 2 million ticks is 23 days at 1 s; 4 million record cells is about 450 MB of track arrays.
+MAX_TICKS = 2_000_000
+MAX_RECORD_CELLS = 4_000_000
+MAX_SHIPS = 500
+# Hull dimensions a scenario may give (the ship library's own ranges, data-formats of AIS fit).
+LENGTH_RANGE_M = (1.0, 500.0)
+BEAM_RANGE_M = (0.3, 100.0)
+DRAUGHT_RANGE_M = (0.05, 30.0)
 # Failures a scenario may declare as its purpose (a negative test of the detectors).
 EXPECTABLE = ("collision", "grounding")
 
@@ -55,17 +69,24 @@ def _position(ctx: _Ctx, t: StrictTable | None, frame: LocalFrame) -> tuple[floa
     if t is None:
         return None
     if t.has("north_m") or t.has("east_m"):
-        n = t.number("north_m", -1e6, 1e6)
-        e = t.number("east_m", -1e6, 1e6)
+        n = t.number("north_m", -MAX_RANGE_M, MAX_RANGE_M, unit=" m")
+        e = t.number("east_m", -MAX_RANGE_M, MAX_RANGE_M, unit=" m")
         t.finish()
-        return n, e
-    if t.has("lat_deg") or t.has("lon_deg"):
+    elif t.has("lat_deg") or t.has("lon_deg"):
         lat = t.number("lat_deg", -89.0, 89.0)
         lon = t.number("lon_deg", -180.0, 180.0)
         t.finish()
-        n, e = frame.to_local(lat, lon)
-        return float(n), float(e)
-    raise ctx.fail(t.prefix, "needs north_m and east_m, or lat_deg and lon_deg")
+        n, e = (float(v) for v in frame.to_local(lat, lon))
+    else:
+        raise ctx.fail(t.prefix, "needs north_m and east_m, or lat_deg and lon_deg")
+    d = math.hypot(n, e)
+    if not d <= MAX_RANGE_M:
+        raise ctx.fail(
+            t.prefix,
+            f"{d / 1000.0:.0f} km from the frame origin (limit {MAX_RANGE_M / 1000.0:.0f} km; "
+            "move [frame] closer)",
+        )
+    return n, e
 
 
 def _hull_corners(n: float, e: float, psi: float, L: float, B: float) -> np.ndarray:
@@ -93,15 +114,15 @@ def _ship(ctx: _Ctx, raw: Any, k: int, frame: LocalFrame, base: Path) -> ShipSpe
     sid = t.string("id", pattern=ID_RE)
     t.prefix = f"ship.{sid}"  # name the ship in later messages, which is what a user searches for
     role = t.string("role", choices=ROLES)
-    model = t.string("model")
+    model = t.path("model")
     try:
         sdef: ShipDef = load_ship(model, base_dir=base)  # type: ignore[arg-type]
     except AutoshipError as exc:
         where = f"{exc.file}: {exc.field}: " if exc.file else ""
         raise ctx.fail(t.key("model"), f"{where}{exc.message}") from None
-    L = t.number("length_m", 0.0, 500.0, required=False, lo_open=True, unit=" m")
-    B = t.number("beam_m", 0.0, 100.0, required=False, lo_open=True, unit=" m")
-    D = t.number("draught_m", 0.0, 30.0, required=False, lo_open=True, unit=" m")
+    L = t.number("length_m", *LENGTH_RANGE_M, required=False, unit=" m")
+    B = t.number("beam_m", *BEAM_RANGE_M, required=False, unit=" m")
+    D = t.number("draught_m", *DRAUGHT_RANGE_M, required=False, unit=" m")
     L = sdef.length_m if L is None else L
     B = sdef.beam_m if B is None else B
     D = sdef.draught_m if D is None else D
@@ -116,7 +137,7 @@ def _ship(ctx: _Ctx, raw: Any, k: int, frame: LocalFrame, base: Path) -> ShipSpe
                     f"({lib:g} m); omit it or use a scalable model",
                 )
     sdef = sdef.with_dimensions(L, B, D)
-    track_path = t.string("track", required=False)
+    track_path = t.path("track", required=False)
     track = None
     if track_path is not None:
         tp = Path(track_path)
@@ -193,10 +214,7 @@ def parse_scenario(
     """Parse scenario TOML text; ``path`` names the file in errors and anchors relative paths."""
     file = str(path) if path is not None else "<scenario>"
     ctx = _Ctx(file)
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"invalid TOML: {exc}", file=file) from None
+    doc = parse_toml(text, file, ScenarioError)
     for sec in doc:
         if sec not in _SECTIONS:
             raise ctx.fail(sec, f"unknown section (known: {', '.join(_SECTIONS)})")
@@ -211,9 +229,15 @@ def parse_scenario(
     source = s.string("source")
     seed = s.integer("seed", 0, 2**63 - 1)
     duration = s.number("duration_s", 0.0, 7 * 86400.0, lo_open=True, unit=" s")
-    dt = s.number("dt_s", 0.0, 60.0, lo_open=True, unit=" s")
+    dt = s.number("dt_s", MIN_DT_S, 60.0, unit=" s")
     if dt > duration:
         raise ctx.fail("scenario.dt_s", f"{dt:g} s is longer than duration_s ({duration:g} s)")
+    if duration / dt > MAX_TICKS:
+        raise ctx.fail(
+            "scenario.dt_s",
+            f"duration_s / dt_s = {duration / dt:.3g} steps is more than {MAX_TICKS} (a run "
+            "that long needs a coarser dt_s or several scenarios)",
+        )
     _multiple(ctx, "scenario.duration_s", duration, dt)
     pperiod = s.number("planner_period_s", dt, 3600.0, unit=" s")
     _multiple(ctx, "scenario.planner_period_s", pperiod, dt)
@@ -236,7 +260,14 @@ def parse_scenario(
             ) from None
         if stamp.tzinfo is None:
             raise ctx.fail("scenario.start_utc", f"{start_utc!r} has no time zone (end with Z)")
-        start_utc = stamp.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        try:
+            stamp = stamp.astimezone(UTC)
+        except (OverflowError, ValueError):
+            stamp = None
+        # The AIS clock (autoship.ais) accepts 2000-2099; a start outside it cannot be emitted.
+        if stamp is None or not 2000 <= stamp.year <= 2099:
+            raise ctx.fail("scenario.start_utc", f"{start_utc!r} is outside the years 2000-2099")
+        start_utc = stamp.isoformat().replace("+00:00", "Z")
     case = s.integer("case", 0, 10_000, required=False)
     if case is not None:
         provenance["case"] = case
@@ -256,7 +287,7 @@ def parse_scenario(
     chart = None
     if "chart" in doc:
         c = _table(ctx, doc["chart"], "chart")
-        cpath = c.string("path")
+        cpath = c.path("path")
         ukc = c.number("under_keel_clearance_m", 0.0, 50.0, required=False, default=0.5)
         c.finish()
         p = Path(cpath)  # type: ignore[arg-type]
@@ -314,6 +345,15 @@ def parse_scenario(
     raw_ships = doc["ship"]
     if not isinstance(raw_ships, list) or not raw_ships:
         raise ctx.fail("ship", "must be an array of tables ([[ship]]) with at least one ship")
+    if len(raw_ships) > MAX_SHIPS:
+        raise ctx.fail("ship", f"{len(raw_ships)} ships is more than {MAX_SHIPS}")
+    cells = (int(round(duration / rperiod)) + 1) * len(raw_ships)
+    if cells > MAX_RECORD_CELLS:
+        raise ctx.fail(
+            "scenario.record_period_s",
+            f"{cells} recorded ship states (records x ships) is more than {MAX_RECORD_CELLS}; "
+            "record less often (record_period_s) or shorten the run",
+        )
     ships: list[ShipSpec] = []
     for k, raw in enumerate(raw_ships):
         spec = _ship(ctx, raw, k, frame, base)
@@ -365,12 +405,7 @@ def load_scenario(
     path: str | Path, check_chart: Callable[[Scenario], None] | None = None
 ) -> Scenario:
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError("file not found", file=str(p)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read: {exc}", file=str(p)) from None
+    text = read_text(p, str(p), ScenarioError)
     return parse_scenario(text, p, check_chart=check_chart)
 
 
@@ -378,6 +413,7 @@ def find_scenarios(paths: list[str | Path]) -> list[Path]:
     """Expand files and folders (recursively, *.toml, sorted) into scenario files."""
     out: list[Path] = []
     for raw in paths:
+        check_path_text(str(raw), str(raw), None, ScenarioError)
         p = Path(raw)
         if p.is_dir():
             out.extend(sorted(q for q in p.rglob("*.toml") if q.is_file()))

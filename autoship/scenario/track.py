@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,24 @@ from autoship.errors import ScenarioError
 from autoship.geo import LocalFrame
 
 REQUIRED = ("t_s", "lat_deg", "lon_deg")
+# Input limits (docs/architecture.md): a track covers one scenario (at most 7 days, a few
+# thousand points), close to the frame origin like every other position in a scenario.
+MAX_TRACK_BYTES = 20_000_000
+MAX_ABS_T_S = 8 * 86400.0
+MAX_RANGE_M = 200_000.0
+# ASCII decimal numbers only: float() would also take "nan", "inf", "1_0" and Unicode digits.
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?")
+
+
+def _number(cell: str) -> float:
+    cell = cell.strip()
+    if cell.lower() in ("", "nan"):  # "not known", as ais extract writes it (checked later)
+        return math.nan
+    if not _NUMBER.fullmatch(cell) or not cell.isascii():
+        raise ValueError(cell)
+    return float(cell)
+
+
 OPTIONAL = ("sog_kn", "cog_deg", "heading_deg")
 
 
@@ -68,12 +87,16 @@ def load_track(path: Path, frame: LocalFrame, key: str, scenario_file: str) -> T
         return ScenarioError(f"{path}: {msg}", file=scenario_file, field=key)
 
     try:
+        if path.is_dir():
+            raise fail("is a folder, not a track file")
+        if path.stat().st_size > MAX_TRACK_BYTES:
+            raise fail(f"larger than {MAX_TRACK_BYTES} bytes")
         with open(path, newline="", encoding="utf-8") as fh:
             rows = list(csv.reader(fh))
     except FileNotFoundError:
         raise fail("track file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise fail(f"cannot read: {exc}") from None
+    except (OSError, ValueError, csv.Error) as exc:  # UnicodeDecodeError is a ValueError
+        raise fail(f"cannot read: {' '.join(str(exc).split())}") from None
     if not rows:
         raise fail("empty track file")
     header = [h.strip() for h in rows[0]]
@@ -87,7 +110,7 @@ def load_track(path: Path, frame: LocalFrame, key: str, scenario_file: str) -> T
             continue
         for c in data:
             try:
-                v = float(row[col[c]])
+                v = _number(row[col[c]])
             except (ValueError, IndexError):
                 raise fail(f"line {lineno}: {c} is not a number") from None
             data[c].append(v)
@@ -96,6 +119,8 @@ def load_track(path: Path, frame: LocalFrame, key: str, scenario_file: str) -> T
         raise fail("needs at least two points")
     if not np.all(np.isfinite(t)) or np.any(np.diff(t) <= 0):
         raise fail("t_s must be finite and strictly increasing")
+    if np.any(np.abs(t) > MAX_ABS_T_S):
+        raise fail(f"t_s beyond +-{MAX_ABS_T_S:g} s of the scenario start")
     lat = np.array(data["lat_deg"])
     lon = np.array(data["lon_deg"])
     if np.any(~np.isfinite(lat) | (np.abs(lat) > 90)) or np.any(
@@ -103,6 +128,10 @@ def load_track(path: Path, frame: LocalFrame, key: str, scenario_file: str) -> T
     ):
         raise fail("lat_deg/lon_deg out of range")
     north, east = frame.to_local(lat, lon)
+    far = np.hypot(north, east) > MAX_RANGE_M
+    if np.any(far):
+        k = int(np.argmax(far))
+        raise fail(f"line {k + 2}: more than {MAX_RANGE_M / 1000:.0f} km from the frame origin")
     vn = np.gradient(north, t)
     ve = np.gradient(east, t)
     cog = np.arctan2(ve, vn) % (2 * np.pi)

@@ -70,11 +70,17 @@ def plan_jobs(
     profile: str | None = None,
 ) -> list[Job]:
     """Validate every scenario and every output folder before anything runs."""
+    from autoship.planner import planner_names
+    from autoship.sweep.generators import check_planners
+
     files = find_scenarios(paths)
     seen: dict[str, Path] = {}
     jobs = []
     for f in files:
         scen = load_scenario(f, check_chart=chart_check)
+        # Planners and their parameters too (as `scenario check` does), so a bad one is a
+        # one-line error before anything runs, naming the user's file.
+        check_planners(scen, planner if planner in planner_names() else None)
         if scen.id in seen:
             raise ScenarioError(
                 f"id {scen.id!r} is also used by {seen[scen.id]}", file=str(f), field="scenario.id"
@@ -86,14 +92,11 @@ def plan_jobs(
                 "run folder already exists (use --force to overwrite)", file=str(run_dir)
             )
         jobs.append(Job(f, run_dir, planner, seed, force, profile))
-    if planner is not None:
-        from autoship.planner import planner_names
-
-        if planner not in planner_names():
-            raise AutoshipError(
-                f"unknown planner {planner!r}; known: {', '.join(planner_names())}",
-                field="--planner",
-            )
+    if planner is not None and planner not in planner_names():
+        raise AutoshipError(
+            f"unknown planner {planner!r}; known: {', '.join(planner_names())}",
+            field="--planner",
+        )
     return jobs
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from autoship._strict import StrictTable
+from autoship._strict import StrictTable, check_path_text, parse_toml, read_text
 from autoship.errors import AutoshipError, ScenarioError
 from autoship.units import DEG, KNOT
 
@@ -67,6 +66,15 @@ MAX_TRIES = 25
 OUTER_TRIES = 5
 
 _SECTIONS = ("sweep", "scenario", "own", "target", "generator")
+# Input limits (docs/architecture.md): a sweep is at most this many runs (scenarios x
+# replicates), counted from the axes *before* anything is generated, so a dry run of a huge grid
+# is an error instead of gigabytes of scenario text.
+MAX_RUNS = 100_000
+# A random draw that fails is replaced by the next index, at most this many times per wanted
+# scenario; and if the first attempts all fail the axes cannot work, so stop early.
+DRAWS_PER_SAMPLE = 10
+EARLY_GIVE_UP = 20
+MAX_RANGE_M = 200_000.0  # = autoship.scenario.loader.MAX_RANGE_M (scenario positions)
 _ID_OK = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 AXES = ("bearing_deg", "course_deg", "speed_ratio", "tcpa_min", "offset_m")
 _AXIS_LIMITS = {
@@ -251,7 +259,49 @@ class _Reader(StrictTable):
         raise self.fail(key, "must be a number, an array of numbers or {min, max[, n]}")
 
 
-def _ship_settings(r: _Reader, default_model: str, own: bool) -> ShipSettings:
+def _check_planner_params(r: _Reader, planner: str, params: dict[str, Any]) -> None:
+    from autoship.planner import make_planner
+
+    try:
+        make_planner(planner, params)
+    except AutoshipError as exc:
+        field = exc.field or "planner_params"
+        key = field if field.startswith("planner_params") else "planner_params"
+        raise r.fail(key, f"planner {planner!r}: {exc.message}") from None
+
+
+def check_planners(scen: Any, planner_override: str | None = None) -> None:
+    """Build every ship's planner (and hand-over planner) of a loaded scenario the way a run
+    will, so that ``scenario check`` and ``run`` reject the same files: unknown planners and
+    bad ``planner_params`` are a ScenarioError naming the scenario file and the ship's key."""
+    from autoship.planner import make_planner, planner_names
+
+    file = str(scen.path) if scen.path is not None else None
+    for s in scen.ships:
+        name, params = s.planner, s.planner_params
+        key = "planner"
+        if planner_override is not None and s.role == "own":
+            if planner_override != s.planner:
+                params = {}
+            name = planner_override
+        if name == "replay":
+            if s.handover_planner is not None and s.handover_planner not in planner_names():
+                raise ScenarioError(
+                    f"unknown planner {s.handover_planner!r}; known: {', '.join(planner_names())}",
+                    file=file,
+                    field=f"ship.{s.id}.handover_planner",
+                )
+            continue
+        try:
+            make_planner(name, params)
+        except AutoshipError as exc:
+            sub = exc.field if exc.field and exc.field.startswith("planner_params") else key
+            raise ScenarioError(exc.message, file=file, field=f"ship.{s.id}.{sub}") from None
+
+
+def _ship_settings(
+    r: _Reader, default_model: str, own: bool, planner: str = "waypoint"
+) -> ShipSettings:
     from autoship.dynamics.library import load_ship
 
     model = r.string("model", default=default_model)
@@ -267,6 +317,10 @@ def _ship_settings(r: _Reader, default_model: str, own: bool) -> ShipSettings:
     if params is not None and not isinstance(params, dict):
         raise r.fail("planner_params", "must be a table")
     r.finish()
+    if own:
+        # The own ship's planner is built in every run; a bad parameter is this file's error,
+        # found now rather than once per run after the sweep started.
+        _check_planner_params(r, planner, dict(params or {}))
     return ShipSettings(
         model=model,
         speed_kn=speed if speed is not None else 0.0,
@@ -281,10 +335,7 @@ def parse_sweep(text: str, path: Path | None = None) -> SweepSpec:
     """Parse a sweep file strictly: unknown keys, bad ranges and impossible combinations are
     one-line errors naming the file and key."""
     file = str(path) if path is not None else "<sweep>"
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"invalid TOML: {exc}", file=file) from None
+    doc = parse_toml(text, file, ScenarioError)
     for sec in doc:
         if sec not in _SECTIONS:
             raise ScenarioError(
@@ -303,6 +354,13 @@ def parse_sweep(text: str, path: Path | None = None) -> SweepSpec:
     replicates = s.integer("replicates", 1, 1000, default=1)
     time_limit = s.number("time_limit_s", 0.1, 7 * 86400.0, default=600.0)
     s.finish()
+    if planner is not None:
+        from autoship.planner import planner_names
+
+        if planner not in planner_names():
+            raise s.fail(
+                "planner", f"unknown planner {planner!r}; known: {', '.join(planner_names())}"
+            )
 
     sc = _Reader(file, doc.get("scenario", {}), "scenario")
     duration = sc.number("duration_s", 1.0, 7 * 86400.0)
@@ -322,12 +380,14 @@ def parse_sweep(text: str, path: Path | None = None) -> SweepSpec:
             field="scenario.planner_period_s",
         )
 
-    own = _ship_settings(_Reader(file, doc.get("own", {}), "own"), "generic-cargo", True)
+    own = _ship_settings(
+        _Reader(file, doc.get("own", {}), "own"), "generic-cargo", True, planner or "waypoint"
+    )
     tgt = _ship_settings(_Reader(file, doc.get("target", {}), "target"), own.model, False)
 
     g = _Reader(file, doc["generator"], "generator")
     kind = g.string("kind", required=True, choices=("grid", "random", "files"))
-    samples = g.integer("samples", 1, 10_000_000, default=0)
+    samples = g.integer("samples", 1, MAX_RUNS, default=0)
     default_points = g.integer("default_points", 1, 1000, default=3)
     paths: list[Path] = []
     encounters: tuple[str, ...] | None = None
@@ -343,6 +403,7 @@ def parse_sweep(text: str, path: Path | None = None) -> SweepSpec:
             raise g.fail("paths", "must be a string or an array of strings")
         base = path.parent if path is not None else Path.cwd()
         for p in raw:
+            check_path_text(p, file, "generator.paths", ScenarioError)
             q = Path(p)
             paths.append(q if q.is_absolute() else base / q)
     else:
@@ -408,6 +469,30 @@ def parse_sweep(text: str, path: Path | None = None) -> SweepSpec:
                 file=file,
                 field="scenario.duration_s",
             )
+    if kind != "files":
+        # The generated scenarios must pass the scenario loader's limits (a run checks them).
+        from autoship.scenario.loader import MAX_RECORD_CELLS, MAX_TICKS
+
+        longest = duration if duration is not None else 2.0 * _longest_tcpa_s(axes)
+        steps = longest / dt
+        cells = (steps + 1) * (max(n_targets) + 1)
+        if steps > MAX_TICKS or cells > MAX_RECORD_CELLS:
+            raise ScenarioError(
+                f"runs of up to {longest:g} s at dt_s {dt:g} s with {max(n_targets) + 1} ships "
+                f"exceed the scenario limits ({MAX_TICKS} steps, {MAX_RECORD_CELLS} recorded "
+                "ship states)",
+                file=file,
+                field="scenario.duration_s" if duration is not None else "scenario.dt_s",
+            )
+        n_runs = replicates * (
+            samples if kind == "random" else _grid_size(axes, encounters, n_targets, default_points)
+        )
+        if n_runs > MAX_RUNS:
+            raise ScenarioError(
+                f"{n_runs} runs (scenarios x replicates) is more than {MAX_RUNS}",
+                file=file,
+                field="generator.samples" if kind == "random" else "generator",
+            )
     return SweepSpec(
         id=sid,  # type: ignore[arg-type]
         seed=seed,
@@ -438,15 +523,31 @@ def parse_sweep(text: str, path: Path | None = None) -> SweepSpec:
     )
 
 
+def _longest_tcpa_s(axes: dict[str, Axis]) -> float:
+    a = axes.get("tcpa_min")
+    return 60.0 * (a.bounds()[1] if a is not None else DNV_TCPA_MIN[1])
+
+
+def _grid_size(
+    axes: dict[str, Axis],
+    encounters: tuple[str, ...] | None,
+    n_targets: tuple[int, ...],
+    default_points: int,
+) -> int:
+    """Number of grid points ``_grid_points`` will enumerate, without enumerating them."""
+    use_course = "course_deg" in axes
+    per = 1
+    for name in ("course_deg" if use_course else "bearing_deg", "speed_ratio", "tcpa_min"):
+        a = axes.get(name)
+        per *= default_points if a is None else (len(a.values) if a.values else a.n or 1)
+    a = axes.get("offset_m")
+    per *= 1 if a is None else (len(a.values) if a.values else a.n or 1)
+    return per * len(encounters or (None,)) * len(n_targets)
+
+
 def load_sweep(path: str | Path) -> SweepSpec:
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError("file not found", file=str(p)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read: {exc}", file=str(p)) from None
-    return parse_sweep(text, p)
+    return parse_sweep(read_text(p, str(p), ScenarioError), p)
 
 
 # --------------------------------------------------------------------------- geometry
@@ -630,6 +731,8 @@ def build_case(
         if pt is None:
             want = f" classifying as {tp.encounter}" if tp.encounter else ""
             return None, f"target {k + 1}: no start state{want} for {tp}"
+        if math.hypot(pt.north, pt.east) > MAX_RANGE_M:
+            return None, f"target {k + 1}: starts more than {MAX_RANGE_M / 1000:.0f} km away"
         if pt.speed > spec.target.max_speed_kn * KNOT + 1e-9:
             return None, f"target {k + 1}: speed above the model's {spec.target.max_speed_kn:g} kn"
         meet = (v_o * tp.tcpa_min * 60.0, tp.offset_m)
@@ -647,7 +750,8 @@ def build_case(
     else:
         # Twice the latest meeting time lets every encounter finish; whole planner periods.
         duration = math.ceil(2.0 * t_max / spec.planner_period_s) * spec.planner_period_s
-    reach = v_o * duration * 1.5 + 1000.0
+    # Beyond where the run ends, but inside the scenario loader's range from the origin.
+    reach = min(v_o * duration * 1.5 + 1000.0, 0.95 * MAX_RANGE_M)
     goal = {
         "north_m": _round(reach * math.cos(chi_o), 3),
         "east_m": _round(reach * math.sin(chi_o), 3),
@@ -828,7 +932,9 @@ def generate(spec: SweepSpec) -> Generated:
         # ``samples`` scenarios: a draw that fails is dropped and the next index drawn, so the
         # count is exact while every scenario still depends on (seed, its id) only.
         idx = -1
-        while len(cases) < spec.samples and idx < 10 * spec.samples:
+        while len(cases) < spec.samples and idx + 1 < DRAWS_PER_SAMPLE * spec.samples:
+            if not cases and idx + 1 >= EARLY_GIVE_UP:
+                break  # nothing at all fits these axes: more draws would not help
             idx += 1
             sid = f"{spec.id}-r{idx:05d}"
             rng = scenario_rng(spec.seed, sid)
@@ -842,6 +948,22 @@ def generate(spec: SweepSpec) -> Generated:
                 dropped.append((sid, why))
             else:
                 cases.append(case)
+        if len(cases) < spec.samples:
+            # The count is promised exact: a short sweep would report on fewer runs than asked.
+            raise ScenarioError(
+                f"only {len(cases)} of {spec.samples} scenarios could be drawn in {idx + 1} "
+                f"attempts (last failure: {dropped[-1][1] if dropped else 'none'}); widen the "
+                "axes, lower n_targets or min_start_range_m",
+                file=str(spec.path) if spec.path else None,
+                field="generator.samples",
+            )
+    if not cases:
+        raise ScenarioError(
+            f"no grid point gives a valid scenario ({len(dropped)} dropped; first: "
+            f"{dropped[0][1] if dropped else 'none'})",
+            file=str(spec.path) if spec.path else None,
+            field="generator",
+        )
     return Generated(cases, dropped)
 
 
