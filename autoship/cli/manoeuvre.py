@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
             "applicable": applicable,
             "applicability": why,
             "verdict": verdict,
-            "passed": None if verdict == "not applicable" else verdict == "pass",
+            "passed": None if verdict in ("not applicable", "not evaluated") else verdict == "pass",
             "criteria": crit,
         }
         if args.json:
@@ -73,10 +73,8 @@ def run(args: argparse.Namespace) -> int:
                 mark = {"pass": "pass", "FAIL": "FAIL"}.get(c["verdict"], "n/a ")
                 value = "-" if c["value"] is None else f"{c['value']:.2f} {c['unit']}"
                 note = "" if mark != "n/a " else f", {c['verdict']}"
-                print(
-                    f"  {mark}  {c['criterion']}{side}: {value}"
-                    f" (limit {c['limit']:.2f} {c['unit']}){note}"
-                )
+                limit = "-" if c["limit"] != c["limit"] else f"{c['limit']:.2f} {c['unit']}"
+                print(f"  {mark}  {c['criterion']}{side}: {value} (limit {limit}){note}")
         # Exit 1 only on a failed criterion that applies; "not applicable" is not a failure.
         return 1 if verdict == "FAIL" else 0
     rudder = args.rudder_deg

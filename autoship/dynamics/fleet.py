@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from autoship.dynamics import fossen3, mmg, nomoto1, nomoto2
+from autoship.dynamics import abkowitz, fossen3, mmg, nomoto1, nomoto2
 from autoship.dynamics.library import ShipDef
 from autoship.dynamics.state import ENV_CUR_E, ENV_CUR_N, NC, NENV, NX, PSI, U, V
 from autoship.errors import AutoshipError, ShipModelError
@@ -70,6 +70,16 @@ FAMILIES: dict[str, Family] = {
         needs_fit=True,
         get_autopilot=mmg.get_autopilot,
         set_autopilot=mmg.set_autopilot,
+    ),
+    "abkowitz": Family(
+        abkowitz.step_abkowitz,
+        abkowitz.step_abkowitz_open,
+        abkowitz.pack_params,
+        abkowitz.init_state,
+        abkowitz.propulsion_demand,
+        needs_fit=True,
+        get_autopilot=abkowitz.get_autopilot,
+        set_autopilot=abkowitz.set_autopilot,
     ),
 }
 

@@ -42,7 +42,7 @@ BLENDERMANN: dict[str, tuple[float, float, float, float]] = {
 def _family_specs() -> tuple[dict, dict]:
     # Each family module declares its own [model] keys; imported here so the library stays the
     # one place that reads files.
-    from autoship.dynamics import fossen3, mmg, nomoto1, nomoto2
+    from autoship.dynamics import abkowitz, fossen3, mmg, nomoto1, nomoto2
 
     req = {}
     opt = {}
@@ -51,6 +51,7 @@ def _family_specs() -> tuple[dict, dict]:
         ("nomoto2", nomoto2),
         ("fossen3", fossen3),
         ("mmg", mmg),
+        ("abkowitz", abkowitz),
     ):
         req[name] = mod.REQUIRED
         opt[name] = mod.OPTIONAL

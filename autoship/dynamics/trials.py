@@ -353,6 +353,23 @@ def imo_criteria(sdef: ShipDef) -> list[dict]:
     crash stop without a propeller model: value and ``passed`` are None).
     """
     applicable, _ = imo_applicable(sdef)
+    if sdef.family in ("nomoto1", "nomoto2"):
+        # A linear steering model says nothing about a 35 deg turn or a crash stop (the Nomoto
+        # Mariner fit turns with a 2.2 L tactical diameter where the nonlinear model needs
+        # 6.4 L): every criterion is "not evaluated" rather than a verdict the model cannot give.
+        return [
+            {
+                "criterion": name,
+                "side": side,
+                "value": None,
+                "limit": lim,
+                "unit": unit,
+                "applicable": applicable,
+                "passed": None,
+                "verdict": "not evaluated",
+            }
+            for name, side, lim, unit in _IMO_LIST
+        ]
     lv = full_scale_L_over_V(sdef)
     a1, a2 = overshoot_limits(lv)
     out: list[dict] = []
@@ -401,12 +418,29 @@ def imo_criteria(sdef: ShipDef) -> list[dict]:
     return out
 
 
+_IMO_LIST = [
+    (name, side, lim, unit)
+    for name, lim, unit in (
+        ("turning_advance", 4.5, "L"),
+        ("turning_tactical_diameter", 5.0, "L"),
+        ("initial_turning_distance", 2.5, "L"),
+        ("zigzag_10_first_overshoot", float("nan"), "deg"),
+        ("zigzag_10_second_overshoot", float("nan"), "deg"),
+        ("zigzag_20_first_overshoot", 25.0, "deg"),
+    )
+    for side in ("starboard", "port")
+] + [("stopping_track_reach", None, 15.0, "L")]
+
+
 def imo_verdict(crit: list[dict]) -> str:
-    """One word for a criteria list: "pass", "FAIL" or "not applicable"."""
-    if any(c["verdict"] == "FAIL" for c in crit):
+    """One word for a criteria list: "pass", "FAIL", "not applicable" or "not evaluated"."""
+    verdicts = {c["verdict"] for c in crit}
+    if "FAIL" in verdicts:
         return "FAIL"
-    if any(c["verdict"] == "not applicable" for c in crit):
+    if "not applicable" in verdicts:
         return "not applicable"
+    if "pass" not in verdicts:
+        return "not evaluated"
     return "pass"
 
 

@@ -24,7 +24,7 @@ STARTS = [  # (north m, east m, course deg)
 ]
 
 
-@pytest.mark.parametrize("name", ["kvlcc2", "container", "mariner", "generic-cargo"])
+@pytest.mark.parametrize("name", ["kvlcc2", "container", "mariner-nomoto", "generic-cargo"])
 def test_imazu_13_ships_meet_at_the_origin(name):
     sd = load_ship(name)
     n = len(STARTS)

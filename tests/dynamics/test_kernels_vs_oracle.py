@@ -119,7 +119,7 @@ NOMOTO2_ROWS = (N, E, PSI, U, AUX1, AUX2, DELTA)
     dt=st.floats(0.05, 2.0),
 )
 def test_nomoto2_open_step_matches_oracle(psi, u, x1, x2, delta, d_cmd, u_cmd, dt):
-    sd = load_ship("mariner")
+    sd = load_ship("mariner-nomoto")
     x = [10.0, -5.0, psi, u, x1, x2, delta]
     env = [0.3, -0.2, 0.0, 0.0]
     got = _kernel_open(sd, x, NOMOTO2_ROWS, d_cmd, u_cmd, dt, env, steps=2)
@@ -199,7 +199,7 @@ def test_closed_loop_step_matches_oracle(name, s, course, speed_frac, integ):
     assert X[AUX3, 0] == pytest.approx(n_cmd, rel=1e-12)
 
 
-@pytest.mark.parametrize("name", ["generic-cargo", "mariner"])
+@pytest.mark.parametrize("name", ["generic-cargo", "mariner-nomoto"])
 @settings(max_examples=15, deadline=None)
 @given(
     psi=st.floats(0, 6.28),
