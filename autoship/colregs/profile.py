@@ -12,7 +12,7 @@ import hashlib
 import json
 import math
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,24 @@ class RiskParams:
     dcpa_m: float
     tcpa_max_s: float
     stand_on_critical_m: float
+    # Keys below were added with the multi-vessel referee; a profile file that omits one gets
+    # the default written here (bundled profiles state every key).
+    # Risk of collision scales with the ships: predicted DCPA under max(dcpa_m, dcpa_lengths x
+    # the larger length).
+    dcpa_lengths: float = 0.0
+    # Action range: direction rules are scored only for a risk that exists within
+    # max(stages.r2_m, closing speed x action_time_s) of the other ship.
+    action_time_s: float = 0.0
+    # Rule 17(a)(ii): the stand-on ship may act once the give-way ship has let this long pass
+    # after the risk entered the action range without opening the CPA beyond the risk distance.
+    give_way_grace_s: float = 120.0
+    # Rule 17(b): the give-way ship alone can no longer avoid collision inside
+    # max(stages.r4_m, critical_lengths x the larger length, closing speed x critical_time_s).
+    critical_lengths: float = 4.0
+    critical_time_s: float = 0.0
+    # A ship slower than still_speed_mps for still_time_s is lying still: no role, an obstacle.
+    still_speed_mps: float = 0.5
+    still_time_s: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -73,6 +91,13 @@ class ManoeuvreParams:
     na_max: float
     na_component_apparent: float
     starboard_turn_deg: float
+    # A turn counts for the direction rules (14 port turn, 16 port turn, 17(c)) beyond this.
+    direction_turn_deg: float = 10.0
+    # A course change is navigational (following the channel or the shore, rule 9 and good
+    # seamanship, not an action for traffic) when the course held before it meets a charted
+    # hazard within max(nav_lookahead_lengths x L, speed x nav_lookahead_s).
+    nav_lookahead_s: float = 120.0
+    nav_lookahead_lengths: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -115,6 +140,21 @@ class GateParams:
 
 
 @dataclass(frozen=True)
+class ProgressParams:
+    """Mission progress of a ship under test (the progress gate)."""
+
+    # The goal is reached within max(goal_radius_m, goal_radius_lengths x L).
+    goal_radius_m: float = 50.0
+    goal_radius_lengths: float = 2.0
+    # Fail when the distance made good towards the goal is below min_fraction of what the
+    # ship would make good at its reference speed in the run (capped at the whole distance).
+    min_fraction: float = 0.5
+    # Reference speed: the start speed, but at least this (a ship that starts still still has
+    # a mission).
+    min_ref_speed_mps: float = 2.5
+
+
+@dataclass(frozen=True)
 class ReadinessParams:
     standard_sets: tuple[str, ...]
     max_failure_rate: float
@@ -139,6 +179,7 @@ class Profile:
     readiness: ReadinessParams
     hash: str
     source: str
+    progress: ProgressParams = ProgressParams()
 
     def describe(self) -> dict[str, Any]:
         """The identification written into every report."""
@@ -155,7 +196,10 @@ _SECTIONS: dict[str, type] = {
     "domain": DomainParams,
     "gates": GateParams,
     "readiness": ReadinessParams,
+    "progress": ProgressParams,
 }
+# Tables a profile file may leave out (every key then takes its default).
+_OPTIONAL_SECTIONS = {"progress"}
 
 
 def _profiles_dir() -> Path:
@@ -168,6 +212,8 @@ def available_profiles() -> list[str]:
 
 
 def _build_section(cls: type, raw: Any, file: str, section: str) -> Any:
+    if raw is None and section in _OPTIONAL_SECTIONS:
+        raw = {}
     if not isinstance(raw, dict):
         raise ProfileError("missing table", file=file, field=section)
     names = {f.name: f for f in fields(cls)}
@@ -180,6 +226,9 @@ def _build_section(cls: type, raw: Any, file: str, section: str) -> Any:
     for name, f in names.items():
         key = f"{section}.{name}"
         if name not in raw:
+            if f.default is not MISSING:
+                values[name] = f.default
+                continue
             raise ProfileError("missing key", file=file, field=key)
         v = raw[name]
         if f.type == "bool":
@@ -227,6 +276,17 @@ def _validate(p: Profile, file: str) -> None:
         raise bad("safety.gamma_col", "gamma_min + gamma_nm + gamma_col must be 1")
     if p.risk.dcpa_m <= 0 or p.risk.tcpa_max_s <= 0:
         raise bad("risk", "dcpa_m and tcpa_max_s must be > 0")
+    rk = p.risk
+    for key in ("dcpa_lengths", "action_time_s", "give_way_grace_s", "critical_lengths"):
+        if getattr(rk, key) < 0:
+            raise bad(f"risk.{key}", "must be >= 0")
+    if rk.critical_time_s < 0 or rk.still_speed_mps < 0 or rk.still_time_s < 0:
+        raise bad("risk", "critical_time_s, still_speed_mps and still_time_s must be >= 0")
+    pg = p.progress
+    if not 0.0 <= pg.min_fraction <= 1.0:
+        raise bad("progress.min_fraction", "must be in [0, 1]")
+    if pg.goal_radius_m < 0 or pg.goal_radius_lengths < 0 or pg.min_ref_speed_mps < 0:
+        raise bad("progress", "goal radius and reference speed must be >= 0")
     m = p.manoeuvre
     if m.course_apparent_deg <= 0 or m.speed_reduction_apparent <= 0:
         raise bad("manoeuvre", "apparent thresholds must be > 0")

@@ -49,6 +49,16 @@ class EncounterFacts:
     port_offset_m: float  # largest offset to port of the original track up to the end
     beam_m: float
     target_acted_first: bool  # the other ship manoeuvred apparently before this one did
+    # Multi-vessel referee facts (defaults: a lone two-ship encounter in open water).
+    in_action: bool = True  # the pair came inside the action range during the encounter
+    # The first manoeuvre was required or allowed by something other than this encounter:
+    # another ship's duty, 17(a)(ii)/(b) or rule 2(b) towards another ship, or the chart.
+    manoeuvre_free: bool = False
+    free_reason: str = ""
+    # A port turn beyond manoeuvre.direction_turn_deg before CPA that was not navigational
+    # (the chart did not force it): the fact behind the direction breaches of rules 14/16/17(c).
+    port_turn_counts: bool = False
+    d_risk: float = math.inf  # predicted passing distance under which a risk existed
 
 
 def _nm(x: float) -> str:
@@ -136,6 +146,12 @@ def _pen(out: list[dict[str, Any]], rule: str, value: float, reason: str) -> Non
         out.append({"rule": rule, "penalty": round(float(value), 4), "reason": reason})
 
 
+def _breach(out: list[dict[str, Any]], rule: str, value: float, reason: str) -> None:
+    """A direction breach: a penalty that fails the rule gate by itself, whatever the score
+    (rules 13-17 forbid these outright; a weighted score could land on the threshold)."""
+    out.append({"rule": rule, "penalty": round(float(value), 4), "reason": reason, "breach": True})
+
+
 def score_encounter(
     f: EncounterFacts, profile: Profile
 ) -> tuple[dict[str, float], list[dict[str, Any]], float]:
@@ -152,7 +168,8 @@ def score_encounter(
             1.0 - s_safe,
             f"safety: closest range {_nm(f.r_cpa)} below R_min {_nm(profile.safety.r_min_m)}",
         )
-    if f.role == "none":
+    if f.role == "none" or not f.in_action:
+        # Outside the action range no direction rule applies: the pair is a safety check only.
         return rules, penalties, s_safe
 
     p_delay = delay_penalty(f)
@@ -216,7 +233,20 @@ def score_encounter(
         sm = math.radians(m.starboard_turn_deg)
         md = math.radians(m.course_detect_deg)
         p_nsb = min(1.0, max(0.0, 1.0 - f.max_starboard / sm))
-        if f.max_port > md and f.max_port >= f.max_starboard:
+        if (
+            f.port_turn_counts
+            and f.max_port >= f.max_starboard
+            and f.port_offset_m > rp.r17_port_beams * f.beam_m
+        ):
+            p_nsb = 1.0
+            _breach(
+                penalties,
+                "14",
+                rp.r14_nsb,
+                f"rule 14: turned to port {_deg(f.max_port)} at {_nm(f.r_port)} in a head-on "
+                "situation",
+            )
+        elif f.max_port > md and f.max_port >= f.max_starboard:
             p_nsb = 1.0
             _pen(
                 penalties,
@@ -261,6 +291,14 @@ def score_encounter(
         if f.code == OVERTAKING and f.basis == "rule 13":
             ahead = posed and abs(f.alpha_cpa) < math.radians(rp.r13_ahead_alpha_deg)
             rules["13"] = _clip(s16 - rp.r13_ahead * ahead)
+            if f.r_cpa < profile.safety.r_min_m:
+                _breach(
+                    penalties,
+                    "13",
+                    1.0 - s_safe,
+                    f"rule 13: overtook at {_nm(f.r_cpa)}, closer than R_min "
+                    f"{_nm(profile.safety.r_min_m)} (did not keep out of the way)",
+                )
             if ahead:
                 _pen(
                     penalties,
@@ -277,12 +315,23 @@ def score_encounter(
             ahead = posed and lo < f.alpha_cpa < hi
             rules["15"] = _clip(s16 - rp.r15_ahead * ahead)
             if ahead:
-                _pen(
+                # Crossing ahead inside the risk distance is the breach rule 15 names; farther
+                # ahead it only costs score (the pass no longer involved a risk of collision).
+                (_breach if f.r_cpa < f.d_risk else _pen)(
                     penalties,
                     "15",
                     rp.r15_ahead,
-                    f"rule 15: crossed ahead of the stand-on vessel (alpha at CPA "
-                    f"{_deg(f.alpha_cpa)})",
+                    f"rule 15: crossed ahead of the stand-on vessel at {_nm(f.r_cpa)} (alpha at "
+                    f"CPA {_deg(f.alpha_cpa)})",
+                )
+            if f.port_turn_counts and f.port_offset_m > rp.r17_port_beams * f.beam_m:
+                rules["16"] = _clip(rules["16"] - rp.r15_ahead)
+                _breach(
+                    penalties,
+                    "16",
+                    rp.r15_ahead,
+                    f"rule 16: turned to port {_deg(f.max_port)} for a vessel on own starboard "
+                    "side",
                 )
         elif f.basis.startswith("rule 18") or f.basis == "rule 12":
             rules[f.basis.split()[1][:2]] = _clip(s16)
@@ -319,8 +368,10 @@ def _stand_on_score(
     else:
         p_chi = rp.r17_course_max * (dchi - md) / (app - md)
     p_u = min(rp.r17_speed_max, 0.5 * max(f.speed_reduction, f.speed_increase))
+    # Stages come from the situation (metrics.duties): 1 before the action range, 2 keep course
+    # and speed, 3 once 17(a)(ii) allows action, 4 inside the 17(b) critical range.
     w = 0.0
-    if f.manoeuvred:
+    if f.manoeuvred and not f.manoeuvre_free:
         if f.r_man <= profile.risk.stand_on_critical_m or f.stage_man >= 4 or f.stage_man <= 1:
             w = 0.0
         elif f.stage_man == 3:
@@ -330,7 +381,7 @@ def _stand_on_score(
     p_port = 0.0
     if (
         f.code == CROSSING_STAND_ON
-        and f.max_port > md
+        and f.port_turn_counts
         and f.port_offset_m > rp.r17_port_beams * f.beam_m
     ):
         p_port = 1.0
@@ -360,7 +411,7 @@ def _stand_on_score(
             f"(stage {f.stage_man})",
         )
     if p_port:
-        _pen(
+        _breach(
             penalties,
             "17",
             rp.r17_port,

@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from autoship._jit import njit
-from autoship.colregs.classify import NONE, classify_kernel
+from autoship.colregs.classify import classify_kernel
 from autoship.colregs.domains import domain_ratios_cs
 from autoship.colregs.geometry import cpa_tcpa_scalar, wrap_pi_scalar
 
@@ -23,7 +23,7 @@ MAX_ENC = 4  # encounters kept per pair; more are counted in n_enc but not store
 # Domain ratios are evaluated (and reported) only below this value; above it "far outside".
 DOMAIN_RATIO_CAP = 2.0
 
-# scan_params layout
+# scan_params layout (the risk distance is per pair: ``pair_dsq``, squared metres)
 SP_R1, SP_R2, SP_DCPA, SP_TCPA, SP_STERN = range(5)
 
 
@@ -84,15 +84,14 @@ def _seg_detail(k, t, N, E, i, j):
 
 @njit
 def _scan_two_pass(
-    p, i, j, t, N, E, VN, VE, COG, SOG, cls, sp, seg2, risk,
+    p, i, j, t, N, E, VN, VE, COG, SOG, cls, sp, dsq, seg2, risk,
     pmin_r, pmin_t, n_enc, e_k0, e_kc, e_k1, e_code, e_kcpa, e_rcpa, e_tcpa_t, e_dcpa0, e_tcpa0,
 ):  # fmt: skip
     n = t.shape[0]
     r2 = sp[SP_R2]
     cos_stern = math.cos(sp[SP_STERN])
     _segments_and_risk(
-        i, j, t, N, E, VN, VE, sp[SP_R1] * sp[SP_R1], sp[SP_DCPA] * sp[SP_DCPA], sp[SP_TCPA],
-        seg2, risk,
+        i, j, t, N, E, VN, VE, sp[SP_R1] * sp[SP_R1], dsq, sp[SP_TCPA], seg2, risk,
     )  # fmt: skip
     kb = 0
     b2 = seg2[0]
@@ -131,13 +130,6 @@ def _scan_two_pass(
             if seg2[k] < enc2:
                 enc2 = seg2[k]
                 kmin = k
-            if code == NONE:
-                code = classify_kernel(
-                    math.atan2(pe, pn) - COG[i, k], math.atan2(-pe, -pn) - COG[j, k],
-                    SOG[i, k], SOG[j, k], cls[0], cls[1], cls[2], cls[3], cls[4] != 0.0, cls[5],
-                )  # fmt: skip
-                if code != NONE:
-                    kc = k
             vn = VN[j, k] - VN[i, k]
             ve = VE[j, k] - VE[i, k]
             if pn * vn + pe * ve > 0.0:  # opening
@@ -186,14 +178,14 @@ def _scan_two_pass(
 
 @njit
 def scan_pairs(
-    t, N, E, VN, VE, COG, SOG, pair_i, pair_j, cls, sp,
+    t, N, E, VN, VE, COG, SOG, pair_i, pair_j, cls, sp, pair_dsq,
     pmin_r, pmin_t, n_enc, e_k0, e_kc, e_k1, e_code, e_kcpa, e_rcpa, e_tcpa_t, e_dcpa0, e_tcpa0,
 ):  # fmt: skip
     seg2 = np.empty(t.shape[0])
     risk = np.empty(t.shape[0], dtype=np.bool_)
     for p in range(pair_i.shape[0]):
         _scan_two_pass(
-            p, pair_i[p], pair_j[p], t, N, E, VN, VE, COG, SOG, cls, sp, seg2, risk,
+            p, pair_i[p], pair_j[p], t, N, E, VN, VE, COG, SOG, cls, sp, pair_dsq[p], seg2, risk,
             pmin_r, pmin_t, n_enc, e_k0, e_kc, e_k1, e_code, e_kcpa, e_rcpa, e_tcpa_t,
             e_dcpa0, e_tcpa0,
         )  # fmt: skip

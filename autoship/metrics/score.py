@@ -27,10 +27,21 @@ from autoship.colregs.classify import (
 from autoship.colregs.domains import domain_params
 from autoship.colregs.geometry import cpa_tcpa
 from autoship.colregs.profile import Profile, load_profile
-from autoship.colregs.roles import SAILING, resolve_role, rule12_role, ship_category
+from autoship.colregs.roles import (
+    NOT_UNDER_WAY,
+    SAILING,
+    Category,
+    Role,
+    resolve_role,
+    rule12_role,
+    ship_category,
+)
 from autoship.colregs.scores import EncounterFacts, score_encounter
 from autoship.errors import ProfileError, RunFolderError
 from autoship.metrics import _kernels as kern
+from autoship.metrics.duties import SideSituation, first_turn, situation, still_flags, turn_onset
+from autoship.metrics.navigation import ChartContext
+from autoship.metrics.progress import ship_progress
 from autoship.units import NAUTICAL_MILE
 
 # Planners that do not avoid anything: a ship driven by one is traffic, not a system under test.
@@ -97,10 +108,19 @@ def scan_params(profile: Profile) -> np.ndarray:
 
 
 def scan(
-    tr: Tracks, pair_i: np.ndarray, pair_j: np.ndarray, profile: Profile
+    tr: Tracks,
+    pair_i: np.ndarray,
+    pair_j: np.ndarray,
+    profile: Profile,
+    length: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """Run the pair-scan kernel; returns per-pair and per-(pair, slot) arrays."""
+    """Run the pair-scan kernel; returns per-pair and per-(pair, slot) arrays. ``length``
+    (per ship, m) scales each pair's risk distance (``duties.risk_distance``)."""
     P = pair_i.shape[0]
+    if length is None:
+        length = np.zeros(tr.north.shape[0])
+    lmax = np.maximum(length[pair_i], length[pair_j]) if P else np.zeros(0)
+    pair_dsq = np.maximum(profile.risk.dcpa_m, profile.risk.dcpa_lengths * lmax) ** 2
     M = kern.MAX_ENC
     out = {
         "pmin_r": np.full(P, np.inf),
@@ -120,6 +140,7 @@ def scan(
         tr.t, tr.north, tr.east, tr.vn, tr.ve, tr.cog, tr.sog,
         np.ascontiguousarray(pair_i, dtype=np.int64), np.ascontiguousarray(pair_j, dtype=np.int64),
         classification_params(profile), scan_params(profile),
+        np.ascontiguousarray(pair_dsq, dtype=np.float64),
         out["pmin_r"], out["pmin_t"], out["n_enc"], out["k0"], out["kc"], out["k1"], out["code"],
         out["kcpa"], out["rcpa"], out["tcpa_t"], out["dcpa0"], out["tcpa0"],
     )  # fmt: skip
@@ -235,11 +256,14 @@ def score_tracks(
     visibility: str = "good",
     events: list[dict[str, Any]] | None = None,
     environment: dict[str, Any] | None = None,
+    chart: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Score recorded tracks (run-folder arrays, ``ships`` as in meta.json). Returns
-    ``encounters`` (report dicts, ordered by own ship, target, time), ``pair_i``/``pair_j`` with
+    """Score recorded tracks (run-folder arrays, ``ships`` as in meta.json, ``chart`` as the
+    run folder's chart.json for the navigational-course-change test). Returns ``encounters``
+    (report dicts, ordered by own ship, target, time), ``pair_i``/``pair_j`` with
     ``pair_min_range``/``pair_min_time`` (continuous minimum per scanned pair), the autonomous
-    ship indices and the ship-major ``tracks``. ``score_run`` adds run-level fields and gates."""
+    ship indices, per-ship ``progress`` and the ship-major ``tracks``. ``score_run`` adds
+    run-level fields and gates."""
     events = events or []
     tr = Tracks.from_arrays(arrays)
     m = len(ships)
@@ -247,10 +271,11 @@ def score_tracks(
     if not auto.any():
         # Nothing is under test (e.g. a pure traffic replay): score every pair.
         auto[:] = True
+    length = np.array([float(s.get("length_m") or 0.0) for s in ships])
     ii, jj = np.triu_indices(m, k=1)
     keep = auto[ii] | auto[jj]
     pair_i, pair_j = ii[keep].astype(np.int64), jj[keep].astype(np.int64)
-    sc = scan(tr, pair_i, pair_j, profile)
+    sc = scan(tr, pair_i, pair_j, profile, length)
 
     # Encounter sides: (pair, slot, own, target, code as seen by own)
     rows = []
@@ -265,7 +290,7 @@ def score_tracks(
     if rows:
         R = np.array(rows, dtype=np.int64)
         meas = measure(
-            tr, np.array([float(s.get("length_m") or 0.0) for s in ships]),
+            tr, length,
             R[:, 2], R[:, 3], sc["k0"][R[:, 0], R[:, 1]], sc["kcpa"][R[:, 0], R[:, 1]],
             sc["k1"][R[:, 0], R[:, 1]], R[:, 4], profile,
         )  # fmt: skip
@@ -281,6 +306,13 @@ def score_tracks(
     if isinstance(ws, (int, float)) and isinstance(wf, (int, float)) and ws > 0.0:
         wind = float(wf)
     rv = str(visibility).lower() == "restricted"
+    still = still_flags(tr.t, tr.sog, profile) if R.shape[0] else None
+    chart_ctx = ChartContext(chart)
+    sides = [
+        _side_facts(tr, ships, cats, length, profile, sc, meas, still, chart_ctx, rv, wind, e, R[e])
+        for e in range(R.shape[0])
+    ]
+    _resolve_duties(sides, [str(s.get("id", k)) for k, s in enumerate(ships)])
     ids = [str(s.get("id", k)) for k, s in enumerate(ships)]
     collided = _collision_pairs(events, ids)
     encounters: list[dict[str, Any]] = []
@@ -288,7 +320,23 @@ def score_tracks(
         p, s, o, q, c = (int(x) for x in R[e])
         encounters.append(
             _encounter_entry(
-                tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q, c, collided, wind
+                tr,
+                ships,
+                ids,
+                cats,
+                profile,
+                rv,
+                sc,
+                meas,
+                e,
+                p,
+                s,
+                o,
+                q,
+                c,
+                collided,
+                wind,
+                sides[e],
             )
         )
     # Ships with no encounter against an autonomous ship still get a "none" entry, with the
@@ -337,6 +385,17 @@ def score_tracks(
                 )
     index = {sid: k for k, sid in enumerate(ids)}
     encounters.sort(key=lambda d: (index[d["own"]], index[d["target"]]))
+    progress = {}
+    for k in np.nonzero(auto)[0]:
+        g = ships[k].get("goal")
+        goal = None
+        if isinstance(g, dict) and all(isinstance(g.get(x), (int, float)) for x in _NE):
+            goal = (float(g["north_m"]), float(g["east_m"]))
+        pr = ship_progress(
+            tr.t, tr.north[k], tr.east[k], tr.sog[k], tr.cog[k], float(length[k]), goal, profile
+        )
+        if pr is not None:
+            progress[ids[k]] = pr
     return {
         "encounters": encounters,
         "pair_i": pair_i,
@@ -344,8 +403,154 @@ def score_tracks(
         "pair_min_range": sc["pmin_r"],
         "pair_min_time": sc["pmin_t"],
         "autonomous": np.nonzero(auto)[0],
+        "progress": progress,
         "tracks": tr,
     }
+
+
+_NE = ("north_m", "east_m")
+
+
+@dataclass
+class _Side:
+    """Referee facts of one encounter side before scoring (see ``_side_facts``)."""
+
+    o: int
+    q: int
+    k0: int
+    kcpa: int
+    k1: int
+    k_man: int
+    role: Role
+    sit: SideSituation
+    stage_man: int
+    nav_man: bool
+    port_turn_counts: bool
+    free_reason: str = ""
+
+
+def _side_facts(
+    tr: Tracks,
+    ships: list[dict[str, Any]],
+    cats: list[Category],
+    length: np.ndarray,
+    profile: Profile,
+    sc: dict[str, np.ndarray],
+    meas: dict[str, np.ndarray],
+    still: np.ndarray | None,
+    chart_ctx: ChartContext,
+    rv: bool,
+    wind: float | None,
+    e: int,
+    row: np.ndarray,
+) -> _Side:
+    """Situation, role (rules 8, 12-19), manoeuvre stage and chart context of one side."""
+    p, s, o, q, c = (int(x) for x in row)
+    k0, kcpa, k1 = int(sc["k0"][p, s]), int(sc["kcpa"][p, s]), int(sc["k1"][p, s])
+    sit = situation(
+        tr.t, tr.north, tr.east, tr.vn, tr.ve, o, q, k0, k1, float(length[o]), float(length[q]),
+        profile,
+    )  # fmt: skip
+    cat_o, cat_q = cats[o], cats[q]
+    # Lying still at risk onset (moored, anchored, waiting): no give-way or stand-on role.
+    if still is not None and still[o, k0] and cat_o.under_way:
+        cat_o = Category(NOT_UNDER_WAY, "lying still")
+    if still is not None and still[q, k0] and cat_q.under_way:
+        cat_q = Category(NOT_UNDER_WAY, "lying still")
+    if not cat_o.under_way:
+        role = Role("none", "not under way", f"own ship {cat_o.source or 'not under way'}")
+    elif not cat_q.under_way:
+        # Rules 13-17 bind two vessels under way; a vessel at anchor, moored or lying still is
+        # an obstacle that rule 8 and the separation gate cover.
+        role = Role("none", "rule 8", "target not under way: an obstacle, separation only")
+    else:
+        r12 = None
+        if cat_o.category == SAILING and cat_q.category == SAILING and wind is not None:
+            r12 = rule12_role(
+                float(tr.heading[o, k0]),
+                float(tr.heading[q, k0]),
+                float(tr.north[q, k0] - tr.north[o, k0]),
+                float(tr.east[q, k0] - tr.east[o, k0]),
+                wind,
+            )
+        role = resolve_role(c, cat_o, cat_q, rv, r12)
+    k_man = int(meas["k_man"][e])
+    stage = 0
+    if k_man >= 0:
+        if sit.k_act < 0 or k_man < sit.k_act:
+            stage = 1
+        elif sit.k_crit >= 0 and k_man >= sit.k_crit:
+            stage = 4
+        elif sit.k_may >= 0 and k_man >= sit.k_may:
+            stage = 3
+        else:
+            stage = 2
+    m = profile.manoeuvre
+    draught = float(ships[o].get("draught_m") or 0.0)
+    detect = math.radians(m.course_detect_deg)
+
+    def navigational(k: int) -> bool:
+        if chart_ctx.empty or k < 0:
+            return False
+        kb = max(k - 1, 0)
+        u = float(tr.sog[o, kb]) if math.isfinite(tr.sog[o, kb]) else 0.0
+        look = max(m.nav_lookahead_lengths * float(length[o]), u * m.nav_lookahead_s)
+        return chart_ctx.blocked_ahead(
+            float(tr.north[o, kb]), float(tr.east[o, kb]), float(tr.cog[o, kb]), look, draught
+        )
+
+    nav_man = k_man >= 0 and navigational(turn_onset(tr.cog, o, k0, k_man, detect))
+    port_counts = False
+    k_dir = first_turn(tr.cog, o, k0, kcpa, math.radians(m.direction_turn_deg), -1)
+    if k_dir >= 0:
+        port_counts = not navigational(turn_onset(tr.cog, o, k0, k_dir, detect))
+    return _Side(o, q, k0, kcpa, k1, k_man, role, sit, stage, nav_man, port_counts)
+
+
+def _duty_at(side: _Side, k: int) -> str:
+    """The duty this side put on its own ship at record k ('' if none)."""
+    if not (side.k0 <= k <= side.kcpa) or not side.sit.in_action:
+        return ""
+    r = side.role
+    if r.basis == "rule 19":
+        return "rule 19"
+    if r.role == "give-way":
+        return f"give way ({r.basis})"
+    if r.role == "both":
+        return "head-on (rule 14)"
+    if r.role == "none" and r.basis == "rule 8":
+        return "keep clear of a vessel not under way (rule 8)"
+    if r.role == "none":
+        return "avoid collision (rules 2, 8)"
+    if r.role == "stand-on":
+        if side.sit.k_crit >= 0 and k >= side.sit.k_crit:
+            return "rule 17(b)"
+        if side.sit.k_may >= 0 and k >= side.sit.k_may:
+            return "rule 17(a)(ii)"
+    return ""
+
+
+def _resolve_duties(sides: list[_Side], ids: list[str]) -> None:
+    """Multi-vessel judgement: a stand-on side's first manoeuvre is free (no 17(a)(i) breach)
+    when, at its onset, another of the own ship's encounters required or allowed action, or the
+    chart forced it. Direction limits (17(c)) are checked separately and still apply."""
+    by_own: dict[int, list[_Side]] = {}
+    for sd in sides:
+        by_own.setdefault(sd.o, []).append(sd)
+    for group in by_own.values():
+        for sd in group:
+            if sd.role.role != "stand-on" or sd.k_man < 0:
+                continue
+            if sd.nav_man:
+                sd.free_reason = "navigational: the chart forced the alteration (rules 2, 9)"
+                continue
+            for other in group:
+                if other is sd:
+                    continue
+                duty = _duty_at(other, sd.k_man)
+                if duty:
+                    sd.free_reason = f"{duty} towards {ids[other.q]}"
+                    break
 
 
 def _collision_pairs(events: list[dict[str, Any]], ids: list[str]) -> dict[frozenset, float]:
@@ -390,22 +595,16 @@ def _class_alternatives(
     return sorted({CODE_NAMES[k] for k in np.unique(codes).tolist()} - {CODE_NAMES[code]})
 
 
-def _encounter_entry(tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q, c, collided, wind):
+def _encounter_entry(
+    tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q, c, collided, wind, side
+):
     k0 = int(sc["k0"][p, s])
     kc = int(sc["kc"][p, s])
     k1 = int(sc["k1"][p, s])
     kcpa = int(sc["kcpa"][p, s])
     r_cpa = float(sc["rcpa"][p, s])
-    r12 = None
-    if cats[o].category == SAILING and cats[q].category == SAILING and wind is not None:
-        r12 = rule12_role(
-            float(tr.heading[o, k0]),
-            float(tr.heading[q, k0]),
-            float(tr.north[q, k0] - tr.north[o, k0]),
-            float(tr.east[q, k0] - tr.east[o, k0]),
-            wind,
-        )
-    role = resolve_role(c, cats[o], cats[q], rv, r12)
+    role = side.role
+    sit = side.sit
     alpha_cpa, beta_cpa = _angles(tr, o, q, kcpa)
     alpha_det, beta_det = _angles(tr, o, q, kc)
     alternatives = _class_alternatives(
@@ -419,14 +618,14 @@ def _encounter_entry(tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q,
         code=c,
         role=role.role,
         basis=role.basis,
-        r_detect=min(profile.stages.r2_m, r0),
+        r_detect=min(sit.r_act, r0),
         r_cpa=r_cpa,
         alpha_cpa=alpha_cpa,
         beta_cpa=beta_cpa,
         beta_detect=beta_det,
         manoeuvred=k_man >= 0,
         r_man=r_man,
-        stage_man=_stage(r_man, profile) if k_man >= 0 else 0,
+        stage_man=side.stage_man,
         max_starboard=float(meas["max_stbd"][e]),
         max_port=float(meas["max_port"][e]),
         r_port=_range(tr, o, q, k_port) if k_port >= 0 else math.nan,
@@ -437,6 +636,11 @@ def _encounter_entry(tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q,
         target_acted_first=bool(
             meas["k_man_tgt"][e] >= 0 and (k_man < 0 or meas["k_man_tgt"][e] < k_man)
         ),
+        in_action=sit.in_action,
+        manoeuvre_free=bool(side.free_reason),
+        free_reason=side.free_reason,
+        port_turn_counts=side.port_turn_counts,
+        d_risk=sit.d_risk,
     )
     rules, penalties, s_safe = score_encounter(facts, profile)
     pair_collision = frozenset((ids[o], ids[q])) in collided
@@ -483,6 +687,14 @@ def _encounter_entry(tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q,
         "alpha_cpa_deg": _num(math.degrees(alpha_cpa), 1),
         "beta_cpa_deg": _num(math.degrees(beta_cpa), 1),
         "stage_entry_s": stage_t,
+        # The situation stages (metrics.duties): inside the action range, 17(a)(ii) may act,
+        # 17(b) shall act; None where never reached.
+        "in_action_range": bool(sit.in_action),
+        "action_range_m": _num(sit.r_act, 1),
+        "risk_distance_m": _num(sit.d_risk, 1),
+        "t_action_s": _num(t[sit.k_act], 1) if sit.k_act >= 0 else None,
+        "t_may_act_s": _num(t[sit.k_may], 1) if sit.k_may >= 0 else None,
+        "t_shall_act_s": _num(t[sit.k_crit], 1) if sit.k_crit >= 0 else None,
         "manoeuvre": {
             "t_s": _num(t[k_man], 1) if k_man >= 0 else None,
             "range_m": _num(r_man, 1),
@@ -492,7 +704,10 @@ def _encounter_entry(tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q,
             "speed_reduction": _num(facts.speed_reduction, 3),
             "speed_increase": _num(facts.speed_increase, 3),
             "port_offset_m": _num(facts.port_offset_m, 1),
+            "navigational": bool(side.nav_man),
+            "allowed_by": side.free_reason or None,
         },
+        "breaches": [pen for pen in penalties if pen.get("breach")],
         "domain_violation": {
             "fujii": bool(fujii < 1.0),
             "coldwell": bool(cold < 1.0),
@@ -504,6 +719,42 @@ def _encounter_entry(tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q,
         "collision": bool(pair_collision),
         "hull_contact": bool(hull),
     }
+
+
+def _top_penalties(pens: list[dict[str, Any]], n: int = 3) -> str:
+    """The penalties behind a failure, largest first (the one that drives the score leads)."""
+    ranked = sorted(pens, key=lambda pen: -pen["penalty"])[:n]
+    return "; ".join(f"{pen['reason']} [-{pen['penalty']:.2f}]" for pen in ranked)
+
+
+def rule_gate_failures(encounters: list[dict[str, Any]], profile: Profile) -> list[str]:
+    """One line per failing rule of each encounter: a rule score below
+    ``gates.min_rule_score`` (inclusive gate: a score equal to the threshold passes), or a
+    direction breach, which fails by itself whatever the score."""
+    thr = profile.gates.min_rule_score
+    out: list[str] = []
+    for enc in encounters:
+        head = f"{enc['own']} vs {enc['target']} ({enc['type']}, {enc['own_role']})"
+        breaches = [pen for pen in enc.get("penalties", []) if pen.get("breach")]
+        for rule, val in enc["rules"].items():
+            if val is None or val >= thr:
+                continue
+            # The rule's own penalties; rules 13/15/18 build on rule 16 (give-way) and on
+            # rule 17 (stand-on); then the safety score.
+            pens: list[dict[str, Any]] = []
+            for src in (rule, "16", "17", "safety"):
+                pens = [pen for pen in enc["penalties"] if pen["rule"] == src]
+                if pens:
+                    break
+            why = _top_penalties(pens)
+            out.append(
+                f"rule {rule}: {head} scored {val:.2f} < {thr:.2f}" + (f" ({why})" if why else "")
+            )
+        failing = {r for r, v in enc["rules"].items() if v is not None and v < thr}
+        for pen in breaches:
+            if pen["rule"] not in failing:
+                out.append(f"rule {pen['rule']} breach: {head}: {pen['reason']}")
+    return out
 
 
 def _min_clearance(ships: list[dict[str, Any]], auto_ids: set[str]) -> float | None:
@@ -555,6 +806,7 @@ def score_run(run_dir: Path, profile: Profile | None = None) -> dict[str, Any]:
         visibility,
         events,
         environment=env if isinstance(env, dict) else None,
+        chart=run.chart,
     )
     ids = [str(s.get("id", k)) for k, s in enumerate(ships)]
     auto_ids = {ids[k] for k in res["autonomous"]}
@@ -584,23 +836,14 @@ def score_run(run_dir: Path, profile: Profile | None = None) -> dict[str, Any]:
             f"{_fmt_nm(min_sep)} < {profile.gates.min_separation_m:.0f} m at "
             f"t={res['pair_min_time'][p]:.0f} s"
         )
-    thr = profile.gates.min_rule_score
-    for enc in res["encounters"]:
-        for rule, val in enc["rules"].items():
-            if val is not None and val < thr:
-                # The rule's own penalties; rules 13/15/18 build on rule 16 (give-way) and on
-                # rule 17 (stand-on); then the safety score.
-                pens = []
-                for src in (rule, "16", "17", "safety"):
-                    pens = [pen for pen in enc["penalties"] if pen["rule"] == src]
-                    if pens:
-                        break
-                top = max(pens, key=lambda pen: pen["penalty"], default=None)
-                failed.append(
-                    f"rule {rule}: {enc['own']} vs {enc['target']} ({enc['type']}, "
-                    f"{enc['own_role']}) scored {val:.2f} < {thr:.2f}"
-                    + (f" ({top['reason']})" if top else "")
-                )
+    failed += rule_gate_failures(res["encounters"], profile)
+    for sid, pr in res["progress"].items():
+        if not pr["passed"]:
+            failed.append(
+                f"progress: {sid} made good {pr['made_good_m']:.0f} m of the "
+                f"{pr['expected_m']:.0f} m its mission asked"
+                + (" (goal not reached)" if pr["mission"] == "goal" else " along its course")
+            )
     scored = [enc["score"] for enc in res["encounters"] if enc.get("score") is not None]
     score = min(scored) if scored else 1.0
     if collisions:
@@ -639,6 +882,7 @@ def score_run(run_dir: Path, profile: Profile | None = None) -> dict[str, Any]:
         "encounters": res["encounters"],
         "failed_gates": failed,
         "negative_test": negative,
+        "progress": res["progress"],
         "min_clearance_m": _min_clearance(ships, auto_ids),
         "profile": profile.name,
         "profile_version": profile.version,

@@ -1,0 +1,78 @@
+"""Chart context for the referee: is a course change navigational rather than an action for
+traffic?
+
+A ship that alters course because the course it held would put it on the shore or on a shoal
+is following the channel, the fairway or the coast (rules 2(a) and 9, good seamanship), not
+manoeuvring for another ship: such an alteration is neither a stand-on ship's breach of rule
+17(a)(i) nor a port turn under rules 14, 16 or 17(c). The test: the hull's centre line, held on
+the course before the change, meets a charted hazard for the ship's draught within the look-ahead
+distance (profile ``manoeuvre.nav_lookahead_*``).
+
+Reads the run folder's ``chart.json`` (polygons already in the local frame), so the scorer needs
+neither the chart file nor the chart readers.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import Polygon
+
+
+class ChartContext:
+    """Hazard polygons of a run's chart for each draught, with a vectorised point test."""
+
+    def __init__(self, chart_json: dict[str, Any] | None) -> None:
+        self._polys: list[tuple[str, float | None, Polygon]] = []
+        self._cache: dict[float, Any] = {}
+        if not isinstance(chart_json, dict):
+            return
+        for item in chart_json.get("polygons") or []:
+            try:
+                rings = item["rings"]
+                shell = [(float(x), float(y)) for x, y in rings[0]]
+                holes = [[(float(x), float(y)) for x, y in r] for r in rings[1:]]
+                poly = Polygon(shell, holes)
+            except (KeyError, IndexError, TypeError, ValueError):
+                continue
+            if not poly.is_valid:
+                poly = shapely.make_valid(poly)
+            d1 = item.get("drval1")
+            self._polys.append(
+                (str(item.get("kind", "land")), float(d1) if d1 is not None else None, poly)
+            )
+
+    @property
+    def empty(self) -> bool:
+        return not self._polys
+
+    def _hazard(self, draught: float) -> Any:
+        key = round(float(draught), 2)
+        if key not in self._cache:
+            parts = [
+                g for kind, d1, g in self._polys if kind != "depth" or d1 is None or d1 < draught
+            ]
+            geom = shapely.union_all(parts) if parts else None
+            if geom is not None:
+                shapely.prepare(geom)
+            self._cache[key] = geom
+        return self._cache[key]
+
+    def blocked_ahead(
+        self, north: float, east: float, course: float, distance: float, draught: float
+    ) -> bool:
+        """True when the line from (north, east) along ``course`` (rad) for ``distance`` m
+        meets a hazard for ``draught`` (x = east, y = north as in chart.json)."""
+        geom = self._hazard(draught)
+        if geom is None or not (math.isfinite(north) and math.isfinite(east)):
+            return False
+        if not (math.isfinite(course) and distance > 0.0):
+            return False
+        n = max(2, int(distance / 10.0) + 1)
+        s = np.linspace(0.0, distance, n)[1:]
+        x = east + s * math.sin(course)
+        y = north + s * math.cos(course)
+        return bool(np.any(shapely.intersects_xy(geom, x, y)))
