@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import math
 import os
+import zlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from functools import reduce
@@ -31,16 +32,19 @@ from pyais.messages import AISSentence
 from autoship.ais.records import (
     CLASS_A_TYPES,
     CLASS_B_TYPES,
+    MMSI_MAX,
     AisData,
     PositionBuilder,
     ReadSummary,
     ShipInfo,
+    check_dimensions,
     clean_text,
     cog_from_deg,
     heading_from_deg,
     latlon_ok,
     rot_from_deg_min,
     sog_from_kn,
+    time_ok,
 )
 from autoship.errors import AisError
 
@@ -98,6 +102,8 @@ def _tag_block_time(tag: bytes) -> tuple[bool, float]:
             try:
                 c = float(item[2:])
             except ValueError:
+                return False, math.nan
+            if not math.isfinite(c):  # "c:nan" is not "no time", and inf is no time at all
                 return False, math.nan
             # Some receivers write milliseconds; no AIS data predates 2001 (1e9 s) and no
             # millisecond stamp is below 1e11.
@@ -278,6 +284,7 @@ class NmeaDecoder:
             counts[m] = counts.get(m, 0) + 1
         for m, n in counts.items():
             self._ship(m).n_positions = n
+        check_dimensions(self.ships, self.summary)
         return AisData(positions=pos, ships=self.ships, summary=self.summary)
 
     # -- messages ----------------------------------------------------------------------------
@@ -308,8 +315,8 @@ class NmeaDecoder:
             s.drop("decode_error", line_no, type(err).__name__)
             return
         mmsi = int(d.mmsi)
-        if mmsi <= 0:
-            s.drop("bad_mmsi", line_no)
+        if not 0 < mmsi <= MMSI_MAX:
+            s.drop("bad_mmsi", line_no, f"{mmsi}")
             return
         s.messages += 1
         s.by_type[mt] += 1
@@ -329,6 +336,9 @@ class NmeaDecoder:
             if raw_type:
                 ship.ship_type = raw_type
             ship.set_dimensions(d.to_bow, d.to_stern, d.to_port, d.to_starboard)
+        if not time_ok(t):
+            s.drop("bad_time", line_no, f"type {mt} mmsi {mmsi} time {t:.6g}")
+            return
         lat, lon = d.lat, d.lon
         # 91 / 181 ("not available") fall outside the valid range: one test on the hot path,
         # latlon_ok tells the two reasons apart.
@@ -395,8 +405,8 @@ def _open_lines(path: str) -> Iterator[bytes]:
         opener = gzip.open if magic == b"\x1f\x8b" else open
         with opener(path, "rb") as fh:
             yield from fh
-    except (OSError, EOFError, gzip.BadGzipFile) as err:
-        raise AisError(f"cannot read: {err}", file=path) from err
+    except (OSError, EOFError, zlib.error, ValueError) as err:  # BadGzipFile is an OSError
+        raise AisError(f"cannot read: {' '.join(str(err).split())}", file=path) from None
 
 
 def read_nmea(source: str | os.PathLike | Iterable[bytes | str], *, name: str | None = None):

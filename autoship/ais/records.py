@@ -29,6 +29,26 @@ NAV_STATUS_NA = 15
 SOG27_NA_KN = 63.0
 COG27_NA_DEG = 511.0
 
+# Input limits (docs/architecture.md, "Input limits"). Report times: AIS did not exist before
+# 2000 and a clock past 2100 is a corrupt field (a millisecond stamp read as seconds gives
+# year 33658), so both are dropped as ``bad_time``, never shown as dates.
+T_MIN_S = 946_684_800.0  # 2000-01-01T00:00:00Z
+T_MAX_S = 4_102_444_800.0  # 2100-01-01T00:00:00Z
+# MMSIs are nine decimal digits (ITU-R M.585); NMEA's 30-bit field could hold more, CSV any
+# number: both readers accept 1..999,999,999 and drop the rest as ``bad_mmsi``.
+MMSI_MAX = 999_999_999
+# Hull dimensions a ship's static data may claim (the scenario loader's ranges, so that
+# ``ais extract`` never writes a ship ``scenario check`` refuses); others are ignored, counted.
+MAX_LENGTH_M = 500.0
+MAX_BEAM_M = 100.0
+MAX_DRAUGHT_M = 30.0
+
+
+def time_ok(t: float) -> bool:
+    """A usable report time: NaN (no clock) or inside [T_MIN_S, T_MAX_S)."""
+    return t != t or T_MIN_S <= t < T_MAX_S
+
+
 POSITION_TYPES = frozenset({1, 2, 3, 18, 19, 27})
 STATIC_TYPES = frozenset({5, 19, 24})
 CLASS_A_TYPES = frozenset({1, 2, 3, 5, 27})
@@ -247,6 +267,8 @@ class ReadSummary:
     by_type: Counter = field(default_factory=Counter)
     drops: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
+    # Fields of otherwise used reports or ships that were set aside (e.g. a 600 m length).
+    ignored: Counter = field(default_factory=Counter)
     # First few problems with line numbers, so a user can look at the file.
     examples: list[str] = field(default_factory=list)
 
@@ -258,9 +280,32 @@ class ReadSummary:
             where = f"line {line_no}: " if line_no is not None else ""
             self.examples.append(f"{where}{reason}{': ' + detail if detail else ''}")
 
+    def ignore(self, reason: str, detail: str = "") -> None:
+        self.ignored[reason] += 1
+        if len(self.examples) < self.MAX_EXAMPLES:
+            self.examples.append(f"ignored {reason}{': ' + detail if detail else ''}")
+
     @property
     def dropped(self) -> int:
         return int(sum(self.drops.values()))
+
+
+def check_dimensions(ships: dict[int, ShipInfo], summary: ReadSummary) -> None:
+    """Set aside static data no ship can have (counted in ``summary.ignored``), so every size
+    that reaches a scenario is one the scenario loader accepts."""
+    for sh in ships.values():
+        L, B, D = sh.length_m, sh.beam_m, sh.draught_m
+        if L is not None and not (0.0 < L <= MAX_LENGTH_M):
+            summary.ignore("implausible_dimensions", f"mmsi {sh.mmsi} length {L:g} m")
+            sh.length_m = sh.to_bow_m = sh.to_stern_m = None
+        if B is not None and not (
+            0.0 < B <= MAX_BEAM_M and (sh.length_m is None or sh.length_m > B)
+        ):
+            summary.ignore("implausible_dimensions", f"mmsi {sh.mmsi} beam {B:g} m")
+            sh.beam_m = sh.to_port_m = sh.to_starboard_m = None
+        if D is not None and not (0.0 < D <= MAX_DRAUGHT_M):
+            summary.ignore("implausible_dimensions", f"mmsi {sh.mmsi} draught {D:g} m")
+            sh.draught_m = None
 
 
 @dataclass
@@ -341,5 +386,6 @@ class AisData:
             "dropped": s.dropped,
             "drops": dict(sorted(s.drops.items())),
             "skipped": dict(sorted(s.skipped.items())),
+            "ignored": dict(sorted(s.ignored.items())),
             "examples": list(s.examples),
         }

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import os
+import zlib
 
 from autoship.ais.nmea import read_nmea
 from autoship.ais.records import AisData
@@ -20,13 +22,17 @@ def _head(path: str, n: int = 4096) -> bytes:
                 return fh.read(n)
         with open(path, "rb") as fh:
             return fh.read(n)
-    except (OSError, EOFError, gzip.BadGzipFile) as err:
-        raise AisError(f"cannot read: {err}", file=path) from err
+    except (OSError, EOFError, zlib.error) as err:  # a corrupt .gz raises zlib.error
+        raise AisError(f"cannot read: {' '.join(str(err).split())}", file=path) from None
 
 
 def read_ais(path: str | os.PathLike) -> AisData:
     """Read any supported AIS file. An empty file gives an empty result, not an error."""
     path = os.fspath(path)
+    if "\x00" in path:
+        raise AisError("path contains a NUL character", file=repr(path))
+    if os.path.isdir(path):
+        raise AisError("is a folder, not a file", file=path)
     if not os.path.isfile(path):
         raise AisError("no such file", file=path)
     head = _head(path)
@@ -54,7 +60,7 @@ def _kind(head: bytes, path: str) -> str:
         if line[:1] == b"#":
             try:
                 detect_layout(text, path)
-            except AisError:
+            except (AisError, csv.Error):
                 continue
             return "csv"
         return "csv" if ("," in text or ";" in text) else "nmea"

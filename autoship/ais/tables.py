@@ -13,7 +13,9 @@ import gzip
 import io
 import math
 import os
+import re
 import warnings
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,11 +25,15 @@ from autoship.ais.records import (
     HEADING_NA,
     LAT_NA_DEG,
     LON_NA_DEG,
+    MMSI_MAX,
     SOG_NA_KN,
+    T_MAX_S,
+    T_MIN_S,
     AisData,
     Positions,
     ReadSummary,
     ShipInfo,
+    check_dimensions,
     clean_text,
 )
 from autoship.errors import AisError
@@ -194,20 +200,41 @@ def _open_text(path: str) -> io.TextIOBase:
     return open(path, encoding="utf-8-sig", errors="replace", newline="")  # noqa: SIM115
 
 
+# A number cell: ASCII decimal only. float() and numpy would also take "inf", "1_000", Unicode
+# digits ("١٢٣") and 5000-digit strings; none of those is a value an AIS export writes.
+_NUMBER = re.compile(r"[+-]?(?:\d{1,20}(?:\.\d{0,20})?|\.\d{1,20})(?:[eE][+-]?\d{1,3})?")
+# "Not available" spellings some exports use for a number (empty is the common one).
+_NA = frozenset({"", "nan", "NaN", "NAN", "null", "NULL", "None", "N/A", "n/a", "NA"})
+_MMSI = re.compile(r"\d{1,9}")
+
+
 def _floats(cells: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Column of strings -> float64 with NaN for empty cells, plus a mask of unparsable cells."""
-    try:
-        return np.array([c or "nan" for c in cells], dtype=np.float64), np.zeros(len(cells), bool)
-    except ValueError:
-        out = np.empty(len(cells))
-        bad = np.zeros(len(cells), bool)
-        for i, c in enumerate(cells):
-            try:
-                out[i] = float(c) if c else math.nan
-            except ValueError:
-                out[i] = math.nan
-                bad[i] = True
-        return out, bad
+    out = np.full(len(cells), math.nan)
+    bad = np.zeros(len(cells), bool)
+    match = _NUMBER.fullmatch
+    for i, c in enumerate(cells):
+        if c in _NA:
+            continue
+        if match(c) and c.isascii():
+            out[i] = float(c)
+        else:
+            bad[i] = True
+    return out, bad
+
+
+def _mmsis(cells: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """MMSI column -> int64 (0 where unusable) and a mask of bad cells: whole decimal numbers
+    1..999,999,999 only (a fractional "0.5" is not truncated to 0, "1e8" is not an MMSI)."""
+    out = np.zeros(len(cells), np.int64)
+    bad = np.zeros(len(cells), bool)
+    match = _MMSI.fullmatch
+    for i, c in enumerate(cells):
+        if match(c) and c.isascii() and 0 < int(c) <= MMSI_MAX:
+            out[i] = int(c)
+        else:
+            bad[i] = True
+    return out, bad
 
 
 def _times(cells: list[str], fmt: str) -> np.ndarray:
@@ -231,6 +258,8 @@ def _times(cells: list[str], fmt: str) -> np.ndarray:
                     ms[i] = np.datetime64("NaT")
     t = ms.astype(np.int64).astype(np.float64) / 1000.0
     t[np.isnat(ms)] = math.nan
+    # Outside 2000-2099 is a corrupt field (docs: input limits), dropped as bad_time.
+    t[~((t >= T_MIN_S) & (t < T_MAX_S))] = math.nan
     return t
 
 
@@ -249,8 +278,8 @@ def read_csv(path: str | os.PathLike) -> AisData:
             index = {k: names.index(v) for k, v in lay.columns.items() if v in names}
             width = len(names)
             rows = list(csv.reader(fh, delimiter=lay.delimiter))
-    except (OSError, EOFError, gzip.BadGzipFile, UnicodeError, csv.Error) as err:
-        raise AisError(f"cannot read: {err}", file=path) from err
+    except (OSError, EOFError, UnicodeError, csv.Error, zlib.error) as err:
+        raise AisError(f"cannot read: {' '.join(str(err).split())}", file=path) from None
     return _from_rows(path, lay, index, width, rows)
 
 
@@ -278,7 +307,7 @@ def _from_rows(path, lay: CsvLayout, index, width, rows) -> AisData:
         return _floats(cols[key])
 
     t = _times(cols["time"], lay.time_format)
-    mmsi_f, bad_m = _floats(cols["mmsi"])
+    mmsi_i, bad_m = _mmsis(cols["mmsi"])
     lat, bad_lat = num("lat")
     lon, bad_lon = num("lon")
     sog_kn, bad_s = num("sog")
@@ -293,7 +322,7 @@ def _from_rows(path, lay: CsvLayout, index, width, rows) -> AisData:
         reason[sel] = why
 
     mark(np.isnan(t), "bad_time")
-    mark(bad_m | ~np.isfinite(mmsi_f) | (mmsi_f <= 0) | (mmsi_f > 999_999_999), "bad_mmsi")
+    mark(bad_m, "bad_mmsi")
     mark(bad_lat | bad_lon | bad_s | bad_c | bad_h | bad_r, "bad_number")
     mark(np.isnan(lat) | np.isnan(lon) | (lat == LAT_NA_DEG) | (lon == LON_NA_DEG), "no_position")
     mark((np.abs(lat) > 90.0) | (np.abs(lon) > 180.0), "bad_position")
@@ -316,7 +345,7 @@ def _from_rows(path, lay: CsvLayout, index, width, rows) -> AisData:
 
     pos = Positions(
         t=t[keep],
-        mmsi=mmsi_f[keep].astype(np.int64),
+        mmsi=mmsi_i[keep],
         lat_deg=lat[keep],
         lon_deg=lon[keep],
         sog=sog[keep],
@@ -328,14 +357,15 @@ def _from_rows(path, lay: CsvLayout, index, width, rows) -> AisData:
     )
     s.messages = len(pos)
     s.sentences = n
-    ships = _ships(cols, pos, keep, mmsi_f)
+    ships = _ships(cols, pos, keep, mmsi_i)
+    check_dimensions(ships, s)
     return AisData(positions=pos, ships=ships, summary=s)
 
 
 def _status(c: str) -> int:
     if not c:
         return -1
-    if c.isdigit():
+    if c.isascii() and c.isdigit() and len(c) <= 3:
         v = int(c)
         return v if 0 <= v <= 14 else -1
     return _DMA_STATUS.get(c.strip().lower(), -1)
@@ -344,21 +374,20 @@ def _status(c: str) -> int:
 def _ship_type(c: str) -> int | None:
     if not c:
         return None
-    if c.isdigit():
+    if c.isascii() and c.isdigit() and len(c) <= 3:
         v = int(c)
         return v if 1 <= v <= 99 else None
     return _DMA_SHIP_TYPE.get(c.strip().lower())
 
 
 def _positive(c: str) -> float | None:
-    try:
-        v = float(c)
-    except ValueError:
+    if not (_NUMBER.fullmatch(c) and c.isascii()):
         return None
+    v = float(c)
     return v if math.isfinite(v) and v > 0 else None
 
 
-def _ships(cols, pos: Positions, keep: np.ndarray, mmsi_f: np.ndarray) -> dict[int, ShipInfo]:
+def _ships(cols, pos: Positions, keep: np.ndarray, mmsi_i: np.ndarray) -> dict[int, ShipInfo]:
     ships: dict[int, ShipInfo] = {}
     uniq, counts = np.unique(pos.mmsi, return_counts=True)
     for m, c in zip(uniq.tolist(), counts.tolist(), strict=True):
@@ -372,7 +401,7 @@ def _ships(cols, pos: Positions, keep: np.ndarray, mmsi_f: np.ndarray) -> dict[i
         return ships
     rows = np.flatnonzero(keep)
     for i in rows.tolist():
-        ship = ships[int(mmsi_f[i])]
+        ship = ships[int(mmsi_i[i])]
         for k in static_keys:
             c = cols[k][i]
             if not c:
@@ -383,7 +412,8 @@ def _ships(cols, pos: Positions, keep: np.ndarray, mmsi_f: np.ndarray) -> dict[i
                 ship.callsign = clean_text(c)
             elif k == "imo" and ship.imo is None:
                 digits = c.upper().removeprefix("IMO")
-                ship.imo = int(digits) if digits.isdigit() and int(digits) > 0 else None
+                ok = digits.isascii() and digits.isdigit() and len(digits) <= 9
+                ship.imo = int(digits) if ok and int(digits) > 0 else None
             elif k == "ship_type" and ship.ship_type is None:
                 ship.ship_type = _ship_type(c)
             elif k == "length" and ship.length_m is None:

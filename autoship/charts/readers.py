@@ -13,9 +13,11 @@ missing update, so the reader checks the sequence on disk against ``DSID_UPDN`` 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,6 +81,9 @@ class ChartData:
     point_radius_m: float
     metadata: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # Features read from the file but not used, by reason (e.g. ``no_geometry``), so that a
+    # chart that lost features says so with counts (``chart info``).
+    dropped: dict[str, int] = field(default_factory=dict)
 
 
 def _empty() -> np.ndarray:
@@ -258,7 +263,12 @@ def _read_layer(path: Path, layer: str, **opts):
         ) from None
     names = [str(f) for f in meta["fields"]]
     n = len(fields[0]) if len(fields) else (0 if geom is None else len(geom))
-    geoms = shapely.from_wkb(geom) if geom is not None else np.full(n, None, dtype=object)
+    try:
+        geoms = shapely.from_wkb(geom) if geom is not None else np.full(n, None, dtype=object)
+    except shapely.errors.GEOSException as exc:  # e.g. a ring GDAL passed on unclosed
+        raise ChartError(
+            f"invalid geometry: {_one_line(exc)}", file=str(path), field=layer
+        ) from None
     return meta, names, np.asarray(geoms, dtype=object), fields
 
 
@@ -529,11 +539,224 @@ def _pick_str(names: list[str], fields, candidates, n: int) -> np.ndarray:
     return np.full(n, "", dtype=object)
 
 
+# --- GeoJSON, checked before GDAL sees it ----------------------------------------------------
+
+# Input limits (docs/architecture.md, "Input limits"). GDAL's GeoJSON driver is lenient where a
+# chart must not be: a null or string vertex makes it drop the whole feature without a word, an
+# unknown "crs" name falls back to CRS84, a longitude of 200 is kept. So GeoJSON is validated
+# here first (RFC 7946), and every problem is a ChartError naming the JSON path.
+MAX_GEOJSON_BYTES = 200_000_000
+MAX_JSON_NESTING = 32
+_GEOJSON_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
+# Attributes the reader turns into numbers (any case): a value that is not a number is an
+# error, not silently "unknown" (an unknown depth makes a depth area a hazard, i.e. land).
+_NUMERIC_PROPS = ("drval1", "drval2", "depth_m", "depth", "valsou")
+_KINDS = ("land", "depth", "hazard", "coastline")
+_CRS84_NAMES = {
+    "urn:ogc:def:crs:OGC:1.3:CRS84",
+    "urn:ogc:def:crs:OGC::CRS84",
+    "urn:ogc:def:crs:EPSG::4326",
+    "EPSG:4326",
+    "CRS84",
+    "OGC:CRS84",
+}
+
+
+def is_geojson(path: Path) -> bool:
+    if path.suffix.lower() in (".geojson", ".json"):
+        return True
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False
+    return head[:1] == b"{"
+
+
+def _json_depth_ok(text: str, limit: int) -> bool:
+    depth = 0
+    in_str = esc = False
+    for c in text:
+        if in_str:
+            if esc:
+                esc = False
+            elif c == "\\":
+                esc = True
+            elif c == '"':
+                in_str = False
+        elif c == '"':
+            in_str = True
+        elif c in "[{":
+            depth += 1
+            if depth > limit:
+                return False
+        elif c in "]}":
+            depth -= 1
+    return True
+
+
+def _bad_constant(name: str):
+    raise ValueError(f"{name} is not a number in JSON")
+
+
+def check_geojson(path: Path) -> int:
+    """Validate a GeoJSON file (RFC 7946) strictly; returns its number of features. Raises
+    ChartError naming the file and the JSON path of the first problem."""
+    file = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ChartError(f"cannot read chart file ({exc.strerror})", file=file) from None
+    if len(data) > MAX_GEOJSON_BYTES:
+        raise ChartError(f"larger than {MAX_GEOJSON_BYTES} bytes", file=file)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ChartError(f"not UTF-8 JSON (byte {exc.start})", file=file) from None
+    if not _json_depth_ok(text, MAX_JSON_NESTING):
+        raise ChartError(f"JSON nested deeper than {MAX_JSON_NESTING} levels", file=file)
+    try:
+        doc = json.loads(text, parse_constant=_bad_constant)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+        raise ChartError(f"not valid JSON: {_one_line(exc)}", file=file) from None
+
+    def fail(where: str, msg: str) -> ChartError:
+        return ChartError(msg, file=file, field=where)
+
+    if not isinstance(doc, dict):
+        raise fail("$", "a GeoJSON document must be an object")
+    geographic = _check_geojson_crs(doc, fail)
+    kind = doc.get("type")
+    if kind == "FeatureCollection":
+        feats = doc.get("features")
+        if not isinstance(feats, list):
+            raise fail("features", "must be an array of Feature objects")
+        items = [(f"features[{k}]", f) for k, f in enumerate(feats)]
+    elif kind == "Feature":
+        items = [("$", doc)]
+    elif kind in _GEOJSON_TYPES or kind == "GeometryCollection":
+        items = [("$", {"type": "Feature", "geometry": doc, "properties": {}})]
+    else:
+        raise fail("type", f"{kind!r} is not a GeoJSON type")
+    for where, feat in items:
+        if not isinstance(feat, dict) or feat.get("type") != "Feature":
+            raise fail(where, "must be an object with type = 'Feature'")
+        props = feat.get("properties")
+        if props is not None and not isinstance(props, dict):
+            raise fail(f"{where}.properties", "must be an object or null")
+        for key, v in (props or {}).items():
+            low = str(key).lower()
+            if low in _NUMERIC_PROPS and v is not None and not _depth_ok(v):
+                raise fail(f"{where}.properties.{key}", f"{_short(v)} is not a depth in m")
+            if (
+                low == "kind"
+                and v is not None
+                and (not isinstance(v, str) or v.strip().lower() not in _KINDS)
+            ):
+                raise fail(
+                    f"{where}.properties.{key}", f"{_short(v)} is not one of {', '.join(_KINDS)}"
+                )
+        if "geometry" not in feat:
+            raise fail(f"{where}.geometry", "missing (use null for a feature without one)")
+        if feat["geometry"] is not None:  # null is allowed (RFC 7946) and counted as dropped
+            _check_geometry(feat["geometry"], f"{where}.geometry", geographic, fail, 0)
+    return len(items)
+
+
+def _depth_ok(v) -> bool:
+    return not isinstance(v, bool) and isinstance(v, (int, float)) and -1e4 <= v <= 2e4
+
+
+def _check_geojson_crs(doc: dict, fail) -> bool:
+    """True when coordinates are lon/lat (RFC 7946 default); an unknown CRS is an error."""
+    if "crs" not in doc or doc["crs"] is None:
+        return True
+    crs = doc["crs"]
+    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+    if (
+        not isinstance(crs, dict)
+        or crs.get("type") != "name"
+        or not isinstance(name, str)
+        or not name.strip()
+    ):
+        raise fail("crs", "must be {type: 'name', properties: {name: '<CRS>'}} (or left out)")
+    if name in _CRS84_NAMES:
+        return True
+    from pyproj import CRS
+
+    try:
+        src = CRS.from_user_input(name)
+    except Exception:
+        raise fail("crs", f"unknown CRS {name!r} (GDAL would read it as CRS84)") from None
+    return bool(src.is_geographic)
+
+
+def _check_geometry(geom, where: str, geographic: bool, fail, depth: int) -> None:
+    if not isinstance(geom, dict):
+        raise fail(where, "must be a geometry object or null")
+    kind = geom.get("type")
+    if kind == "GeometryCollection":
+        parts = geom.get("geometries")
+        if not isinstance(parts, list) or depth > 2:
+            raise fail(f"{where}.geometries", "must be an array of geometries")
+        for k, g in enumerate(parts):
+            _check_geometry(g, f"{where}.geometries[{k}]", geographic, fail, depth + 1)
+        return
+    if kind not in _GEOJSON_TYPES:
+        raise fail(f"{where}.type", f"{kind!r} is not a GeoJSON geometry type")
+    _check_coords(geom.get("coordinates"), kind, f"{where}.coordinates", geographic, fail)
+
+
+def _check_coords(c, kind: str, where: str, geographic: bool, fail) -> None:
+    if kind == "Point":
+        _check_position(c, where, geographic, fail)
+        return
+    if not isinstance(c, list):
+        raise fail(where, f"must be an array ({kind})")
+    if kind in ("MultiPoint", "MultiLineString", "MultiPolygon"):
+        for k, x in enumerate(c):
+            _check_coords(x, kind[5:], f"{where}[{k}]", geographic, fail)
+    elif kind == "LineString":
+        if len(c) < 2:
+            raise fail(where, f"a LineString needs at least 2 positions, got {len(c)}")
+        for k, x in enumerate(c):
+            _check_position(x, f"{where}[{k}]", geographic, fail)
+    elif kind == "Polygon":
+        if not c:
+            raise fail(where, "a Polygon needs an exterior ring")
+        for r, ring in enumerate(c):
+            w = f"{where}[{r}]"
+            if not isinstance(ring, list) or len(ring) < 4:
+                n = len(ring) if isinstance(ring, list) else 0
+                raise fail(w, f"a polygon ring needs at least 4 positions, got {n}")
+            for k, x in enumerate(ring):
+                _check_position(x, f"{w}[{k}]", geographic, fail)
+            if ring[0] != ring[-1]:
+                raise fail(w, "polygon ring is not closed (first and last positions differ)")
+
+
+def _check_position(p, where: str, geographic: bool, fail) -> None:
+    if not isinstance(p, list) or not 2 <= len(p) <= 3:
+        raise fail(where, f"a position must be [lon, lat] or [lon, lat, z], got {_short(p)}")
+    for v in p:
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise fail(where, f"coordinate {_short(v)} is not a finite number")
+    if geographic and not (-180.0 <= p[0] <= 180.0 and -90.0 <= p[1] <= 90.0):
+        raise fail(where, f"[{p[0]:g}, {p[1]:g}] is outside lon -180..180, lat -90..90")
+
+
+def _short(v) -> str:
+    text = json.dumps(v) if not isinstance(v, float) else repr(v)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def read_vector(path: Path, frame: LocalFrame) -> ChartData:
     import pyogrio
 
     _check_file(path)
     file = str(path)
+    geojson_features = check_geojson(path) if is_geojson(path) else None
+    dropped: Counter = Counter()
     try:
         layers = [str(n) for n in pyogrio.list_layers(str(path))[:, 0]]
     except Exception as exc:
@@ -562,11 +785,16 @@ def read_vector(path: Path, frame: LocalFrame) -> ChartData:
                 file=file,
                 field=layer,
             )
-        ok = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+        missing = shapely.is_missing(geoms)
+        empty = ~missing & shapely.is_empty(geoms)
+        dropped["no_geometry"] += int(missing.sum())
+        dropped["empty_geometry"] += int(empty.sum())
+        ok = ~missing & ~empty
         geoms = geoms[ok]
         fields = [np.asarray(f)[ok] for f in fields]
         if not len(geoms):
             continue
+        _check_lonlat(geoms, meta["crs"], file, layer)
         lb = shapely.total_bounds(_to_local_lonlat(geoms, frame, meta["crs"], file, layer))
         bounds.append(lb)
         tr = _LocalTransformer(frame, meta["crs"], file, layer)
@@ -591,6 +819,17 @@ def read_vector(path: Path, frame: LocalFrame) -> ChartData:
         is_obst = ((pt | ln) & ~is_coast & ~pl_land) | is_obst_area
         obst.append(geoms[is_obst])
         odepth.append(vs[is_obst])
+    if geojson_features is not None and sum(counts.values()) != geojson_features:
+        # Never a silent loss: GDAL must return every feature the file holds.
+        raise ChartError(
+            f"GDAL read {sum(counts.values())} features, the file has {geojson_features}",
+            file=file,
+        )
+    dropped = Counter({k: v for k, v in dropped.items() if v})
+    for why, k in dropped.items():
+        msg = f"{file}: skipped {k} feature{'s' if k != 1 else ''} ({why})"
+        report.append(msg)
+        warnings.warn(msg, ChartWarning, stacklevel=2)
     if not bounds:
         raise ChartError("file has no features", file=file)
     bb = np.array(bounds)
@@ -627,9 +866,34 @@ def read_vector(path: Path, frame: LocalFrame) -> ChartData:
         point_radius_m=MIN_POINT_RADIUS_M,
         metadata={},
         warnings=report,
+        dropped=dict(dropped),
     )
     _check_origin(data, frame)
     return data
+
+
+def _check_lonlat(geoms: np.ndarray, crs, file: str, layer: str) -> None:
+    """Any vector format: coordinates must be finite and, once in lon/lat, on the globe (a
+    shapefile can hold NaN or a longitude of 200 as well as GeoJSON can)."""
+    xy = shapely.get_coordinates(geoms)
+    bad = ~np.all(np.isfinite(xy), axis=1)
+    if not bad.any():
+        from pyproj import CRS
+
+        try:
+            geographic = CRS.from_user_input(crs).is_geographic
+        except Exception:
+            geographic = False  # reported by the transformer with the CRS text
+        if geographic:
+            bad = (np.abs(xy[:, 0]) > 180.0) | (np.abs(xy[:, 1]) > 90.0)
+    if bad.any():
+        x, y = xy[int(np.argmax(bad))]
+        raise ChartError(
+            f"coordinate ({x:g}, {y:g}) is not finite or not on the globe "
+            f"({int(bad.sum())} such vertices)",
+            file=file,
+            field=layer,
+        )
 
 
 def _to_local_lonlat(geoms, frame: LocalFrame, crs, file: str, layer: str):

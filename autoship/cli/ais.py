@@ -203,6 +203,8 @@ def run_info(args: argparse.Namespace) -> int:
     out.append(f"dropped: {doc['dropped']} ({drops})")
     if doc["skipped"]:
         out.append("skipped: " + ", ".join(f"{k} {v}" for k, v in doc["skipped"].items()))
+    if doc["ignored"]:
+        out.append("ignored: " + ", ".join(f"{k} {v}" for k, v in doc["ignored"].items()))
     for ex in doc["examples"][:5]:
         out.append(f"  {ex}")
     print("\n".join(out))

@@ -57,12 +57,19 @@ def _check_args(args) -> None:
 
 def _load(path: str):
     from autoship.charts import load_chart
-    from autoship.charts.readers import probe_centre_latlon
+    from autoship.charts.readers import check_geojson, is_geojson, probe_centre_latlon
     from autoship.geo import LocalFrame
 
     p = Path(path)
+    if "\x00" in path:
+        raise ChartError("path contains a NUL character", file=repr(path))
+    if p.is_file() and is_geojson(p):
+        check_geojson(p)  # bad vertices would otherwise surface as a bad frame centre below
     lat, lon = probe_centre_latlon(p)
-    frame = LocalFrame(lat, lon)
+    try:
+        frame = LocalFrame(lat, lon)
+    except AutoshipError as exc:  # the frame comes from this file's extent: name the file
+        raise ChartError(f"chart centre: {exc.message}", file=path, field=exc.field) from None
     return load_chart(p, frame), frame
 
 
@@ -120,6 +127,7 @@ def chart_info(path: str, draught_m: float, ukc_m: float) -> dict:
             "area_km2": round(float(hz.geometry.area) / 1e6, 3),
         },
         "warnings": chart.warnings,
+        "dropped": dict(chart.data.dropped),
     }
 
 
@@ -149,6 +157,11 @@ def _print_info(info: dict) -> None:
     print("  layers:")
     for name, n in info["layers"].items():
         print(f"    {name:10s} {n:6d}")
+    if info["dropped"]:
+        print(
+            f"  dropped {sum(info['dropped'].values())} features: "
+            + ", ".join(f"{k} {v}" for k, v in info["dropped"].items())
+        )
     for w in info["warnings"]:
         print(f"  warning: {w}")
 

@@ -148,7 +148,7 @@ def test_file_without_crs_is_rejected(tmp_path):
 def test_unreadable_and_empty_files(tmp_path):
     bad = tmp_path / "bad.geojson"
     bad.write_text("{ not json")
-    with pytest.raises(ChartError, match="not a readable vector file"):
+    with pytest.raises(ChartError, match="not valid JSON|not a readable vector file"):
         load_chart(bad, FRAME)
     empty = _write_geojson(tmp_path / "empty.geojson", [])
     with pytest.raises(ChartError, match="no features"):
