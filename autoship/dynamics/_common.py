@@ -85,6 +85,22 @@ def autopilot(psi, r, u, course_cmd, integ, L, Kp_, Tp_, wn_, zeta, dmax, dt):
     return d, integ
 
 
+# A course change swings the rudder demand across its range about once per 1/wn; the steering
+# gear needs 2 dmax / rate for that. When 1/wn is shorter the rudder lags the demand and the loop
+# winds into a limit cycle (the 30 m placeholder swung +-60-80 deg). RATE_BANDWIDTH k keeps
+# wn <= k rate / (2 dmax): our choice, the largest k that kept every library ship and size stable
+# in the course-step sweep (tests/dynamics/test_stability_sweep.py).
+RATE_BANDWIDTH = 1.0
+
+
+@njit(error_model="numpy")
+def rate_limited_wn(wn_prime, rate, dmax, L, u):
+    """Autopilot bandwidth wn' (non-dimensional) lowered so the steering gear can follow it."""
+    uu = max(abs(u), 0.02 * math.sqrt(9.81 * L))
+    cap = RATE_BANDWIDTH * rate / (2.0 * dmax) * L / uu
+    return min(wn_prime, cap)
+
+
 @njit(error_model="numpy")
 def speed_pi(u, u_cmd, integ, n_per_u, n_min, n_max, Ti, dt):
     """Shaft speed demand for a speed command: feed-forward trim rps plus a PI correction.

@@ -97,18 +97,10 @@ class ShipDef:
         return float(kn) * 1852.0 / 3600.0
 
     def with_dimensions(self, length_m: float, beam_m: float, draught_m: float) -> ShipDef:
-        return ShipDef(
-            self.name,
-            self.family,
-            length_m,
-            beam_m,
-            draught_m,
-            dict(self.model),
-            self.source,
-            self.scalable,
-            self.wind,
-            self.scale_ratio,
-        )
+        """This ship at other dimensions, its parameters scaled by the laws in ``scaling``."""
+        from autoship.dynamics.scaling import scale_ship
+
+        return scale_ship(self, length_m, beam_m, draught_m)
 
 
 def library_names() -> list[str]:

@@ -142,6 +142,9 @@ OPTIONAL: dict[str, tuple[float, float, float]] = {
     "autopilot_wn_prime": (0.05, 20.0, 1.5),
     "autopilot_zeta": (0.1, 3.0, 1.0),
     "max_step_s": (1e-4, 10.0, 0.0),  # 0 = 0.05 L / U_service
+    # Lengths the file's model is valid for (scaling.py, library.ship_for); 0 = its own length.
+    "valid_length_min_m": (0.0, 500.0, 0.0),
+    "valid_length_max_m": (0.0, 500.0, 0.0),
 }
 
 

@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from autoship._jit import njit
-from autoship.dynamics._common import autopilot, clip, ramp
+from autoship.dynamics._common import autopilot, clip, ramp, rate_limited_wn
 from autoship.dynamics.state import (
     AUX0,
     AUX2,
@@ -46,7 +46,16 @@ OPTIONAL: dict[str, tuple[float, float, float]] = {
     "service_speed_kn": (0.5, 80.0, 0.0),  # 0 = max_speed_kn
     "autopilot_wn_prime": (0.05, 20.0, 1.0),
     "autopilot_zeta": (0.1, 3.0, 0.9),
+    # Lengths the file's model is valid for (scaling.py, library.ship_for); 0 = its own length.
+    "valid_length_min_m": (0.0, 500.0, 0.0),
+    "valid_length_max_m": (0.0, 500.0, 0.0),
 }
+
+# Closed-loop speed: the lag's target is u_cmd + SPEED_GAIN (u_cmd - u), clipped to the engine's
+# range (half the top speed astern .. top speed), i.e. a P speed controller that orders astern
+# (or full ahead) in proportion to the error and holds u_cmd exactly at equilibrium. Without it a
+# stop order only let the lag decay (a 30 m placeholder coasted at 9.5 kn for 110 s).
+SPEED_GAIN = 4.0
 
 P_L, P_KP, P_TP, P_DMAX, P_DRATE, P_TU, P_UMAX, P_WN, P_ZETA, P_UMIN = range(10)
 NP = 10
@@ -140,14 +149,15 @@ def step_nomoto1(X, P, C, idx, dt, env):
                 p[P_L],
                 p[P_KP],
                 p[P_TP],
-                p[P_WN],
+                rate_limited_wn(p[P_WN], p[P_DRATE], p[P_DMAX], p[P_L], X[U, i]),
                 p[P_ZETA],
                 p[P_DMAX],
                 h,
             )
             X[AUX2, i] = d_cmd
             X[AUX3, i] = u_cmd
-            _substep(X, p, i, d_cmd, u_cmd, h, cn, ce)
+            u_tgt = clip(u_cmd + SPEED_GAIN * (u_cmd - X[U, i]), -0.5 * p[P_UMAX], p[P_UMAX])
+            _substep(X, p, i, d_cmd, u_tgt, h, cn, ce)
         X[NPROP, i] = 0.0
 
 

@@ -199,6 +199,12 @@ def test_closed_loop_step_matches_oracle(name, s, course, speed_frac, integ):
     assert X[AUX3, 0] == pytest.approx(n_cmd, rel=1e-12)
 
 
+def _rate_capped_wn(wn_p, m, L, u):
+    # _common.rate_limited_wn: wn <= rate / (2 dmax), so the steering gear can follow the loop.
+    uu = max(abs(u), 0.02 * math.sqrt(9.81 * L))
+    return min(wn_p, m["rudder_rate_deg_s"] / (2.0 * m["rudder_max_deg"]) * L / uu)
+
+
 @pytest.mark.parametrize("name", ["generic-cargo", "mariner-nomoto"])
 @settings(max_examples=15, deadline=None)
 @given(
@@ -244,10 +250,12 @@ def test_nomoto_closed_loop_step_matches_oracle(name, psi, u, course, u_cmd, int
         r_now = ora.r_of(ref) if second else ref[4]
         d_cmd, ia = oracle.autopilot(
             ref[2], r_now, ref[3], course, ia, L, m["K_prime"], Tp,
-            m.get("autopilot_wn_prime", 1.0 if second else 1.0),
+            _rate_capped_wn(m.get("autopilot_wn_prime", 1.0), m, L, ref[3]),
             m.get("autopilot_zeta", 1.0 if second else 0.9),
             math.radians(m["rudder_max_deg"]), h,
         )  # fmt: skip
-        ref = ora.step_open(ref, d_cmd, uc, h, env)
+        # The closed loop drives the speed lag towards uc + 4 (uc - u) (engine astern or full
+        # ahead in proportion to the error; nomoto1.SPEED_GAIN).
+        ref = ora.step_open(ref, d_cmd, uc + 4.0 * (uc - ref[3]), h, env)
     _close(X[list(rows), 0], ref, L)
     assert X[AUX0, 0] == pytest.approx(ia, rel=1e-9, abs=1e-12)
