@@ -339,7 +339,7 @@ def scenario_toml(
     chart_rel: str | None = None,
     planner: str = "sbmpc",
     dt_s: float = 1.0,
-    profile: str = "ntnu-small-asv",
+    profile: str = "auto",
 ) -> tuple[str, dict[str, str]]:
     """(scenario text, {relative track path: CSV text})."""
     duration = math.floor((enc.t_end - enc.t_start) / dt_s) * dt_s
@@ -376,7 +376,8 @@ def scenario_toml(
     lines += [
         "",
         "[scoring]",
-        "# Harbour and coastal traffic of small craft and ferries: the small-vessel distances.",
+        "# The referee picks the profile from the own ship size and the chart (harbour for small",
+        "# craft in confined water); the report says which.",
         f"profile = {_toml_str(profile)}",
     ]
     if chart_rel is not None:

@@ -21,7 +21,7 @@ def add_parser(sub) -> None:
     p.add_argument("run_dirs", nargs="+", type=Path, metavar="RUN_DIR", help="run folder(s)")
     p.add_argument(
         "--profile",
-        help="scoring profile name or .toml file (default: the profile recorded in the first run)",
+        help="scoring profile name or .toml file for every run (default: each run's own)",
     )
     p.add_argument("--json", action="store_true", help="print the JSON report on stdout")
     p.add_argument("--out", type=Path, metavar="FILE", help="write the JSON report to FILE")
@@ -48,20 +48,17 @@ def expand_run_dirs(paths: list[Path]) -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     from autoship.colregs import load_profile
-    from autoship.metrics import build_report, score_run, write_junit, write_markdown
-    from autoship.record import load_run
+    from autoship.metrics import build_batch_report, score_run, write_junit, write_markdown
 
     for out in (args.out, args.markdown, args.junit):
         if out is not None and out.parent and not out.parent.is_dir():
             raise AutoshipError("output folder does not exist", file=str(out))
     dirs = expand_run_dirs(list(args.run_dirs))
-    name = args.profile
-    if name is None:
-        recorded = load_run(dirs[0]).meta.get("profile")
-        name = recorded if isinstance(recorded, str) and recorded else None
-    profile = load_profile(name)
+    # Each run is scored under the profile it was run with (a batch may mix them, as `run`
+    # does) unless --profile names one for all.
+    profile = load_profile(args.profile) if args.profile else None
     entries = [score_run(d, profile) for d in dirs]
-    report = build_report(entries, profile)
+    report = build_batch_report(entries, profile)
     text = json.dumps(report, indent=1)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")
@@ -86,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         rd = report["readiness"]
         print(
             f"{s['passed']}/{s['runs']} passed, {s['collisions']} collisions, "
-            f"{s['groundings']} groundings; profile {profile.name} v{profile.version}; "
+            f"{s['groundings']} groundings; profile {report['profile']}; "
             f"readiness: {'ready' if rd['ready'] else 'not ready'}"
         )
     return 0 if report["summary"]["passed"] == report["summary"]["runs"] else 1

@@ -336,6 +336,31 @@ def profile_from_dict(raw: dict[str, Any], file: str = "<profile>") -> Profile:
     return prof
 
 
+AUTO_PROFILE = "auto"
+# Profile choice for ``profile = "auto"``: craft under this length are small craft, and water
+# with charted hazards within this distance of the own ship's start is confined [P].
+SMALL_CRAFT_MAX_LENGTH_M = 60.0
+CONFINED_SHORE_DISTANCE_M = 3704.0  # 2 nm
+
+
+def choose_profile(own_lengths_m: list[float], shore_distance_m: float | None) -> tuple[str, str]:
+    """(profile name, reason) for a scenario that lets the referee choose: small craft in
+    confined water get ``harbour``, small craft in open water ``ntnu-small-asv``, anything
+    larger ``large-ship``. ``shore_distance_m`` is the own ships' smallest clearance to charted
+    hazards at the start (None: no chart)."""
+    length = max(own_lengths_m) if own_lengths_m else 0.0
+    confined = shore_distance_m is not None and shore_distance_m < CONFINED_SHORE_DISTANCE_M
+    where = (
+        "no chart"
+        if shore_distance_m is None
+        else f"charted hazard {shore_distance_m:.0f} m from the start"
+    )
+    if length < SMALL_CRAFT_MAX_LENGTH_M:
+        name = "harbour" if confined else "ntnu-small-asv"
+        return name, f"auto: own ship {length:.0f} m < {SMALL_CRAFT_MAX_LENGTH_M:.0f} m, {where}"
+    return "large-ship", f"auto: own ship {length:.0f} m, {where}"
+
+
 def load_profile(name: str | None = None) -> Profile:
     """Load a bundled profile by name (``None`` gives the default, ``large-ship``) or a profile
     file by path (anything ending in ``.toml``). Unknown names raise ``ProfileError``."""

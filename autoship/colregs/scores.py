@@ -237,6 +237,7 @@ def score_encounter(
             f.port_turn_counts
             and f.max_port >= f.max_starboard
             and f.port_offset_m > rp.r17_port_beams * f.beam_m
+            and f.r_cpa < f.d_risk
         ):
             p_nsb = 1.0
             _breach(
@@ -324,7 +325,11 @@ def score_encounter(
                     f"rule 15: crossed ahead of the stand-on vessel at {_nm(f.r_cpa)} (alpha at "
                     f"CPA {_deg(f.alpha_cpa)})",
                 )
-            if f.port_turn_counts and f.port_offset_m > rp.r17_port_beams * f.beam_m:
+            if (
+                f.port_turn_counts
+                and f.port_offset_m > rp.r17_port_beams * f.beam_m
+                and f.r_cpa < f.d_risk
+            ):
                 rules["16"] = _clip(rules["16"] - rp.r15_ahead)
                 _breach(
                     penalties,
@@ -383,6 +388,8 @@ def _stand_on_score(
         f.code == CROSSING_STAND_ON
         and f.port_turn_counts
         and f.port_offset_m > rp.r17_port_beams * f.beam_m
+        # The port turn shaped the pass: the ships still passed inside the risk distance.
+        and f.r_cpa < f.d_risk
     ):
         p_port = 1.0
     s17 = 1.0 - rp.r17_safety * (1.0 - s_safe) - w * (p_u + p_chi) - rp.r17_port * p_port

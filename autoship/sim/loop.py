@@ -32,6 +32,7 @@ from autoship.dynamics.state import (
     U,
     V,
 )
+from autoship.colregs.profile import AUTO_PROFILE, choose_profile
 from autoship.errors import AutoshipError
 from autoship.planner import Observation, PlannerContext, make_planner
 from autoship.scenario import Scenario
@@ -139,6 +140,17 @@ def simulate(
             hazards[i] = chart.hazards(s.ship.draught_m, ukc)
         deepest_own = max(s.ship.draught_m for s in scen.ships if s.role == "own")
         chart_json = chart.to_viewer_json(draught_m=deepest_own, ukc_m=ukc)
+    profile_name, profile_choice = scen.profile, "named by the scenario"
+    if scen.profile == AUTO_PROFILE:
+        own_idx = [i for i, s in enumerate(scen.ships) if s.role == "own"]
+        shore = [
+            float(hazards[i].clearance(X0[N, i : i + 1], X0[E, i : i + 1])[0])
+            for i in own_idx
+            if hazards[i] is not None
+        ]
+        profile_name, profile_choice = choose_profile(
+            [scen.ships[i].ship.length_m for i in own_idx], min(shore) if shore else None
+        )
     # Ships of one draught share a Hazards object: one vectorised query per group and tick.
     hazard_groups: list[tuple[Any, np.ndarray]] = []
     for hz in {id(h): h for h in hazards if h is not None}.values():
@@ -189,7 +201,7 @@ def simulate(
             params=dict(params),
             hazards=hazards[i],
             ignores_duty=s.ignores_duty,
-            profile=scen.profile,
+            profile=profile_name,
         )
         try:
             p.reset(ctx)
@@ -498,7 +510,8 @@ def simulate(
         "duration_s": scen.duration_s,
         "n_records": n_rec,
         "visibility": scen.visibility,
-        "profile": scen.profile,
+        "profile": profile_name,
+        "profile_choice": profile_choice,
         "start_utc": scen.start_utc,
         "environment": scen.environment.to_dict(),
         "sensors": scen.sensors.to_dict(),
