@@ -82,6 +82,17 @@ OPTIONAL: dict[str, tuple[float, float, float]] = {
     "t_P": (0.0, 0.9, 0.2),
     "w_P": (0.0, 0.9, 0.2),
     "astern_kt": (0.0, 1.0, 0.3),
+    # Astern thrust grows with the ahead inflow (second quadrant of the four-quadrant open-water
+    # charts): |K_T| = astern_kt + astern_kt_slope J, J = u_a / (|n| D) with the ship going ahead.
+    "astern_kt_slope": (0.0, 2.0, 0.0),
+    # Engine: MCR power at max_shaft_rps and a constant torque below it, so the shaft cannot
+    # reach its maximum speed while the propeller is heavily loaded (accelerating, turning) and
+    # the top speed is where the MCR thrust meets the resistance. 0 = no limit (shaft speed only).
+    "max_power_kW": (0.0, 1e6, 0.0),
+    # Torque coefficient K_Q = kq_0 + kq_1 J for the power limit (defaults: a B-series-like
+    # four-bladed propeller with P/D about 1 [U]).
+    "kq_0": (0.005, 0.2, 0.06),
+    "kq_1": (-0.2, 0.0, -0.035),
     "vectored_thrust": (0.0, 1.0, 0.0),  # 1 = outboard/waterjet: thrust turns with delta
     "rudder_area_m2": (0.0, 500.0, 0.0),
     "rudder_aspect_ratio": (0.3, 5.0, 1.5),
@@ -105,8 +116,9 @@ OPTIONAL: dict[str, tuple[float, float, float]] = {
     P_Nv, P_Nr, P_CF, P_DP, P_k0, P_k1, P_tP, P_wP, P_ktast, P_VEC, P_AR, P_FA, P_xR, P_aH,
     P_gR, P_kappa, P_DMAX, P_DRATE, P_NMAX, P_NAST, P_NRATE, P_NPERU, P_KAP, P_TAP, P_WNAP,
     P_ZAP, P_TIS, P_HMAX, P_AF, P_ALAT, P_LOA, P_SL, P_CDT, P_CDLB, P_CDLS, P_DELB, P_UMIN,
-) = range(51)  # fmt: skip
-NP = 51
+    P_QMAX, P_KQ0, P_KQ1, P_KTAS1,
+) = range(55)  # fmt: skip
+NP = 55
 N_STRIPS = 10
 
 # Hoerner's 2-D cross-flow drag coefficient against B / (2 T), as digitised by Leite et al. (1998)
@@ -154,9 +166,29 @@ def _thrust(p, u, n):
         slip = math.sqrt(ua * ua + 8.0 * kt * n * n * DP * DP / math.pi) - ua
         uR = ua + p[P_kappa] * slip
     else:
-        T = -rho * n * n * DP**4 * p[P_ktast]
+        # -rho n^2 D^4 (astern_kt + slope J) with J = ua / (|n| D), written without dividing
+        # by n; never pulls ahead (a ship going astern only loses astern thrust).
+        an = abs(n)
+        T = min(-rho * DP**3 * an * (p[P_ktast] * DP * an + p[P_KTAS1] * ua), 0.0)
         uR = ua
     return T, uR
+
+
+@njit(error_model="numpy")
+def torque_limited_rps(p, u):
+    """Highest ahead shaft speed (rev/s) the engine's torque can hold at surge speed u.
+
+    Solves rho D^5 (kq_0 n^2 + kq_1 n u_a / D) = Q_max for n, with Q_max the MCR torque; no
+    limit (max_shaft_rps) when the file gives no power.
+    """
+    if p[P_QMAX] <= 0.0:
+        return p[P_NMAX]
+    DP = p[P_DP]
+    ua = max(u * (1.0 - p[P_wP]), 0.0)
+    a = p[P_KQ0] * p[P_rho] * DP**5
+    b = p[P_KQ1] * p[P_rho] * DP**4 * ua
+    n = (-b + math.sqrt(b * b + 4.0 * a * p[P_QMAX])) / (2.0 * a)
+    return min(n, p[P_NMAX])
 
 
 @njit(error_model="numpy")
@@ -220,6 +252,8 @@ def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae):
     d0 = X[DELTA, i]
     n0 = X[NPROP, i]
     d1 = ramp(d0, d_cmd, p[P_DRATE], h)
+    if n_cmd > 0.0:
+        n_cmd = min(n_cmd, torque_limited_rps(p, u))
     n1 = ramp(n0, n_cmd, p[P_NRATE], h)
     dm = 0.5 * (d0 + d1)
     nm = 0.5 * (n0 + n1)
@@ -419,6 +453,11 @@ def _pack_one(sd) -> np.ndarray:
     p[P_NAST] = m["astern_shaft_rps"]
     p[P_NRATE] = m["shaft_rate_rps_s"]
     p[P_UMIN] = 0.01 * math.sqrt(9.81 * L)
+    p[P_KTAS1] = _opt(m, "astern_kt_slope")
+    p[P_KQ0] = _opt(m, "kq_0")
+    p[P_KQ1] = _opt(m, "kq_1")
+    power = _opt(m, "max_power_kW") * 1e3
+    p[P_QMAX] = power / (2.0 * math.pi * p[P_NMAX]) if power > 0.0 else 0.0
     w = sd.wind
     if w is not None:
         p[P_AF] = w.frontal_area_m2

@@ -358,9 +358,28 @@ class Fossen3:
             T = self.rho * n**2 * D**4 * KT
             uR = ua + o["kappa"] * (math.sqrt(ua**2 + 8 * max(KT, 0) * n**2 * D**2 / math.pi) - ua)
         else:
-            T = -self.rho * n**2 * D**4 * o["astern_kt"]
+            # Astern: |K_T| = astern_kt + astern_kt_slope J with J = ua / (|n| D).
+            T = min(
+                -self.rho
+                * D**3
+                * abs(n)
+                * (o["astern_kt"] * D * abs(n) + o["astern_kt_slope"] * ua),
+                0.0,
+            )
             uR = ua
         return T, uR
+
+    def n_limit(self, u):
+        """Torque-limited ahead shaft speed: rho D^5 (kq0 n^2 + kq1 n ua / D) = P / (2 pi n_max)."""
+        m, o = self.m, self.o
+        nmax = m["max_shaft_rps"]
+        if o["max_power_kW"] <= 0:
+            return nmax
+        D = m["propeller_diameter_m"]
+        Q = o["max_power_kW"] * 1e3 / (2 * math.pi * nmax)
+        a = o["kq_0"] * self.rho * D**5
+        b = o["kq_1"] * self.rho * D**4 * max(u * (1 - o["w_P"]), 0.0)
+        return min((-b + math.sqrt(b * b + 4 * a * Q)) / (2 * a), nmax)
 
     def tau(self, u, v, r, delta, n):
         o = self.o
@@ -407,7 +426,8 @@ class Fossen3:
         for _ in range(nsub):
             d0, n0 = x[6], x[7]
             d1 = _ramp(d0, d_cmd, math.radians(m["rudder_rate_deg_s"]), h)
-            n1 = _ramp(n0, n_cmd, m["shaft_rate_rps_s"], h)
+            n_tgt = min(n_cmd, self.n_limit(x[3])) if n_cmd > 0 else n_cmd
+            n1 = _ramp(n0, n_tgt, m["shaft_rate_rps_s"], h)
             if self.sd.wind is not None:
                 tau_w = blendermann(self.sd.wind, *relative_wind(x[2], x[3], x[4], env))
             else:
