@@ -500,9 +500,14 @@ def _side_facts(
         )
 
     nav_man = k_man >= 0 and navigational(turn_onset(tr.cog, o, k0, k_man, detect))
+    # A port turn counts for the direction rules when it was the ship's action, i.e. came
+    # before any starboard alteration of the same size: swinging back past the original course
+    # after a starboard action is a return, judged by the safety and rule 8(d) scores instead.
     port_counts = False
-    k_dir = first_turn(tr.cog, o, k0, kcpa, math.radians(m.direction_turn_deg), -1)
-    if k_dir >= 0:
+    turn = math.radians(m.direction_turn_deg)
+    k_dir = first_turn(tr.cog, o, k0, kcpa, turn, -1)
+    k_stb = first_turn(tr.cog, o, k0, kcpa, turn, +1)
+    if k_dir >= 0 and (k_stb < 0 or k_dir < k_stb):
         port_counts = not navigational(turn_onset(tr.cog, o, k0, k_dir, detect))
     return _Side(o, q, k0, kcpa, k1, k_man, role, sit, stage, nav_man, port_counts)
 

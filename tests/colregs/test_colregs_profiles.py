@@ -36,7 +36,7 @@ def test_bundled_profiles_and_default():
     assert large.classification.stern_sector_deg == 112.5
     hashes = {load_profile(n).hash for n in available_profiles()}
     assert len(hashes) == len(available_profiles())
-    assert large.describe() == {"name": "large-ship", "version": 1, "hash": large.hash}
+    assert large.describe() == {"name": "large-ship", "version": 2, "hash": large.hash}
     assert load_profile("ntnu_small_asv").name == "ntnu-small-asv"
 
 

@@ -133,7 +133,9 @@ def test_stand_on_early_turn_rule_17():
     assert score_encounter(late, LARGE)[0]["17"] == 1.0
     assert score_encounter(replace(late, target_acted_first=True), LARGE)[0]["17"] == 0.5
     # 17(c): port turn for a vessel on own port side, ending 3 beams off track.
-    port = replace(early, max_starboard=0.0, max_port=D(30), port_offset_m=96.0 + 1)
+    port = replace(
+        early, max_starboard=0.0, max_port=D(30), port_offset_m=96.0 + 1, port_turn_counts=True
+    )
     r, pens, _ = score_encounter(port, LARGE)
     assert r["17"] == 0.0 and any("rule 17(c)" in p["reason"] for p in pens)
 

@@ -123,13 +123,9 @@ def scan_np(t, N, E, VN, VE, COG, SOG, pair_i, pair_j, cls, sp):
             slot = ne
             ne += 1
             if slot < MAX_ENC:
+                # The class is fixed at risk onset (no later re-classification).
                 c = code[k0]
                 kc = k0
-                if c == NONE:
-                    nz = np.flatnonzero(code[k0 + 1 : k1 + 1] != NONE)
-                    if nz.size:
-                        kc = k0 + 1 + int(nz[0])
-                        c = code[kc]
                 window = np.concatenate(([rr[k0]], seg2[k0 + 1 : k1 + 1]))
                 m = int(np.argmin(window))
                 d = math.sqrt(rr[k0])

@@ -73,8 +73,9 @@ def test_stand_on_vessel_turning_early_penalised_rule_17(tmp_path):
     _, keep = one(tmp_path, "keep", {}, CROSS_PORT, {"turn_at_s": 700, "turn_deg": 40})
     assert (keep["type"], keep["own_role"]) == ("crossing", "stand-on")
     assert keep["rules"]["17"] > 0.9
-    # Turning 30 deg at t = 742 s: range about 5000 m, stage 2 (keep course and speed).
-    _, early = one(tmp_path, "turn", {"turn_at_s": 742, "turn_deg": 30}, CROSS_PORT)
+    # Turning 30 deg at t = 500 s: 3 min after the risk entered the 7 km action range, before
+    # the give-way ship's failure to act is apparent (5 min, 17(a)(ii)): keep course and speed.
+    _, early = one(tmp_path, "turn", {"turn_at_s": 500, "turn_deg": 30}, CROSS_PORT)
     assert early["rules"]["17"] <= 0.5
     assert any(r.startswith("rule 17(a)(i): stand-on vessel altered course 30 deg to starboard")
                for r in reasons(early, "17"))  # fmt: skip

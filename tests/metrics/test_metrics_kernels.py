@@ -127,7 +127,9 @@ def test_two_encounters_in_one_pair_match_oracle():
     want = scan_np(tr.t, tr.north, tr.east, tr.vn, tr.ve, tr.cog, tr.sog, [0], [1],
                    classification_params(prof), scan_params(prof))  # fmt: skip
     assert got["n_enc"][0] == 2
-    assert got["code"][0, :2].tolist() == [1, 5]  # head-on, then own ship overtaken
+    # Head-on, then a second risk that begins while B is still turning round: the class is
+    # fixed at risk onset (no rule 13-15 geometry then), not re-read after the manoeuvre.
+    assert got["code"][0, :2].tolist() == [1, 0]
     assert got["rcpa"][0, 0] == pytest.approx(300.0, abs=1.0)
     for key in want:
         np.testing.assert_allclose(got[key], want[key], rtol=1e-12, atol=1e-9, err_msg=key)
