@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from autoship.colregs.profile import AUTO_PROFILE, choose_profile
 from autoship.dynamics import Fleet
 from autoship.dynamics.state import (
     CMD_COURSE,
@@ -32,7 +33,6 @@ from autoship.dynamics.state import (
     U,
     V,
 )
-from autoship.colregs.profile import AUTO_PROFILE, choose_profile
 from autoship.errors import AutoshipError
 from autoship.planner import Observation, PlannerContext, make_planner
 from autoship.scenario import Scenario
