@@ -672,7 +672,8 @@ def _check_geojson_crs(doc: dict, fail) -> bool:
     if "crs" not in doc or doc["crs"] is None:
         return True
     crs = doc["crs"]
-    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+    props = crs.get("properties") if isinstance(crs, dict) else None
+    name = props.get("name") if isinstance(props, dict) else None
     if (
         not isinstance(crs, dict)
         or crs.get("type") != "name"
