@@ -65,6 +65,11 @@ def _nm(x: float) -> str:
     return f"{x / NAUTICAL_MILE:.2f} nm"
 
 
+def _fmt_m(x: float) -> str:
+    """A distance for a reason line: metres under a nautical mile, else nm."""
+    return f"{x:.0f} m" if x < NAUTICAL_MILE else _nm(x)
+
+
 def _deg(x: float) -> str:
     return f"{math.degrees(x):.0f} deg"
 
@@ -166,7 +171,7 @@ def score_encounter(
             penalties,
             "safety",
             1.0 - s_safe,
-            f"safety: closest range {_nm(f.r_cpa)} below R_min {_nm(profile.safety.r_min_m)}",
+            f"safety: closest range {_fmt_m(f.r_cpa)} below R_min {_fmt_m(profile.safety.r_min_m)}",
         )
     if f.role == "none" or not f.in_action:
         # Outside the action range no direction rule applies: the pair is a safety check only.
@@ -179,10 +184,10 @@ def score_encounter(
 
     def delay_reason(rule: str) -> str:
         if not f.manoeuvred:
-            return f"rule {rule}: no manoeuvre before CPA (risk seen at {_nm(f.r_detect)})"
+            return f"rule {rule}: no manoeuvre before CPA (risk seen at {_fmt_m(f.r_detect)})"
         return (
-            f"rule {rule}: first manoeuvre at {_nm(f.r_man)}, risk in stage 2 from "
-            f"{_nm(f.r_detect)}: not early"
+            f"rule {rule}: first manoeuvre at {_fmt_m(f.r_man)}, risk in stage 2 from "
+            f"{_fmt_m(f.r_detect)}: not early"
         )
 
     na_reason = (
@@ -191,7 +196,11 @@ def score_encounter(
         f"{100 * m.speed_reduction_apparent:.0f} %)"
     )
 
-    if f.role in ("give-way", "both") or f.manoeuvred:
+    # Rule 8 judges actions taken to avoid collision: the give-way ship's, and a stand-on
+    # ship's only when its manoeuvre was such an action (17(a)(ii), 17(b) or required by
+    # another encounter); a stand-on ship's other changes are judged under 17(a)(i).
+    acted = f.manoeuvred and (f.role != "stand-on" or f.manoeuvre_free or f.stage_man >= 3)
+    if f.role in ("give-way", "both") or acted:
         if f.role in ("give-way", "both"):
             s8 = s_safe * (1.0 - rp.r8_delay * p_delay) * (1.0 - p_na)
             _pen(penalties, "8", rp.r8_delay * p_delay, delay_reason("8"))
@@ -213,7 +222,7 @@ def score_encounter(
                 "19",
                 rp.r19_port,
                 f"rule 19(d)(i): turned to port {_deg(f.max_port)} for a vessel forward of the "
-                f"beam at {_nm(f.r_port)}",
+                f"beam at {_fmt_m(f.r_port)}",
             )
         if not fwd:
             towards = f.max_starboard if f.beta_detect > 0 else f.max_port
@@ -244,7 +253,7 @@ def score_encounter(
                 penalties,
                 "14",
                 rp.r14_nsb,
-                f"rule 14: turned to port {_deg(f.max_port)} at {_nm(f.r_port)} in a head-on "
+                f"rule 14: turned to port {_deg(f.max_port)} at {_fmt_m(f.r_port)} in a head-on "
                 "situation",
             )
         elif f.max_port > md and f.max_port >= f.max_starboard:
@@ -253,7 +262,7 @@ def score_encounter(
                 penalties,
                 "14",
                 rp.r14_nsb,
-                f"rule 14: turned to port {_deg(f.max_port)} at {_nm(f.r_port)}",
+                f"rule 14: turned to port {_deg(f.max_port)} at {_fmt_m(f.r_port)}",
             )
         else:
             _pen(
@@ -290,15 +299,20 @@ def score_encounter(
         _pen(penalties, "16", p_delay, delay_reason("16"))
         _pen(penalties, "16", p_na, f"rule 16: {na_reason}")
         if f.code == OVERTAKING and f.basis == "rule 13":
-            ahead = posed and abs(f.alpha_cpa) < math.radians(rp.r13_ahead_alpha_deg)
+            # Passing ahead matters only while the pass involved a risk of collision.
+            ahead = (
+                posed
+                and f.r_cpa < f.d_risk
+                and abs(f.alpha_cpa) < math.radians(rp.r13_ahead_alpha_deg)
+            )
             rules["13"] = _clip(s16 - rp.r13_ahead * ahead)
-            if f.r_cpa < profile.safety.r_min_m:
+            if f.r_cpa < profile.safety.r_nm_m:
                 _breach(
                     penalties,
                     "13",
                     1.0 - s_safe,
-                    f"rule 13: overtook at {_nm(f.r_cpa)}, closer than R_min "
-                    f"{_nm(profile.safety.r_min_m)} (did not keep out of the way)",
+                    f"rule 13: overtook at {_fmt_m(f.r_cpa)}, inside the near-miss distance "
+                    f"{_fmt_m(profile.safety.r_nm_m)} (did not keep out of the way)",
                 )
             if ahead:
                 _pen(
@@ -313,17 +327,17 @@ def score_encounter(
                 math.radians(rp.r15_ahead_alpha_min_deg),
                 math.radians(rp.r15_ahead_alpha_max_deg),
             )
-            ahead = posed and lo < f.alpha_cpa < hi
+            # Crossing ahead inside the risk distance is the breach rule 15 names; farther ahead
+            # the pass no longer involved a risk of collision and is not penalised.
+            ahead = posed and f.r_cpa < f.d_risk and lo < f.alpha_cpa < hi
             rules["15"] = _clip(s16 - rp.r15_ahead * ahead)
             if ahead:
-                # Crossing ahead inside the risk distance is the breach rule 15 names; farther
-                # ahead it only costs score (the pass no longer involved a risk of collision).
-                (_breach if f.r_cpa < f.d_risk else _pen)(
+                _breach(
                     penalties,
                     "15",
                     rp.r15_ahead,
-                    f"rule 15: crossed ahead of the stand-on vessel at {_nm(f.r_cpa)} (alpha at "
-                    f"CPA {_deg(f.alpha_cpa)})",
+                    f"rule 15: crossed ahead of the stand-on vessel at {_fmt_m(f.r_cpa)} (alpha "
+                    f"at CPA {_deg(f.alpha_cpa)})",
                 )
             if (
                 f.port_turn_counts
@@ -406,7 +420,7 @@ def _stand_on_score(
             "17",
             w * p_chi,
             f"rule 17(a)(i): stand-on vessel altered course {_deg(dchi)} to {side} at "
-            f"{_nm(f.r_man)} (stage {f.stage_man})",
+            f"{_fmt_m(f.r_man)} (stage {f.stage_man})",
         )
     if w * p_u > 0:
         _pen(
@@ -414,7 +428,7 @@ def _stand_on_score(
             "17",
             w * p_u,
             f"rule 17(a)(i): stand-on vessel changed speed by "
-            f"{100 * max(f.speed_reduction, f.speed_increase):.0f} % at {_nm(f.r_man)} "
+            f"{100 * max(f.speed_reduction, f.speed_increase):.0f} % at {_fmt_m(f.r_man)} "
             f"(stage {f.stage_man})",
         )
     if p_port:

@@ -26,6 +26,40 @@ import numpy as np
 
 from autoship.colregs.profile import Profile
 
+# A pair is an encounter for the direction rules only if the ships approached each other by at
+# least this fraction of the risk distance: two craft sailing in company at a steady range have
+# no risk of collision however noisy their predicted CPA (rule 7(d)(i): an approaching vessel) [P].
+MIN_APPROACH_FRACTION = 0.5
+# Window over which the turn rate of a deliberate manoeuvre is measured (s) [P].
+TURN_RATE_WINDOW_S = 30.0
+
+
+def deliberate_course(
+    t: np.ndarray, north: np.ndarray, east: np.ndarray, rate_deg_s: float
+) -> np.ndarray:
+    """(n_ships, n_rec) cumulative course change (rad, starboard positive) made at
+    ``rate_deg_s`` or faster; slower drift (route, channel bends) is left out. The course is
+    the direction of travel over a ``TURN_RATE_WINDOW_S`` centred window of positions, so the
+    jitter of recorded AIS positions and COG does not read as turning."""
+    n_s, n = north.shape
+    out = np.zeros((n_s, n))
+    if n < 3:
+        return out
+    dt = float(np.median(np.diff(t)))
+    h = max(1, int(round(TURN_RATE_WINDOW_S / 2.0 / max(dt, 1e-9))))
+    lo = np.clip(np.arange(n) - h, 0, n - 1)
+    hi = np.clip(np.arange(n) + h, 0, n - 1)
+    course = np.arctan2(east[:, hi] - east[:, lo], north[:, hi] - north[:, lo])
+    step = (np.diff(course, axis=1) + math.pi) % (2.0 * math.pi) - math.pi
+    step = np.where(np.isfinite(step), step, 0.0)
+    cum = np.concatenate([np.zeros((n_s, 1)), np.cumsum(step, axis=1)], axis=1)
+    span = np.maximum(t[hi] - t[lo], 1e-9)
+    fast = np.abs(cum[:, hi] - cum[:, lo]) / span >= math.radians(rate_deg_s)
+    # a step k-1 -> k counts when the rate around either end is fast
+    keep = fast[:, 1:] | fast[:, :-1]
+    out[:, 1:] = np.cumsum(step * keep, axis=1)
+    return out
+
 
 def risk_distance(length_a: float, length_b: float, profile: Profile) -> float:
     """Predicted passing distance under which a risk of collision exists (m)."""
@@ -52,7 +86,7 @@ def still_flags(t: np.ndarray, sog: np.ndarray, profile: Profile) -> np.ndarray:
 class SideSituation:
     """Situation facts of one encounter side (own ship o, target q), record indices or -1."""
 
-    in_action: bool  # the risk existed inside the action range at some record
+    in_action: bool  # the ships approached and came inside the action range
     k_act: int  # first record inside the action range during the encounter
     r_act: float  # action range at k_act (or at k0 when never reached)
     k_may: int  # 17(a)(ii): stand-on may act from here (-1: the give-way ship acted in time)
@@ -96,7 +130,9 @@ def situation(
     # range, or the ships came inside it at all (a risk resolved earlier still led to a pass
     # inside the range, and how it was resolved is judged).
     idx = np.nonzero(inside)[0]
-    in_action = idx.size > 0
+    fin = rng[np.isfinite(rng)]
+    approach = float(fin[0] - fin.min()) if fin.size else 0.0
+    in_action = idx.size > 0 and approach >= MIN_APPROACH_FRACTION * d_risk
     k_act = int(k0 + idx[0]) if in_action else -1
     r_act_at = float(r_act[idx[0]]) if in_action else float(r_act[0]) if r_act.size else st.r2_m
     k_may = -1
@@ -113,12 +149,30 @@ def situation(
     return SideSituation(in_action, k_act, r_act_at, k_may, k_crit, d_risk)
 
 
-def first_turn(cog: np.ndarray, o: int, k0: int, kend: int, threshold: float, side: int) -> int:
+def course_change(
+    cog: np.ndarray, delib: np.ndarray | None, o: int, k0: int, kend: int
+) -> np.ndarray:
+    """Ship o's course change since k0 over k0..kend (rad, starboard positive): the deliberate
+    part (``deliberate_course``) when given, else the whole change."""
+    if delib is not None:
+        return delib[o, k0 : kend + 1] - delib[o, k0]
+    return (cog[o, k0 : kend + 1] - cog[o, k0] + math.pi) % (2.0 * math.pi) - math.pi
+
+
+def first_turn(
+    cog: np.ndarray,
+    o: int,
+    k0: int,
+    kend: int,
+    threshold: float,
+    side: int,
+    delib: np.ndarray | None = None,
+) -> int:
     """First record in k0..kend where ship o's course differs from its course at k0 by at
     least ``threshold`` rad to ``side`` (+1 starboard, -1 port); -1 if never."""
     if kend < k0:
         return -1
-    d = (cog[o, k0 : kend + 1] - cog[o, k0] + math.pi) % (2.0 * math.pi) - math.pi
+    d = course_change(cog, delib, o, k0, kend)
     hit = np.nonzero(side * d >= threshold)[0]
     return int(k0 + hit[0]) if hit.size else -1
 

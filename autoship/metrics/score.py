@@ -18,6 +18,7 @@ import autoship
 from autoship.colregs.classify import (
     CODE_NAMES,
     CODE_TYPE,
+    HEAD_ON,
     MIRROR,
     OVERTAKEN,
     OVERTAKING,
@@ -39,7 +40,15 @@ from autoship.colregs.roles import (
 from autoship.colregs.scores import EncounterFacts, score_encounter
 from autoship.errors import ProfileError, RunFolderError
 from autoship.metrics import _kernels as kern
-from autoship.metrics.duties import SideSituation, first_turn, situation, still_flags, turn_onset
+from autoship.metrics.duties import (
+    SideSituation,
+    course_change,
+    deliberate_course,
+    first_turn,
+    situation,
+    still_flags,
+    turn_onset,
+)
 from autoship.metrics.navigation import ChartContext
 from autoship.metrics.progress import ship_progress
 from autoship.units import NAUTICAL_MILE
@@ -308,12 +317,29 @@ def score_tracks(
     rv = str(visibility).lower() == "restricted"
     still = still_flags(tr.t, tr.sog, profile) if R.shape[0] else None
     chart_ctx = ChartContext(chart)
+    rate = profile.manoeuvre.turn_rate_detect_deg_s
+    delib = deliberate_course(tr.t, tr.north, tr.east, rate) if rate > 0 and R.shape[0] else None
     sides = [
-        _side_facts(tr, ships, cats, length, profile, sc, meas, still, chart_ctx, rv, wind, e, R[e])
+        _side_facts(
+            tr,
+            ships,
+            cats,
+            length,
+            profile,
+            sc,
+            meas,
+            still,
+            chart_ctx,
+            rv,
+            wind,
+            e,
+            R[e],
+            delib,
+        )  # fmt: skip
         for e in range(R.shape[0])
     ]
-    _resolve_duties(sides, [str(s.get("id", k)) for k, s in enumerate(ships)])
     ids = [str(s.get("id", k)) for k, s in enumerate(ships)]
+    _resolve_duties(sides, ids)
     collided = _collision_pairs(events, ids)
     encounters: list[dict[str, Any]] = []
     for e in range(R.shape[0]):
@@ -426,6 +452,9 @@ class _Side:
     stage_man: int
     nav_man: bool
     port_turn_counts: bool
+    max_stbd: float
+    max_port: float
+    k_port: int
     free_reason: str = ""
 
 
@@ -443,8 +472,10 @@ def _side_facts(
     wind: float | None,
     e: int,
     row: np.ndarray,
+    delib: np.ndarray | None = None,
 ) -> _Side:
-    """Situation, role (rules 8, 12-19), manoeuvre stage and chart context of one side."""
+    """Situation, role (rules 8, 12-19), manoeuvre stage and chart context of one side.
+    ``delib`` (``duties.deliberate_course``) limits manoeuvres to deliberate course changes."""
     p, s, o, q, c = (int(x) for x in row)
     k0, kcpa, k1 = int(sc["k0"][p, s]), int(sc["kcpa"][p, s]), int(sc["k1"][p, s])
     sit = situation(
@@ -463,6 +494,10 @@ def _side_facts(
         # Rules 13-17 bind two vessels under way; a vessel at anchor, moored or lying still is
         # an obstacle that rule 8 and the separation gate cover.
         role = Role("none", "rule 8", "target not under way: an obstacle, separation only")
+    elif c == HEAD_ON and _passing_clear_port_to_port(tr, o, q, k0, profile):
+        # Rule 14 binds vessels meeting "so as to involve risk of collision": two vessels
+        # already set to pass port to port at R_min or more are doing what it asks for.
+        role = Role("none", "rule 14 not engaged", "already passing port to port, clear")
     else:
         r12 = None
         if cat_o.category == SAILING and cat_q.category == SAILING and wind is not None:
@@ -475,6 +510,21 @@ def _side_facts(
             )
         role = resolve_role(c, cat_o, cat_q, rv, r12)
     k_man = int(meas["k_man"][e])
+    max_stbd, max_port, k_port = (
+        float(meas["max_stbd"][e]),
+        float(meas["max_port"][e]),
+        int(meas["k_port"][e]),
+    )
+    m = profile.manoeuvre
+    detect = math.radians(m.course_detect_deg)
+    if delib is not None and kcpa >= k0:
+        d = course_change(tr.cog, delib, o, k0, kcpa)
+        du = tr.sog[o, k0 : kcpa + 1] - tr.sog[o, k0]
+        hit = np.nonzero((np.abs(d) >= detect) | (np.abs(du) >= m.speed_detect_mps))[0]
+        k_man = int(k0 + hit[0]) if hit.size else -1
+        max_stbd, max_port = max(0.0, float(d.max())), max(0.0, float(-d.min()))
+        hp = np.nonzero(d <= -detect)[0]
+        k_port = int(k0 + hp[0]) if hp.size else -1
     stage = 0
     if k_man >= 0:
         if sit.k_act < 0 or k_man < sit.k_act:
@@ -485,9 +535,7 @@ def _side_facts(
             stage = 3
         else:
             stage = 2
-    m = profile.manoeuvre
     draught = float(ships[o].get("draught_m") or 0.0)
-    detect = math.radians(m.course_detect_deg)
 
     def navigational(k: int) -> bool:
         if chart_ctx.empty or k < 0:
@@ -505,11 +553,32 @@ def _side_facts(
     # after a starboard action is a return, judged by the safety and rule 8(d) scores instead.
     port_counts = False
     turn = math.radians(m.direction_turn_deg)
-    k_dir = first_turn(tr.cog, o, k0, kcpa, turn, -1)
-    k_stb = first_turn(tr.cog, o, k0, kcpa, turn, +1)
+    k_dir = first_turn(tr.cog, o, k0, kcpa, turn, -1, delib)
+    k_stb = first_turn(tr.cog, o, k0, kcpa, turn, +1, delib)
     if k_dir >= 0 and (k_stb < 0 or k_dir < k_stb):
         port_counts = not navigational(turn_onset(tr.cog, o, k0, k_dir, detect))
-    return _Side(o, q, k0, kcpa, k1, k_man, role, sit, stage, nav_man, port_counts)
+    return _Side(
+        o, q, k0, kcpa, k1, k_man, role, sit, stage, nav_man, port_counts, max_stbd, max_port,
+        k_port,
+    )  # fmt: skip
+
+
+def _passing_clear_port_to_port(tr: Tracks, o: int, q: int, k: int, profile: Profile) -> bool:
+    """At record k the constant-velocity prediction has q pass own ship o port to port (q on
+    o's port side at the CPA, and o on q's) at R_min or more."""
+    pn, pe = tr.north[q, k] - tr.north[o, k], tr.east[q, k] - tr.east[o, k]
+    vn, ve = tr.vn[q, k] - tr.vn[o, k], tr.ve[q, k] - tr.ve[o, k]
+    v2 = vn * vn + ve * ve
+    if not (v2 > 1e-12 and math.isfinite(pn) and math.isfinite(pe)):
+        return False
+    tc = max(0.0, -(pn * vn + pe * ve) / v2)
+    cn, ce = pn + vn * tc, pe + ve * tc
+    if math.hypot(cn, ce) < profile.safety.r_min_m:
+        return False
+    # q on o's port side: cross(v_o, c) < 0; o on q's port side: cross(v_q, -c) < 0
+    port_of_o = tr.vn[o, k] * ce - tr.ve[o, k] * cn < 0.0
+    port_of_q = -(tr.vn[q, k] * ce - tr.ve[q, k] * cn) < 0.0
+    return bool(port_of_o and port_of_q)
 
 
 def _duty_at(side: _Side, k: int) -> str:
@@ -616,8 +685,8 @@ def _encounter_entry(
         beta_det, alpha_det, float(tr.sog[o, kc]), float(tr.sog[q, kc]), c, profile
     )
     r0 = _range(tr, o, q, k0)
-    k_man = int(meas["k_man"][e])
-    k_port = int(meas["k_port"][e])
+    k_man = side.k_man
+    k_port = side.k_port
     r_man = _range(tr, o, q, k_man) if k_man >= 0 else math.nan
     facts = EncounterFacts(
         code=c,
@@ -631,8 +700,8 @@ def _encounter_entry(
         manoeuvred=k_man >= 0,
         r_man=r_man,
         stage_man=side.stage_man,
-        max_starboard=float(meas["max_stbd"][e]),
-        max_port=float(meas["max_port"][e]),
+        max_starboard=side.max_stbd,
+        max_port=side.max_port,
         r_port=_range(tr, o, q, k_port) if k_port >= 0 else math.nan,
         speed_reduction=float(meas["red"][e]),
         speed_increase=float(meas["inc"][e]),
