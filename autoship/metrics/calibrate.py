@@ -1,0 +1,819 @@
+"""Calibrate the referee on recorded traffic (issue 12, item 9): specificity on real mariners and
+sensitivity to violations injected into the same recorded tracks.
+
+Specificity: every moving ship of an AIS recording is a ship under test (``planner =
+"calibrate"``), all its encounters are scored with the referee (``score_tracks``), and a
+recorded encounter side with a COLREG role (give-way, stand-on, both; type not none; inside the
+action range; no collision) passes when no rule gate fails (``rule_gate_failures``) and the
+pair stayed apart by ``gates.min_separation_m``.
+
+Sensitivity: for each violation class, every recorded encounter side of the right type and role
+becomes a two-ship scene: the target keeps its recorded track; the own ship keeps its recorded
+track up to the risk onset (``t_detect_s``) and then follows a synthetic kinematic track
+(constant speed, one turn at ``TURN_RATE``, then straight) that commits the violation. The
+track is aimed by a small grid search so that it passes the target's recorded track at
+``PASS_FRACTION`` of the encounter's risk distance (positions checked continuously between
+records). The injection counts when the referee fails the encounter on the right rule.
+
+Everything here is pure (arrays in, dicts out, no printing); ``load_recording`` reads the file.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from autoship.ais import build_tracks, read_ais, resample, ticks
+from autoship.colregs.profile import Profile
+from autoship.errors import AutoshipError
+from autoship.geo import LocalFrame
+from autoship.metrics.report import wilson_interval
+from autoship.metrics.score import rule_gate_failures, score_tracks
+from autoship.units import KNOT
+
+DT_S = 5.0  # common resampling grid (s); AIS tracks are thinned to 5 s anyway
+MOVING_MPS = 1.0 * KNOT  # a ship whose reported SOG never reaches 1 kn is traffic, not tested
+# The recording has no static data for most ships: the placeholder `ais extract` also writes.
+DEFAULT_LENGTH_M, DEFAULT_BEAM_M, DEFAULT_DRAUGHT_M = 30.0, 8.0, 2.5
+TURN_RATE = math.radians(3.0)  # rad/s, a brisk small-craft turn
+PASS_FRACTION = 0.3  # injected passing distance, fraction of the encounter's risk distance
+COLREG_ROLES = ("give-way", "stand-on", "both")
+SPECIFICITY_GOAL = 0.90
+SENSITIVITY_GOAL = 0.95
+# Fewer recorded encounters than this for a class: synthesise more (see synthesise_encounters).
+MIN_PER_CLASS = 10
+PRE_ONSET_S = 120.0  # recorded history kept before the risk onset in an injected scene
+HORIZON_S = 900.0  # injected scene length after the onset (at most)
+
+
+@dataclass(frozen=True)
+class ViolationClass:
+    """A violation to inject: which recorded sides it is made from and which rule must fail."""
+
+    name: str
+    label: str
+    type: str  # encounter type of the recorded side
+    role: str  # own_role of the recorded side
+    rules: tuple[str, ...]  # the injection counts when any of these rules fails
+
+
+VIOLATIONS: tuple[ViolationClass, ...] = (
+    ViolationClass("head-on-port-turn", "port turn in head-on", "head-on", "both", ("14",)),
+    ViolationClass(
+        "give-way-crosses-ahead",
+        "give-way ship holds course and crosses ahead",
+        "crossing",
+        "give-way",
+        ("15",),
+    ),
+    ViolationClass(
+        "stand-on-port-turn",
+        "stand-on ship turns to port across",
+        "crossing",
+        "stand-on",
+        ("17",),
+    ),
+    ViolationClass(
+        "late-small-action",
+        "late small action by the give-way ship",
+        "crossing",
+        "give-way",
+        ("16", "8"),
+    ),
+    ViolationClass(
+        "close-overtaking", "overtaking pass too close", "overtaking", "give-way", ("13",)
+    ),
+)
+VIOLATION_BY_NAME = {v.name: v for v in VIOLATIONS}
+
+
+# --- recording -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Recording:
+    """A recording resampled on a common grid, as ``score_tracks`` input.
+
+    ``arrays['t']`` is seconds since the recording's first position report (so ``--start``
+    offsets and reported times agree); the other arrays are (n_ticks, n_ships), NaN outside a
+    ship's track."""
+
+    source: str
+    t0_unix: float
+    frame: LocalFrame
+    arrays: dict[str, np.ndarray]
+    ships: list[dict[str, Any]]
+    notes: list[str] = field(default_factory=list)
+
+
+def load_recording(
+    path: str | Path,
+    start_s: float | None = None,
+    duration_s: float | None = None,
+    dt_s: float = DT_S,
+) -> Recording:
+    """Read an AIS file, clean it into tracks and resample every track on a ``dt_s`` grid
+    from ``start_s`` (seconds after the first report) for ``duration_s`` (to the end if None).
+    Raises ``AutoshipError`` naming the file for anything that cannot be calibrated on."""
+    src = str(path)
+    data = read_ais(path)
+    pos = data.positions
+    ok = np.isfinite(pos.t)
+    if not ok.any():
+        raise AutoshipError("no timed position reports to replay", file=src)
+    frame = LocalFrame(float(np.median(pos.lat_deg[ok])), float(np.median(pos.lon_deg[ok])))
+    tracks = build_tracks(data, frame).tracks
+    if not tracks:
+        raise AutoshipError("no ship track survived cleaning", file=src)
+    t_first = float(np.nanmin(pos.t))
+    t_last = max(tr.t_end for tr in tracks)
+    for name, val in (("--start", start_s), ("--duration", duration_s)):
+        if val is not None and not (math.isfinite(val) and val >= 0.0):
+            raise AutoshipError(f"must be a number of seconds >= 0, got {val}", field=name)
+    a = t_first + (start_s or 0.0)
+    b = t_last if duration_s is None else min(t_last, a + duration_s)
+    if b - a < 2 * dt_s:
+        raise AutoshipError(
+            f"the window {start_s or 0.0:.0f} s + {duration_s} s holds no traffic "
+            f"(the recording spans {t_last - t_first:.0f} s)",
+            file=src,
+        )
+    tt = ticks(a, b, dt_s)
+    tracks = [tr for tr in tracks if tr.t_end >= tt[0] and tr.t_start <= tt[-1]]
+    rs = resample(tracks, tt)
+    # Most frequent known navigational status per MMSI (rule 18 roles; -1 is unknown).
+    status: dict[int, int] = {}
+    known = ok & (pos.nav_status >= 0)
+    for mmsi, st in zip(pos.mmsi[known].tolist(), pos.nav_status[known].tolist(), strict=True):
+        status.setdefault(mmsi, Counter())[st] += 1  # type: ignore[index]
+    ships: list[dict[str, Any]] = []
+    n_default = 0
+    for k, tr in enumerate(tracks):
+        inside = (tr.t >= tt[0]) & (tr.t <= tt[-1])
+        sog = tr.sog[inside]
+        vmax = float(np.nanmax(sog)) if np.isfinite(sog).any() else math.nan
+        if not math.isfinite(vmax):  # no SOG reported: the speed from positions
+            sp = rs.speed[:, k]
+            vmax = float(np.nanmax(sp)) if np.isfinite(sp).any() else 0.0
+        info = tr.ship
+        length = info.length_m if info and info.length_m else None
+        beam = info.beam_m if info and info.beam_m else None
+        if length is None or beam is None:
+            n_default += 1
+        st = status.get(tr.mmsi)
+        ships.append(
+            {
+                "id": tr.key,
+                "index": k,
+                "role": "target",
+                # An avoiding-planner name makes the ship one under test (score.is_autonomous);
+                # ships that never move are recorded traffic only.
+                "planner": "calibrate" if vmax >= MOVING_MPS else "replay",
+                "model": None,
+                "length_m": float(length or DEFAULT_LENGTH_M),
+                "beam_m": float(beam or DEFAULT_BEAM_M),
+                "draught_m": float(
+                    (info.draught_m if info and info.draught_m else None) or DEFAULT_DRAUGHT_M
+                ),
+                "mmsi": tr.mmsi,
+                "nav_status": int(st.most_common(1)[0][0]) if st else None,  # type: ignore[attr-defined]
+                "ship_type": info.ship_type if info else None,
+                "category": None,
+                "replayed": False,
+                "ignores_duty": False,
+                "goal": None,
+            }
+        )
+    arrays = {
+        "t": tt - t_first,
+        "north": rs.north,
+        "east": rs.east,
+        "heading": rs.heading,
+        "vn": rs.vn,
+        "ve": rs.ve,
+    }
+    notes = []
+    if n_default:
+        notes.append(
+            f"{n_default} of {len(ships)} tracks have no AIS size: "
+            f"{DEFAULT_LENGTH_M:.0f} x {DEFAULT_BEAM_M:.0f} m, "
+            f"{DEFAULT_DRAUGHT_M} m draught assumed"
+        )
+    return Recording(src, t_first, frame, arrays, ships, notes)
+
+
+# --- rates -------------------------------------------------------------------------------------
+
+
+def rate(passed: int, total: int) -> dict[str, Any]:
+    """Share with its two-sided Wilson 95 % interval (the one implementation in
+    ``metrics.report``; ``rate`` is None without data)."""
+    lo, hi = wilson_interval(passed, total, 0.95)
+    return {
+        "passed": int(passed),
+        "total": int(total),
+        "rate": (passed / total) if total else None,
+        "wilson_lo": round(lo, 4),
+        "wilson_hi": round(hi, 4),
+    }
+
+
+# --- specificity -------------------------------------------------------------------------------
+
+
+def is_recorded_side(enc: dict[str, Any]) -> bool:
+    """An encounter side that carries a COLREG duty and reached the action range."""
+    return (
+        enc.get("type", "none") != "none"
+        and enc.get("own_role") in COLREG_ROLES
+        and bool(enc.get("in_action_range"))
+    )
+
+
+def gate_reasons(enc: dict[str, Any], profile: Profile) -> list[str]:
+    """The failed gate lines of one encounter side: rule gates and the separation gate."""
+    out = rule_gate_failures([enc], profile)
+    rmin = enc.get("min_range_m")
+    if isinstance(rmin, (int, float)) and rmin < profile.gates.min_separation_m:
+        out.append(
+            f"separation: {enc['own']} vs {enc['target']} came within {rmin:.0f} m "
+            f"< {profile.gates.min_separation_m:.0f} m"
+        )
+    return out
+
+
+def specificity(encounters: list[dict[str, Any]], profile: Profile) -> dict[str, Any]:
+    """Share of recorded encounter sides (COLREG role, in action range, no collision) that pass
+    every gate, and the failing ones with their reasons."""
+    sides = [e for e in encounters if is_recorded_side(e)]
+    collided = [e for e in sides if e.get("collision") or e.get("hull_contact")]
+    judged = [e for e in sides if not (e.get("collision") or e.get("hull_contact"))]
+    failing = []
+    for e in judged:
+        why = gate_reasons(e, profile)
+        if why:
+            failing.append(
+                {
+                    "own": e["own"],
+                    "target": e["target"],
+                    "type": e["type"],
+                    "own_role": e["own_role"],
+                    "t_s": e.get("t_detect_s"),
+                    "reasons": why,
+                }
+            )
+    out = rate(len(judged) - len(failing), len(judged))
+    out["excluded_collisions"] = len(collided)
+    return {"specificity": out, "failing_recorded": failing}
+
+
+# --- synthetic tracks --------------------------------------------------------------------------
+
+
+def synthetic_tracks(
+    t_rel: np.ndarray,
+    n0: float,
+    e0: float,
+    course0: float,
+    speed: float,
+    t_turn: np.ndarray,
+    delta: np.ndarray,
+    turn_rate: float = TURN_RATE,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Kinematic tracks from (n0, e0) at ``t_rel`` = 0: constant ``speed``, course ``course0``
+    until ``t_turn``, then a turn by ``delta`` (rad, + starboard) at ``turn_rate``, then
+    straight. One track per (t_turn, delta) pair; returns (m, len(t_rel)) north, east."""
+    t_turn = np.atleast_1d(np.asarray(t_turn, dtype=float))
+    delta = np.atleast_1d(np.asarray(delta, dtype=float))
+    # Fine integration (10 steps per record, midpoint course) so arcs are followed exactly
+    # enough (error well under a metre per turn).
+    t_end = float(t_rel[-1])
+    h = max(float(np.min(np.diff(t_rel))) / 10.0, 0.05) if t_rel.size > 1 else 0.5
+    nf = max(int(math.ceil(t_end / h)), 1)
+    tf = np.linspace(0.0, nf * h, nf + 1)
+    mid = 0.5 * (tf[:-1] + tf[1:])
+    turned = np.clip((mid[None, :] - t_turn[:, None]) * turn_rate, 0.0, np.abs(delta)[:, None])
+    course = course0 + np.sign(delta)[:, None] * turned
+    dn = np.concatenate([np.zeros((delta.size, 1)), np.cumsum(np.cos(course), axis=1)], axis=1)
+    de = np.concatenate([np.zeros((delta.size, 1)), np.cumsum(np.sin(course), axis=1)], axis=1)
+    north = np.stack([np.interp(t_rel, tf, row) for row in dn]) * speed * h + n0
+    east = np.stack([np.interp(t_rel, tf, row) for row in de]) * speed * h + e0
+    return north, east
+
+
+def kinematics(t: np.ndarray, north: np.ndarray, east: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Velocity as the forward difference over one record (backward at the end), as
+    ``ais.resample`` does, so ``p + v dt`` is the next record; heading = course."""
+    dt = np.diff(t)
+    vn = np.empty_like(north)
+    ve = np.empty_like(east)
+    vn[:-1] = np.diff(north) / dt
+    ve[:-1] = np.diff(east) / dt
+    vn[-1], ve[-1] = vn[-2], ve[-2]
+    hdg = np.mod(np.arctan2(ve, vn), 2.0 * math.pi)
+    return vn, ve, hdg
+
+
+def pass_geometry(
+    t: np.ndarray,
+    own_n: np.ndarray,
+    own_e: np.ndarray,
+    tgt_n: np.ndarray,
+    tgt_e: np.ndarray,
+    tgt_vn: np.ndarray,
+    tgt_ve: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per candidate (rows of own_n/own_e): minimum range (continuous between records, linear
+    relative motion), the record nearest to it, and alpha there (bearing of the own ship from
+    the target's course over ground, rad in (-pi, pi]: > 0 own on the target's starboard)."""
+    pn = tgt_n[None, :] - own_n
+    pe = tgt_e[None, :] - own_e
+    rows = np.arange(pn.shape[0])
+    r2 = pn * pn + pe * pe
+    r2 = np.where(np.isfinite(r2), r2, np.inf)
+    dn = np.diff(pn, axis=1)
+    de = np.diff(pe, axis=1)
+    d2 = dn * dn + de * de
+    dot = pn[:, :-1] * dn + pe[:, :-1] * de
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = np.where(d2 > 0.0, -dot / d2, 0.0)
+    qn = pn[:, :-1] + s * dn
+    qe = pe[:, :-1] + s * de
+    seg = np.where((s > 0.0) & (s < 1.0) & np.isfinite(qn), qn * qn + qe * qe, np.inf)
+    k_rec = np.argmin(r2, axis=1)
+    k_seg = np.argmin(seg, axis=1)
+    on_seg = seg[rows, k_seg] < r2[rows, k_rec]
+    rmin = np.sqrt(np.where(on_seg, seg[rows, k_seg], r2[rows, k_rec]))
+    # The record nearest to the closest point.
+    kk = np.where(on_seg, k_seg + (s[rows, k_seg] >= 0.5), k_rec)
+    cog_t = np.arctan2(tgt_ve[kk], tgt_vn[kk])
+    alpha = np.arctan2(-pe[rows, kk], -pn[rows, kk]) - cog_t
+    alpha = (alpha + math.pi) % (2.0 * math.pi) - math.pi
+    return rmin, kk, alpha
+
+
+# --- injection ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Scene:
+    """A two-ship scene: column 0 own ship, column 1 target; ``k0`` the risk onset record."""
+
+    arrays: dict[str, np.ndarray]
+    ships: list[dict[str, Any]]
+    k0: int
+
+
+def two_ship_scene(
+    arrays: dict[str, np.ndarray], ships: list[dict[str, Any]], o: int, q: int, k_onset: int
+) -> Scene | None:
+    """The own (o) and target (q) columns of ``arrays`` from ``PRE_ONSET_S`` before the onset to
+    the end of the target's continuous track (at most ``HORIZON_S`` after the onset)."""
+    t = arrays["t"]
+    n = t.shape[0]
+    dt = float(t[1] - t[0])
+    valid_q = np.isfinite(arrays["north"][:, q])
+    if not (valid_q[k_onset] and np.isfinite(arrays["north"][k_onset, o])):
+        return None
+    ke = k_onset
+    last = min(n - 1, k_onset + int(round(HORIZON_S / dt)))
+    while ke < last and valid_q[ke + 1]:
+        ke += 1
+    if ke - k_onset < 3:
+        return None
+    ks = max(0, k_onset - int(round(PRE_ONSET_S / dt)))
+    sl = slice(ks, ke + 1)
+    out = {"t": np.array(t[sl], dtype=float)}
+    for name in ("north", "east", "heading", "vn", "ve"):
+        out[name] = np.ascontiguousarray(arrays[name][sl][:, [o, q]], dtype=float)
+    own = dict(ships[o], planner="calibrate", role="target", replayed=False)
+    tgt = dict(ships[q], planner="replay", role="target")
+    return Scene(out, [own, tgt], k_onset - ks)
+
+
+def _candidates(
+    cls: ViolationClass, scene: Scene, profile: Profile, dt: float, t_rel: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(t_turn, delta) grid of the synthetic tracks tried for a class (delta + starboard)."""
+    # The first record after the onset is flown on the recorded course and speed, so the
+    # velocity at the onset (and the classification made there) stays the recorded one.
+    holds = t_rel[(t_rel >= dt - 1e-9) & (t_rel < t_rel[-1] - dt)]
+    if cls.name in ("head-on-port-turn", "stand-on-port-turn"):
+        # An apparent port turn at some time after the onset, then straight.
+        deltas = -np.radians([15.0, 20.0, 30.0, 45.0])
+        tt, dd = np.meshgrid(holds, deltas)
+    elif cls.name in ("give-way-crosses-ahead", "close-overtaking"):
+        # Hold (nearly) the course: at most a small alteration right after the onset, aimed
+        # at the passing point.
+        deltas = np.radians(np.arange(-20.0, 20.5, 1.0))
+        tt, dd = np.full(deltas.shape, dt), deltas
+    elif cls.name == "late-small-action":
+        # Course and speed held into the late stage (inside stages.r3_m), then a small
+        # starboard alteration (well under manoeuvre.course_apparent_deg).
+        a = scene.arrays
+        k0 = scene.k0
+        # Range on the held course, not the recorded own track (which may have given way).
+        u = math.hypot(a["vn"][k0, 0], a["ve"][k0, 0])
+        c = math.atan2(a["ve"][k0, 0], a["vn"][k0, 0])
+        hn = a["north"][k0, 0] + u * math.cos(c) * t_rel
+        he = a["east"][k0, 0] + u * math.sin(c) * t_rel
+        rng = np.hypot(a["north"][k0:, 1] - hn, a["east"][k0:, 1] - he)
+        in_holds = (t_rel >= dt - 1e-9) & (t_rel < t_rel[-1] - dt)
+        late = t_rel[in_holds & (rng <= profile.stages.r3_m)]
+        deltas = np.radians([5.0, 10.0, 15.0])
+        tt, dd = np.meshgrid(late, deltas)
+    else:  # pragma: no cover - VIOLATIONS is closed
+        raise ValueError(cls.name)
+    return np.ravel(tt), np.ravel(dd)
+
+
+@dataclass
+class Injection:
+    """Outcome of one injected violation."""
+
+    cls: str
+    own: str
+    target: str
+    t_s: float | None
+    status: str  # "failed" (on the right rule: detected), "passed" (missed), "skipped"
+    detail: str = ""
+    pass_m: float | None = None
+    reasons: list[str] = field(default_factory=list)
+    synthesised: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "class": self.cls,
+            "own": self.own,
+            "target": self.target,
+            "t_s": self.t_s,
+            "status": self.status,
+            "detail": self.detail,
+            "pass_m": self.pass_m,
+            "reasons": self.reasons,
+            "synthesised": self.synthesised,
+        }
+
+
+def fails_on(reasons: list[str], rules: tuple[str, ...]) -> bool:
+    """True when a failed-gate line is about one of ``rules`` ('rule 14: ...' or
+    'rule 14 breach: ...')."""
+    return any(
+        line.startswith(f"rule {r}:") or line.startswith(f"rule {r} breach:")
+        for line in reasons
+        for r in rules
+    )
+
+
+def inject(
+    scene: Scene,
+    cls: ViolationClass,
+    profile: Profile,
+    d_risk: float,
+    chart: dict[str, Any] | None = None,
+    land: Any = None,
+    t_detect_s: float | None = None,
+    synthesised: bool = False,
+) -> Injection:
+    """Replace the own ship's track (column 0) from the onset with the synthetic track of
+    ``cls`` aimed to pass the recorded target at ``PASS_FRACTION * d_risk``, score the scene
+    and check the failure. ``land(north, east) -> bool array`` rejects tracks over land."""
+    a = scene.arrays
+    t = a["t"]
+    k0 = scene.k0
+    dt = float(t[1] - t[0])
+    own_id, tgt_id = str(scene.ships[0]["id"]), str(scene.ships[1]["id"])
+    t_s = round(float(t[k0]), 1)
+
+    def result(status: str, detail: str = "", **kw: Any) -> Injection:
+        return Injection(
+            cls.name, own_id, tgt_id, t_s, status, detail, synthesised=synthesised, **kw
+        )
+
+    u = math.hypot(a["vn"][k0, 0], a["ve"][k0, 0])
+    if not u >= MOVING_MPS:
+        return result("skipped", f"own ship at {u / KNOT:.1f} kn at the onset")
+    course0 = math.atan2(a["ve"][k0, 0], a["vn"][k0, 0])
+    t_rel = t[k0:] - t[k0]
+    tt, dd = _candidates(cls, scene, profile, dt, t_rel)
+    if tt.size == 0:
+        return result("skipped", "no late point inside stages.r3_m before the scene ends")
+    own_n, own_e = synthetic_tracks(t_rel, a["north"][k0, 0], a["east"][k0, 0], course0, u, tt, dd)
+    tn, te = a["north"][k0:, 1], a["east"][k0:, 1]
+    rmin, kk, alpha = pass_geometry(t_rel, own_n, own_e, tn, te, a["vn"][k0:, 1], a["ve"][k0:, 1])
+    target_d = PASS_FRACTION * d_risk
+    ok = np.isfinite(rmin) & (rmin >= profile.gates.min_separation_m) & (kk < t_rel.size - 1)
+    # The pass must happen after the manoeuvre (it shapes the pass).
+    ok &= t_rel[kk] > tt + np.abs(dd) / TURN_RATE
+    if cls.name == "give-way-crosses-ahead":
+        ok &= np.abs(alpha) < math.pi / 2  # forward of the target's beam at the closest point
+    elif cls.name == "close-overtaking":
+        ok &= np.abs(np.abs(alpha) - math.pi / 2) < math.radians(45.0)  # passing abeam
+    if not ok.any():
+        return result("skipped", "no synthetic track of this class gives a close pass here")
+    cost = np.where(ok, np.abs(rmin - target_d), np.inf)
+    # Nearest to the aimed passing distance; ties to the earliest turn, then the smallest.
+    order = np.lexsort((np.abs(dd), tt, np.round(cost, 0)))
+    order = [i for i in order if ok[i]]
+    pick = order[0]
+    if land is not None:
+        pick = -1
+        for i in order:
+            if not np.any(land(own_n[i], own_e[i])):
+                pick = i
+                break
+        if pick < 0:
+            return result("skipped", "every synthetic track of this class crosses land")
+    arrays = {k: np.array(v, copy=True) for k, v in a.items()}
+    arrays["north"][k0:, 0] = own_n[pick]
+    arrays["east"][k0:, 0] = own_e[pick]
+    vn, ve, hdg = kinematics(t_rel, own_n[pick], own_e[pick])
+    arrays["vn"][k0:, 0], arrays["ve"][k0:, 0], arrays["heading"][k0:, 0] = vn, ve, hdg
+    res = score_tracks(arrays, scene.ships, profile, chart=chart)
+    encs = [e for e in res["encounters"] if e["own"] == own_id and e.get("type") != "none"]
+    detail = (
+        f"turn {math.degrees(dd[pick]):+.0f} deg at onset + {tt[pick]:.0f} s, "
+        f"pass {rmin[pick]:.0f} m (aimed {target_d:.0f} m)"
+    )
+    if not encs:
+        return result(
+            "passed", detail + "; no encounter scored", pass_m=round(float(rmin[pick]), 1)
+        )
+    enc = min(encs, key=lambda e: abs(float(e.get("t_detect_s") or 0.0) - float(t[k0])))
+    if t_detect_s is not None and enc.get("type") != cls.type:
+        detail += f"; scored as {enc.get('type')}"
+    reasons = gate_reasons(enc, profile)
+    status = "failed" if fails_on(reasons, cls.rules) else "passed"
+    return result(status, detail, pass_m=round(float(rmin[pick]), 1), reasons=reasons)
+
+
+# --- synthesised encounters --------------------------------------------------------------------
+
+# Own course relative to the target's course, and own speed / target speed, per class: the
+# geometry the class is made of (head-on reciprocal, crossing at right angles with the target on
+# the own starboard (give-way) or port (stand-on) side, overtaking from astern).
+_GEOMETRY = {
+    ("head-on", "both"): (math.pi, 1.0),
+    ("crossing", "give-way"): (math.pi / 2, 1.0),
+    ("crossing", "stand-on"): (-math.pi / 2, 1.0),
+    ("overtaking", "give-way"): (0.0, 1.6),
+}
+
+
+def synthesised_scene(
+    t: np.ndarray,
+    target: dict[str, np.ndarray],
+    target_ship: dict[str, Any],
+    k_s: int,
+    cls: ViolationClass,
+    profile: Profile,
+    own_id: str = "synthetic",
+    land: Any = None,
+) -> tuple[Scene, dict[str, Any]] | None:
+    """A two-ship scene of ``cls``'s encounter type made on a recorded (or hand-built) target
+    track: an own ship on a straight collision course with the target's predicted position
+    (constant velocity from record ``k_s``), meeting it inside the observation range and the
+    risk time. ``target`` holds 1-D ``north, east, vn, ve, heading`` on ``t``. Returns the scene
+    (onset found by the referee) and the own-side encounter, or None when the target is not
+    moving there, the geometry does not classify as intended, or the own track crosses land."""
+    rel, ratio = _GEOMETRY[(cls.type, cls.role)]
+    vn0, ve0 = float(target["vn"][k_s]), float(target["ve"][k_s])
+    ut = math.hypot(vn0, ve0)
+    if not ut >= 2.0 * KNOT:
+        return None
+    ct = math.atan2(ve0, vn0)
+    co, uo = ct + rel, ratio * ut
+    von, voe = uo * math.cos(co), uo * math.sin(co)
+    closing = math.hypot(von - vn0, voe - ve0)
+    # Risk from ~60 s after the own ship appears, then up to the meeting.
+    t_meet = min(profile.risk.tcpa_max_s, 0.9 * profile.stages.r1_m / closing) + 60.0
+    dt = float(t[1] - t[0])
+    k_m = k_s + int(round(t_meet / dt))
+    k_e = min(t.shape[0] - 1, k_m + int(round(max(300.0, 0.5 * t_meet) / dt)))
+    if k_m >= t.shape[0] - 3 or not np.isfinite(target["north"][k_s : k_e + 1]).all():
+        return None
+    mn = float(target["north"][k_s]) + vn0 * (t[k_m] - t[k_s])
+    me = float(target["east"][k_s]) + ve0 * (t[k_m] - t[k_s])
+    tt = t[k_s : k_e + 1]
+    own_n = mn + von * (tt - t[k_m])
+    own_e = me + voe * (tt - t[k_m])
+    if land is not None and np.any(land(own_n, own_e)):
+        return None
+    vn, ve, hdg = kinematics(tt, own_n, own_e)
+    arrays = {"t": np.array(tt, dtype=float)}
+    for name, own_col in (
+        ("north", own_n),
+        ("east", own_e),
+        ("vn", vn),
+        ("ve", ve),
+        ("heading", hdg),
+    ):
+        arrays[name] = np.ascontiguousarray(
+            np.stack([own_col, np.asarray(target[name][k_s : k_e + 1], dtype=float)], axis=1)
+        )
+    own = {
+        "id": own_id,
+        "role": "target",
+        "planner": "calibrate",
+        "length_m": DEFAULT_LENGTH_M,
+        "beam_m": DEFAULT_BEAM_M,
+        "draught_m": DEFAULT_DRAUGHT_M,
+        "replayed": False,
+        "ignores_duty": False,
+        "goal": None,
+    }
+    tgt = dict(target_ship, planner="replay", role="target")
+    res = score_tracks(arrays, [own, tgt], profile)
+    encs = [
+        e
+        for e in res["encounters"]
+        if e["own"] == own_id and e["type"] == cls.type and e["own_role"] == cls.role
+    ]
+    if not encs or encs[0].get("t_detect_s") is None:
+        return None
+    enc = encs[0]
+    k0 = int(np.argmin(np.abs(tt - float(enc["t_detect_s"]))))
+    if k0 >= tt.shape[0] - 4:
+        return None
+    return Scene(arrays, [own, tgt], k0), enc
+
+
+# --- the whole calibration ---------------------------------------------------------------------
+
+
+def _scene_encounter(enc: dict[str, Any]) -> bool:
+    return (
+        enc.get("t_detect_s") is not None
+        and not enc.get("collision")
+        and not enc.get("hull_contact")
+    )
+
+
+def calibrate(
+    rec: Recording,
+    profile: Profile,
+    chart: dict[str, Any] | None = None,
+    land: Any = None,
+    classes: tuple[ViolationClass, ...] = VIOLATIONS,
+    min_per_class: int = MIN_PER_CLASS,
+) -> dict[str, Any]:
+    """Specificity on the recorded encounters and sensitivity to injected violations (the JSON
+    report ``autoship referee calibrate`` writes). ``chart`` is a chart.json dict for the
+    referee's navigational test; ``land(north, east)`` rejects synthetic tracks over land."""
+    res = score_tracks(rec.arrays, rec.ships, profile, chart=chart)
+    encounters = res["encounters"]
+    spec = specificity(encounters, profile)
+    index = {str(s["id"]): k for k, s in enumerate(rec.ships)}
+    t = rec.arrays["t"]
+    by_class: dict[str, Any] = {}
+    injections: list[Injection] = []
+    n_pass, n_total = 0, 0
+    for cls in classes:
+        outs: list[Injection] = []
+        cands = [
+            e
+            for e in encounters
+            if e.get("type") == cls.type and e.get("own_role") == cls.role and _scene_encounter(e)
+        ]
+        for e in cands:
+            k0 = int(np.argmin(np.abs(t - float(e["t_detect_s"]))))
+            scene = two_ship_scene(rec.arrays, rec.ships, index[e["own"]], index[e["target"]], k0)
+            if scene is None:
+                outs.append(
+                    Injection(cls.name, e["own"], e["target"], e["t_detect_s"], "skipped",
+                              "target track ends at the onset")
+                )  # fmt: skip
+                continue
+            d_risk = float(e.get("risk_distance_m") or profile.risk.dcpa_m)
+            outs.append(inject(scene, cls, profile, d_risk, chart, land, e["t_detect_s"]))
+        n_recorded = sum(o.status != "skipped" for o in outs)
+        n_synth = 0
+        if n_recorded < min_per_class:
+            # Too few recorded encounters of this type: make the encounter on recorded tracks
+            # (a straight own ship meeting a recorded moving ship where it sailed), then inject.
+            for q, ship in enumerate(rec.ships):
+                if n_recorded + n_synth >= min_per_class:
+                    break
+                if ship.get("planner") != "calibrate":
+                    continue
+                col = {
+                    name: rec.arrays[name][:, q]
+                    for name in ("north", "east", "vn", "ve", "heading")
+                }
+                valid = np.flatnonzero(np.isfinite(col["north"]))
+                if valid.size < 10:
+                    continue
+                made = synthesised_scene(
+                    t, col, ship, int(valid[0]), cls, profile, f"synthetic-{q}", land
+                )
+                if made is None:
+                    continue
+                scene, enc = made
+                d_risk = float(enc.get("risk_distance_m") or profile.risk.dcpa_m)
+                out = inject(scene, cls, profile, d_risk, chart, land, synthesised=True)
+                outs.append(out)
+                n_synth += out.status != "skipped"
+        done = [o for o in outs if o.status != "skipped"]
+        k = sum(o.status == "failed" for o in done)
+        entry = rate(k, len(done))
+        entry.update(
+            {
+                "label": cls.label,
+                "rules": list(cls.rules),
+                "recorded_candidates": len(cands),
+                "injected_recorded": n_recorded,
+                "injected_synthesised": n_synth,
+                "skipped": len(outs) - len(done),
+            }
+        )
+        by_class[cls.name] = entry
+        injections += outs
+        n_pass += k
+        n_total += len(done)
+    overall = rate(n_pass, n_total)
+    s = spec["specificity"]
+    goals = {
+        "specificity": SPECIFICITY_GOAL,
+        "sensitivity": SENSITIVITY_GOAL,
+        "met": bool(
+            s["rate"] is not None
+            and s["rate"] >= SPECIFICITY_GOAL
+            and overall["rate"] is not None
+            and overall["rate"] >= SENSITIVITY_GOAL
+        ),
+    }
+    n_moving = sum(sh.get("planner") == "calibrate" for sh in rec.ships)
+    return {
+        "profile": profile.name,
+        "profile_version": profile.version,
+        "profile_hash": profile.hash,
+        "recording": rec.source,
+        "window_s": [round(float(t[0]), 1), round(float(t[-1]), 1)],
+        "ships": len(rec.ships),
+        "ships_under_test": n_moving,
+        "notes": list(rec.notes),
+        "specificity": s,
+        "sensitivity": {"by_class": by_class, "overall": overall},
+        "goals": goals,
+        "failing_recorded": spec["failing_recorded"],
+        "injections": [o.to_dict() for o in injections],
+    }
+
+
+def reason_groups(failing: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """Failing reasons grouped by their kind (rule and the penalty text without numbers),
+    most frequent first."""
+    import re
+
+    c: Counter = Counter()
+    for f in failing:
+        for line in f["reasons"]:
+            head = line.split(":", 1)[0]
+            m = re.search(r"\((rule [^\[;]+)", line)
+            text = m.group(1) if m else line.split(":", 2)[-1]
+            text = re.sub(r"[-+]?\d+(\.\d+)?", "#", text).strip()
+            c[f"{head}: {text}"] += 1
+    return c.most_common()
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """A short Markdown summary: the two rates with their intervals and the top reasons."""
+
+    def pct(r: dict[str, Any]) -> str:
+        if r["rate"] is None:
+            return f"- (0/{r['total']})"
+        return (
+            f"{100 * r['rate']:.1f} % ({r['passed']}/{r['total']}; Wilson 95 % "
+            f"{100 * r['wilson_lo']:.1f}-{100 * r['wilson_hi']:.1f} %)"
+        )
+
+    s = report["specificity"]
+    sens = report["sensitivity"]
+    lines = [
+        f"# Referee calibration: {Path(report['recording']).name}",
+        "",
+        f"Profile `{report['profile']}`; {report['ships_under_test']} of {report['ships']} tracks "
+        f"under test; window {report['window_s'][0]:.0f}-{report['window_s'][1]:.0f} s. "
+        f"Goals ({100 * SPECIFICITY_GOAL:.0f} % / {100 * SENSITIVITY_GOAL:.0f} %): "
+        f"{'met' if report['goals']['met'] else 'not met'}.",
+        "",
+        "| measure | rate | goal |",
+        "|---|---|---|",
+        f"| specificity (recorded encounters pass) | {pct(s)} | {100 * SPECIFICITY_GOAL:.0f} % |",
+        f"| sensitivity (injected violations fail) | {pct(sens['overall'])} "
+        f"| {100 * SENSITIVITY_GOAL:.0f} % |",
+    ]
+    for r in sens["by_class"].values():
+        lines.append(f"| - {r['label']} (rule {' or '.join(r['rules'])}) | {pct(r)} | |")
+    lines += ["", f"{len(report['failing_recorded'])} recorded encounters fail:", ""]
+    lines += ["| count | reason |", "|---|---|"]
+    for text, n in reason_groups(report["failing_recorded"])[:15]:
+        lines.append(f"| {n} | {text.replace('|', '/')} |")
+    for note in report.get("notes", []):
+        lines += ["", f"Note: {note}"]
+    return "\n".join(lines) + "\n"
