@@ -59,7 +59,7 @@ from autoship.dynamics.state import (
 )
 
 REQUIRED: dict[str, tuple[float, float]] = {
-    "block_coefficient": (0.3, 0.95),
+    "block_coefficient": (0.1, 0.95),  # keel yachts on L B (keel) T go down to ~0.12
     "x_G_m": (-50.0, 50.0),
     "service_speed_kn": (0.5, 60.0),
     "service_shaft_rps": (0.1, 200.0),
@@ -101,6 +101,14 @@ OPTIONAL: dict[str, tuple[float, float, float]] = {
     "gamma_R": (0.0, 2.0, 0.5),
     "kappa": (0.0, 2.0, 0.5),
     "cross_flow_scale": (0.0, 5.0, 1.0),
+    # Factor on Clarke's sway-yaw added-mass coupling (Y_rdot, N_vdot). Beamy hulls outside the
+    # regression's data (a tug at L/B 2.2) get coupling larger than the diagonal and a mass
+    # matrix that is not positive definite; such files set 0 and say so.
+    "added_mass_coupling": (0.0, 1.0, 1.0),
+    # Beam fed to Clarke's regressions when the real beam is outside their data (ships with
+    # L/B of about 3.5 and more): a tug at L/B 2.2 gets a course-unstable hull with almost no
+    # yaw damping from the extrapolated formulas. Mass and inertia keep the real beam. 0 = beam.
+    "clarke_beam_m": (0.0, 80.0, 0.0),
     "autopilot_K_prime": (0.05, 20.0, 0.0),
     "autopilot_T_prime": (0.05, 50.0, 0.0),
     "autopilot_wn_prime": (0.05, 20.0, 1.5),
@@ -138,13 +146,18 @@ def hoerner_cd(B: float, T: float) -> float:
 
 
 def clarke83(L: float, B: float, T: float, Cb: float) -> dict[str, float]:
-    """Non-dimensional Clarke et al. (1983) derivatives (prime system on L and U)."""
+    """Non-dimensional Clarke et al. (1983) derivatives (prime system on L and U).
+
+    The yaw added inertia N_rdot is kept at or below zero: for beamy hulls (B/L above ~0.35,
+    e.g. a tug at L/B 2.2) the regression, fitted to ships, turns it positive, i.e. a negative
+    added inertia, which no hull has.
+    """
     S = math.pi * (T / L) ** 2
     return {
         "Yvdot": -S * (1 + 0.16 * Cb * B / T - 5.1 * (B / L) ** 2),
         "Yrdot": -S * (0.67 * B / L - 0.0033 * (B / T) ** 2),
         "Nvdot": -S * (1.1 * B / L - 0.041 * B / T),
-        "Nrdot": -S * (1 / 12 + 0.017 * Cb * B / T - 0.33 * B / L),
+        "Nrdot": min(-S * (1 / 12 + 0.017 * Cb * B / T - 0.33 * B / L), 0.0),
         "Yv": -S * (1 + 0.4 * Cb * B / T),
         "Yr": -S * (-1 / 2 + 2.2 * B / L - 0.08 * B / T),
         "Nv": -S * (1 / 2 + 2.4 * T / L),
@@ -408,15 +421,22 @@ def _pack_one(sd) -> np.ndarray:
     mass = rho * Cb * L * B * T
     xg = m["x_G_m"]
     Iz = mass * (_opt(m, "yaw_gyration_ratio") * L) ** 2 + mass * xg * xg
-    c = clarke83(L, B, T, Cb)
+    c = clarke83(L, _opt(m, "clarke_beam_m") or B, T, Cb)
     q3 = 0.5 * rho * L**3
     Xudot = -_opt(m, "surge_added_mass_ratio") * mass
+    kc = _opt(m, "added_mass_coupling")
     M = np.array(
         [
-            [mass - c["Yvdot"] * q3, mass * xg - c["Yrdot"] * q3 * L],
-            [mass * xg - c["Nvdot"] * q3 * L, Iz - c["Nrdot"] * q3 * L * L],
+            [mass - c["Yvdot"] * q3, mass * xg - kc * c["Yrdot"] * q3 * L],
+            [mass * xg - kc * c["Nvdot"] * q3 * L, Iz - c["Nrdot"] * q3 * L * L],
         ]
     )
+    if not (M[0, 0] > 0.0 and np.linalg.det(M) > 0.0):
+        raise ShipModelError(
+            f"Clarke (1983) added mass for L/B {L / B:.2g}, B/T {B / T:.2g} gives a mass matrix "
+            "that is not positive definite (see model.added_mass_coupling)",
+            field="ship.beam_m",
+        )
     Mi = np.linalg.inv(M)
     u_s = m["service_speed_kn"] * 1852.0 / 3600.0
     p[P_L] = L

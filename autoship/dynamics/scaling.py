@@ -85,6 +85,8 @@ def scale_ship(sd, length_m: float, beam_m: float, draught_m: float):
                 model[key] = model[key] * lam**expo
         if "rudder_rate_deg_s" in model:
             model["rudder_rate_deg_s"] = scaled_rudder_rate(model["rudder_rate_deg_s"], lam)
+    if sd.family == "fossen3" and model.get("clarke_beam_m", 0.0) > 0.0:
+        model["clarke_beam_m"] *= beam_m / sd.beam_m
     if sd.family == "mmg" and "displacement_m3" in model:
         model["displacement_m3"] *= (
             length_m * beam_m * draught_m / (sd.length_m * sd.beam_m * sd.draught_m)
