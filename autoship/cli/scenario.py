@@ -17,12 +17,12 @@ def run_check(args: argparse.Namespace) -> int:
     # Imported here so that building the CLI parser (e.g. for `autoship view`) loads no kernels.
     from autoship.scenario import find_scenarios, load_scenario
     from autoship.sweep.batch import chart_check
-    from autoship.sweep.generators import check_planners
+    from autoship.sweep.generators import check_runnable
 
     files = find_scenarios(args.paths)
     for f in files:
         # Exactly what `autoship run` checks before it starts: the file, its chart, and every
         # ship's planner built with its planner_params.
-        check_planners(load_scenario(f, check_chart=chart_check))
+        check_runnable(load_scenario(f, check_chart=chart_check))
     print(f"{len(files)} scenario file(s) OK")
     return 0

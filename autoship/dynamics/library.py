@@ -142,7 +142,7 @@ def load_ship(name_or_path: str, base_dir: Path | None = None) -> ShipDef:
     if not isinstance(ship, dict):
         raise ShipModelError("missing [ship] table", file=file, field="ship")
     family = ship.get("family")
-    if family not in FAMILY_KEYS:
+    if not isinstance(family, str) or family not in FAMILY_KEYS:
         raise ShipModelError(
             f"unknown family {family!r}; known: {', '.join(FAMILY_KEYS)}",
             file=file,
@@ -245,7 +245,7 @@ def _wind(tbl: Any, file: str, length: float) -> WindDef | None:
     if not isinstance(tbl, dict):
         raise ShipModelError("must be a table", file=file, field="wind")
     kind = tbl.get("type")
-    if kind not in BLENDERMANN:
+    if not isinstance(kind, str) or kind not in BLENDERMANN:
         raise ShipModelError(
             f"unknown Blendermann type {kind!r}; known: {', '.join(BLENDERMANN)}",
             file=file,

@@ -71,7 +71,7 @@ def plan_jobs(
 ) -> list[Job]:
     """Validate every scenario and every output folder before anything runs."""
     from autoship.planner import planner_names
-    from autoship.sweep.generators import check_planners
+    from autoship.sweep.generators import check_runnable
 
     files = find_scenarios(paths)
     seen: dict[str, Path] = {}
@@ -80,7 +80,7 @@ def plan_jobs(
         scen = load_scenario(f, check_chart=chart_check)
         # Planners and their parameters too (as `scenario check` does), so a bad one is a
         # one-line error before anything runs, naming the user's file.
-        check_planners(scen, planner if planner in planner_names() else None)
+        check_runnable(scen, planner if planner in planner_names() else None)
         if scen.id in seen:
             raise ScenarioError(
                 f"id {scen.id!r} is also used by {seen[scen.id]}", file=str(f), field="scenario.id"

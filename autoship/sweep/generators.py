@@ -299,6 +299,57 @@ def check_planners(scen: Any, planner_override: str | None = None) -> None:
             raise ScenarioError(exc.message, file=file, field=f"ship.{s.id}.{sub}") from None
 
 
+# How long ``check_runnable`` sails every ship straight ahead: long enough for a diverging
+# parameter set to show (they blow up within seconds), short enough to cost nothing.
+TRIAL_S = 60.0
+
+
+def check_runnable(scen: Any, planner_override: str | None = None) -> None:
+    """Everything ``run`` builds before its first step, checked without running: the planners
+    (``check_planners``) and the fleet, with every ship sailed straight ahead for TRIAL_S in the
+    scenario's environment. A ship model the kernels cannot build or that does not stay finite
+    is a ScenarioError naming the scenario file and ``ship.<id>.model``."""
+    check_planners(scen, planner_override)
+    from autoship.dynamics import Fleet
+    from autoship.dynamics.state import CMD_COURSE, CMD_SPEED, NC, NENV, NX, PSI, U
+    from autoship.errors import ShipModelError
+
+    file = str(scen.path) if scen.path is not None else None
+    env = np.zeros(NENV)
+    e = scen.environment
+    env[:4] = (e.current_n, e.current_e, e.wind_speed, e.wind_from)
+    n_steps = max(1, int(math.ceil(TRIAL_S / scen.dt_s)))
+    seen: set[tuple] = set()
+    for s in scen.ships:
+        d = s.ship
+        key = (d.name, d.family, d.length_m, d.beam_m, d.draught_m, repr(d.model), s.speed)
+        if key in seen:
+            continue
+        seen.add(key)
+        X0 = np.zeros((NX, 1))
+        X0[PSI, 0], X0[U, 0] = s.course, s.speed
+        C = np.zeros((NC, 1))
+        C[CMD_COURSE, 0], C[CMD_SPEED, 0] = s.course, s.speed
+        try:
+            fleet = Fleet([d], X0)
+            for _ in range(n_steps):
+                fleet.step(C, scen.dt_s, env)
+        except (ShipModelError, FloatingPointError, ZeroDivisionError, ValueError) as exc:
+            msg = exc.message if isinstance(exc, AutoshipError) else str(exc)
+            raise ScenarioError(
+                f"model {d.name!r} cannot be simulated: {msg}",
+                file=file,
+                field=f"ship.{s.id}.model",
+            ) from None
+        if not np.all(np.isfinite(fleet.X)):
+            raise ScenarioError(
+                f"model {d.name!r} diverges (state not finite within {TRIAL_S:g} s straight "
+                f"ahead at {s.speed / KNOT:.1f} kn); check its [model] parameters",
+                file=file,
+                field=f"ship.{s.id}.model",
+            )
+
+
 def _ship_settings(
     r: _Reader, default_model: str, own: bool, planner: str = "waypoint"
 ) -> ShipSettings:
