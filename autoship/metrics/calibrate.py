@@ -285,22 +285,31 @@ def synthetic_tracks(
     delta: np.ndarray,
     turn_rate: float = TURN_RATE,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Kinematic tracks from (n0, e0) at ``t_rel`` = 0: constant ``speed``, course ``course0``
-    until ``t_turn``, then a turn by ``delta`` (rad, + starboard) at ``turn_rate``, then
-    straight. One track per (t_turn, delta) pair; returns (m, len(t_rel)) north, east."""
-    t_turn = np.atleast_1d(np.asarray(t_turn, dtype=float))
-    delta = np.atleast_1d(np.asarray(delta, dtype=float))
-    # Fine integration (10 steps per record, midpoint course) so arcs are followed exactly
-    # enough (error well under a metre per turn).
+    """Kinematic tracks from (n0, e0) at ``t_rel`` = 0: constant ``speed``, course ``course0``;
+    turn j starts at ``t_turn[:, j]`` and alters by ``delta[:, j]`` (rad, + starboard) at
+    ``turn_rate``, then straight. ``t_turn``/``delta`` are (m,) for one turn or (m, n_turns);
+    returns (m, len(t_rel)) north, east."""
+    t_turn = np.asarray(t_turn, dtype=float)
+    delta = np.asarray(delta, dtype=float)
+    if t_turn.ndim < 2:
+        t_turn = t_turn.reshape(-1, 1)
+        delta = delta.reshape(-1, 1)
+    m = delta.shape[0]
+    # Fine integration (10 steps per record, midpoint course) so arcs are followed closely
+    # (well under a metre per turn).
     t_end = float(t_rel[-1])
     h = max(float(np.min(np.diff(t_rel))) / 10.0, 0.05) if t_rel.size > 1 else 0.5
     nf = max(int(math.ceil(t_end / h)), 1)
     tf = np.linspace(0.0, nf * h, nf + 1)
     mid = 0.5 * (tf[:-1] + tf[1:])
-    turned = np.clip((mid[None, :] - t_turn[:, None]) * turn_rate, 0.0, np.abs(delta)[:, None])
-    course = course0 + np.sign(delta)[:, None] * turned
-    dn = np.concatenate([np.zeros((delta.size, 1)), np.cumsum(np.cos(course), axis=1)], axis=1)
-    de = np.concatenate([np.zeros((delta.size, 1)), np.cumsum(np.sin(course), axis=1)], axis=1)
+    course = np.full((m, mid.size), course0)
+    for j in range(delta.shape[1]):
+        turned = np.clip(
+            (mid[None, :] - t_turn[:, j : j + 1]) * turn_rate, 0.0, np.abs(delta[:, j : j + 1])
+        )
+        course += np.sign(delta[:, j : j + 1]) * turned
+    dn = np.concatenate([np.zeros((m, 1)), np.cumsum(np.cos(course), axis=1)], axis=1)
+    de = np.concatenate([np.zeros((m, 1)), np.cumsum(np.sin(course), axis=1)], axis=1)
     north = np.stack([np.interp(t_rel, tf, row) for row in dn]) * speed * h + n0
     east = np.stack([np.interp(t_rel, tf, row) for row in de]) * speed * h + e0
     return north, east
@@ -396,40 +405,82 @@ def two_ship_scene(
     return Scene(out, [own, tgt], k_onset - ks)
 
 
-def _candidates(
-    cls: ViolationClass, scene: Scene, profile: Profile, dt: float, t_rel: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """(t_turn, delta) grid of the synthetic tracks tried for a class (delta + starboard)."""
-    # The first record after the onset is flown on the recorded course and speed, so the
-    # velocity at the onset (and the classification made there) stays the recorded one.
-    holds = t_rel[(t_rel >= dt - 1e-9) & (t_rel < t_rel[-1] - dt)]
-    if cls.name in ("head-on-port-turn", "stand-on-port-turn"):
-        # An apparent port turn at some time after the onset, then straight.
-        deltas = -np.radians([15.0, 20.0, 30.0, 45.0])
-        tt, dd = np.meshgrid(holds, deltas)
-    elif cls.name in ("give-way-crosses-ahead", "close-overtaking"):
-        # Hold (nearly) the course: at most a small alteration right after the onset, aimed
-        # at the passing point.
-        deltas = np.radians(np.arange(-20.0, 20.5, 1.0))
-        tt, dd = np.full(deltas.shape, dt), deltas
-    elif cls.name == "late-small-action":
-        # Course and speed held into the late stage (inside stages.r3_m), then a small
-        # starboard alteration (well under manoeuvre.course_apparent_deg).
-        a = scene.arrays
-        k0 = scene.k0
-        # Range on the held course, not the recorded own track (which may have given way).
-        u = math.hypot(a["vn"][k0, 0], a["ve"][k0, 0])
-        c = math.atan2(a["ve"][k0, 0], a["vn"][k0, 0])
-        hn = a["north"][k0, 0] + u * math.cos(c) * t_rel
-        he = a["east"][k0, 0] + u * math.sin(c) * t_rel
-        rng = np.hypot(a["north"][k0:, 1] - hn, a["east"][k0:, 1] - he)
-        in_holds = (t_rel >= dt - 1e-9) & (t_rel < t_rel[-1] - dt)
-        late = t_rel[in_holds & (rng <= profile.stages.r3_m)]
-        deltas = np.radians([5.0, 10.0, 15.0])
-        tt, dd = np.meshgrid(late, deltas)
-    else:  # pragma: no cover - VIOLATIONS is closed
-        raise ValueError(cls.name)
-    return np.ravel(tt), np.ravel(dd)
+# Classes whose own ship holds one aimed course through the encounter: the aim is taken
+# AIM_LEAD_S before the recorded onset, so the referee sees a ship holding course (an alteration
+# at the onset would itself be the first manoeuvre, judged as early action or a port turn).
+AIMED = ("give-way-crosses-ahead", "late-small-action", "close-overtaking")
+AIM_LEAD_S = 60.0
+AIM_DEG = np.arange(-40.0, 40.25, 0.5)
+
+
+@dataclass
+class _Tracks:
+    """Synthetic own-ship candidates from record ``k_start`` of a scene."""
+
+    k_start: int
+    t_rel: np.ndarray
+    north: np.ndarray  # (m, n)
+    east: np.ndarray
+    t_turn: np.ndarray  # (m, n_turns)
+    delta: np.ndarray  # (m, n_turns) rad, + starboard
+
+
+def _held_range(north: np.ndarray, east: np.ndarray, tn: np.ndarray, te: np.ndarray) -> np.ndarray:
+    return np.hypot(tn[None, :] - north, te[None, :] - east)
+
+
+def candidate_tracks(cls: ViolationClass, scene: Scene, profile: Profile) -> _Tracks | None:
+    """The synthetic own-ship tracks tried for ``cls`` in ``scene`` (see the module doc)."""
+    a = scene.arrays
+    t = a["t"]
+    k0 = scene.k0
+    dt = float(t[1] - t[0])
+    u = math.hypot(a["vn"][k0, 0], a["ve"][k0, 0])
+    if cls.name not in AIMED:
+        # Recorded up to the onset; the first record after it is flown on the recorded course
+        # and speed (so the velocity at the onset, and the classification made there, stay the
+        # recorded ones); then an apparent port turn at some later record, then straight.
+        t_rel = t[k0:] - t[k0]
+        holds = t_rel[(t_rel >= dt - 1e-9) & (t_rel < t_rel[-1] - dt)]
+        deltas = -np.radians([15.0, 20.0, 30.0, 45.0, 60.0, 90.0])
+        tt, dd = (x.reshape(-1, 1) for x in np.meshgrid(holds, deltas))
+        c0 = math.atan2(a["ve"][k0, 0], a["vn"][k0, 0])
+        n, e = synthetic_tracks(t_rel, a["north"][k0, 0], a["east"][k0, 0], c0, u, tt, dd)
+        return _Tracks(k0, t_rel, n, e, tt, dd)
+    ks = k0
+    lead = int(round(AIM_LEAD_S / dt))
+    while ks > 0 and k0 - ks < lead and np.isfinite(a["north"][ks - 1, 0]):
+        ks -= 1
+    vn, ve = a["vn"][ks, 0], a["ve"][ks, 0]
+    c0 = (
+        math.atan2(ve, vn)
+        if math.hypot(vn, ve) > 0.1
+        else math.atan2(a["ve"][k0, 0], a["vn"][k0, 0])
+    )
+    t_rel = t[ks:] - t[ks]
+    dd = np.radians(AIM_DEG).reshape(-1, 1)
+    tt = np.zeros_like(dd)
+    n, e = synthetic_tracks(t_rel, a["north"][ks, 0], a["east"][ks, 0], c0, u, tt, dd)
+    if cls.name != "late-small-action":
+        return _Tracks(ks, t_rel, n, e, tt, dd)
+    # Late small action: on each aimed course, a small starboard alteration (well under
+    # manoeuvre.course_apparent_deg) once inside stages.r3_m after the onset.
+    rng = _held_range(n, e, a["north"][ks:, 1], a["east"][ks:, 1])
+    after = t_rel >= (t[k0] - t[ks]) + dt
+    late = np.where(after[None, :] & (rng <= profile.stages.r3_m), t_rel[None, :], np.inf).min(
+        axis=1
+    )
+    keep = np.isfinite(late) & (late < t_rel[-1] - dt)
+    if not keep.any():
+        return None
+    small = np.radians([5.0, 10.0, 15.0])
+    d0 = np.repeat(dd[keep, 0], small.size)
+    tl = np.repeat(late[keep], small.size)
+    d1 = np.tile(small, int(keep.sum()))
+    tt2 = np.stack([np.zeros_like(d0), tl], axis=1)
+    dd2 = np.stack([d0, d1], axis=1)
+    n, e = synthetic_tracks(t_rel, a["north"][ks, 0], a["east"][ks, 0], c0, u, tt2, dd2)
+    return _Tracks(ks, t_rel, n, e, tt2, dd2)
 
 
 @dataclass
@@ -477,16 +528,18 @@ def inject(
     d_risk: float,
     chart: dict[str, Any] | None = None,
     land: Any = None,
-    t_detect_s: float | None = None,
     synthesised: bool = False,
+    tries: int = 5,
 ) -> Injection:
-    """Replace the own ship's track (column 0) from the onset with the synthetic track of
-    ``cls`` aimed to pass the recorded target at ``PASS_FRACTION * d_risk``, score the scene
-    and check the failure. ``land(north, east) -> bool array`` rejects tracks over land."""
+    """Replace the own ship's track (column 0) with the synthetic track of ``cls`` that passes
+    the recorded target closest to ``PASS_FRACTION * d_risk`` (never under the separation gate,
+    never beyond the risk distance), score the scene and check the failure.
+    ``land(north, east) -> bool array`` rejects tracks over land. An aimed track that the
+    referee no longer classifies as ``cls``'s encounter is replaced by the next best
+    (``tries`` in all); none left is 'skipped'."""
     a = scene.arrays
     t = a["t"]
     k0 = scene.k0
-    dt = float(t[1] - t[0])
     own_id, tgt_id = str(scene.ships[0]["id"]), str(scene.ships[1]["id"])
     t_s = round(float(t[k0]), 1)
 
@@ -498,58 +551,80 @@ def inject(
     u = math.hypot(a["vn"][k0, 0], a["ve"][k0, 0])
     if not u >= MOVING_MPS:
         return result("skipped", f"own ship at {u / KNOT:.1f} kn at the onset")
-    course0 = math.atan2(a["ve"][k0, 0], a["vn"][k0, 0])
-    t_rel = t[k0:] - t[k0]
-    tt, dd = _candidates(cls, scene, profile, dt, t_rel)
-    if tt.size == 0:
-        return result("skipped", "no late point inside stages.r3_m before the scene ends")
-    own_n, own_e = synthetic_tracks(t_rel, a["north"][k0, 0], a["east"][k0, 0], course0, u, tt, dd)
-    tn, te = a["north"][k0:, 1], a["east"][k0:, 1]
-    rmin, kk, alpha = pass_geometry(t_rel, own_n, own_e, tn, te, a["vn"][k0:, 1], a["ve"][k0:, 1])
+    cand = candidate_tracks(cls, scene, profile)
+    if cand is None:
+        return result("skipped", "no aimed course comes inside stages.r3_m")
+    ks, t_rel = cand.k_start, cand.t_rel
+    rmin, kk, alpha = pass_geometry(
+        t_rel, cand.north, cand.east, a["north"][ks:, 1], a["east"][ks:, 1],
+        a["vn"][ks:, 1], a["ve"][ks:, 1],
+    )  # fmt: skip
     target_d = PASS_FRACTION * d_risk
-    ok = np.isfinite(rmin) & (rmin >= profile.gates.min_separation_m) & (kk < t_rel.size - 1)
-    # The pass must happen after the manoeuvre (it shapes the pass).
-    ok &= t_rel[kk] > tt + np.abs(dd) / TURN_RATE
+    t_done = (cand.t_turn + np.abs(cand.delta) / TURN_RATE).max(axis=1)
+    ok = (
+        np.isfinite(rmin)
+        & (rmin >= profile.gates.min_separation_m)
+        & (rmin <= d_risk)  # a close-quarters pass, or it is no violation
+        & (kk < t_rel.size - 1)
+        & (t_rel[kk] > t_done)  # the pass comes after the manoeuvre: it shapes the pass
+        & (t_rel[kk] > t[k0] - t[ks])  # and after the onset
+    )
     if cls.name == "give-way-crosses-ahead":
         ok &= np.abs(alpha) < math.pi / 2  # forward of the target's beam at the closest point
     elif cls.name == "close-overtaking":
         ok &= np.abs(np.abs(alpha) - math.pi / 2) < math.radians(45.0)  # passing abeam
     if not ok.any():
-        return result("skipped", "no synthetic track of this class gives a close pass here")
-    cost = np.where(ok, np.abs(rmin - target_d), np.inf)
+        return result("skipped", "no synthetic track of this class passes inside the risk distance")
+    cost = np.round(np.abs(rmin - target_d), 0)
     # Nearest to the aimed passing distance; ties to the earliest turn, then the smallest.
-    order = np.lexsort((np.abs(dd), tt, np.round(cost, 0)))
-    order = [i for i in order if ok[i]]
-    pick = order[0]
-    if land is not None:
-        pick = -1
-        for i in order:
-            if not np.any(land(own_n[i], own_e[i])):
-                pick = i
-                break
-        if pick < 0:
-            return result("skipped", "every synthetic track of this class crosses land")
-    arrays = {k: np.array(v, copy=True) for k, v in a.items()}
-    arrays["north"][k0:, 0] = own_n[pick]
-    arrays["east"][k0:, 0] = own_e[pick]
-    vn, ve, hdg = kinematics(t_rel, own_n[pick], own_e[pick])
-    arrays["vn"][k0:, 0], arrays["ve"][k0:, 0], arrays["heading"][k0:, 0] = vn, ve, hdg
-    res = score_tracks(arrays, scene.ships, profile, chart=chart)
-    encs = [e for e in res["encounters"] if e["own"] == own_id and e.get("type") != "none"]
-    detail = (
-        f"turn {math.degrees(dd[pick]):+.0f} deg at onset + {tt[pick]:.0f} s, "
-        f"pass {rmin[pick]:.0f} m (aimed {target_d:.0f} m)"
-    )
-    if not encs:
-        return result(
-            "passed", detail + "; no encounter scored", pass_m=round(float(rmin[pick]), 1)
+    order = [
+        i for i in np.lexsort((np.abs(cand.delta).sum(axis=1), cand.t_turn[:, -1], cost)) if ok[i]
+    ]
+    last_detail = ""
+    for i in order[: max(1, tries) * (20 if land is not None else 1)]:
+        if land is not None and np.any(land(cand.north[i], cand.east[i])):
+            continue
+        arrays = {k: np.array(v, copy=True) for k, v in a.items()}
+        arrays["north"][ks:, 0] = cand.north[i]
+        arrays["east"][ks:, 0] = cand.east[i]
+        vn, ve, hdg = kinematics(t_rel, cand.north[i], cand.east[i])
+        arrays["vn"][ks:, 0], arrays["ve"][ks:, 0], arrays["heading"][ks:, 0] = vn, ve, hdg
+        if ks == k0:  # the velocity at the onset stays the recorded one (see candidate_tracks)
+            arrays["vn"][k0, 0], arrays["ve"][k0, 0] = a["vn"][k0, 0], a["ve"][k0, 0]
+        turns = ", ".join(
+            f"{math.degrees(d):+.1f} deg at {float(t[ks] + tt):.0f} s"
+            for tt, d in zip(cand.t_turn[i], cand.delta[i], strict=True)
         )
-    enc = min(encs, key=lambda e: abs(float(e.get("t_detect_s") or 0.0) - float(t[k0])))
-    if t_detect_s is not None and enc.get("type") != cls.type:
-        detail += f"; scored as {enc.get('type')}"
-    reasons = gate_reasons(enc, profile)
-    status = "failed" if fails_on(reasons, cls.rules) else "passed"
-    return result(status, detail, pass_m=round(float(rmin[pick]), 1), reasons=reasons)
+        detail = f"turn {turns}; pass {rmin[i]:.0f} m (aimed {target_d:.0f} m)"
+        res = score_tracks(arrays, scene.ships, profile, chart=chart)
+        encs = [
+            e
+            for e in res["encounters"]
+            if e["own"] == own_id and e.get("type") == cls.type and e.get("own_role") == cls.role
+        ]
+        if not encs:
+            got = sorted(
+                {
+                    f"{e.get('type')}/{e.get('own_role')}"
+                    for e in res["encounters"]
+                    if e["own"] == own_id
+                }
+            )
+            last_detail = f"{detail}; scored as {', '.join(got) or 'no encounter'}"
+            if cls.name in AIMED:
+                tries -= 1
+                if tries <= 0:
+                    break
+                continue
+            return result("passed", last_detail, pass_m=round(float(rmin[i]), 1))
+        enc = min(encs, key=lambda e: abs(float(e.get("t_detect_s") or 0.0) - float(t[k0])))
+        reasons = gate_reasons(enc, profile)
+        status = "failed" if fails_on(reasons, cls.rules) else "passed"
+        return result(status, detail, pass_m=round(float(rmin[i]), 1), reasons=reasons)
+    return result(
+        "skipped",
+        last_detail or "every synthetic track of this class crosses land",
+    )
 
 
 # --- synthesised encounters --------------------------------------------------------------------
@@ -690,7 +765,7 @@ def calibrate(
                 )  # fmt: skip
                 continue
             d_risk = float(e.get("risk_distance_m") or profile.risk.dcpa_m)
-            outs.append(inject(scene, cls, profile, d_risk, chart, land, e["t_detect_s"]))
+            outs.append(inject(scene, cls, profile, d_risk, chart, land))
         n_recorded = sum(o.status != "skipped" for o in outs)
         n_synth = 0
         if n_recorded < min_per_class:
