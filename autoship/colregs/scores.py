@@ -242,11 +242,18 @@ def score_encounter(
         sm = math.radians(m.starboard_turn_deg)
         md = math.radians(m.course_detect_deg)
         p_nsb = min(1.0, max(0.0, 1.0 - f.max_starboard / sm))
+        p_sts = (
+            starboard_to_starboard_penalty(f.alpha_cpa, f.beta_cpa)
+            if f.r_cpa >= profile.safety.r_col_m
+            else 0.0
+        )
         if (
             f.port_turn_counts
             and f.max_port >= f.max_starboard
             and f.port_offset_m > rp.r17_port_beams * f.beam_m
-            and f.r_cpa < f.d_risk
+            # the port turn shaped the pass: still inside the risk distance, or starboard to
+            # starboard
+            and (f.r_cpa < f.d_risk or p_sts > 0.5)
         ):
             p_nsb = 1.0
             _breach(
@@ -272,11 +279,6 @@ def score_encounter(
                 f"rule 14: alteration to starboard {_deg(f.max_starboard)} is less than "
                 f"{m.starboard_turn_deg:.0f} deg",
             )
-        p_sts = (
-            starboard_to_starboard_penalty(f.alpha_cpa, f.beta_cpa)
-            if f.r_cpa >= profile.safety.r_col_m
-            else 0.0
-        )
         _pen(penalties, "14", rp.r14_sts * p_sts, "rule 14: did not pass port to port")
         _pen(penalties, "14", rp.r14_delay * p_delay, delay_reason("14"))
         _pen(
@@ -415,7 +417,9 @@ def _stand_on_score(
     )
     if w * p_chi > 0:
         side = "starboard" if f.max_starboard >= f.max_port else "port"
-        _pen(
+        # An apparent alteration while the duty was to keep course is the breach 17(a)(i)
+        # names; Minne's weight alone would leave it at exactly the 0.5 threshold.
+        (_breach if w >= 1.0 and dchi >= app else _pen)(
             penalties,
             "17",
             w * p_chi,

@@ -90,6 +90,7 @@ def write_run(
     seed: int = 1,
     environment: dict[str, Any] | None = None,
     expect: list[str] | None = None,
+    chart: dict[str, Any] | None = None,
 ) -> Path:
     for k, s in enumerate(ships):
         s["index"] = k
@@ -134,4 +135,4 @@ def write_run(
         "planner_latency_ms": {},
         "events": events or [],
     }
-    return RunWriter(path).write(meta, arrays)
+    return RunWriter(path).write(meta, arrays, chart)
