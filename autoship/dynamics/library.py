@@ -261,3 +261,14 @@ def _wind(tbl: Any, file: str, length: float) -> WindDef | None:
     sl = _num(tbl, "lateral_centroid_m", file, "wind.", -0.5 * loa, 0.5 * loa)
     cdt, cb, cs, dl = BLENDERMANN[kind]
     return WindDef(af, al, loa, sl, cdt, cb, cs, dl)
+
+
+def ship_for(length_m: float, beam_m: float | None = None, ship_type: int | None = None) -> ShipDef:
+    """Library ship for AIS static data (length, beam, ITU-R M.1371 ship type), scaled to it.
+
+    See ``autoship.dynamics.choose`` for the rules; ``choose.ship_choice`` gives the name and
+    the reason for a scenario's provenance.
+    """
+    from autoship.dynamics.choose import ship_for as _ship_for
+
+    return _ship_for(length_m, beam_m, ship_type)

@@ -492,3 +492,51 @@ def autopilot_tuning(sdef: ShipDef, P: np.ndarray, j: int) -> None:
         return
     K, T = nomoto_fit(sdef)
     mod.set_autopilot(P, j, K, T)
+
+
+def top_speed(sdef: ShipDef) -> dict:
+    """Steady speed ahead at full power, rudder amidships (m/s and kn).
+
+    Propeller families run the shaft at its maximum, held down by the engine's torque where the
+    file gives an MCR power; Nomoto and Mariner ships go to their ``max_speed_kn``.
+    """
+    from autoship.dynamics.fleet import FAMILIES
+
+    fam = FAMILIES[sdef.family]
+    P = np.ascontiguousarray(fam.pack_params([sdef]))
+    X = np.zeros((NX, 1))
+    X[U, 0] = sdef.service_speed
+    idx = np.zeros(1, dtype=np.int64)
+    fam.init_state(X, P, idx)
+    full = sdef.model.get("max_shaft_rps")
+    if full is None or sdef.family in ("nomoto1", "nomoto2", "abkowitz"):
+        full = float(sdef.model["max_speed_kn"]) * 1852.0 / 3600.0
+    D = np.array([[0.0], [float(full)]])
+    env = np.zeros(NENV)
+    ts = _time_scale(sdef)
+    dt = ts / 20.0
+    prev = X[U, 0]
+    for k in range(int(400.0 * ts / dt)):
+        fam.open_kernel(X, P, D, idx, dt, env)
+        if k % 200 == 199:
+            if abs(X[U, 0] - prev) < 1e-5 * max(prev, 1e-3):
+                break
+            prev = X[U, 0]
+    u = float(X[U, 0])
+    return {"ship": sdef.name, "test": "top_speed", "speed_m_s": u, "speed_kn": u * 3600 / 1852}
+
+
+def bollard_pull(sdef: ShipDef) -> dict:
+    """Static thrust at zero speed with the shaft as fast as the engine's torque allows (t, kN).
+
+    Propeller families (fossen3) only: (1 - t_P) rho n^2 D^4 k_0 at the torque-limited n.
+    """
+    from autoship.dynamics import fossen3
+
+    if sdef.family != "fossen3":
+        raise ShipModelError(f"{sdef.name}: bollard pull needs a propeller model (fossen3)")
+    p = fossen3.pack_params([sdef])[0]
+    n = fossen3.torque_limited_rps(p, 0.0)
+    thrust, _ = fossen3._thrust(p, 0.0, n)
+    net = (1.0 - p[fossen3.P_tP]) * thrust
+    return {"ship": sdef.name, "test": "bollard_pull", "kN": net / 1e3, "t": net / 9.80665e3}

@@ -12,7 +12,22 @@ from autoship.errors import ShipModelError
 
 def test_required_library_ships_exist():
     names = set(library_names())
-    assert {"kvlcc2", "kvlcc2-model", "container", "usv-fast", "mariner", "generic-cargo"} <= names
+    assert {
+        "kvlcc2",
+        "kvlcc2-model",
+        "container",
+        "usv-fast",
+        "mariner",
+        "generic-cargo",
+        "mariner-nomoto",
+        "pilot-boat",
+        "tug",
+        "fishing-vessel",
+        "motor-yacht",
+        "sailing-yacht",
+        "ferry",
+        "tanker",
+    } <= names
 
 
 @pytest.mark.parametrize("name", library_names())
