@@ -15,6 +15,7 @@ SUBCOMMANDS = (
     "run",
     "scenario",
     "score",
+    "referee",
     "manoeuvre",
     "chart",
     "ais",

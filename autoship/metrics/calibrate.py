@@ -21,6 +21,7 @@ Everything here is pure (arrays in, dicts out, no printing); ``load_recording`` 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -840,19 +841,23 @@ def calibrate(
     }
 
 
+_NUMBER = re.compile(r"\d+(\.\d+)?")
+
+
 def reason_groups(failing: list[dict[str, Any]]) -> list[tuple[str, int]]:
     """Failing reasons grouped by their kind (rule and the penalty text without numbers),
     most frequent first."""
-    import re
 
     c: Counter = Counter()
     for f in failing:
         for line in f["reasons"]:
-            head = line.split(":", 1)[0]
-            m = re.search(r"\((rule [^\[;]+)", line)
-            text = m.group(1) if m else line.split(":", 2)[-1]
-            text = re.sub(r"[-+]?\d+(\.\d+)?", "#", text).strip()
-            c[f"{head}: {text}"] += 1
+            head, _, rest = line.partition(":")
+            # The penalty text (its own "rule N(x): ..." prefix kept), numbers masked.
+            m = re.search(r"(rule \d+[^:\[;]*:[^\[;]+)", rest)
+            text = m.group(1) if m else rest.split(":", 1)[-1]
+            pre, _, body = text.partition(":")
+            body = _NUMBER.sub("#", body).strip()
+            c[f"{head}: {pre.strip()}: {body}"] += 1
     return c.most_common()
 
 
