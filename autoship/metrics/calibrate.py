@@ -722,6 +722,26 @@ def synthesised_scene(
 # --- the whole calibration ---------------------------------------------------------------------
 
 
+_COLUMNS = ("north", "east", "vn", "ve", "heading")
+SYNTH_STEP_S = 300.0  # synthesised encounters start every 5 min along a recorded track
+
+
+def _synthesis_starts(rec: Recording, step: int) -> list[tuple[int, int]]:
+    """(record, ship) starts for synthesised encounters: every ``step`` records along each
+    moving ship's track, ships interleaved so that a few ships do not supply them all."""
+    per_ship = []
+    for q, ship in enumerate(rec.ships):
+        if ship.get("planner") != "calibrate":
+            continue
+        valid = np.flatnonzero(np.isfinite(rec.arrays["north"][:, q]))
+        if valid.size >= 10:
+            per_ship.append([(int(k), q) for k in valid[::step]])
+    out = []
+    for j in range(max((len(x) for x in per_ship), default=0)):
+        out += [x[j] for x in per_ship if j < len(x)]
+    return out
+
+
 def _scene_encounter(enc: dict[str, Any]) -> bool:
     return (
         enc.get("t_detect_s") is not None
@@ -772,20 +792,14 @@ def calibrate(
         if n_recorded < min_per_class:
             # Too few recorded encounters of this type: make the encounter on recorded tracks
             # (a straight own ship meeting a recorded moving ship where it sailed), then inject.
-            for q, ship in enumerate(rec.ships):
+            step = max(1, int(round(SYNTH_STEP_S / float(t[1] - t[0]))))
+            for k_s, q in _synthesis_starts(rec, step):
                 if n_recorded + n_synth >= min_per_class:
                     break
-                if ship.get("planner") != "calibrate":
-                    continue
-                col = {
-                    name: rec.arrays[name][:, q]
-                    for name in ("north", "east", "vn", "ve", "heading")
-                }
-                valid = np.flatnonzero(np.isfinite(col["north"]))
-                if valid.size < 10:
-                    continue
+                ship = rec.ships[q]
+                col = {name: rec.arrays[name][:, q] for name in _COLUMNS}
                 made = synthesised_scene(
-                    t, col, ship, int(valid[0]), cls, profile, f"synthetic-{q}", land
+                    t, col, ship, k_s, cls, profile, f"synthetic-{ship['id']}-{k_s}", land
                 )
                 if made is None:
                     continue
