@@ -140,12 +140,16 @@ def load_recording(
     b = t_last if duration_s is None else min(t_last, a + duration_s)
     if b - a < 2 * dt_s:
         raise AutoshipError(
-            f"the window {start_s or 0.0:.0f} s + {duration_s} s holds no traffic "
+            f"the window from {start_s or 0.0:.0f} s"
+            + (f" for {duration_s:.0f} s" if duration_s is not None else "")
+            + " holds no traffic "
             f"(the recording spans {t_last - t_first:.0f} s)",
             file=src,
         )
     tt = ticks(a, b, dt_s)
     tracks = [tr for tr in tracks if tr.t_end >= tt[0] and tr.t_start <= tt[-1]]
+    if not tracks:
+        raise AutoshipError("no ship track in the chosen window", file=src, field="--start")
     rs = resample(tracks, tt)
     # Most frequent known navigational status per MMSI (rule 18 roles; -1 is unknown).
     status: dict[int, int] = {}
@@ -856,6 +860,7 @@ def calibrate(
 
 
 _NUMBER = re.compile(r"\d+(\.\d+)?")
+_PENALTY = re.compile(r"< [\d.]+ \((.+?) \[-")
 
 
 def reason_groups(failing: list[dict[str, Any]]) -> list[tuple[str, int]]:
@@ -865,13 +870,24 @@ def reason_groups(failing: list[dict[str, Any]]) -> list[tuple[str, int]]:
     c: Counter = Counter()
     for f in failing:
         for line in f["reasons"]:
-            head, _, rest = line.partition(":")
-            # The penalty text (its own "rule N(x): ..." prefix kept), numbers masked.
-            m = re.search(r"(rule \d+[^:\[;]*:[^\[;]+)", rest)
-            text = m.group(1) if m else rest.split(":", 1)[-1]
-            pre, _, body = text.partition(":")
+            head = line.split(":", 1)[0]
+            # The penalty that drives the failure (the first listed: largest first).
+            m = _PENALTY.search(line)
+            if m:
+                reason = m.group(1)
+            elif "): " in line:
+                reason = line.split("): ", 1)[1]
+            else:
+                reason = ""
+            pre, sep, body = reason.partition(":")
+            if not (sep and pre.startswith("rule")):
+                pre, body = "", reason
             body = _NUMBER.sub("#", body).strip()
-            c[f"{head}: {pre.strip()}: {body}"] += 1
+            if not pre or pre == head.removesuffix(" breach"):
+                key = f"{head}: {body}" if body else head
+            else:
+                key = f"{head} <- {pre}: {body}"
+            c[key] += 1
     return c.most_common()
 
 
