@@ -8,12 +8,22 @@ action range; no collision) passes when no rule gate fails (``rule_gate_failures
 pair stayed apart by ``gates.min_separation_m``.
 
 Sensitivity: for each violation class, every recorded encounter side of the right type and role
-becomes a two-ship scene: the target keeps its recorded track; the own ship keeps its recorded
-track up to the risk onset (``t_detect_s``) and then follows a synthetic kinematic track
-(constant speed, one turn at ``TURN_RATE``, then straight) that commits the violation. The
-track is aimed by a small grid search so that it passes the target's recorded track at
-``PASS_FRACTION`` of the encounter's risk distance (positions checked continuously between
-records). The injection counts when the referee fails the encounter on the right rule.
+becomes a two-ship scene (the other recorded ships are left out, so the injected ship is judged
+on that encounter alone): the target keeps its recorded track; the own ship keeps its recorded
+track and then follows a synthetic kinematic track (constant speed, turns at ``TURN_RATE``,
+straight in between). Port turns (head-on, stand-on) start at the recorded risk onset
+(``t_detect_s``; the first record after it is flown on the recorded velocity so the
+classification at the onset is unchanged). Hold-course violations (give-way crossing ahead,
+late small action, close overtaking) take their aimed course ``AIM_LEAD_S`` before the onset,
+because an alteration at the onset would itself be judged as the first manoeuvre; the referee's
+own classification of the new track must still be the class's, else the next-best track is
+tried. Tracks are aimed by a grid search so that they pass the recorded target at
+``PASS_FRACTION`` of the encounter's risk distance (continuous between records; never under the
+separation gate nor beyond the risk distance), and optionally never over charted land. The
+injection counts when the referee fails the encounter on the class's rule. Candidates with no
+such track are reported as skipped. A class with fewer than ``MIN_PER_CLASS`` injections gets
+synthesised encounters: a straight own ship on a collision course of the class's geometry with
+a recorded moving ship, where that ship sailed (``synthesised_scene``).
 
 Everything here is pure (arrays in, dicts out, no printing); ``load_recording`` reads the file.
 """
