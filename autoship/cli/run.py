@@ -25,6 +25,12 @@ def add_parser(sub) -> None:
     p.add_argument("--markdown", type=Path, help="write a Markdown summary here")
     p.add_argument("--force", action="store_true", help="overwrite existing run folders")
     p.add_argument(
+        "--vs-recording",
+        action="store_true",
+        help="judge mined scenarios as 'no worse than the recording': a gate the recorded "
+        "human also fails is waived (collisions, groundings and progress never are)",
+    )
+    p.add_argument(
         "--video-on-fail",
         type=Path,
         metavar="DIR",
@@ -62,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
     for out in (args.report, args.junit, args.markdown):
         _check_output(out, args.force)
     jobs = plan_jobs(args.paths, args.out, args.planner, args.seed, args.force, args.profile)
+    if args.vs_recording:
+        jobs = [dataclasses.replace(j, vs_recording=True) for j in jobs]
     if args.ais_udp is not None:
         from autoship.ais.emit import parse_host_port
 
@@ -118,11 +126,18 @@ def run(args: argparse.Namespace) -> int:
         sep_s = f"{sep:8.1f} m" if sep is not None else "     n/a  "
         clear = e.get("min_clearance_m")
         clear_s = f"  min_clear={clear:7.1f} m" if clear is not None else ""
+        h = e.get("human")
+        human_s = ""
+        if h:
+            hs = h.get("min_separation_m")
+            human_s = f"  human: {'pass' if h['passed'] else 'fail'}, min_sep=" + (
+                f"{hs:.1f} m" if hs is not None else "n/a"
+            )
         print(
             f"{status} {e['scenario_id']:<28} planner={e['planner']:<12} "
             f"collision={str(e['collision']).lower():<5} "
             f"grounding={str(e.get('grounding', False)).lower():<5} "
-            f"min_sep={sep_s}{clear_s}  score={e['score']:.2f}"
+            f"min_sep={sep_s}{clear_s}  score={e['score']:.2f}{human_s}"
         )
     for err in errors:
         print(f"ERROR {err['error']}")

@@ -24,6 +24,11 @@ def add_parser(sub) -> None:
         help="scoring profile name or .toml file for every run (default: each run's own)",
     )
     p.add_argument("--json", action="store_true", help="print the JSON report on stdout")
+    p.add_argument(
+        "--vs-recording",
+        action="store_true",
+        help="judge mined scenarios as 'no worse than the recording' (see `run --vs-recording`)",
+    )
     p.add_argument("--out", type=Path, metavar="FILE", help="write the JSON report to FILE")
     p.add_argument("--markdown", type=Path, metavar="FILE", help="write a Markdown summary")
     p.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML")
@@ -57,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     # Each run is scored under the profile it was run with (a batch may mix them, as `run`
     # does) unless --profile names one for all.
     profile = load_profile(args.profile) if args.profile else None
-    entries = [score_run(d, profile) for d in dirs]
+    entries = [score_run(d, profile, vs_recording=args.vs_recording) for d in dirs]
     report = build_batch_report(entries, profile)
     text = json.dumps(report, indent=1)
     if args.out:

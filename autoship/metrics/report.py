@@ -237,22 +237,65 @@ def _first(items: list[str], sep: str, n: int = 4) -> str:
     return sep.join(items[:n]) + more
 
 
+def _readiness_lines(rd: dict[str, Any]) -> list[str]:
+    lines = [f"## Readiness ({rd['target']})", "", "| gate | passed | detail |", "|---|---|---|"]
+    a, b, c = rd["gate_a"], rd["gate_b"], rd["gate_c"]
+    lines.append(
+        f"| A: standard sets | {_cell(a['passed'])} | {a['runs']} runs of "
+        f"{', '.join(a['standard_sets'])}: {a['collisions']} collisions, "
+        f"{a['groundings']} groundings{'; ' + a['note'] if a.get('note') else ''} |"
+    )
+    lines.append(
+        f"| B: rule scores >= {b['threshold']:.2f} | {_cell(b['passed'])} | "
+        f"{b['runs_below']} of {b['runs']} runs below |"
+    )
+    lines.append(
+        f"| C: failure rate | {_cell(c['passed'])} | {c['failures']}/{c['runs']} failed, "
+        f"Wilson {100 * c['confidence']:.0f} % upper bound {c['wilson_upper']:.4f} vs "
+        f"{c['max_failure_rate']} (zero-failure runs needed: "
+        f"{c['runs_needed_if_no_failures']}) |"
+    )
+    lines += ["", f"Ready: {'yes' if rd['ready'] else 'no'}.", ""]
+    return lines
+
+
 def markdown(report: dict[str, Any]) -> str:
+    """The report a person reads: the verdict, readiness and every failure first; the run,
+    progress and encounter tables after them."""
     s = report["summary"]
+    runs = report["runs"]
+    failed = [r for r in runs if not r.get("passed")]
+    rd = report.get("readiness")
+    verdict = "PASSED" if not failed else "FAILED"
+    ready = "" if not rd else (" Ready." if rd["ready"] else " Not ready.")
     lines = [
         "# autoship score report",
         "",
+        f"**{verdict}: {s['passed']}/{s['runs']} runs passed, {s['collisions']} collisions, "
+        f"{s['groundings']} groundings.**{ready}",
+        "",
         f"Profile `{report['profile']}` v{report.get('profile_version')} "
-        f"({report.get('profile_hash')}), autoship {report['autoship_version']}.",
+        f"({report.get('profile_hash')}), autoship {report['autoship_version']}. "
+        "Gates are inclusive: a rule score equal to the threshold passes; a direction breach "
+        "fails by itself.",
         "",
-        f"Runs: {s['runs']}, passed: {s['passed']}, collisions: {s['collisions']}, "
-        f"groundings: {s['groundings']}.",
-        "",
-        "| scenario | planner | seed | passed | collision | grounding | min sep (m) | score "
-        "| encounters | failed gates |",
-        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for r in report["runs"]:
+    if rd:
+        lines += _readiness_lines(rd)
+    if failed:
+        lines += ["## Failures", ""]
+        for r in failed:
+            lines.append(f"- **{r.get('scenario_id')}** ({r.get('planner')}, seed {r.get('seed')})")
+            lines += [f"  - {g}" for g in r.get("failed_gates", [])]
+        lines.append("")
+    lines += [
+        "## Runs",
+        "",
+        "| scenario | planner | profile | seed | passed | collision | grounding | min sep (m) "
+        "| score | encounters | failed gates |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in runs:
         encs = [e for e in r.get("encounters", []) if e.get("type") != "none"]
         many_owns = len({e.get("own") for e in encs}) > 1
         desc = _first(
@@ -262,6 +305,9 @@ def markdown(report: dict[str, Any]) -> str:
             ],
             ", ",
         )
+        prof = r.get("profile")
+        if r.get("profile_choice") and str(r["profile_choice"]).startswith("auto"):
+            prof = f"{prof} (auto)"
         lines.append(
             "| "
             + " | ".join(
@@ -269,6 +315,7 @@ def markdown(report: dict[str, Any]) -> str:
                 for x in (
                     r.get("scenario_id"),
                     r.get("planner"),
+                    prof,
                     r.get("seed"),
                     r.get("passed"),
                     r.get("collision"),
@@ -281,18 +328,82 @@ def markdown(report: dict[str, Any]) -> str:
             )
             + " |"
         )
+    prog = [(r, sid, p) for r in runs for sid, p in (r.get("progress") or {}).items()]
+    if prog:
+        lines += [
+            "",
+            "## Progress",
+            "",
+            "| scenario | ship | mission | goal reached | at (s) | path (m) | nominal (m) "
+            "| made good (m) | asked (m) | passed |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r, sid, p in prog:
+            lines.append(
+                "| "
+                + " | ".join(
+                    _cell(x)
+                    for x in (
+                        r.get("scenario_id"),
+                        sid,
+                        p.get("mission"),
+                        p.get("goal_reached"),
+                        p.get("t_goal_s"),
+                        p.get("path_length_m"),
+                        p.get("nominal_length_m"),
+                        p.get("made_good_m"),
+                        p.get("expected_m"),
+                        p.get("passed"),
+                    )
+                )
+                + " |"
+            )
+    human = [r for r in runs if r.get("human")]
+    if human:
+        lines += [
+            "",
+            "## Planner and recorded human",
+            "",
+            "| scenario | planner min sep (m) | human min sep (m) | planner score | human score "
+            "| planner failed gates | human failed gates | planner path (m) | human path (m) |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in human:
+            h = r["human"]
+            own = next(iter((r.get("progress") or {}).values()), {})
+            lines.append(
+                "| "
+                + " | ".join(
+                    _cell(x)
+                    for x in (
+                        r.get("scenario_id"),
+                        r.get("min_separation_m"),
+                        h.get("min_separation_m"),
+                        r.get("score"),
+                        h.get("score"),
+                        len(r.get("failed_gates", [])),
+                        len(h.get("failed_gates", [])),
+                        own.get("path_length_m"),
+                        (h.get("progress") or {}).get("path_length_m"),
+                    )
+                )
+                + " |"
+            )
     lines += ["", "## Encounters", ""]
     lines += [
         "| scenario | own | target | type | role | CPA at detection (m) | min range (m) "
         "| rules | penalties |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    for r in report["runs"]:
+    for r in runs:
         for e in r.get("encounters", []):
             if e.get("type") == "none" and not e.get("rules"):
                 continue
             rules = ", ".join(f"{k}: {v:.2f}" for k, v in e["rules"].items()) or "-"
-            pens = "; ".join(p["reason"] for p in e.get("penalties", [])) or "-"
+            pens = "; ".join(
+                p["reason"] + (" (breach)" if p.get("breach") else "")
+                for p in sorted(e.get("penalties", []), key=lambda p: -p["penalty"])
+            )
             lines.append(
                 "| "
                 + " | ".join(
@@ -306,32 +417,11 @@ def markdown(report: dict[str, Any]) -> str:
                         e.get("cpa_m"),
                         e.get("min_range_m"),
                         rules,
-                        pens,
+                        pens or "-",
                     )
                 )
                 + " |"
             )
-    rd = report.get("readiness")
-    if rd:
-        lines += ["", f"## Readiness ({rd['target']})", ""]
-        lines += ["| gate | passed | detail |", "|---|---|---|"]
-        a, b, c = rd["gate_a"], rd["gate_b"], rd["gate_c"]
-        lines.append(
-            f"| A: standard sets | {_cell(a['passed'])} | {a['runs']} runs of "
-            f"{', '.join(a['standard_sets'])}: {a['collisions']} collisions, "
-            f"{a['groundings']} groundings{'; ' + a['note'] if a.get('note') else ''} |"
-        )
-        lines.append(
-            f"| B: rule scores >= {b['threshold']:.2f} | {_cell(b['passed'])} | "
-            f"{b['runs_below']} of {b['runs']} runs below |"
-        )
-        lines.append(
-            f"| C: failure rate | {_cell(c['passed'])} | {c['failures']}/{c['runs']} failed, "
-            f"Wilson {100 * c['confidence']:.0f} % upper bound {c['wilson_upper']:.4f} vs "
-            f"{c['max_failure_rate']} (zero-failure runs needed: "
-            f"{c['runs_needed_if_no_failures']}) |"
-        )
-        lines += ["", f"Ready: {'yes' if rd['ready'] else 'no'}."]
     return "\n".join(lines) + "\n"
 
 

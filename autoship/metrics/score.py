@@ -795,6 +795,116 @@ def _encounter_entry(
     }
 
 
+def _track_gates(
+    res: dict[str, Any],
+    ids: list[str],
+    profile: Profile,
+    collisions: list[dict[str, Any]],
+    groundings: list[dict[str, Any]],
+) -> tuple[float, list[str]]:
+    """(minimum separation, failed gate lines) of one scored track set: collision and
+    grounding events, the separation gate, the rule gates and the progress gate."""
+    pmin = res["pair_min_range"]
+    min_sep = float(pmin.min()) if pmin.size else math.nan
+    failed: list[str] = []
+    for ev in collisions:
+        failed.append(
+            f"collision: {' and '.join(str(x) for x in ev.get('ships', []))} at "
+            f"t={float(ev.get('t_s', math.nan)):.0f} s"
+        )
+    for ev in groundings:
+        failed.append(
+            f"grounding: {' '.join(str(x) for x in ev.get('ships', []))} at "
+            f"t={float(ev.get('t_s', math.nan)):.0f} s"
+        )
+    if pmin.size and min_sep < profile.gates.min_separation_m:
+        p = int(np.argmin(pmin))
+        failed.append(
+            f"separation: {ids[res['pair_i'][p]]}-{ids[res['pair_j'][p]]} came within "
+            f"{_fmt_nm(min_sep)} < {profile.gates.min_separation_m:.0f} m at "
+            f"t={res['pair_min_time'][p]:.0f} s"
+        )
+    failed += rule_gate_failures(res["encounters"], profile)
+    for sid, pr in res["progress"].items():
+        if not pr["passed"]:
+            failed.append(
+                f"progress: {sid} made good {pr['made_good_m']:.0f} m of the "
+                f"{pr['expected_m']:.0f} m its mission asked"
+                + (" (goal not reached)" if pr["mission"] == "goal" else " along its course")
+            )
+    return min_sep, failed
+
+
+REC_KEYS = {
+    "north": "rec_north",
+    "east": "rec_east",
+    "heading": "rec_heading",
+    "vn": "rec_vn",
+    "ve": "rec_ve",
+}
+
+
+def human_baseline(
+    arrays: dict[str, np.ndarray],
+    ships: list[dict[str, Any]],
+    profile: Profile,
+    visibility: str = "good",
+    environment: dict[str, Any] | None = None,
+    chart: dict[str, Any] | None = None,
+) -> dict[str, Any] | None:
+    """The recorded own ship scored as it really sailed (the ``rec_*`` arrays of a mined
+    scenario's run), with every recorded ship on its recording: the human baseline a planner
+    is compared with. None when the own ship has no recording in the run."""
+    if not all(k in arrays for k in REC_KEYS.values()):
+        return None
+    own = [k for k, sh in enumerate(ships) if sh.get("role") == "own"]
+    rec_n = np.asarray(arrays["rec_north"], dtype=np.float64)
+    if not own or not any(np.isfinite(rec_n[:, k]).any() for k in own):
+        return None
+    human = dict(arrays)
+    for name, rec in REC_KEYS.items():
+        a = np.array(arrays[name], dtype=np.float64)
+        r = np.asarray(arrays[rec], dtype=np.float64)
+        cols = np.isfinite(rec_n).any(axis=0)
+        a[:, cols] = r[:, cols]
+        human[name] = a
+    res = score_tracks(human, ships, profile, visibility, [], environment, chart=chart)
+    ids = [str(sh.get("id", k)) for k, sh in enumerate(ships)]
+    min_sep, failed = _track_gates(res, ids, profile, [], [])
+    scored = [e["score"] for e in res["encounters"] if e.get("score") is not None]
+    return {
+        "passed": not failed,
+        "min_separation_m": _num(min_sep, 1),
+        "score": _num(min(scored) if scored else 1.0, 4),
+        "failed_gates": failed,
+        "progress": next((res["progress"][ids[k]] for k in own if ids[k] in res["progress"]), None),
+    }
+
+
+def _no_worse_than(failed: list[str], min_sep: float, human: dict[str, Any]) -> list[str]:
+    """The gates that still fail when a mined scenario is judged against its recording: a
+    failure the recorded human has too (same gate, same rule and ships) is waived, and the
+    separation gate only fails below the human's own minimum. Collisions, groundings and
+    progress are never waived."""
+    theirs = {_gate_key(g) for g in human["failed_gates"]}
+    hsep = human.get("min_separation_m")
+    out = []
+    for g in failed:
+        key = _gate_key(g)
+        if key[0] == "separation" and hsep is not None and min_sep >= hsep:
+            continue
+        if key[0].startswith("rule") and key in theirs:
+            continue
+        out.append(g)
+    return out
+
+
+def _gate_key(line: str) -> tuple[str, str]:
+    head, _, rest = line.partition(":")
+    head = head.replace(" breach", "")
+    return head, rest.split("(")[0].strip() if head.startswith("rule") else ""
+
+
 def _top_penalties(pens: list[dict[str, Any]], n: int = 3) -> str:
     """The penalties behind a failure, largest first (the one that drives the score leads)."""
     ranked = sorted(pens, key=lambda pen: -pen["penalty"])[:n]
@@ -846,8 +956,12 @@ def _fmt_nm(x: float) -> str:
     return f"{x:.0f} m ({x / NAUTICAL_MILE:.2f} nm)"
 
 
-def score_run(run_dir: Path, profile: Profile | None = None) -> dict[str, Any]:
-    """Score one run folder; returns one entry of the report's ``runs`` list."""
+def score_run(
+    run_dir: Path, profile: Profile | None = None, vs_recording: bool = False
+) -> dict[str, Any]:
+    """Score one run folder; returns one entry of the report's ``runs`` list. A run of a mined
+    scenario also gets ``human``: its recorded own ship scored as it really sailed. With
+    ``vs_recording`` the gates judge the planner as "no worse than the recording"."""
     from autoship.record import load_run
 
     run = load_run(run_dir)
@@ -890,34 +1004,7 @@ def score_run(run_dir: Path, profile: Profile | None = None) -> dict[str, Any]:
 
     collisions = [ev for ev in events if ev.get("kind") == "collision" and involves_auto(ev)]
     groundings = [ev for ev in events if ev.get("kind") == "grounding" and involves_auto(ev)]
-    pmin = res["pair_min_range"]
-    min_sep = float(pmin.min()) if pmin.size else math.nan
-    failed: list[str] = []
-    for ev in collisions:
-        failed.append(
-            f"collision: {' and '.join(str(x) for x in ev.get('ships', []))} at "
-            f"t={float(ev.get('t_s', math.nan)):.0f} s"
-        )
-    for ev in groundings:
-        failed.append(
-            f"grounding: {' '.join(str(x) for x in ev.get('ships', []))} at "
-            f"t={float(ev.get('t_s', math.nan)):.0f} s"
-        )
-    if pmin.size and min_sep < profile.gates.min_separation_m:
-        p = int(np.argmin(pmin))
-        failed.append(
-            f"separation: {ids[res['pair_i'][p]]}-{ids[res['pair_j'][p]]} came within "
-            f"{_fmt_nm(min_sep)} < {profile.gates.min_separation_m:.0f} m at "
-            f"t={res['pair_min_time'][p]:.0f} s"
-        )
-    failed += rule_gate_failures(res["encounters"], profile)
-    for sid, pr in res["progress"].items():
-        if not pr["passed"]:
-            failed.append(
-                f"progress: {sid} made good {pr['made_good_m']:.0f} m of the "
-                f"{pr['expected_m']:.0f} m its mission asked"
-                + (" (goal not reached)" if pr["mission"] == "goal" else " along its course")
-            )
+    min_sep, failed = _track_gates(res, ids, profile, collisions, groundings)
     scored = [enc["score"] for enc in res["encounters"] if enc.get("score") is not None]
     score = min(scored) if scored else 1.0
     if collisions:
@@ -925,6 +1012,16 @@ def score_run(run_dir: Path, profile: Profile | None = None) -> dict[str, Any]:
     own = next((s for s in ships if s.get("role") == "own"), None)
     if own is None:
         own = next((ships[k] for k in res["autonomous"]), ships[0] if ships else {})
+    human = human_baseline(
+        run.arrays,
+        ships,
+        profile,
+        visibility,
+        env if isinstance(env, dict) else None,
+        chart=run.chart,
+    )
+    if human is not None and vs_recording:
+        failed = _no_worse_than(failed, min_sep, human)
     scenario = meta.get("scenario") or {}
     # Negative tests ([scoring] expect): the scenario exists to provoke these failures and
     # passes when exactly those occur; the other gates do not apply.
@@ -957,6 +1054,9 @@ def score_run(run_dir: Path, profile: Profile | None = None) -> dict[str, Any]:
         "failed_gates": failed,
         "negative_test": negative,
         "progress": res["progress"],
+        "human": human,
+        "gates_vs_recording": bool(vs_recording and human is not None),
+        "profile_choice": meta.get("profile_choice"),
         "min_clearance_m": _min_clearance(ships, auto_ids),
         "profile": profile.name,
         "profile_version": profile.version,

@@ -69,6 +69,29 @@ def _seed_sequence(seed: int, scenario_id: str) -> np.random.SeedSequence:
     return np.random.SeedSequence([seed, int.from_bytes(digest[:8], "little")])
 
 
+def _recorded(scen: Scenario, t_rec: np.ndarray) -> dict[str, np.ndarray]:
+    """What the recorded ships really did (``rec_*`` arrays, NaN where a ship has no recording
+    or outside it), so the referee can score the recorded human beside the planner. Empty when
+    no ship has a track."""
+    if not any(s.track is not None for s in scen.ships):
+        return {}
+    n_rec, n = t_rec.shape[0], len(scen.ships)
+    out = {k: np.full((n_rec, n), np.nan) for k in REC_ARRAYS}
+    for i, s in enumerate(scen.ships):
+        tr = s.track
+        if tr is None:
+            continue
+        for j in np.flatnonzero((t_rec >= tr.t[0]) & (t_rec <= tr.t[-1])):
+            vals = tr.state_at(float(t_rec[j]))
+            for k, v in zip(REC_ARRAYS, vals, strict=True):
+                out[k][j, i] = v
+    return out
+
+
+# Order of Track.state_at's result.
+REC_ARRAYS = ("rec_north", "rec_east", "rec_heading", "rec_vn", "rec_ve")
+
+
 def _latency_stats(samples: list[float]) -> dict[str, float]:
     if not samples:
         return {"n": 0, "p50": None, "p99": None, "max": None}  # type: ignore[dict-item]
@@ -550,7 +573,7 @@ def simulate(
     }
     return SimResult(
         meta=meta,
-        arrays={"t": t_rec, **arr, "pair_min_distance": pair_min},
+        arrays={"t": t_rec, **arr, "pair_min_distance": pair_min, **_recorded(scen, t_rec)},
         chart_json=chart_json,
         events=meta["events"],
     )

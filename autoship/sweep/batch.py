@@ -59,6 +59,7 @@ class Job:
     ais_udp: str | None = None  # HOST:PORT to stream the run as NMEA while it runs
     ais_realtime: bool = False
     ais_speed: float = 1.0
+    vs_recording: bool = False  # judge mined scenarios against their recorded human
 
 
 def plan_jobs(
@@ -148,7 +149,7 @@ def run_job(job: Job) -> dict[str, Any]:
         from autoship.colregs import load_profile
 
         profile = load_profile(job.profile)
-    entry = score_run(job.run_dir, profile)
+    entry = score_run(job.run_dir, profile, vs_recording=job.vs_recording)
     # The viewer shows scores and gates from here without importing the scoring kernels.
     (job.run_dir / "score.json").write_text(json.dumps(entry, indent=1, default=str))
     return entry

@@ -207,7 +207,7 @@ def test_bundled_solent_scenarios_start_clear_with_the_own_ship_under_way():
         scen = load_scenario(p)
         own = next(s for s in scen.ships if s.role == "own")
         assert own.speed >= 5 * KNOT, p.name
-        assert own.track is not None and scen.profile == "ntnu-small-asv"
+        assert own.track is not None and scen.profile == "auto"
         for s in scen.ships:
             if s is own:
                 continue
