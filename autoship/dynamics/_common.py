@@ -13,6 +13,7 @@ import math
 from autoship._jit import njit
 
 _INTEG_BAND = math.radians(5.0)
+_STEADY_R_PRIME = 0.01  # non-dimensional yaw rate below which the heading counts as steady
 RHO_AIR = 1.224  # kg/m^3 (ship-dynamics reference, section 8)
 
 
@@ -57,8 +58,8 @@ def autopilot(psi, r, u, course_cmd, integ, L, Kp_, Tp_, wn_, zeta, dmax, dt):
     Pole placement for T r' + r = K delta (Fossen 2021, ch. 15): Kp = T wn^2 / K,
     Kd = (2 zeta wn T - 1) / K, Ki = wn Kp / 10, with K = K' U / L, T = T' L / U and
     wn = wn' U / L. Anti-windup by conditional integration: the integral only grows while the
-    rudder is not saturated in the direction the error pushes and the error is within 5 deg, and
-    it is clamped to half the rudder.
+    rudder is not saturated in the direction the error pushes and the error is within 5 deg or
+    the heading is steady (a standing error), and it is clamped to half the rudder.
     Returns (rudder demand rad, new integral of heading error rad s).
     """
     if math.isnan(course_cmd):
@@ -75,9 +76,13 @@ def autopilot(psi, r, u, course_cmd, integ, L, Kp_, Tp_, wn_, zeta, dmax, dt):
     e = wrap_pi(course_cmd - psi)
     d_raw = kp * e - kd * r + ki * integ
     d = clip(d_raw, -dmax, dmax)
-    # Integrate only near the set course: during a large course change the error is a transient
-    # the P and D terms handle, and integrating it would wind up into an overshoot.
-    if abs(e) < _INTEG_BAND and (d == d_raw or e * d_raw < 0.0):
+    # Integrate near the set course, or off it once the heading has stopped moving (|r| L / U
+    # below _STEADY_R_PRIME): during a course change the error is a transient the P and D terms
+    # handle, and integrating it would wind up into an overshoot; but a standing error (a beam
+    # wind or current the P term alone cannot hold, 9 deg on a small USV in 20 m/s) is what the
+    # integral is for, and the 5 deg gate alone never let it act there.
+    steady = abs(r) * L < _STEADY_R_PRIME * uu
+    if (abs(e) < _INTEG_BAND or steady) and (d == d_raw or e * d_raw < 0.0):
         integ = integ + e * dt
     if ki > 0.0:
         lim = 0.5 * dmax / ki
