@@ -10,9 +10,11 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
+
 from autoship.errors import AutoshipError
 
-TESTS = ("turning", "zigzag", "stopping", "initial")
+TESTS = ("turning", "zigzag", "stopping", "initial", "top-speed", "bollard")
 DEFAULT_RUDDER_DEG = {"turning": 35.0, "zigzag": 10.0, "initial": 10.0}
 
 
@@ -87,9 +89,17 @@ def run(args: argparse.Namespace) -> int:
         res, tr = trials.zigzag(ship, rudder, args.side)
     elif args.test == "initial":
         res, tr = trials.initial_turning(ship, rudder, args.side)
+    elif args.test == "top-speed":
+        res, tr = trials.top_speed(ship), None
+    elif args.test == "bollard":
+        res, tr = trials.bollard_pull(ship), None
     else:
         res, tr = trials.stopping(ship)
     if args.plot is not None:
+        if tr is None:
+            raise AutoshipError(
+                f"--plot has nothing to draw for --test {args.test}", field="--plot"
+            )
         _plot(args.plot, args.test, res, tr, ship.length_m)
         res["plot"] = str(args.plot)
     if args.json:
@@ -103,11 +113,13 @@ def _print_text(res: dict) -> None:
     head = f"{res['ship']}: {res['test']}"
     if "rudder_deg" in res:
         head += f" {res['rudder_deg']:g} deg {res['side']}"
-    print(f"{head}, approach {res['approach_speed_m_s']:.3f} m/s, dt {res['dt_s']:g} s")
+    if "approach_speed_m_s" in res:
+        head += f", approach {res['approach_speed_m_s']:.3f} m/s, dt {res['dt_s']:g} s"
+    print(head)
     for key, val in res.items():
         if key in ("ship", "test", "rudder_deg", "side", "approach_speed_m_s", "dt_s"):
             continue
-        if isinstance(val, float):
+        if isinstance(val, (float, np.floating)):
             print(f"  {key}: {val:.3f}")
         elif isinstance(val, list):
             print(f"  {key}: {', '.join(f'{v:.2f}' for v in val)}")

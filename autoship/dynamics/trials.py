@@ -539,4 +539,10 @@ def bollard_pull(sdef: ShipDef) -> dict:
     n = fossen3.torque_limited_rps(p, 0.0)
     thrust, _ = fossen3._thrust(p, 0.0, n)
     net = (1.0 - p[fossen3.P_tP]) * thrust
-    return {"ship": sdef.name, "test": "bollard_pull", "kN": net / 1e3, "t": net / 9.80665e3}
+    return {
+        "ship": sdef.name,
+        "test": "bollard_pull",
+        "shaft_rps": float(n),
+        "kN": float(net) / 1e3,
+        "t": float(net) / 9.80665e3,
+    }

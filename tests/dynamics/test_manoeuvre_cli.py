@@ -92,3 +92,27 @@ def test_imo_marks_small_craft_not_applicable(capsys):
 def test_default_turning_rudder_is_capped_at_the_ship_maximum(capsys):
     rc, out = _run(["usv-fast", "--test", "turning", "--json"], capsys)
     assert rc == 0 and json.loads(out)["rudder_deg"] == 30.0
+
+
+def test_top_speed_and_bollard_pull(capsys):
+    rc, out = _run(["tug", "--test", "bollard", "--json"], capsys)
+    assert rc == 0 and abs(json.loads(out)["t"] - 80.0) < 4.0  # Damen ASD Tug 2913: 80 t
+    rc, out = _run(["pilot-boat", "--test", "top-speed", "--json"], capsys)
+    assert rc == 0 and abs(json.loads(out)["speed_kn"] - 30.0) < 1.5  # published 30 kn
+    with pytest.raises(AutoshipError):
+        _run(["kvlcc2", "--test", "bollard"], capsys)  # no fossen3 propeller model
+
+
+def test_imo_nonlinear_mariner_fails_tactical_diameter(capsys):
+    rc, out = _run(["mariner", "--imo", "--json"], capsys)
+    doc = json.loads(out)
+    assert rc == 1 and doc["verdict"] == "FAIL" and doc["passed"] is False
+    bad = [c for c in doc["criteria"] if c["verdict"] == "FAIL"]
+    assert {c["criterion"] for c in bad} == {"turning_tactical_diameter"}
+    assert all(c["value"] > 6.3 for c in bad)  # 6.40 L starboard, 6.65 L port
+
+
+def test_imo_small_craft_is_not_applicable_not_passed(capsys):
+    rc, out = _run(["pilot-boat", "--imo", "--json"], capsys)
+    doc = json.loads(out)
+    assert rc == 0 and doc["verdict"] == "not applicable" and doc["passed"] is None
