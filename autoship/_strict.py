@@ -170,7 +170,10 @@ class StrictTable:
             return default  # type: ignore[return-value]
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise self.fail(k, f"must be a number, got {type_name(v)}")
-        v = float(v)
+        try:
+            v = float(v)
+        except OverflowError:  # a TOML integer with hundreds of digits
+            v = math.inf
         if not math.isfinite(v) or v > hi or v < lo or (lo_open and v == lo):
             lo_s = f"> {lo:g}" if lo_open else f">= {lo:g}"
             raise self.fail(k, f"{v:g}{unit} is impossible (must be {lo_s} and <= {hi:g}{unit})")

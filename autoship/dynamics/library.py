@@ -42,7 +42,7 @@ BLENDERMANN: dict[str, tuple[float, float, float, float]] = {
 def _family_specs() -> tuple[dict, dict]:
     # Each family module declares its own [model] keys; imported here so the library stays the
     # one place that reads files.
-    from autoship.dynamics import abkowitz, fossen3, mmg, nomoto1, nomoto2
+    from autoship.dynamics import abkowitz, fossen3, mmg, nomoto1, nomoto2, sonnomoto
 
     req = {}
     opt = {}
@@ -52,6 +52,7 @@ def _family_specs() -> tuple[dict, dict]:
         ("fossen3", fossen3),
         ("mmg", mmg),
         ("abkowitz", abkowitz),
+        ("sonnomoto", sonnomoto),
     ):
         req[name] = mod.REQUIRED
         opt[name] = mod.OPTIONAL
@@ -115,9 +116,12 @@ def _num(tbl: dict, key: str, file: str, prefix: str, lo: float, hi: float) -> f
         raise ShipModelError(
             f"must be a number, got {type(val).__name__}", file=file, field=f"{prefix}{key}"
         )
-    val = float(val)
+    try:
+        val = float(val)
+    except OverflowError:  # a TOML integer with hundreds of digits
+        val = math.inf
     if not math.isfinite(val) or not (lo <= val <= hi):
-        raise ShipModelError(f"{val} is outside [{lo}, {hi}]", file=file, field=f"{prefix}{key}")
+        raise ShipModelError(f"{val:g} is outside [{lo}, {hi}]", file=file, field=f"{prefix}{key}")
     return val
 
 

@@ -224,7 +224,9 @@ class _Reader(StrictTable):
 
     def ident(self, key: str, default: str | None = None, required: bool = False) -> str | None:
         v = self.string(key, default, required)
-        if v is not None and (not v or len(v) > 60 or not set(v) <= _ID_OK):
+        # The scenario loader's identifier rule (first character a letter or digit), since
+        # generated scenario ids start with the sweep id.
+        if v is not None and (not v or len(v) > 60 or not set(v) <= _ID_OK or not v[0].isalnum()):
             raise self.fail(
                 key, f"{v!r} is not a valid identifier (letters, digits, '.', '_', '-')"
             )
@@ -1015,7 +1017,27 @@ def generate(spec: SweepSpec) -> Generated:
             file=str(spec.path) if spec.path else None,
             field="generator",
         )
+    _check_generated(spec, cases)
     return Generated(cases, dropped)
+
+
+def _check_generated(spec: SweepSpec, cases: list[Case]) -> None:
+    """Every generated scenario passes the scenario loader, and the first one everything a run
+    builds (``check_runnable``), so a dry run rejects what the sweep's runs would: the error
+    names this sweep file, never the temporary file a worker would write."""
+    from autoship.scenario.loader import parse_scenario
+
+    for k, case in enumerate(cases):
+        try:
+            scen = parse_scenario(case.text, None)
+            if k == 0:
+                check_runnable(scen, spec.planner)
+        except AutoshipError as exc:
+            raise ScenarioError(
+                f"generated scenario {case.scenario_id}: {exc.field or ''} {exc.message}",
+                file=str(spec.path) if spec.path else None,
+                field="generator",
+            ) from None
 
 
 def _grow(
@@ -1056,6 +1078,7 @@ def _file_cases(spec: SweepSpec) -> list[Case]:
     out = []
     for f in files:
         scen = load_scenario(f, check_chart=chart_check)
+        check_runnable(scen, spec.planner)  # what each run of it will build
         if scen.id in seen:
             raise ScenarioError(
                 f"id {scen.id!r} is also used by {seen[scen.id]}", file=str(f), field="scenario.id"
