@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from autoship.dynamics import abkowitz, fossen3, mmg, nomoto1, nomoto2
+from autoship.dynamics import abkowitz, fossen3, mmg, nomoto1, nomoto2, sonnomoto
 from autoship.dynamics.library import ShipDef
 from autoship.dynamics.state import ENV_CUR_E, ENV_CUR_N, NC, NENV, NX, PSI, U, V
 from autoship.errors import AutoshipError, ShipModelError
@@ -80,6 +80,16 @@ FAMILIES: dict[str, Family] = {
         needs_fit=True,
         get_autopilot=abkowitz.get_autopilot,
         set_autopilot=abkowitz.set_autopilot,
+    ),
+    "sonnomoto": Family(
+        sonnomoto.step_sonnomoto,
+        sonnomoto.step_sonnomoto_open,
+        sonnomoto.pack_params,
+        sonnomoto.init_state,
+        sonnomoto.propulsion_demand,
+        needs_fit=True,
+        get_autopilot=sonnomoto.get_autopilot,
+        set_autopilot=sonnomoto.set_autopilot,
     ),
 }
 

@@ -9,14 +9,14 @@ lambda^3.5), applied per family to the quantities its file gives dimensionally:
 | non-dimensional hydrodynamics (K', T', prime derivatives, MMG coefficients) | unchanged | all |
 | rudder rate | lambda^-0.5, floored at SOLAS 2.32 deg/s (note 1) | all |
 | speed time constant | lambda^0.5 | nomoto1, nomoto2 |
-| service and maximum speed | lambda^0.5 | fossen3, mmg, abkowitz |
+| service and maximum speed | lambda^0.5 | fossen3, mmg, abkowitz, sonnomoto |
 | service and maximum speed | unchanged (the scenario gives it) | nomoto1, nomoto2 |
-| shaft speeds | lambda^-0.5; shaft acceleration lambda^-1 | fossen3, mmg |
-| propeller diameter, rudder span, x_G, x_R, lengths | lambda | fossen3, mmg |
-| rudder area, wind areas | lambda^2 | fossen3, mmg, all [wind] |
-| displacement | L B T ratio | mmg (fossen3 derives it from L B T C_b) |
+| shaft speeds | lambda^-0.5; shaft acceleration lambda^-1 | fossen3, mmg, sonnomoto |
+| propeller diameter, rudder span, x_G, x_R, GM, lengths | lambda | fossen3, mmg, sonnomoto |
+| rudder area, wind areas | lambda^2 | fossen3, mmg, sonnomoto, all [wind] |
+| displacement | L B T ratio | mmg, sonnomoto (fossen3 derives it from L B T C_b) |
 | engine power | lambda^3.5 | fossen3 |
-| time constants of actuators, integration step | lambda^0.5 | abkowitz, fossen3, mmg |
+| time constants of actuators, integration step | lambda^0.5 | abkowitz, fossen3, mmg, sonnomoto |
 
 Note 1: SOLAS II-1 Reg. 29.3.2 asks the steering gear to put the rudder from 35 deg on one side
 to 30 deg on the other in 28 s (2.32 deg/s); a file whose own rate is lower keeps its rate.
@@ -56,6 +56,15 @@ _LAWS: dict[str, dict[str, float]] = {
         "max_power_kW": 3.5,
         "max_step_s": 0.5,
     },
+    "sonnomoto": {
+        "service_speed_kn": 0.5,
+        "max_shaft_rps": -0.5,
+        "propeller_diameter_m": 1.0,
+        "rudder_area_m2": 2.0,
+        "GM_m": 1.0,
+        "rudder_time_constant_s": 0.5,
+        "max_step_s": 0.5,
+    },
     "mmg": {
         "service_speed_kn": 0.5,
         "max_shaft_rps": -0.5,
@@ -87,7 +96,7 @@ def scale_ship(sd, length_m: float, beam_m: float, draught_m: float):
             model["rudder_rate_deg_s"] = scaled_rudder_rate(model["rudder_rate_deg_s"], lam)
     if sd.family == "fossen3" and model.get("clarke_beam_m", 0.0) > 0.0:
         model["clarke_beam_m"] *= beam_m / sd.beam_m
-    if sd.family == "mmg" and "displacement_m3" in model:
+    if sd.family in ("mmg", "sonnomoto") and "displacement_m3" in model:
         model["displacement_m3"] *= (
             length_m * beam_m * draught_m / (sd.length_m * sd.beam_m * sd.draught_m)
         )

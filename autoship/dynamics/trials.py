@@ -341,7 +341,8 @@ def imo_applicable(sdef: ShipDef) -> tuple[bool, str]:
 def _has_stopping_model(sdef: ShipDef) -> bool:
     # The nonlinear Mariner (Chislett & Stroem-Tejsen 1965) is a perturbation model about its
     # approach speed with no propeller: it cannot reverse, so a crash stop is not evaluated.
-    return sdef.family != "abkowitz"
+    # Likewise Son & Nomoto's container ship: its propeller model needs n > 0 (container.m).
+    return sdef.family not in ("abkowitz", "sonnomoto")
 
 
 def imo_criteria(sdef: ShipDef) -> list[dict]:
