@@ -118,11 +118,14 @@ def safety_score(r_cpa: float, alpha_cpa: float, beta_cpa: float, profile: Profi
     return s.s_range * safety_range_score(r_cpa, profile) + s.s_pose * pose
 
 
-def delay_penalty(f: EncounterFacts) -> float:
-    """Minne: clip((R_detect - R_man) / (R_detect - R_cpa), 0, 1); 1 without a manoeuvre."""
+def delay_penalty(f: EncounterFacts, r_min: float = 0.0) -> float:
+    """Minne: clip((R_detect - R_man) / (R_detect - R_cpa), 0, 1); 1 without a manoeuvre.
+    R_cpa is taken at most ``r_min``: the delay is the share of the approach down to the
+    closest acceptable range that went by before the action, so a ship that acted and passed
+    far beyond R_min is not called late because its pass was wide [P]."""
     if not f.manoeuvred:
         return 1.0
-    den = f.r_detect - f.r_cpa
+    den = f.r_detect - min(f.r_cpa, r_min) if r_min > 0 else f.r_detect - f.r_cpa
     if den <= 0.0:
         return 0.0
     return min(1.0, max(0.0, (f.r_detect - f.r_man) / den))
@@ -177,8 +180,19 @@ def score_encounter(
         # Outside the action range no direction rule applies: the pair is a safety check only.
         return rules, penalties, s_safe
 
-    p_delay = delay_penalty(f)
+    p_delay = delay_penalty(f, profile.safety.r_min_m)
     p_na, p_na_chi, _ = not_apparent_penalties(f, profile)
+    if (
+        profile.manoeuvre.turn_rate_detect_deg_s > 0
+        and f.role == "give-way"
+        and not f.target_acted_first
+        and f.r_cpa >= profile.safety.r_pref_m
+    ):
+        # Recorded-traffic mode: manoeuvre onsets in recorded tracks are unreliable (gradual
+        # channel bends, speed changes for the harbour), so a give-way ship that passed beyond
+        # R_pref without the other ship acting first kept well clear, which is what rule 16
+        # asks: no timing penalty [P].
+        p_delay, p_na, p_na_chi = 0.0, 0.0, 0.0
     dchi = max(f.max_starboard, f.max_port)
     s16 = s_safe * (1.0 - p_delay) * (1.0 - p_na)
 

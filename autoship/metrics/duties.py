@@ -61,6 +61,25 @@ def deliberate_course(
     return out
 
 
+# A risk is read from the geometry only once it has lasted this long: one report with a bad
+# velocity (a track's first, a jump) predicts a CPA hundreds of metres off [P].
+RISK_PERSIST_S = 10.0
+
+
+def _first_lasting(flag: np.ndarray, t: np.ndarray, duration: float) -> int:
+    """First index that starts a run of True lasting ``duration`` s (or running to the end of
+    the data); -1 if none."""
+    if not flag.any():
+        return -1
+    d = np.diff(np.concatenate(([0], flag.astype(np.int8), [0])))
+    starts = np.nonzero(d == 1)[0]
+    ends = np.nonzero(d == -1)[0]  # exclusive
+    for a, b in zip(starts, ends, strict=True):
+        if b == flag.shape[0] or t[b - 1] - t[a] >= duration:
+            return int(a)
+    return -1
+
+
 def risk_distance(length_a: float, length_b: float, profile: Profile) -> float:
     """Predicted passing distance under which a risk of collision exists (m)."""
     return max(profile.risk.dcpa_m, profile.risk.dcpa_lengths * max(length_a, length_b))
@@ -92,6 +111,7 @@ class SideSituation:
     k_may: int  # 17(a)(ii): stand-on may act from here (-1: the give-way ship acted in time)
     k_crit: int  # 17(b): inside the critical range with the risk still present
     d_risk: float
+    k_risk_act: int = -1  # first record inside the action range with the risk present
 
 
 def situation(
@@ -146,7 +166,29 @@ def situation(
     )
     crit = np.nonzero(risky & (rng <= r_crit))[0]
     k_crit = int(k0 + crit[0]) if crit.size else -1
-    return SideSituation(in_action, k_act, r_act_at, k_may, k_crit, d_risk)
+    k_risk_act = _first_lasting(risky & inside, t[sl], RISK_PERSIST_S)
+    k_risk_act = k0 + k_risk_act if k_risk_act >= 0 else -1
+    return SideSituation(in_action, k_act, r_act_at, k_may, k_crit, d_risk, k_risk_act)
+
+
+def first_manoeuvre(
+    cog: np.ndarray,
+    sog: np.ndarray,
+    delib: np.ndarray | None,
+    s: int,
+    k0: int,
+    kend: int,
+    course_detect: float,
+    speed_detect: float,
+) -> int:
+    """First record in k0..kend where ship s has changed course (deliberately, when ``delib``
+    is given) or speed beyond the detection limits since k0; -1 if never."""
+    if kend < k0:
+        return -1
+    d = course_change(cog, delib, s, k0, kend)
+    du = sog[s, k0 : kend + 1] - sog[s, k0]
+    hit = np.nonzero((np.abs(d) >= course_detect) | (np.abs(du) >= speed_detect))[0]
+    return int(k0 + hit[0]) if hit.size else -1
 
 
 def course_change(

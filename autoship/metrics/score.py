@@ -20,6 +20,7 @@ from autoship.colregs.classify import (
     CODE_TYPE,
     HEAD_ON,
     MIRROR,
+    NONE,
     OVERTAKEN,
     OVERTAKING,
     classification_params,
@@ -44,6 +45,7 @@ from autoship.metrics.duties import (
     SideSituation,
     course_change,
     deliberate_course,
+    first_manoeuvre,
     first_turn,
     situation,
     still_flags,
@@ -275,6 +277,7 @@ def score_tracks(
     run-level fields and gates."""
     events = events or []
     tr = Tracks.from_arrays(arrays)
+    rate = profile.manoeuvre.turn_rate_detect_deg_s
     m = len(ships)
     auto = np.array([is_autonomous(s) for s in ships], dtype=bool)
     if not auto.any():
@@ -317,7 +320,6 @@ def score_tracks(
     rv = str(visibility).lower() == "restricted"
     still = still_flags(tr.t, tr.sog, profile) if R.shape[0] else None
     chart_ctx = ChartContext(chart)
-    rate = profile.manoeuvre.turn_rate_detect_deg_s
     delib = deliberate_course(tr.t, tr.north, tr.east, rate) if rate > 0 and R.shape[0] else None
     sides = [
         _side_facts(
@@ -455,6 +457,9 @@ class _Side:
     max_stbd: float
     max_port: float
     k_port: int
+    code: int = 0
+    k_cls: int = -1
+    k_man_tgt: int = -1
     free_reason: str = ""
 
 
@@ -482,6 +487,22 @@ def _side_facts(
         tr.t, tr.north, tr.east, tr.vn, tr.ve, o, q, k0, k1, float(length[o]), float(length[q]),
         profile,
     )  # fmt: skip
+    m = profile.manoeuvre
+    detect = math.radians(m.course_detect_deg)
+    # The class is read where the duties begin: the first record inside the action range with
+    # the risk present (far outside it a harbour channel's bends make the straight-line
+    # geometry meaningless), but never after either ship began to manoeuvre (item 7: the
+    # geometry before either acted). Both sides of a pair read the same record.
+    k_cls = sit.k_risk_act if sit.k_risk_act >= 0 else k0
+    # (a turn of direction_turn_deg: the class is about courses; speed jitter and a degree or
+    # two of yaw in a recorded track must not pin it to the first record)
+    turn = math.radians(m.direction_turn_deg)
+    firsts = [first_manoeuvre(tr.cog, tr.sog, delib, x, k0, k_cls, turn, math.inf) for x in (o, q)]
+    firsts = [k for k in firsts if k >= 0]
+    if firsts and min(firsts) < k_cls:
+        k_cls = max(k0, min(firsts) - 1)
+    if k_cls != k0:
+        c = _classify_at(tr, o, q, k_cls, profile)
     cat_o, cat_q = cats[o], cats[q]
     # Lying still at risk onset (moored, anchored, waiting): no give-way or stand-on role.
     if still is not None and still[o, k0] and cat_o.under_way:
@@ -494,10 +515,11 @@ def _side_facts(
         # Rules 13-17 bind two vessels under way; a vessel at anchor, moored or lying still is
         # an obstacle that rule 8 and the separation gate cover.
         role = Role("none", "rule 8", "target not under way: an obstacle, separation only")
-    elif c == HEAD_ON and _passing_clear_port_to_port(tr, o, q, k0, profile):
+    elif c == HEAD_ON and (side_clear := _passing_clear(tr, o, q, k_cls, profile)):
         # Rule 14 binds vessels meeting "so as to involve risk of collision": two vessels
-        # already set to pass port to port at R_min or more are doing what it asks for.
-        role = Role("none", "rule 14 not engaged", "already passing port to port, clear")
+        # already set to pass clear (R_min or more) port to port are doing what it asks for,
+        # and two set to pass clear starboard to starboard must not turn into each other.
+        role = Role("none", "rule 14 not engaged", f"already passing {side_clear}, clear")
     else:
         r12 = None
         if cat_o.category == SAILING and cat_q.category == SAILING and wind is not None:
@@ -515,8 +537,15 @@ def _side_facts(
         float(meas["max_port"][e]),
         int(meas["k_port"][e]),
     )
-    m = profile.manoeuvre
-    detect = math.radians(m.course_detect_deg)
+    k_man_tgt = int(meas["k_man_tgt"][e])
+    if delib is not None:
+        # In recorded traffic "the other ship acted" means an apparent action: a deliberate
+        # turn of direction_turn_deg or a speed change of the apparent fraction.
+        u_q = float(tr.sog[q, k0]) if math.isfinite(tr.sog[q, k0]) else 0.0
+        k_man_tgt = first_manoeuvre(
+            tr.cog, tr.sog, delib, q, k0, kcpa, math.radians(m.direction_turn_deg),
+            max(m.speed_detect_mps, m.speed_reduction_apparent * u_q),
+        )  # fmt: skip
     if delib is not None and kcpa >= k0:
         d = course_change(tr.cog, delib, o, k0, kcpa)
         du = tr.sog[o, k0 : kcpa + 1] - tr.sog[o, k0]
@@ -559,26 +588,45 @@ def _side_facts(
         port_counts = not navigational(turn_onset(tr.cog, o, k0, k_dir, detect))
     return _Side(
         o, q, k0, kcpa, k1, k_man, role, sit, stage, nav_man, port_counts, max_stbd, max_port,
-        k_port,
+        k_port, c, k_cls, k_man_tgt,
     )  # fmt: skip
 
 
-def _passing_clear_port_to_port(tr: Tracks, o: int, q: int, k: int, profile: Profile) -> bool:
-    """At record k the constant-velocity prediction has q pass own ship o port to port (q on
-    o's port side at the CPA, and o on q's) at R_min or more."""
+def _passing_clear(tr: Tracks, o: int, q: int, k: int, profile: Profile) -> str:
+    """'port to port' or 'starboard to starboard' when at record k the constant-velocity
+    prediction has the two ships pass each other on that side at R_min or more; '' else."""
     pn, pe = tr.north[q, k] - tr.north[o, k], tr.east[q, k] - tr.east[o, k]
     vn, ve = tr.vn[q, k] - tr.vn[o, k], tr.ve[q, k] - tr.ve[o, k]
     v2 = vn * vn + ve * ve
     if not (v2 > 1e-12 and math.isfinite(pn) and math.isfinite(pe)):
-        return False
+        return ""
     tc = max(0.0, -(pn * vn + pe * ve) / v2)
     cn, ce = pn + vn * tc, pe + ve * tc
     if math.hypot(cn, ce) < profile.safety.r_min_m:
-        return False
+        return ""
     # q on o's port side: cross(v_o, c) < 0; o on q's port side: cross(v_q, -c) < 0
     port_of_o = tr.vn[o, k] * ce - tr.ve[o, k] * cn < 0.0
     port_of_q = -(tr.vn[q, k] * ce - tr.ve[q, k] * cn) < 0.0
-    return bool(port_of_o and port_of_q)
+    if port_of_o and port_of_q:
+        return "port to port"
+    if not port_of_o and not port_of_q:
+        return "starboard to starboard"
+    return ""
+
+
+def _classify_at(tr: Tracks, o: int, q: int, k: int, profile: Profile) -> int:
+    alpha, beta = _angles(tr, o, q, k)
+    if not (math.isfinite(alpha) and math.isfinite(beta)):
+        return NONE
+    return int(
+        classify(
+            np.array([beta]),
+            np.array([alpha]),
+            np.array([float(tr.sog[o, k])]),
+            np.array([float(tr.sog[q, k])]),
+            profile,
+        )[0]
+    )
 
 
 def _duty_at(side: _Side, k: int) -> str:
@@ -673,7 +721,8 @@ def _encounter_entry(
     tr, ships, ids, cats, profile, rv, sc, meas, e, p, s, o, q, c, collided, wind, side
 ):
     k0 = int(sc["k0"][p, s])
-    kc = int(sc["kc"][p, s])
+    kc = side.k_cls if side.k_cls >= 0 else int(sc["kc"][p, s])
+    c = side.code
     k1 = int(sc["k1"][p, s])
     kcpa = int(sc["kcpa"][p, s])
     r_cpa = float(sc["rcpa"][p, s])
@@ -707,9 +756,7 @@ def _encounter_entry(
         speed_increase=float(meas["inc"][e]),
         port_offset_m=float(meas["port_off"][e]),
         beam_m=float(ships[o].get("beam_m") or 0.0),
-        target_acted_first=bool(
-            meas["k_man_tgt"][e] >= 0 and (k_man < 0 or meas["k_man_tgt"][e] < k_man)
-        ),
+        target_acted_first=bool(side.k_man_tgt >= 0 and (k_man < 0 or side.k_man_tgt < k_man)),
         in_action=sit.in_action,
         manoeuvre_free=bool(side.free_reason),
         free_reason=side.free_reason,

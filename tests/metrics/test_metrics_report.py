@@ -109,7 +109,7 @@ def test_markdown_and_junit(tmp_path):
     prof = load_profile("large-ship")
     rep = build_report([score_run(d, prof) for d in make_runs(tmp_path)], prof)
     md = markdown(rep)
-    assert "| imazu-02 | sbmpc | 1 | yes | no | no |" in md
+    assert "| imazu-02 | sbmpc | large-ship | 1 | yes | no | no |" in md
     assert "collision: os and ts1 at t=1795 s" in md and "## Readiness" in md
     write_markdown(rep, tmp_path / "r.md")
     assert (tmp_path / "r.md").read_text() == md
