@@ -55,7 +55,12 @@ from autoship.dynamics.state import (  # noqa: E402
 )
 from tests.dynamics import oracle  # noqa: E402
 
-SHIPS = {"nomoto1": "generic-cargo", "nomoto2": "mariner", "fossen3": "container", "mmg": "kvlcc2"}
+SHIPS = {
+    "nomoto1": "generic-cargo",
+    "nomoto2": "mariner-nomoto",
+    "fossen3": "container",
+    "mmg": "kvlcc2",
+}
 ORACLES = {
     "nomoto1": (oracle.Nomoto1, (N, E, PSI, U, R, DELTA)),
     "nomoto2": (oracle.Nomoto2, (N, E, PSI, U, AUX1, AUX2, DELTA)),
