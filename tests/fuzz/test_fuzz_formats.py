@@ -110,7 +110,7 @@ def _scenario_oracle(path: Path):
 def test_fuzz_scenario_toml(tmp_path):
     camp = Campaign("scenario TOML (scenario check)")
     seeds = [absolutize_paths((ROOT / s).read_text(), (ROOT / s).parent) for s in SCENARIO_SEEDS]
-    for i in range(budget(90)):
+    for i in range(budget(240)):
         rng = random.Random(f"scenario-{i}")
         path = tmp_path / "s.toml"
         path.write_text(mutate_toml(rng, seeds[i % len(seeds)]), encoding="utf-8", errors="replace")
@@ -157,7 +157,7 @@ def test_fuzz_ship_toml(tmp_path):
     spath = tmp_path / "s.toml"
     spath.write_text(scen)
     seeds = [(ROOT / "autoship" / "ships" / s).read_text() for s in SHIP_SEEDS]
-    for i in range(budget(60)):
+    for i in range(budget(150)):
         rng = random.Random(f"ship-{i}")
         if ship.is_dir():
             ship.rmdir()
@@ -211,7 +211,7 @@ def test_fuzz_sweep_toml(tmp_path):
         text = absolutize_paths((ROOT / s).read_text(), (ROOT / s).parent)
         # Small seeds: the fuzz is about the file's keys, not about generating 1000 scenarios.
         seeds.append(text.replace("samples = 100", "samples = 4").replace("replicates = 5", ""))
-    for i in range(budget(40)):
+    for i in range(budget(100)):
         rng = random.Random(f"sweep-{i}")
         path = tmp_path / "w.toml"
         path.write_text(mutate_toml(rng, seeds[i % len(seeds)]), encoding="utf-8", errors="replace")
@@ -288,12 +288,12 @@ def _ais_campaign(tmp_path, name: str, seeds: list[bytes], mutate, n: int, kind:
 
 def test_fuzz_nmea(tmp_path):
     seeds = [_head(s) for s in NMEA_SEEDS]
-    _ais_campaign(tmp_path, "NMEA (ais info)", seeds, mutate_nmea, 120, "nmea")
+    _ais_campaign(tmp_path, "NMEA (ais info)", seeds, mutate_nmea, 400, "nmea")
 
 
 def test_fuzz_ais_csv(tmp_path):
     seeds = [_head(s) for s in CSV_SEEDS]
-    _ais_campaign(tmp_path, "AIS CSV (ais info)", seeds, mutate_csv, 120, "csv")
+    _ais_campaign(tmp_path, "AIS CSV (ais info)", seeds, mutate_csv, 400, "csv")
 
 
 # --------------------------------------------------------------------------- GeoJSON charts
@@ -346,7 +346,7 @@ def _chart_oracle(raw: bytes):
 def test_fuzz_geojson(tmp_path):
     camp = Campaign("GeoJSON (chart info)")
     seeds = [(ROOT / s).read_bytes() for s in GEOJSON_SEEDS]
-    for i in range(budget(60)):
+    for i in range(budget(200)):
         rng = random.Random(f"geojson-{i}")
         raw = mutate_geojson(rng, seeds[i % len(seeds)])
         path = tmp_path / f"c{i % 2}.geojson"  # alternate names: no cache between inputs
