@@ -24,10 +24,12 @@ def test_crash_hang_and_exception_are_recorded_and_the_pool_goes_on(tmp_path):
         Task("raise", "x", 0, 1, "", fault="raise"),
     ]
     tasks = [bad[0], good[0], bad[1], good[1], bad[2], good[2]]
-    out = dict((t.run_id, o) for t, o in run_local(tasks, n_workers=2, time_limit_s=3.0))
+    # The limit is the behaviour under test (the hang must hit it), so it is generous: a good
+    # run on a loaded CI machine must not hit it too.
+    out = dict((t.run_id, o) for t, o in run_local(tasks, n_workers=2, time_limit_s=30.0))
     assert sorted(out) == sorted(t.run_id for t in tasks)  # every run reported exactly once
     assert out["crash"]["kind"] == "crash" and "exit code 70" in out["crash"]["error"]
-    assert out["hang"]["kind"] == "timeout" and "time limit of 3 s" in out["hang"]["error"]
+    assert out["hang"]["kind"] == "timeout" and "time limit of 30 s" in out["hang"]["error"]
     assert out["raise"]["kind"] == "exception" and "fault injected" in out["raise"]["error"]
     for t in good:
         assert out[t.run_id]["ok"], out[t.run_id]
