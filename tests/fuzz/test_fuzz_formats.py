@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,13 @@ def _scenario_oracle(path: Path):
                 return f"ship {s.id}: speed {s.speed}"
             if not (math.isfinite(s.course) and 0 <= s.course < 2 * math.pi):
                 return f"ship {s.id}: course {s.course}"
+            tr = s.track
+            if tr is not None:
+                arrays = (tr.t, tr.north, tr.east, tr.vn, tr.ve, tr.heading)
+                if not all(np.all(np.isfinite(a)) for a in arrays):
+                    return f"ship {s.id}: track with non-finite values"
+                if np.any(np.diff(tr.t) <= 0) or np.any(np.hypot(tr.north, tr.east) > MAX_RANGE_M):
+                    return f"ship {s.id}: track not increasing or too far"
         return None
 
     return oracle
@@ -113,7 +121,16 @@ def test_fuzz_scenario_toml(tmp_path):
     for i in range(budget(240)):
         rng = random.Random(f"scenario-{i}")
         path = tmp_path / "s.toml"
-        path.write_text(mutate_toml(rng, seeds[i % len(seeds)]), encoding="utf-8", errors="replace")
+        text = seeds[i % len(seeds)]
+        tracks = re.findall(r'^track = "([^"]+)"', text, flags=re.M)
+        if tracks and rng.random() < 0.5:  # a damaged recorded track instead of damaged TOML
+            src = rng.choice(tracks)
+            dst = tmp_path / "track.csv"
+            dst.write_bytes(mutate_csv(rng, Path(src).read_bytes()))
+            text = text.replace(f'track = "{src}"', f'track = "{dst}"')
+        else:
+            text = mutate_toml(rng, text)
+        path.write_text(text, encoding="utf-8", errors="replace")
         out = camp.check(i, run_cli(["scenario", "check", str(path)]), _scenario_oracle(path))
         camp.record(i, out, path, tmp_path.parent)
     camp.assert_clean()
