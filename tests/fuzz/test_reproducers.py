@@ -302,3 +302,29 @@ def test_start_far_from_origin_or_tiny_beam(tmp_path):
     assert ".start" in _error(["scenario", "check", str(p)])
     p = _scenario(tmp_path, _sub(r'^model = "kvlcc2"', 'model = "kvlcc2"\nbeam_m = 1e-9'))
     assert "ship.os.beam_m" in _error(["scenario", "check", str(p)])
+
+
+def test_a_ship_model_that_diverges_or_cannot_be_built_is_rejected_before_running(
+    tmp_path, monkeypatch
+):
+    import numpy as np
+
+    from autoship.dynamics import Fleet
+    from autoship.errors import ShipModelError
+
+    p = _scenario(tmp_path, lambda t: t)
+
+    def diverge(self, C, dt, env):
+        self.X[:] = np.nan
+
+    monkeypatch.setattr(Fleet, "step", diverge)
+    line = _error(["scenario", "check", str(p)])
+    assert "ship.os.model" in line and "diverges" in line
+    assert "diverges" in _error(["run", str(p), "--out", str(tmp_path / "o")])
+
+    def no_fit(self, defs, X0):
+        raise ShipModelError("rudder step gave no steady starboard turn")
+
+    monkeypatch.setattr(Fleet, "__init__", no_fit)
+    line = _error(["scenario", "check", str(p)])
+    assert "ship.os.model" in line and "no steady starboard turn" in line
