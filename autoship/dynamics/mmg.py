@@ -60,7 +60,7 @@ _NAMES = (  # noqa: SIM905
     "Nv NR Nvvv Nvvr Nvrr Nrrr tP k0 k1 k2 wP0 xPp C1 C2p C2m tR aH xHp xRp gRm gRp lRp "
     "eps kappa falpha kt_astern DMAX DRATE NMAX NAST NRATE NPERU KAP TAP WNAP ZAP TIS HMAX "
     "AF ALAT LOA SL CDT CDLB CDLS DELB MI11 MI12 MI22 MXI UMIN "
-    "QL QLL KP KPA KSL KFN KXR KYR KNR MPY MPX XGM"
+    "QL QLL KP KPA KSL KFN KXR KYR KNR MPY MPX XGM KPA1"
 ).split()
 NP = len(_NAMES)
 (
@@ -70,7 +70,7 @@ NP = len(_NAMES)
     P_gRm, P_gRp, P_lRp, P_eps, P_kappa, P_falpha, P_ktast, P_DMAX, P_DRATE, P_NMAX, P_NAST,
     P_NRATE, P_NPERU, P_KAP, P_TAP, P_WNAP, P_ZAP, P_TIS, P_HMAX, P_AF, P_ALAT, P_LOA, P_SL,
     P_CDT, P_CDLB, P_CDLS, P_DELB, P_MI11, P_MI12, P_MI22, P_MXI, P_UMIN,
-    P_QL, P_QLL, P_KP, P_KPA, P_KSL, P_KFN, P_KXR, P_KYR, P_KNR, P_MPY, P_MPX, P_XGM,
+    P_QL, P_QLL, P_KP, P_KPA, P_KSL, P_KFN, P_KXR, P_KYR, P_KNR, P_MPY, P_MPX, P_XGM, P_KPA1,
 ) = range(NP)  # fmt: skip
 
 # [model] keys of an "mmg" ship file: (min, max). Non-dimensional coefficients in the MMG prime
@@ -135,6 +135,10 @@ OPTIONAL: dict[str, tuple[float, float, float]] = {
     # standard model covers the first quadrant only; 0.3 is a typical second-quadrant B-series
     # value near J = 0 [U], used only for crash stops.
     "astern_kt": (0.0, 1.0, 0.3),
+    # Astern thrust grows with the ahead inflow (second quadrant): |K_T| = astern_kt +
+    # astern_kt_slope J, J = u_P / (|n| D). 0 (default) keeps the validated KVLCC2 files as they
+    # were; the scalable tanker sets it.
+    "astern_kt_slope": (0.0, 2.0, 0.0),
     "autopilot_K_prime": (0.05, 20.0, 0.0),  # 0 = fit from the model (library.nomoto_fit)
     "autopilot_T_prime": (0.05, 50.0, 0.0),
     # Closed-loop bandwidth wn' = wn L / U and damping: 1.5/1.0 gives < 1 deg overshoot on
@@ -215,7 +219,9 @@ def _forces(p, u, v, r, sd, cd, n):
         if uP < 0.0:
             uR = p[P_eps] * uP
     else:
-        XP = p[P_KPA] * n * n  # -(1 - t_P) rho D^4 n^2 K_T,astern
+        # -(1 - t_P) rho D^4 n^2 (K_T,astern + slope J), J = u_P / (|n| D), without dividing
+        # by n; never pulls ahead.
+        XP = min(p[P_KPA] * n * n - p[P_KPA1] * abs(n) * uP, 0.0)
         uR = p[P_eps] * uP
     # Rudder: flow straightening by hull and propeller (gamma_R, l_R).
     betaR = beta - p[P_lRp] * rp
@@ -505,6 +511,7 @@ def _pack_one(sd) -> np.ndarray:
     p[P_QLL] = 0.5 * rho * L * L * d
     p[P_KP] = (1.0 - p[P_tP]) * rho * DP**4
     p[P_KPA] = -(1.0 - p[P_tP]) * rho * DP**4 * p[P_ktast]
+    p[P_KPA1] = (1.0 - p[P_tP]) * rho * DP**3 * m.get("astern_kt_slope", 0.0)
     p[P_KSL] = 8.0 * DP * DP / math.pi
     p[P_KFN] = 0.5 * rho * p[P_AR] * p[P_falpha]
     p[P_KXR] = -(1.0 - p[P_tR])

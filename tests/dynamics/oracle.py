@@ -124,7 +124,11 @@ class MMG:
             if uP < 0:
                 uR = m["epsilon"] * uP
         else:
-            XP = -(1 - m["t_P"]) * rho * n**2 * DP**4 * m.get("astern_kt", 0.3)
+            XP = min(
+                -(1 - m["t_P"]) * rho * DP**3 * abs(n)
+                * (DP * abs(n) * m.get("astern_kt", 0.3) + m.get("astern_kt_slope", 0.0) * uP),
+                0.0,
+            )  # fmt: skip
             uR = m["epsilon"] * uP
         betaR = beta - m["l_R"] * rp
         gR = m["gamma_R_minus"] if betaR < 0 else m["gamma_R_plus"]
