@@ -182,8 +182,11 @@ def score_encounter(
 
     p_delay = delay_penalty(f, profile.safety.r_min_m)
     p_na, p_na_chi, _ = not_apparent_penalties(f, profile)
+    # Recorded-traffic mode: a profile with a manoeuvre-onset rate judges recorded tracks,
+    # whose intended route is unknown.
+    recorded = profile.manoeuvre.turn_rate_detect_deg_s > 0
     if (
-        profile.manoeuvre.turn_rate_detect_deg_s > 0
+        recorded
         and f.role == "give-way"
         and not f.target_acted_first
         and f.r_cpa >= profile.safety.r_pref_m
@@ -253,6 +256,7 @@ def score_encounter(
         return rules, penalties, s_safe
 
     if f.role == "both" and f.code == HEAD_ON:
+        clear_pass = recorded and f.r_cpa >= profile.safety.r_pref_m
         sm = math.radians(m.starboard_turn_deg)
         md = math.radians(m.course_detect_deg)
         p_nsb = min(1.0, max(0.0, 1.0 - f.max_starboard / sm))
@@ -277,6 +281,10 @@ def score_encounter(
                 f"rule 14: turned to port {_deg(f.max_port)} at {_fmt_m(f.r_port)} in a head-on "
                 "situation",
             )
+        elif clear_pass:
+            # Recorded traffic that passed beyond R_pref without a port turn: the track's
+            # bends are its route, not a missing or late alteration.
+            p_nsb, p_delay, p_na_chi = 0.0, 0.0, 0.0
         elif f.max_port > md and f.max_port >= f.max_starboard:
             p_nsb = 1.0
             _pen(
@@ -293,7 +301,10 @@ def score_encounter(
                 f"rule 14: alteration to starboard {_deg(f.max_starboard)} is less than "
                 f"{m.starboard_turn_deg:.0f} deg",
             )
-        _pen(penalties, "14", rp.r14_sts * p_sts, "rule 14: did not pass port to port")
+        # The passing side matters while the pass is close: like the pose in the safety score
+        # it counts fully inside R_min and fades out by R_pref [P].
+        p_sts_score = p_sts * (1.0 - _fade(f.r_cpa, profile))
+        _pen(penalties, "14", rp.r14_sts * p_sts_score, "rule 14: did not pass port to port")
         _pen(penalties, "14", rp.r14_delay * p_delay, delay_reason("14"))
         _pen(
             penalties,
@@ -302,7 +313,7 @@ def score_encounter(
             f"rule 14: course change {_deg(dchi)} not readily apparent (needs "
             f"{m.course_apparent_deg:.0f} deg)",
         )
-        s14 = (1.0 - rp.r14_nsb * p_nsb - rp.r14_delay * p_delay - rp.r14_sts * p_sts) * (
+        s14 = (1.0 - rp.r14_nsb * p_nsb - rp.r14_delay * p_delay - rp.r14_sts * p_sts_score) * (
             1.0 - p_na_chi
         )
         rules["14"] = _clip(s14)
@@ -322,13 +333,13 @@ def score_encounter(
                 and abs(f.alpha_cpa) < math.radians(rp.r13_ahead_alpha_deg)
             )
             rules["13"] = _clip(s16 - rp.r13_ahead * ahead)
-            if f.r_cpa < profile.safety.r_nm_m:
+            if f.r_cpa < profile.safety.r_min_m:
                 _breach(
                     penalties,
                     "13",
                     1.0 - s_safe,
-                    f"rule 13: overtook at {_fmt_m(f.r_cpa)}, inside the near-miss distance "
-                    f"{_fmt_m(profile.safety.r_nm_m)} (did not keep out of the way)",
+                    f"rule 13: overtook at {_fmt_m(f.r_cpa)}, inside R_min "
+                    f"{_fmt_m(profile.safety.r_min_m)} (did not keep out of the way)",
                 )
             if ahead:
                 _pen(
@@ -406,7 +417,12 @@ def _stand_on_score(
     # Stages come from the situation (metrics.duties): 1 before the action range, 2 keep course
     # and speed, 3 once 17(a)(ii) allows action, 4 inside the 17(b) critical range.
     w = 0.0
-    if f.manoeuvred and not f.manoeuvre_free:
+    # Recorded traffic (unknown intended route) that passed beyond R_pref: the stand-on ship's
+    # alterations are taken as its route (17(c) and the safety term still apply) [P].
+    recorded_clear = (
+        profile.manoeuvre.turn_rate_detect_deg_s > 0 and f.r_cpa >= profile.safety.r_pref_m
+    )
+    if f.manoeuvred and not f.manoeuvre_free and not recorded_clear:
         if f.r_man <= profile.risk.stand_on_critical_m or f.stage_man >= 4 or f.stage_man <= 1:
             w = 0.0
         elif f.stage_man == 3:
@@ -458,6 +474,15 @@ def _stand_on_score(
             f"({f.port_offset_m / max(f.beam_m, 1e-9):.1f} beams off track)",
         )
     return _clip(s17)
+
+
+def _fade(r: float, profile: Profile) -> float:
+    """0 inside R_min, 1 beyond R_pref, linear between."""
+    s = profile.safety
+    span = s.r_pref_m - s.r_min_m
+    if span <= 0:
+        return float(r >= s.r_min_m)
+    return min(1.0, max(0.0, (r - s.r_min_m) / span))
 
 
 def _clip(x: float) -> float:

@@ -43,6 +43,7 @@ from autoship.ais import build_tracks, read_ais, resample, ticks
 from autoship.colregs.profile import Profile
 from autoship.errors import AutoshipError
 from autoship.geo import LocalFrame
+from autoship.metrics.navigation import ChartContext
 from autoship.metrics.report import wilson_interval
 from autoship.metrics.score import rule_gate_failures, score_tracks
 from autoship.units import KNOT
@@ -596,8 +597,15 @@ def inject(
         i for i in np.lexsort((np.abs(cand.delta).sum(axis=1), cand.t_turn[:, -1], cost)) if ok[i]
     ]
     last_detail = ""
+    ctx = ChartContext(chart) if chart is not None and cls.name not in AIMED else None
+    forced = 0
     for i in order[: max(1, tries) * (20 if land is not None else 1)]:
         if land is not None and np.any(land(cand.north[i], cand.east[i])):
+            continue
+        if ctx is not None and not ctx.empty and _forced_by_chart(ctx, scene, cand, i, profile):
+            # Where the course held would put the ship ashore the port turn is navigation,
+            # not the violation this class is about (the referee rightly lets it pass).
+            forced += 1
             continue
         arrays = {k: np.array(v, copy=True) for k, v in a.items()}
         arrays["north"][ks:, 0] = cand.north[i]
@@ -632,14 +640,37 @@ def inject(
                     break
                 continue
             return result("passed", last_detail, pass_m=round(float(rmin[i]), 1))
-        enc = min(encs, key=lambda e: abs(float(e.get("t_detect_s") or 0.0) - float(t[k0])))
+        enc = min(encs, key=lambda e: abs(_onset(e) - float(t[k0])))
         reasons = gate_reasons(enc, profile)
         status = "failed" if fails_on(reasons, cls.rules) else "passed"
         return result(status, detail, pass_m=round(float(rmin[i]), 1), reasons=reasons)
     return result(
         "skipped",
-        last_detail or "every synthetic track of this class crosses land",
+        last_detail
+        or (
+            "the chart forces every port turn of this class here"
+            if forced
+            else "every synthetic track of this class crosses land"
+        ),
     )
+
+
+def _forced_by_chart(
+    ctx: ChartContext, scene: Scene, cand: _Tracks, i: int, profile: Profile
+) -> bool:
+    """The referee's navigational test at the start of candidate i's first turn: the course
+    held before it meets a charted hazard within the look-ahead."""
+    a = scene.arrays
+    k = cand.k_start + int(np.searchsorted(cand.t_rel, float(cand.t_turn[i, 0])))
+    k = min(max(k, cand.k_start), a["t"].shape[0] - 1)
+    j = k - cand.k_start
+    n, e = float(cand.north[i, j]), float(cand.east[i, j])
+    c0 = math.atan2(a["ve"][scene.k0, 0], a["vn"][scene.k0, 0])
+    u = math.hypot(a["vn"][scene.k0, 0], a["ve"][scene.k0, 0])
+    own = scene.ships[0]
+    m = profile.manoeuvre
+    look = max(m.nav_lookahead_lengths * float(own.get("length_m") or 0.0), u * m.nav_lookahead_s)
+    return ctx.blocked_ahead(n, e, c0, look, float(own.get("draught_m") or 0.0))
 
 
 # --- synthesised encounters --------------------------------------------------------------------
@@ -727,7 +758,7 @@ def synthesised_scene(
     if not encs or encs[0].get("t_detect_s") is None:
         return None
     enc = encs[0]
-    k0 = int(np.argmin(np.abs(tt - float(enc["t_detect_s"]))))
+    k0 = int(np.argmin(np.abs(tt - _onset(enc))))
     if k0 >= tt.shape[0] - 4:
         return None
     return Scene(arrays, [own, tgt], k0), enc
@@ -754,6 +785,14 @@ def _synthesis_starts(rec: Recording, step: int) -> list[tuple[int, int]]:
     for j in range(max((len(x) for x in per_ship), default=0)):
         out += [x[j] for x in per_ship if j < len(x)]
     return out
+
+
+def _onset(enc: dict[str, Any]) -> float:
+    """Where the referee read the encounter's class and duties (``t_classified_s``, else the
+    risk onset): violations are injected from there, so the injected track meets the same
+    situation the recorded one did."""
+    t = enc.get("t_classified_s")
+    return float(t if t is not None else enc.get("t_detect_s") or 0.0)
 
 
 def _scene_encounter(enc: dict[str, Any]) -> bool:
@@ -791,7 +830,7 @@ def calibrate(
             if e.get("type") == cls.type and e.get("own_role") == cls.role and _scene_encounter(e)
         ]
         for e in cands:
-            k0 = int(np.argmin(np.abs(t - float(e["t_detect_s"]))))
+            k0 = int(np.argmin(np.abs(t - _onset(e))))
             scene = two_ship_scene(rec.arrays, rec.ships, index[e["own"]], index[e["target"]], k0)
             if scene is None:
                 outs.append(

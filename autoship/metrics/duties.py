@@ -35,12 +35,17 @@ TURN_RATE_WINDOW_S = 30.0
 
 
 def deliberate_course(
-    t: np.ndarray, north: np.ndarray, east: np.ndarray, rate_deg_s: float
+    t: np.ndarray,
+    north: np.ndarray,
+    east: np.ndarray,
+    rate_deg_s: float,
+    cog: np.ndarray | None = None,
 ) -> np.ndarray:
     """(n_ships, n_rec) cumulative course change (rad, starboard positive) made at
-    ``rate_deg_s`` or faster; slower drift (route, channel bends) is left out. The course is
-    the direction of travel over a ``TURN_RATE_WINDOW_S`` centred window of positions, so the
-    jitter of recorded AIS positions and COG does not read as turning."""
+    ``rate_deg_s`` or faster; slower drift (route, channel bends) is left out. The rate is
+    that of the direction of travel over a ``TURN_RATE_WINDOW_S`` centred window of
+    positions, so the jitter of recorded AIS positions and COG does not read as turning; with
+    ``cog`` the size of each fast turn is the course over ground's own change."""
     n_s, n = north.shape
     out = np.zeros((n_s, n))
     if n < 3:
@@ -55,8 +60,16 @@ def deliberate_course(
     cum = np.concatenate([np.zeros((n_s, 1)), np.cumsum(step, axis=1)], axis=1)
     span = np.maximum(t[hi] - t[lo], 1e-9)
     fast = np.abs(cum[:, hi] - cum[:, lo]) / span >= math.radians(rate_deg_s)
-    # a step k-1 -> k counts when the rate around either end is fast
-    keep = fast[:, 1:] | fast[:, :-1]
+    # A step counts when any window containing it turned fast: the whole of a short turn is
+    # kept, not only its middle (the window smears it over TURN_RATE_WINDOW_S).
+    c = np.concatenate([np.zeros((n_s, 1)), np.cumsum(fast, axis=1)], axis=1)
+    near = (c[:, np.minimum(np.arange(n) + h + 1, n)] - c[:, np.maximum(np.arange(n) - h, 0)]) > 0
+    keep = near[:, 1:] | near[:, :-1]
+    if cog is not None:
+        # The size of a deliberate turn is read from the course over ground itself (the
+        # windowed course smears a short turn); only the gating uses the windowed rate.
+        raw = (np.diff(cog, axis=1) + math.pi) % (2.0 * math.pi) - math.pi
+        step = np.where(np.isfinite(raw), raw, 0.0)
     out[:, 1:] = np.cumsum(step * keep, axis=1)
     return out
 

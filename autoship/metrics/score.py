@@ -320,7 +320,11 @@ def score_tracks(
     rv = str(visibility).lower() == "restricted"
     still = still_flags(tr.t, tr.sog, profile) if R.shape[0] else None
     chart_ctx = ChartContext(chart)
-    delib = deliberate_course(tr.t, tr.north, tr.east, rate) if rate > 0 and R.shape[0] else None
+    delib = (
+        deliberate_course(tr.t, tr.north, tr.east, rate, tr.cog)
+        if rate > 0 and R.shape[0]
+        else None
+    )
     sides = [
         _side_facts(
             tr,
@@ -515,7 +519,7 @@ def _side_facts(
         # Rules 13-17 bind two vessels under way; a vessel at anchor, moored or lying still is
         # an obstacle that rule 8 and the separation gate cover.
         role = Role("none", "rule 8", "target not under way: an obstacle, separation only")
-    elif c == HEAD_ON and (side_clear := _passing_clear(tr, o, q, k_cls, profile)):
+    elif c == HEAD_ON and (side_clear := _passing_clear(tr, o, q, k_cls, profile, sc, p, s)):
         # Rule 14 binds vessels meeting "so as to involve risk of collision": two vessels
         # already set to pass clear (R_min or more) port to port are doing what it asks for,
         # and two set to pass clear starboard to starboard must not turn into each other.
@@ -592,9 +596,15 @@ def _side_facts(
     )  # fmt: skip
 
 
-def _passing_clear(tr: Tracks, o: int, q: int, k: int, profile: Profile) -> str:
+def _passing_clear(
+    tr: Tracks, o: int, q: int, k: int, profile: Profile, sc: dict | None = None, p=0, s=0
+) -> str:
     """'port to port' or 'starboard to starboard' when at record k the constant-velocity
-    prediction has the two ships pass each other on that side at R_min or more; '' else."""
+    prediction has the two ships pass each other on that side at R_min or more, and (with the
+    scan ``sc``) the ships really did pass at R_min or more; '' else. A ship that turns into
+    the other after such a prediction is judged under rule 14 after all."""
+    if sc is not None and not float(sc["rcpa"][p, s]) >= profile.safety.r_min_m:
+        return ""
     pn, pe = tr.north[q, k] - tr.north[o, k], tr.east[q, k] - tr.east[o, k]
     vn, ve = tr.vn[q, k] - tr.vn[o, k], tr.ve[q, k] - tr.ve[o, k]
     v2 = vn * vn + ve * ve
@@ -607,11 +617,17 @@ def _passing_clear(tr: Tracks, o: int, q: int, k: int, profile: Profile) -> str:
     # q on o's port side: cross(v_o, c) < 0; o on q's port side: cross(v_q, -c) < 0
     port_of_o = tr.vn[o, k] * ce - tr.ve[o, k] * cn < 0.0
     port_of_q = -(tr.vn[q, k] * ce - tr.ve[q, k] * cn) < 0.0
+    side = ""
     if port_of_o and port_of_q:
-        return "port to port"
-    if not port_of_o and not port_of_q:
-        return "starboard to starboard"
-    return ""
+        side = "port to port"
+    elif not port_of_o and not port_of_q:
+        side = "starboard to starboard"
+    if side and sc is not None:
+        # ... and the pass really was on that side (own's bearing of q at the CPA)
+        _, beta = _angles(tr, o, q, int(sc["kcpa"][p, s]))
+        if math.isfinite(beta) and (beta < 0.0) != (side == "port to port"):
+            return ""
+    return side
 
 
 def _classify_at(tr: Tracks, o: int, q: int, k: int, profile: Profile) -> int:
