@@ -6,6 +6,14 @@ The cheapest model family: fine for crowds of targets, not for manoeuvring valid
 
 Parameters are non-dimensional (K' = K L / U, T' = T U / L, ship-dynamics reference section 6) so
 one set serves a hull at any speed. Parameters are rows of ``P`` shaped (n, NP).
+
+Wind (ships with a [wind] table): the Blendermann (1994) load of the wind, less that of still
+air (already part of the calm-water speed lag), acts quasi-statically: its yaw moment as an
+equivalent rudder angle delta_w = N_w / N_delta, with N_delta = |x_R| (1 + a_H) 1/2 rho A_R
+f_alpha U^2 for a rudder of A_R = L T / 60 at x_R = -L/2 (a_H 0.2, Fujii slope at aspect ratio
+1.5; typical merchant-ship values [U]); its side force as a leeway v that balances Clarke et al.
+(1983) Y_v U v plus Hoerner cross-flow drag; its surge force on the hull mass (C_b 0.7 [U]).
+The yaw equation becomes T r' + r = K (delta + delta_w); the leeway moves the ship sideways.
 """
 
 from __future__ import annotations
@@ -15,7 +23,15 @@ import math
 import numpy as np
 
 from autoship._jit import njit
-from autoship.dynamics._common import autopilot, clip, ramp, rate_limited_wn
+from autoship.dynamics._common import (
+    air_velocity,
+    autopilot,
+    blendermann,
+    clip,
+    ramp,
+    rate_limited_wn,
+    wind_body,
+)
 from autoship.dynamics.state import (
     AUX0,
     AUX2,
@@ -25,6 +41,8 @@ from autoship.dynamics.state import (
     DELTA,
     ENV_CUR_E,
     ENV_CUR_N,
+    ENV_WIND_FROM,
+    ENV_WIND_SPEED,
     NPROP,
     PSI,
     E,
@@ -46,6 +64,8 @@ OPTIONAL: dict[str, tuple[float, float, float]] = {
     "service_speed_kn": (0.5, 80.0, 0.0),  # 0 = max_speed_kn
     "autopilot_wn_prime": (0.05, 20.0, 1.0),
     "autopilot_zeta": (0.1, 3.0, 0.9),
+    # Hull fullness for the wind's leeway and surge (module note); only used with [wind].
+    "block_coefficient": (0.1, 0.95, 0.7),
     # Lengths the file's model is valid for (scaling.py, library.ship_for); 0 = its own length.
     "valid_length_min_m": (0.0, 500.0, 0.0),
     "valid_length_max_m": (0.0, 500.0, 0.0),
@@ -57,8 +77,43 @@ OPTIONAL: dict[str, tuple[float, float, float]] = {
 # stop order only let the lag decay (a 30 m placeholder coasted at 9.5 kn for 110 s).
 SPEED_GAIN = 4.0
 
-P_L, P_KP, P_TP, P_DMAX, P_DRATE, P_TU, P_UMAX, P_WN, P_ZETA, P_UMIN = range(10)
-NP = 10
+(
+    P_L, P_KP, P_TP, P_DMAX, P_DRATE, P_TU, P_UMAX, P_WN, P_ZETA, P_UMIN,
+    P_AF, P_ALAT, P_LOA, P_SL, P_CDT, P_CDLB, P_CDLS, P_DELB, P_NDEL, P_YVU, P_CFD, P_MASS,
+) = range(22)  # fmt: skip
+NP = 22
+
+
+@njit(error_model="numpy")
+def _wind(p, c, s, u, v, cn, ce, an, ae):
+    """(equivalent rudder rad, leeway m/s, surge acceleration m/s^2) from the wind.
+
+    Zero without a [wind] table or without wind: the still-air load at the same motion is
+    subtracted, so calm-water behaviour is exactly that of the plain Nomoto model.
+    """
+    if p[P_ALAT] <= 0.0 or (an == 0.0 and ae == 0.0):
+        return 0.0, 0.0, 0.0
+    ur, vr = wind_body(c, s, u, v, cn, ce, an, ae)
+    X, Y, Nw = blendermann(
+        ur, vr, p[P_AF], p[P_ALAT], p[P_LOA], p[P_SL], p[P_CDT], p[P_CDLB], p[P_CDLS],
+        p[P_DELB], p[P_L],
+    )  # fmt: skip
+    u0, v0 = wind_body(c, s, u, v, cn, ce, 0.0, 0.0)
+    X0, Y0, N0 = blendermann(
+        u0, v0, p[P_AF], p[P_ALAT], p[P_LOA], p[P_SL], p[P_CDT], p[P_CDLB], p[P_CDLS],
+        p[P_DELB], p[P_L],
+    )  # fmt: skip
+    X -= X0
+    Y -= Y0
+    Nw -= N0
+    uu = max(abs(u), p[P_UMIN])
+    dw = clip(Nw / (p[P_NDEL] * uu * uu), -1.0, 1.0)
+    # Leeway: |Y| = b |v| + a v^2 with b = -Y_v U (Clarke) and a the cross-flow drag.
+    b = p[P_YVU] * uu
+    a = p[P_CFD]
+    av = 2.0 * abs(Y) / (b + math.sqrt(b * b + 4.0 * a * abs(Y)))
+    vw = math.copysign(av, Y)
+    return dw, vw, X / p[P_MASS]
 
 
 @njit(error_model="numpy")
@@ -68,8 +123,12 @@ def _rdot(u, r, delta, L, Kp, Tp, umin):
 
 
 @njit(error_model="numpy")
-def _substep(X, p, i, d_cmd, u_cmd, h, cn, ce):
-    """RK4 step of (N, E, psi, u, r); the rudder ramps linearly over the step."""
+def _substep(X, p, i, d_cmd, u_cmd, h, cn, ce, dw, vw, ax):
+    """RK4 step of (N, E, psi, u, r); the rudder ramps linearly over the step.
+
+    dw, vw, ax: the wind's equivalent rudder angle, leeway and surge acceleration (``_wind``),
+    held over the step.
+    """
     L = p[P_L]
     Kp = p[P_KP]
     Tp = p[P_TP]
@@ -82,35 +141,37 @@ def _substep(X, p, i, d_cmd, u_cmd, h, cn, ce):
     d1 = ramp(d0, d_cmd, p[P_DRATE], h)
     dm = 0.5 * (d0 + d1)
     h2 = 0.5 * h
-    a1u = (u_cmd - u) / Tu
-    a1r = _rdot(u, r, d0, L, Kp, Tp, umin)
+    a1u = (u_cmd - u) / Tu + ax
+    a1r = _rdot(u, r, d0 + dw, L, Kp, Tp, umin)
     u2 = u + h2 * a1u
     r2 = r + h2 * a1r
     p2 = psi + h2 * r
-    a2u = (u_cmd - u2) / Tu
-    a2r = _rdot(u2, r2, dm, L, Kp, Tp, umin)
+    a2u = (u_cmd - u2) / Tu + ax
+    a2r = _rdot(u2, r2, dm + dw, L, Kp, Tp, umin)
     u3 = u + h2 * a2u
     r3 = r + h2 * a2r
     p3 = psi + h2 * r2
-    a3u = (u_cmd - u3) / Tu
-    a3r = _rdot(u3, r3, dm, L, Kp, Tp, umin)
+    a3u = (u_cmd - u3) / Tu + ax
+    a3r = _rdot(u3, r3, dm + dw, L, Kp, Tp, umin)
     u4 = u + h * a3u
     r4 = r + h * a3r
     p4 = psi + h * r3
-    a4u = (u_cmd - u4) / Tu
-    a4r = _rdot(u4, r4, d1, L, Kp, Tp, umin)
+    a4u = (u_cmd - u4) / Tu + ax
+    a4r = _rdot(u4, r4, d1 + dw, L, Kp, Tp, umin)
+    sbar = (math.sin(psi) + 2.0 * math.sin(p2) + 2.0 * math.sin(p3) + math.sin(p4)) / 6.0
+    cbar = (math.cos(psi) + 2.0 * math.cos(p2) + 2.0 * math.cos(p3) + math.cos(p4)) / 6.0
     dn = (
         u * math.cos(psi) + 2.0 * u2 * math.cos(p2) + 2.0 * u3 * math.cos(p3) + u4 * math.cos(p4)
-    ) / 6.0
+    ) / 6.0 - vw * sbar
     de = (
         u * math.sin(psi) + 2.0 * u2 * math.sin(p2) + 2.0 * u3 * math.sin(p3) + u4 * math.sin(p4)
-    ) / 6.0
+    ) / 6.0 + vw * cbar
     X[N, i] += h * (dn + cn)
     X[E, i] += h * (de + ce)
     X[PSI, i] = (psi + h * (r + 2.0 * r2 + 2.0 * r3 + r4) / 6.0) % (2.0 * math.pi)
     X[U, i] = u + h * (a1u + 2.0 * a2u + 2.0 * a3u + a4u) / 6.0
     X[R, i] = r + h * (a1r + 2.0 * a2r + 2.0 * a3r + a4r) / 6.0
-    X[V, i] = 0.0
+    X[V, i] = vw
     X[DELTA, i] = d1
 
 
@@ -130,6 +191,7 @@ def step_nomoto1(X, P, C, idx, dt, env):
     """
     cn = env[ENV_CUR_N]
     ce = env[ENV_CUR_E]
+    an, ae = air_velocity(env[ENV_WIND_SPEED], env[ENV_WIND_FROM])
     for j in range(idx.shape[0]):
         i = idx[j]
         p = P[j]
@@ -157,7 +219,10 @@ def step_nomoto1(X, P, C, idx, dt, env):
             X[AUX2, i] = d_cmd
             X[AUX3, i] = u_cmd
             u_tgt = clip(u_cmd + SPEED_GAIN * (u_cmd - X[U, i]), -0.5 * p[P_UMAX], p[P_UMAX])
-            _substep(X, p, i, d_cmd, u_tgt, h, cn, ce)
+            c = math.cos(X[PSI, i])
+            sn = math.sin(X[PSI, i])
+            dw, vw, ax = _wind(p, c, sn, X[U, i], X[V, i], cn, ce, an, ae)
+            _substep(X, p, i, d_cmd, u_tgt, h, cn, ce, dw, vw, ax)
         X[NPROP, i] = 0.0
 
 
@@ -166,6 +231,7 @@ def step_nomoto1_open(X, P, D, idx, dt, env):
     """Open loop: D[0] rudder demand (rad), D[1] speed demand (m/s, reached with T_u)."""
     cn = env[ENV_CUR_N]
     ce = env[ENV_CUR_E]
+    an, ae = air_velocity(env[ENV_WIND_SPEED], env[ENV_WIND_FROM])
     for j in range(idx.shape[0]):
         i = idx[j]
         p = P[j]
@@ -174,7 +240,10 @@ def step_nomoto1_open(X, P, D, idx, dt, env):
         d_cmd = clip(D[0, i], -p[P_DMAX], p[P_DMAX])
         u_cmd = clip(D[1, i], -0.5 * p[P_UMAX], p[P_UMAX])
         for _ in range(nsub):
-            _substep(X, p, i, d_cmd, u_cmd, h, cn, ce)
+            c = math.cos(X[PSI, i])
+            sn = math.sin(X[PSI, i])
+            dw, vw, ax = _wind(p, c, sn, X[U, i], X[V, i], cn, ce, an, ae)
+            _substep(X, p, i, d_cmd, u_cmd, h, cn, ce, dw, vw, ax)
 
 
 def pack_params(defs: list) -> np.ndarray:
@@ -192,7 +261,35 @@ def pack_params(defs: list) -> np.ndarray:
         P[j, P_WN] = m.get("autopilot_wn_prime", 1.0)
         P[j, P_ZETA] = m.get("autopilot_zeta", 0.9)
         P[j, P_UMIN] = 0.02 * math.sqrt(9.81 * d.length_m)
+        _pack_wind(P[j], d)
     return P
+
+
+def _pack_wind(p: np.ndarray, d) -> None:
+    """Wind table and the quasi-static hull and rudder constants of ``_wind`` (module note)."""
+    w = d.wind
+    if w is None:
+        return
+    from autoship.dynamics.fossen3 import clarke83, hoerner_cd
+
+    rho = 1025.0
+    L, B, T = d.length_m, d.beam_m, d.draught_m
+    Cb = float(d.model.get("block_coefficient", OPTIONAL["block_coefficient"][2]))
+    p[P_AF] = w.frontal_area_m2
+    p[P_ALAT] = w.lateral_area_m2
+    p[P_LOA] = w.loa_m
+    p[P_SL] = w.lateral_centroid_m
+    p[P_CDT] = w.CDt
+    p[P_CDLB] = w.CDl_bow
+    p[P_CDLS] = w.CDl_stern
+    p[P_DELB] = w.delta
+    lam = 1.5
+    f_alpha = 6.13 * lam / (lam + 2.25)  # Fujii's lift slope
+    A_R = L * T / 60.0
+    p[P_NDEL] = 0.5 * L * 1.2 * 0.5 * rho * A_R * f_alpha  # |x_R| (1 + a_H) 1/2 rho A_R f_a
+    p[P_YVU] = -clarke83(L, B, T, Cb)["Yv"] * 0.5 * rho * L * L
+    p[P_CFD] = 0.5 * rho * T * L * hoerner_cd(B, T)
+    p[P_MASS] = 1.05 * rho * Cb * L * B * T  # 5 % surge added mass
 
 
 def init_state(X: np.ndarray, P: np.ndarray, idx: np.ndarray) -> None:

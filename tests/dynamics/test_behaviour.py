@@ -177,6 +177,18 @@ def test_current_is_relative_velocity_not_force(name):
     assert drift[E] - calm[E] == pytest.approx(cur[1] * tt, rel=1e-6)
 
 
+def test_nomoto_placeholder_feels_the_wind():
+    # Issue 13: Nomoto ships ignored wind. With a [wind] table a beam wind from starboard now
+    # sets the placeholder to port (leeway) and yaws it; a head wind slows it; calm is unchanged.
+    sd = load_ship("generic-cargo")
+    calm = _open_run(sd, 0.0, 300.0)
+    beam = _open_run(sd, 0.0, 300.0, env=[0, 0, 20.0, math.pi / 2])
+    head = _open_run(sd, 0.0, 300.0, env=[0, 0, 20.0, 0.0])
+    assert beam[V] < -0.1 and beam[E] < calm[E] - 20.0
+    assert head[U] < calm[U] and head[PSI] == pytest.approx(0.0, abs=1e-9)
+    assert calm[V] == 0.0
+
+
 def test_beam_wind_from_starboard_pushes_to_port():
     sd = load_ship("kvlcc2")
     # Heading north, 20 m/s wind from the east (starboard beam).
@@ -317,7 +329,16 @@ def test_stop_astern_and_missing_commands_stay_finite(name, speed_frac):
 
 
 @pytest.mark.parametrize(
-    "name", ["kvlcc2", "container", "usv-fast", "motor-yacht", "pilot-boat", "sailing-yacht"]
+    "name",
+    [
+        "kvlcc2",
+        "container",
+        "usv-fast",
+        "motor-yacht",
+        "pilot-boat",
+        "sailing-yacht",
+        "generic-cargo",
+    ],
 )
 def test_autopilot_integral_holds_course_in_beam_wind_and_current(name):
     sd = load_ship(name)
