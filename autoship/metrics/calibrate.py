@@ -527,6 +527,13 @@ class Injection:
         }
 
 
+def _is_port_turn_breach(pen: dict[str, Any]) -> bool:
+    reason = str(pen.get("reason", ""))
+    return pen.get("rule") in ("14", "16", "17") and (
+        "turned to port" in reason or "17(c)" in reason
+    )
+
+
 def fails_on(reasons: list[str], rules: tuple[str, ...]) -> bool:
     """True when a failed-gate line is about one of ``rules`` ('rule 14: ...' or
     'rule 14 breach: ...')."""
@@ -625,6 +632,24 @@ def inject(
             for e in res["encounters"]
             if e["own"] == own_id and e.get("type") == cls.type and e.get("own_role") == cls.role
         ]
+        if not encs and cls.name not in AIMED:
+            # The port turn moved the encounter across a class boundary (head-on and crossing
+            # meet at a few degrees): a port-turn breach under the class the referee saw is
+            # the same violation caught (rules 14, 16 and 17(c) all name the port turn).
+            caught = [
+                e
+                for e in res["encounters"]
+                if e["own"] == own_id
+                and any(_is_port_turn_breach(pen) for pen in e.get("breaches") or [])
+            ]
+            if caught:
+                enc = caught[0]
+                return result(
+                    "failed",
+                    f"{detail}; caught as {enc.get('type')}/{enc.get('own_role')}",
+                    pass_m=round(float(rmin[i]), 1),
+                    reasons=gate_reasons(enc, profile),
+                )
         if not encs:
             got = sorted(
                 {
