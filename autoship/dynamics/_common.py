@@ -13,7 +13,7 @@ import math
 from autoship._jit import njit
 
 _INTEG_BAND = math.radians(5.0)
-_STEADY_R_PRIME = 0.01  # non-dimensional yaw rate below which the heading counts as steady
+_STEADY_R_PRIME = 0.002  # non-dimensional yaw rate below which the heading counts as steady
 RHO_AIR = 1.224  # kg/m^3 (ship-dynamics reference, section 8)
 
 

@@ -470,7 +470,7 @@ def autopilot(psi, r, u, course, integ, L, Kp, Tp, wn_p, zeta, dmax, dt):
     e = (course - psi + math.pi) % (2 * math.pi) - math.pi
     raw = kp * e - kd * r + ki * integ
     d = min(max(raw, -dmax), dmax)
-    steady = abs(r) * L < 0.01 * uu  # a standing error off the 5 deg band is integrated too
+    steady = abs(r) * L < 0.002 * uu  # a standing error off the 5 deg band is integrated too
     if (abs(e) < math.radians(5) or steady) and (d == raw or e * raw < 0):
         integ += e * dt
     lim = 0.5 * dmax / ki
