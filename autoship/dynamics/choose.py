@@ -14,6 +14,8 @@ one of 150 m or more as a bulk carrier/tanker, anything else as the generic plac
 
 from __future__ import annotations
 
+from functools import cache
+
 from autoship.dynamics.library import ShipDef, load_ship
 from autoship.dynamics.scaling import valid_lengths
 
@@ -45,6 +47,12 @@ def _candidates(length_m: float, beam_m: float | None, ship_type: int | None) ->
     return ["generic-cargo"]
 
 
+@cache
+def _valid(name: str) -> tuple[float, float]:
+    # Mining asks for thousands of ships: read each library file's range once.
+    return valid_lengths(load_ship(name))
+
+
 def ship_choice(
     length_m: float, beam_m: float | None = None, ship_type: int | None = None
 ) -> tuple[str, str]:
@@ -52,7 +60,7 @@ def ship_choice(
     if not (length_m > 0.0):
         raise ValueError(f"length must be positive, got {length_m!r}")
     for name in _candidates(length_m, beam_m, ship_type):
-        lo, hi = valid_lengths(load_ship(name))
+        lo, hi = _valid(name)
         if lo <= length_m <= hi:
             kind = "unknown type" if ship_type is None else f"AIS type {ship_type}"
             return name, f"{kind}, {length_m:g} m: {name} (valid {lo:g}-{hi:g} m)"

@@ -251,6 +251,11 @@ def zigzag(
 
 def stopping(sdef: ShipDef) -> tuple[dict, Trace]:
     """Crash stop: full astern from the service speed, rudder amidships, until dead in the water."""
+    if not _has_stopping_model(sdef):
+        raise ShipModelError(
+            f"{sdef.name}: the {sdef.family} model has no reversing propeller; a crash stop "
+            "cannot be simulated"
+        )
 
     def control(t: float, hc: float, u: float) -> tuple[float, str] | None:
         return None if (u <= 0.0 and t > 0.0) else (0.0, "astern")
