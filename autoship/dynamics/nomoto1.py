@@ -77,43 +77,46 @@ OPTIONAL: dict[str, tuple[float, float, float]] = {
 # stop order only let the lag decay (a 30 m placeholder coasted at 9.5 kn for 110 s).
 SPEED_GAIN = 4.0
 
-(
-    P_L, P_KP, P_TP, P_DMAX, P_DRATE, P_TU, P_UMAX, P_WN, P_ZETA, P_UMIN,
-    P_AF, P_ALAT, P_LOA, P_SL, P_CDT, P_CDLB, P_CDLS, P_DELB, P_NDEL, P_YVU, P_CFD, P_MASS,
-) = range(22)  # fmt: skip
-NP = 22
+P_L, P_KP, P_TP, P_DMAX, P_DRATE, P_TU, P_UMAX, P_WN, P_ZETA, P_UMIN, P_WIND = range(11)
+NP = P_WIND + 12  # the wind block (wind_effect) follows
+
+
+# Wind block: 12 parameters at offset o of a Nomoto family's row (nomoto1 and nomoto2 share it).
+W_AF, W_ALAT, W_LOA, W_SL, W_CDT, W_CDLB, W_CDLS, W_DELB, W_NDEL, W_YVU, W_CFD, W_MASS = range(12)
+NW = 12
 
 
 @njit(error_model="numpy")
-def _wind(p, c, s, u, v, cn, ce, an, ae):
+def wind_effect(p, o, L, umin, c, s, u, v, cn, ce, an, ae):
     """(equivalent rudder rad, leeway m/s, surge acceleration m/s^2) from the wind.
 
-    Zero without a [wind] table or without wind: the still-air load at the same motion is
-    subtracted, so calm-water behaviour is exactly that of the plain Nomoto model.
+    ``p[o:o + NW]`` is the wind block (``pack_wind``). Zero without a [wind] table or without
+    wind: the still-air load at the same motion is subtracted, so calm-water behaviour is
+    exactly that of the plain Nomoto model.
     """
-    if p[P_ALAT] <= 0.0 or (an == 0.0 and ae == 0.0):
+    if p[o + W_ALAT] <= 0.0 or (an == 0.0 and ae == 0.0):
         return 0.0, 0.0, 0.0
     ur, vr = wind_body(c, s, u, v, cn, ce, an, ae)
     X, Y, Nw = blendermann(
-        ur, vr, p[P_AF], p[P_ALAT], p[P_LOA], p[P_SL], p[P_CDT], p[P_CDLB], p[P_CDLS],
-        p[P_DELB], p[P_L],
+        ur, vr, p[o + W_AF], p[o + W_ALAT], p[o + W_LOA], p[o + W_SL], p[o + W_CDT],
+        p[o + W_CDLB], p[o + W_CDLS], p[o + W_DELB], L,
     )  # fmt: skip
     u0, v0 = wind_body(c, s, u, v, cn, ce, 0.0, 0.0)
     X0, Y0, N0 = blendermann(
-        u0, v0, p[P_AF], p[P_ALAT], p[P_LOA], p[P_SL], p[P_CDT], p[P_CDLB], p[P_CDLS],
-        p[P_DELB], p[P_L],
+        u0, v0, p[o + W_AF], p[o + W_ALAT], p[o + W_LOA], p[o + W_SL], p[o + W_CDT],
+        p[o + W_CDLB], p[o + W_CDLS], p[o + W_DELB], L,
     )  # fmt: skip
     X -= X0
     Y -= Y0
     Nw -= N0
-    uu = max(abs(u), p[P_UMIN])
-    dw = clip(Nw / (p[P_NDEL] * uu * uu), -1.0, 1.0)
+    uu = max(abs(u), umin)
+    dw = clip(Nw / (p[o + W_NDEL] * uu * uu), -1.0, 1.0)
     # Leeway: |Y| = b |v| + a v^2 with b = -Y_v U (Clarke) and a the cross-flow drag.
-    b = p[P_YVU] * uu
-    a = p[P_CFD]
+    b = p[o + W_YVU] * uu
+    a = p[o + W_CFD]
     av = 2.0 * abs(Y) / (b + math.sqrt(b * b + 4.0 * a * abs(Y)))
     vw = math.copysign(av, Y)
-    return dw, vw, X / p[P_MASS]
+    return dw, vw, X / p[o + W_MASS]
 
 
 @njit(error_model="numpy")
@@ -126,7 +129,7 @@ def _rdot(u, r, delta, L, Kp, Tp, umin):
 def _substep(X, p, i, d_cmd, u_cmd, h, cn, ce, dw, vw, ax):
     """RK4 step of (N, E, psi, u, r); the rudder ramps linearly over the step.
 
-    dw, vw, ax: the wind's equivalent rudder angle, leeway and surge acceleration (``_wind``),
+    dw, vw, ax: the wind's equivalent rudder angle, leeway and surge acceleration (``wind_effect``),
     held over the step.
     """
     L = p[P_L]
@@ -221,7 +224,9 @@ def step_nomoto1(X, P, C, idx, dt, env):
             u_tgt = clip(u_cmd + SPEED_GAIN * (u_cmd - X[U, i]), -0.5 * p[P_UMAX], p[P_UMAX])
             c = math.cos(X[PSI, i])
             sn = math.sin(X[PSI, i])
-            dw, vw, ax = _wind(p, c, sn, X[U, i], X[V, i], cn, ce, an, ae)
+            dw, vw, ax = wind_effect(
+                p, P_WIND, p[P_L], p[P_UMIN], c, sn, X[U, i], X[V, i], cn, ce, an, ae
+            )
             _substep(X, p, i, d_cmd, u_tgt, h, cn, ce, dw, vw, ax)
         X[NPROP, i] = 0.0
 
@@ -242,7 +247,9 @@ def step_nomoto1_open(X, P, D, idx, dt, env):
         for _ in range(nsub):
             c = math.cos(X[PSI, i])
             sn = math.sin(X[PSI, i])
-            dw, vw, ax = _wind(p, c, sn, X[U, i], X[V, i], cn, ce, an, ae)
+            dw, vw, ax = wind_effect(
+                p, P_WIND, p[P_L], p[P_UMIN], c, sn, X[U, i], X[V, i], cn, ce, an, ae
+            )
             _substep(X, p, i, d_cmd, u_cmd, h, cn, ce, dw, vw, ax)
 
 
@@ -261,12 +268,13 @@ def pack_params(defs: list) -> np.ndarray:
         P[j, P_WN] = m.get("autopilot_wn_prime", 1.0)
         P[j, P_ZETA] = m.get("autopilot_zeta", 0.9)
         P[j, P_UMIN] = 0.02 * math.sqrt(9.81 * d.length_m)
-        _pack_wind(P[j], d)
+        pack_wind(P[j], P_WIND, d)
     return P
 
 
-def _pack_wind(p: np.ndarray, d) -> None:
-    """Wind table and the quasi-static hull and rudder constants of ``_wind`` (module note)."""
+def pack_wind(p: np.ndarray, o: int, d) -> None:
+    """Wind table and the quasi-static hull and rudder constants of ``wind_effect`` into
+    ``p[o:o + NW]`` (module note); left zero without a [wind] table."""
     w = d.wind
     if w is None:
         return
@@ -274,22 +282,22 @@ def _pack_wind(p: np.ndarray, d) -> None:
 
     rho = 1025.0
     L, B, T = d.length_m, d.beam_m, d.draught_m
-    Cb = float(d.model.get("block_coefficient", OPTIONAL["block_coefficient"][2]))
-    p[P_AF] = w.frontal_area_m2
-    p[P_ALAT] = w.lateral_area_m2
-    p[P_LOA] = w.loa_m
-    p[P_SL] = w.lateral_centroid_m
-    p[P_CDT] = w.CDt
-    p[P_CDLB] = w.CDl_bow
-    p[P_CDLS] = w.CDl_stern
-    p[P_DELB] = w.delta
+    Cb = float(d.model.get("block_coefficient", 0.7))  # [U] when the file gives none
+    p[o + W_AF] = w.frontal_area_m2
+    p[o + W_ALAT] = w.lateral_area_m2
+    p[o + W_LOA] = w.loa_m
+    p[o + W_SL] = w.lateral_centroid_m
+    p[o + W_CDT] = w.CDt
+    p[o + W_CDLB] = w.CDl_bow
+    p[o + W_CDLS] = w.CDl_stern
+    p[o + W_DELB] = w.delta
     lam = 1.5
     f_alpha = 6.13 * lam / (lam + 2.25)  # Fujii's lift slope
     A_R = L * T / 60.0
-    p[P_NDEL] = 0.5 * L * 1.2 * 0.5 * rho * A_R * f_alpha  # |x_R| (1 + a_H) 1/2 rho A_R f_a
-    p[P_YVU] = -clarke83(L, B, T, Cb)["Yv"] * 0.5 * rho * L * L
-    p[P_CFD] = 0.5 * rho * T * L * hoerner_cd(B, T)
-    p[P_MASS] = 1.05 * rho * Cb * L * B * T  # 5 % surge added mass
+    p[o + W_NDEL] = 0.5 * L * 1.2 * 0.5 * rho * A_R * f_alpha  # |x_R| (1 + a_H) 1/2 rho A_R f_a
+    p[o + W_YVU] = -clarke83(L, B, T, Cb)["Yv"] * 0.5 * rho * L * L
+    p[o + W_CFD] = 0.5 * rho * T * L * hoerner_cd(B, T)
+    p[o + W_MASS] = 1.05 * rho * Cb * L * B * T  # 5 % surge added mass
 
 
 def init_state(X: np.ndarray, P: np.ndarray, idx: np.ndarray) -> None:

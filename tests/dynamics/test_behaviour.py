@@ -177,10 +177,11 @@ def test_current_is_relative_velocity_not_force(name):
     assert drift[E] - calm[E] == pytest.approx(cur[1] * tt, rel=1e-6)
 
 
-def test_nomoto_placeholder_feels_the_wind():
+@pytest.mark.parametrize("name", ["generic-cargo", "mariner-nomoto"])
+def test_nomoto_ships_feel_the_wind(name):
     # Issue 13: Nomoto ships ignored wind. With a [wind] table a beam wind from starboard now
-    # sets the placeholder to port (leeway) and yaws it; a head wind slows it; calm is unchanged.
-    sd = load_ship("generic-cargo")
+    # sets the ship to port (leeway) and yaws it; a head wind slows it; calm is unchanged.
+    sd = load_ship(name)
     calm = _open_run(sd, 0.0, 300.0)
     beam = _open_run(sd, 0.0, 300.0, env=[0, 0, 20.0, math.pi / 2])
     head = _open_run(sd, 0.0, 300.0, env=[0, 0, 20.0, 0.0])
@@ -338,6 +339,7 @@ def test_stop_astern_and_missing_commands_stay_finite(name, speed_frac):
         "pilot-boat",
         "sailing-yacht",
         "generic-cargo",
+        "mariner-nomoto",
     ],
 )
 def test_autopilot_integral_holds_course_in_beam_wind_and_current(name):
