@@ -28,7 +28,8 @@ perturbation fit about U0 it is only used for 0.5 U0 <= u_d <= max speed: the mo
 or go astern (crash stop: "not evaluated").
 
 Rudder: as in mariner.m, delta' = clip(delta_c - delta, +-rate) per second (a 1 s lag, rate
-limited). Parameters are rows of ``P`` shaped (n, NP).
+limited). Wind (ships with a [wind] table): the Blendermann load less that of still air, added
+to X', Y', N' in the source's prime system. Parameters are rows of ``P`` shaped (n, NP).
 """
 
 from __future__ import annotations
@@ -38,7 +39,14 @@ import math
 import numpy as np
 
 from autoship._jit import njit
-from autoship.dynamics._common import autopilot, clip, rotate
+from autoship.dynamics._common import (
+    air_velocity,
+    autopilot,
+    blendermann,
+    clip,
+    rotate,
+    wind_body,
+)
 from autoship.dynamics.state import (
     AUX0,
     AUX1,
@@ -49,6 +57,8 @@ from autoship.dynamics.state import (
     DELTA,
     ENV_CUR_E,
     ENV_CUR_N,
+    ENV_WIND_FROM,
+    ENV_WIND_SPEED,
     NPROP,
     PSI,
     E,
@@ -95,8 +105,9 @@ _I = {k: j for j, k in enumerate(COEFFS)}
 (
     P_L, P_U0, P_UMAX, P_UMIN, P_DMAX, P_DRATE, P_TD, P_M11, P_M22, P_M23, P_M32, P_M33, P_DET,
     P_HMAX, P_KAP, P_TAP, P_WNAP, P_ZAP,
-) = range(_NC, _NC + 18)  # fmt: skip
-NP = _NC + 18
+    P_AF, P_ALAT, P_LOA, P_SL, P_CDT, P_CDLB, P_CDLS, P_DELB, P_QW,
+) = range(_NC, _NC + 27)  # fmt: skip
+NP = _NC + 27
 
 
 @njit(error_model="numpy")
@@ -128,8 +139,14 @@ def _forces(p, u, v, r, delta):
 
 
 @njit(error_model="numpy")
-def _deriv(p, u, v, r, delta, d_cmd, u_set):
+def _deriv(p, u, v, r, delta, d_cmd, u_set, XW, YW, NW):
     X, Y, Nn, U, up = _forces(p, u, v, r, delta)
+    # Wind (Blendermann, dimensional) in the source's prime system: / (1/2 rho L^2 U^2) and
+    # / (1/2 rho L^3 U^2); P_QW = 1/2 rho L^2.
+    qw = p[P_QW] * U * U
+    X += XW / qw
+    Y += YW / qw
+    Nn += NW / (qw * p[P_L])
     # Thrust shift that makes u_set the straight-ahead equilibrium (no propeller in the source).
     s = (u_set - p[P_U0]) / U
     X -= p[4] * s + p[5] * s * s + p[6] * s**3
@@ -143,29 +160,50 @@ def _deriv(p, u, v, r, delta, d_cmd, u_set):
 
 
 @njit(error_model="numpy")
-def _substep(X, p, i, d_cmd, u_set, h, cn, ce):
+def _substep(X, p, i, d_cmd, u_set, h, cn, ce, an, ae):
     psi = X[PSI, i]
     u = X[U, i]
     v = X[V, i]
     r = X[R, i]
     d = X[DELTA, i]
     h2 = 0.5 * h
-    a1u, a1v, a1r, a1d = _deriv(p, u, v, r, d, d_cmd, u_set)
+    XW = 0.0
+    YW = 0.0
+    NW = 0.0
+    if p[P_ALAT] > 0.0 and (an != 0.0 or ae != 0.0):
+        # Wind load held over the step (as in fossen3). The source's surge polynomial already
+        # holds the still-air drag at U0, so only the wind's increment over still air is added.
+        c0 = math.cos(psi)
+        s0 = math.sin(psi)
+        ur, vr = wind_body(c0, s0, u, v, cn, ce, an, ae)
+        XW, YW, NW = blendermann(
+            ur, vr, p[P_AF], p[P_ALAT], p[P_LOA], p[P_SL], p[P_CDT], p[P_CDLB], p[P_CDLS],
+            p[P_DELB], p[P_L],
+        )  # fmt: skip
+        ur0, vr0 = wind_body(c0, s0, u, v, cn, ce, 0.0, 0.0)
+        X0, Y0, N0 = blendermann(
+            ur0, vr0, p[P_AF], p[P_ALAT], p[P_LOA], p[P_SL], p[P_CDT], p[P_CDLB], p[P_CDLS],
+            p[P_DELB], p[P_L],
+        )  # fmt: skip
+        XW -= X0
+        YW -= Y0
+        NW -= N0
+    a1u, a1v, a1r, a1d = _deriv(p, u, v, r, d, d_cmd, u_set, XW, YW, NW)
     u2 = u + h2 * a1u
     v2 = v + h2 * a1v
     r2 = r + h2 * a1r
     d2 = d + h2 * a1d
-    a2u, a2v, a2r, a2d = _deriv(p, u2, v2, r2, d2, d_cmd, u_set)
+    a2u, a2v, a2r, a2d = _deriv(p, u2, v2, r2, d2, d_cmd, u_set, XW, YW, NW)
     u3 = u + h2 * a2u
     v3 = v + h2 * a2v
     r3 = r + h2 * a2r
     d3 = d + h2 * a2d
-    a3u, a3v, a3r, a3d = _deriv(p, u3, v3, r3, d3, d_cmd, u_set)
+    a3u, a3v, a3r, a3d = _deriv(p, u3, v3, r3, d3, d_cmd, u_set, XW, YW, NW)
     u4 = u + h * a3u
     v4 = v + h * a3v
     r4 = r + h * a3r
     d4 = d + h * a3d
-    a4u, a4v, a4r, a4d = _deriv(p, u4, v4, r4, d4, d_cmd, u_set)
+    a4u, a4v, a4r, a4d = _deriv(p, u4, v4, r4, d4, d_cmd, u_set, XW, YW, NW)
     c1 = math.cos(psi)
     s1 = math.sin(psi)
     c2, s2 = rotate(c1, s1, h2 * r)
@@ -197,6 +235,7 @@ def step_abkowitz_open(X, P, D, idx, dt, env):
     """Open loop: D[0] rudder demand (rad), D[1] speed demand (m/s; see the module note)."""
     cn = env[ENV_CUR_N]
     ce = env[ENV_CUR_E]
+    an, ae = air_velocity(env[ENV_WIND_SPEED], env[ENV_WIND_FROM])
     for j in range(idx.shape[0]):
         i = idx[j]
         p = P[j]
@@ -206,7 +245,7 @@ def step_abkowitz_open(X, P, D, idx, dt, env):
         u_set = clip(D[1, i], p[P_UMIN], p[P_UMAX])
         X[AUX3, i] = u_set
         for _ in range(nsub):
-            _substep(X, p, i, d_cmd, u_set, h, cn, ce)
+            _substep(X, p, i, d_cmd, u_set, h, cn, ce, an, ae)
         X[NPROP, i] = 0.0
 
 
@@ -217,6 +256,7 @@ def step_abkowitz(X, P, C, idx, dt, env):
     demand (m/s)."""
     cn = env[ENV_CUR_N]
     ce = env[ENV_CUR_E]
+    an, ae = air_velocity(env[ENV_WIND_SPEED], env[ENV_WIND_FROM])
     for j in range(idx.shape[0]):
         i = idx[j]
         p = P[j]
@@ -243,7 +283,7 @@ def step_abkowitz(X, P, C, idx, dt, env):
                 h,
             )
             X[AUX2, i] = d_cmd
-            _substep(X, p, i, d_cmd, u_set, h, cn, ce)
+            _substep(X, p, i, d_cmd, u_set, h, cn, ce, an, ae)
         X[NPROP, i] = 0.0
 
 
@@ -281,6 +321,17 @@ def pack_params(defs: list) -> np.ndarray:
         p[P_TAP] = _opt(m, "autopilot_T_prime")
         p[P_WNAP] = _opt(m, "autopilot_wn_prime")
         p[P_ZAP] = _opt(m, "autopilot_zeta")
+        p[P_QW] = 0.5 * 1025.0 * L * L
+        w = sd.wind
+        if w is not None:
+            p[P_AF] = w.frontal_area_m2
+            p[P_ALAT] = w.lateral_area_m2
+            p[P_LOA] = w.loa_m
+            p[P_SL] = w.lateral_centroid_m
+            p[P_CDT] = w.CDt
+            p[P_CDLB] = w.CDl_bow
+            p[P_CDLS] = w.CDl_stern
+            p[P_DELB] = w.delta
     return P
 
 

@@ -340,6 +340,7 @@ def test_stop_astern_and_missing_commands_stay_finite(name, speed_frac):
         "sailing-yacht",
         "generic-cargo",
         "mariner-nomoto",
+        "mariner",
     ],
 )
 def test_autopilot_integral_holds_course_in_beam_wind_and_current(name):
