@@ -185,6 +185,21 @@ def score_encounter(
     # Recorded-traffic mode: a profile with a manoeuvre-onset rate judges recorded tracks,
     # whose intended route is unknown.
     recorded = profile.manoeuvre.turn_rate_detect_deg_s > 0
+    # Recorded head-on traffic that passed port to port at R_min or more (or anyhow beyond
+    # R_pref) without a port turn: rule 14's pass happened; how the track bent to get there is
+    # its route (a channel), not a missing or late alteration.
+    ho_clear = (
+        recorded
+        and f.role == "both"
+        and f.code == HEAD_ON
+        and not f.port_turn_counts
+        and (
+            f.r_cpa >= profile.safety.r_pref_m
+            or (f.r_cpa >= profile.safety.r_min_m and f.beta_cpa < 0.0 and f.alpha_cpa < 0.0)
+        )
+    )
+    if ho_clear:
+        p_delay, p_na, p_na_chi = 0.0, 0.0, 0.0
     if (
         recorded
         and f.role == "give-way"
@@ -214,9 +229,15 @@ def score_encounter(
     )
 
     # Rule 8 judges actions taken to avoid collision: the give-way ship's, and a stand-on
-    # ship's only when its manoeuvre was such an action (17(a)(ii), 17(b) or required by
-    # another encounter); a stand-on ship's other changes are judged under 17(a)(i).
-    acted = f.manoeuvred and (f.role != "stand-on" or f.manoeuvre_free or f.stage_man >= 3)
+    # ship's only when its manoeuvre was its own 17(a)(ii) or 17(b) action; its other changes
+    # are judged under 17(a)(i). A manoeuvre another encounter required is judged once, in
+    # that encounter (multi-vessel judgement), not again here. Recorded traffic: a stand-on
+    # ship's stage-3 change cannot be told from its route, so it is not taken as a 17(a)(ii)
+    # action.
+    recorded_mode = profile.manoeuvre.turn_rate_detect_deg_s > 0
+    acted = f.manoeuvred and (
+        f.role != "stand-on" or (f.stage_man >= 3 and not f.manoeuvre_free and not recorded_mode)
+    )
     if f.role in ("give-way", "both") or acted:
         if f.role in ("give-way", "both"):
             s8 = s_safe * (1.0 - rp.r8_delay * p_delay) * (1.0 - p_na)
@@ -256,7 +277,7 @@ def score_encounter(
         return rules, penalties, s_safe
 
     if f.role == "both" and f.code == HEAD_ON:
-        clear_pass = recorded and f.r_cpa >= profile.safety.r_pref_m
+        clear_pass = ho_clear
         sm = math.radians(m.starboard_turn_deg)
         md = math.radians(m.course_detect_deg)
         p_nsb = min(1.0, max(0.0, 1.0 - f.max_starboard / sm))
