@@ -214,11 +214,6 @@ def _wrap_pi(a: float) -> float:
     return (a + math.pi) % (2.0 * math.pi) - math.pi
 
 
-def _stage(r: float, profile: Profile) -> int:
-    s = profile.stages
-    return 1 + (r <= s.r2_m) + (r <= s.r3_m) + (r <= s.r4_m)
-
-
 def _rect_corners(n: float, e: float, hdg: float, length: float, beam: float) -> np.ndarray:
     c, s = math.cos(hdg), math.sin(hdg)
     fwd = np.array([c, s]) * length / 2.0
