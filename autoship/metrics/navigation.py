@@ -1,5 +1,5 @@
-"""Chart context for the referee: is a course change navigational rather than an action for
-traffic?
+"""Chart and route context for the referee: is a course change navigational rather than an
+action for traffic?
 
 A ship that alters course because the course it held would put it on the shore or on a shoal
 is following the channel, the fairway or the coast (rules 2(a) and 9, good seamanship), not
@@ -7,6 +7,8 @@ manoeuvring for another ship: such an alteration is neither a stand-on ship's br
 17(a)(i) nor a port turn under rules 14, 16 or 17(c). The test: the hull's centre line, held on
 the course before the change, meets a charted hazard for the ship's draught within the look-ahead
 distance (profile ``manoeuvre.nav_lookahead_*``).
+
+A turn the ship's own planned route makes at a waypoint (``route_turn``) is navigation too.
 
 Reads the run folder's ``chart.json`` (polygons already in the local frame), so the scorer needs
 neither the chart file nor the chart readers.
@@ -20,6 +22,27 @@ from typing import Any
 import numpy as np
 import shapely
 from shapely.geometry import Polygon
+
+
+def route_turn(route: Any, north: float, east: float, radius: float) -> float:
+    """The signed turn (rad, starboard positive) a planned route makes at its interior waypoint
+    nearest to (north, east), when that waypoint is within ``radius``; 0.0 otherwise. A ship
+    turning that way there is following its route (the planner's waypoints in meta.json)."""
+    try:
+        wp = np.asarray(route, dtype=np.float64)
+    except (TypeError, ValueError):
+        return 0.0
+    if wp.ndim != 2 or wp.shape[0] < 3 or wp.shape[1] != 2:
+        return 0.0
+    inner = wp[1:-1]
+    d = np.hypot(inner[:, 0] - north, inner[:, 1] - east)
+    j = int(np.argmin(d))
+    if not d[j] <= radius:
+        return 0.0
+    a, b, c = wp[j], wp[j + 1], wp[j + 2]
+    c0 = math.atan2(b[1] - a[1], b[0] - a[0])
+    c1 = math.atan2(c[1] - b[1], c[0] - b[0])
+    return (c1 - c0 + math.pi) % (2.0 * math.pi) - math.pi
 
 
 class ChartContext:

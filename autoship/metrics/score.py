@@ -51,7 +51,7 @@ from autoship.metrics.duties import (
     still_flags,
     turn_onset,
 )
-from autoship.metrics.navigation import ChartContext
+from autoship.metrics.navigation import ChartContext, route_turn
 from autoship.metrics.progress import ship_progress
 from autoship.units import NAUTICAL_MILE
 
@@ -565,17 +565,29 @@ def _side_facts(
             stage = 2
     draught = float(ships[o].get("draught_m") or 0.0)
 
-    def navigational(k: int) -> bool:
-        if chart_ctx.empty or k < 0:
+    route = ships[o].get("route")
+
+    def navigational(k: int, side: int = 0) -> bool:
+        """The alteration starting at record k follows the chart (the course held meets a
+        hazard) or the ship's route (its planned waypoint turns the same way, ``side``)."""
+        if k < 0:
             return False
         kb = max(k - 1, 0)
         u = float(tr.sog[o, kb]) if math.isfinite(tr.sog[o, kb]) else 0.0
         look = max(m.nav_lookahead_lengths * float(length[o]), u * m.nav_lookahead_s)
-        return chart_ctx.blocked_ahead(
-            float(tr.north[o, kb]), float(tr.east[o, kb]), float(tr.cog[o, kb]), look, draught
-        )
+        n0, e0 = float(tr.north[o, kb]), float(tr.east[o, kb])
+        if route is not None and side != 0:
+            bend = route_turn(route, n0, e0, look)
+            if bend * side >= math.radians(m.course_detect_deg):
+                return True
+        if chart_ctx.empty:
+            return False
+        return chart_ctx.blocked_ahead(n0, e0, float(tr.cog[o, kb]), look, draught)
 
-    nav_man = k_man >= 0 and navigational(turn_onset(tr.cog, o, k0, k_man, detect))
+    man_side = 0
+    if k_man >= 0:
+        man_side = 1 if max_stbd >= max_port else -1
+    nav_man = k_man >= 0 and navigational(turn_onset(tr.cog, o, k0, k_man, detect), man_side)
     # A port turn counts for the direction rules when it was the ship's action, i.e. came
     # before any starboard alteration of the same size: swinging back past the original course
     # after a starboard action is a return, judged by the safety and rule 8(d) scores instead.
@@ -584,7 +596,7 @@ def _side_facts(
     k_dir = first_turn(tr.cog, o, k0, kcpa, turn, -1, delib)
     k_stb = first_turn(tr.cog, o, k0, kcpa, turn, +1, delib)
     if k_dir >= 0 and (k_stb < 0 or k_dir < k_stb):
-        port_counts = not navigational(turn_onset(tr.cog, o, k0, k_dir, detect))
+        port_counts = not navigational(turn_onset(tr.cog, o, k0, k_dir, detect), -1)
     return _Side(
         o, q, k0, kcpa, k1, k_man, role, sit, stage, nav_man, port_counts, max_stbd, max_port,
         k_port, c, k_cls, k_man_tgt,

@@ -69,6 +69,13 @@ def _seed_sequence(seed: int, scenario_id: str) -> np.random.SeedSequence:
     return np.random.SeedSequence([seed, int.from_bytes(digest[:8], "little")])
 
 
+def _route_of(planner: Any) -> list[list[float]] | None:
+    wp = getattr(getattr(planner, "route", None), "waypoints", None)
+    if wp is None:
+        return None
+    return [[round(float(n), 1), round(float(e), 1)] for n, e in np.asarray(wp)]
+
+
 def _recorded(scen: Scenario, t_rec: np.ndarray) -> dict[str, np.ndarray]:
     """What the recorded ships really did (``rec_*`` arrays, NaN where a ship has no recording
     or outside it), so the referee can score the recorded human beside the planner. Empty when
@@ -565,6 +572,9 @@ def simulate(
                 "handover_t_s": handover_t[i],
                 "ignores_duty": s.ignores_duty,
                 "goal": None if s.goal is None else {"north_m": s.goal[0], "east_m": s.goal[1]},
+                # The planner's route (north, east waypoints), so the referee can tell a turn
+                # that follows it from an avoiding manoeuvre; None without one.
+                "route": _route_of(planners[i]),
             }
             for i, s in enumerate(scen.ships)
         ],

@@ -216,3 +216,26 @@ def test_ship_that_never_moves_fails_progress(tmp_path):
     # reached at the goal radius: max(50 m, 2 lengths) = 400 m short of the goal
     want = (6 * NM - 400.0) / (12 * 1852.0 / 3600.0)
     assert r2["progress"]["os"]["t_goal_s"] == pytest.approx(want, abs=3.0)
+
+
+def test_turning_at_own_route_waypoint_is_not_17c(tmp_path):
+    # The same 40 deg port turn as above, made where the ship's planned route turns 40 deg to
+    # port (meta.json ships[].route, written by the simulator): following its route, not a
+    # 17(c) turn for the vessel on its port side.
+    own = track(T, *OWN, turn_at_s=1376, turn_deg=-40, rate_deg_s=3.0)
+    n_turn = -6 * NM + 12 * 0.5144 * 1376
+    c = math.radians(-40.0)
+    route = [
+        [-6 * NM, 0.0],
+        [n_turn, 0.0],
+        [n_turn + 10000.0 * math.cos(c), 10000.0 * math.sin(c)],
+    ]
+    ships = [ship("os", "own", "sbmpc", route=route), ship("cp")]
+    d = write_run(tmp_path / "route", T, [own, track(T, *CROSS_PORT)], ships)
+    e = enc(score_run(d), "cp")
+    assert not e["breaches"]
+    # A route that turns the other way there does not excuse it.
+    route_stbd = [route[0], route[1], [n_turn + 10000.0 * math.cos(-c), 10000.0 * math.sin(-c)]]
+    ships2 = [ship("os", "own", "sbmpc", route=route_stbd), ship("cp")]
+    d2 = write_run(tmp_path / "route2", T, [own, track(T, *CROSS_PORT)], ships2)
+    assert any(b["rule"] == "17" for b in enc(score_run(d2), "cp")["breaches"])
