@@ -470,7 +470,7 @@ def _stand_on_score(
         side = "starboard" if f.max_starboard >= f.max_port else "port"
         # An apparent alteration while the duty was to keep course is the breach 17(a)(i)
         # names; Minne's weight alone would leave it at exactly the 0.5 threshold.
-        (_breach if w >= 1.0 and dchi >= app else _pen)(
+        (_breach if w >= 1.0 and dchi >= math.radians(m.direction_turn_deg) else _pen)(
             penalties,
             "17",
             w * p_chi,
