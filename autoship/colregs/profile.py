@@ -124,6 +124,9 @@ class RuleParams:
     r19_port: float
     r19_towards: float
     r19_turn_deg: float
+    # A port turn (rules 14, 16, 17(c)) shaped the pass when the ships passed within
+    # max(risk distance, port_turn_pass_pref x R_pref).
+    port_turn_pass_pref: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -290,9 +290,8 @@ def score_encounter(
             f.port_turn_counts
             and f.max_port >= f.max_starboard
             and f.port_offset_m > rp.r17_port_beams * f.beam_m
-            # the port turn shaped the pass: still inside the risk distance, or starboard to
-            # starboard
-            and (f.r_cpa < f.d_risk or p_sts > 0.5)
+            # the port turn shaped the pass: a close one, or starboard to starboard
+            and (f.r_cpa < _shaping_range(f, profile) or p_sts > 0.5)
         ):
             p_nsb = 1.0
             _breach(
@@ -390,7 +389,7 @@ def score_encounter(
             if (
                 f.port_turn_counts
                 and f.port_offset_m > rp.r17_port_beams * f.beam_m
-                and f.r_cpa < f.d_risk
+                and f.r_cpa < _shaping_range(f, profile)
             ):
                 rules["16"] = _clip(rules["16"] - rp.r15_ahead)
                 _breach(
@@ -455,8 +454,8 @@ def _stand_on_score(
         f.code == CROSSING_STAND_ON
         and f.port_turn_counts
         and f.port_offset_m > rp.r17_port_beams * f.beam_m
-        # The port turn shaped the pass: the ships still passed inside the risk distance.
-        and f.r_cpa < f.d_risk
+        # The port turn shaped the pass: the ships still passed close.
+        and f.r_cpa < _shaping_range(f, profile)
     ):
         p_port = 1.0
     s17 = 1.0 - rp.r17_safety * (1.0 - s_safe) - w * (p_u + p_chi) - rp.r17_port * p_port
@@ -495,6 +494,13 @@ def _stand_on_score(
             f"({f.port_offset_m / max(f.beam_m, 1e-9):.1f} beams off track)",
         )
     return _clip(s17)
+
+
+def _shaping_range(f: EncounterFacts, profile: Profile) -> float:
+    """A port turn shaped the pass when the ships passed within this range: the risk distance,
+    and at least ``rules.port_turn_pass_pref`` x R_pref (in open water a give-way ship that
+    turned to port and passed 1.3 R_pref off still chose the wrong side)."""
+    return max(f.d_risk, profile.rules.port_turn_pass_pref * profile.safety.r_pref_m)
 
 
 def _fade(r: float, profile: Profile) -> float:

@@ -239,3 +239,20 @@ def test_turning_at_own_route_waypoint_is_not_17c(tmp_path):
     ships2 = [ship("os", "own", "sbmpc", route=route_stbd), ship("cp")]
     d2 = write_run(tmp_path / "route2", T, [own, track(T, *CROSS_PORT)], ships2)
     assert any(b["rule"] == "17" for b in enc(score_run(d2), "cp")["breaches"])
+
+
+@pytest.mark.parametrize("turn_at", [600, 900])
+def test_give_way_early_port_turn_passing_wide_still_fails(tmp_path, turn_at):
+    # An early 30 deg port turn that passes the stand-on ship 1.1-1.5 NM off: no close pass,
+    # but the give-way ship chose the wrong side (large-ship: a port turn shaped the pass up to
+    # 2 R_pref).
+    own = track(T, *OWN, turn_at_s=turn_at, turn_deg=-30)
+    r = run(tmp_path, f"gw-port-wide-{turn_at}", [own, track(T, *CROSS_STBD)],
+            [ship("os", "own", "sbmpc"), ship("cs")])  # fmt: skip
+    assert r["min_separation_m"] > 1852.0
+    assert any(b["rule"] == "16" for b in enc(r, "cs")["breaches"]) and not r["passed"]
+    # The mirror image, a 30 deg starboard turn at the same moment, is the right action.
+    good = track(T, *OWN, turn_at_s=turn_at, turn_deg=30)
+    r2 = run(tmp_path, f"gw-stbd-{turn_at}", [good, track(T, *CROSS_STBD)],
+             [ship("os", "own", "sbmpc"), ship("cs")])  # fmt: skip
+    assert r2["passed"], r2["failed_gates"]
