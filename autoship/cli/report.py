@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 from autoship.errors import AutoshipError
 
@@ -18,14 +19,18 @@ def add_parser(sub) -> None:
     p.add_argument("dir", type=Path, metavar="DIR", help="sweep output folder")
     p.add_argument("--markdown", type=Path, metavar="FILE", help="write a Markdown report")
     p.add_argument("--png", type=Path, metavar="DIR", help="write PNG plots into this folder")
-    p.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML for CI")
+    p.add_argument(
+        "--junit",
+        type=Path,
+        metavar="FILE",
+        help="write JUnit XML for CI (a run fails iff a gate failed, whatever --fail-on)",
+    )
     p.add_argument("--json", type=Path, metavar="FILE", help="write the statistics as JSON")
     p.add_argument(
         "--fail-on",
         choices=("collision", "failure", "never"),
         default="collision",
-        help="exit 1 (and JUnit failures) on: a collision or grounding (default), any failed "
-        "gate, or never",
+        help="exit 1 on: a collision or grounding (default), any failed gate, or never",
     )
     p.add_argument("--worst", type=int, default=10, help="list this many lowest-safety runs")
     p.add_argument(
@@ -38,7 +43,7 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from autoship.sweep.stats import is_failure, junit, markdown, summarize, worst, write_plots
+    from autoship.sweep.stats import is_failure, markdown, summarize, worst, write_plots
     from autoship.sweep.store import Store
 
     if args.worst < 0:
@@ -73,10 +78,7 @@ def run(args: argparse.Namespace) -> int:
                     exported.append(path)
         if args.junit:
             args.junit.parent.mkdir(parents=True, exist_ok=True)
-            mode = "collision" if args.fail_on == "never" else args.fail_on
-            junit(runs, meta, mode, store.detail).write(
-                args.junit, encoding="utf-8", xml_declaration=True
-            )
+            _write_junit(store, runs, meta, args.junit)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(s, indent=1), encoding="utf-8")
@@ -120,3 +122,56 @@ def run(args: argparse.Namespace) -> int:
         return 0
     failed = sum(is_failure(r, args.fail_on) for r in runs)
     return 1 if (failed or s["errors"]) else 0
+
+
+def _write_junit(store: Any, runs: list[dict[str, Any]], meta: dict[str, str], path: Path) -> None:
+    """The sweep as the same JUnit as `run` and `score` (metrics.report.write_junit): one case
+    per run entry with the store's measured wall time, failures = failed gates (not
+    --fail-on, which only sets the exit status), errors = runs that crashed, hung or were
+    rejected; a failure's text ends with the scenario to replay it."""
+    from autoship.metrics import write_junit
+
+    entries: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    for r in runs:
+        if r["status"] != "ok":
+            errors.append(
+                {
+                    "run_id": r["run_id"],
+                    "scenario_id": r["run_id"],
+                    "planner": r.get("planner"),
+                    "error": r.get("error"),
+                    "kind": r.get("error_kind"),
+                    "wall_s": r.get("wall_s"),
+                }
+            )
+            continue
+        entry = dict(store.detail(r["run_id"])["entry"] or {})
+        # The store's columns are the truth for the verdict and the time.
+        entry.setdefault("scenario_id", r["run_id"])
+        entry.setdefault("planner", r.get("planner"))
+        entry.setdefault("seed", r.get("seed"))
+        entry["passed"] = bool(r["passed"])
+        entry["wall_s"] = r.get("wall_s")
+        entry["run_id"] = r["run_id"]
+        entry.pop("run_dir", None)  # temporary folders, gone unless --keep-runs
+        entries.append(entry)
+
+    def replay(entry: dict[str, Any]) -> str | None:
+        text = store.detail(entry["run_id"]).get("scenario_text")
+        if not text:
+            return None
+        return (
+            f"run {entry['run_id']}, seed {entry.get('seed')}, planner {entry.get('planner')}; "
+            "replay with `autoship report --fail-on failure --export-failures DIR` or this "
+            f"scenario:\n\n{text}"
+        )
+
+    names = sorted({str(e.get("profile")) for e in entries if e.get("profile")})
+    report: dict[str, Any] = {"runs": entries, "errors": errors}
+    if len(names) == 1:
+        one = entries[0] if entries else {}
+        for k in ("profile", "profile_version", "profile_hash"):
+            report[k] = next((e.get(k) for e in entries if e.get(k) is not None), one.get(k))
+    report["autoship_version"] = meta.get("autoship_version")
+    write_junit(report, path, f"autoship.sweep[{meta.get('sweep_id', 'sweep')}]", replay)

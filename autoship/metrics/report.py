@@ -6,6 +6,7 @@ import math
 import os
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from statistics import NormalDist
 from typing import Any
@@ -430,59 +431,215 @@ def write_markdown(report: dict[str, Any], path: str | os.PathLike) -> None:
     p.write_text(markdown(report), encoding="utf-8")
 
 
-def junit_tree(report: dict[str, Any]) -> ET.ElementTree:
-    """JUnit XML: one <testcase> per run (classname = scenario, name = planner [+ seed when a
-    scenario/planner pair has several runs]); a failed run has a <failure> whose message lists
-    the failed gates."""
-    runs = report["runs"]
+# A CI log shows the failure message on one line: long enough for a few gates, never a page.
+JUNIT_MESSAGE_MAX = 500
+
+
+def _wall_s(r: dict[str, Any]) -> float | None:
+    """The run's measured wall time: the entry's own ``wall_s``, else the one ``autoship run``
+    wrote into the run folder's score.json (``autoship score`` re-scores without running).
+    The simulated ``duration_s`` is not a wall time; None when nothing measured it."""
+    w = r.get("wall_s")
+    if w is None and r.get("run_dir"):
+        try:
+            import json
+
+            w = json.loads((Path(r["run_dir"]) / "score.json").read_text()).get("wall_s")
+        except (OSError, ValueError, AttributeError):
+            w = None
+    if isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w) or w < 0:
+        return None
+    return float(w)
+
+
+def _cap(text: str, n: int = JUNIT_MESSAGE_MAX, tail: str = "") -> str:
+    """One line of at most ``n`` characters; ``tail`` says where the rest is when cut."""
+    text = " ".join(text.split())  # an attribute is one line in every CI viewer
+    if len(text) <= n:
+        return text
+    return text[: max(n - len(tail) - 1, 0)].rstrip() + "\u2026" + tail
+
+
+def _num_txt(x: Any, unit: str = "", nd: int = 1) -> str:
+    if x is None:
+        return "n/a"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, int):
+        return f"{x}{unit}"
+    if isinstance(x, float):
+        return f"{x:.{nd}f}{unit}"
+    return str(x)
+
+
+def _rule_order(k: Any) -> tuple[int, str]:
+    # Rule keys are "8", "13", "17a"...: numeric order, as a reader of the COLREGs expects.
+    digits = "".join(c for c in str(k) if c.isdigit())
+    return (int(digits) if digits else 10**6, str(k))
+
+
+def _encounter_lines(e: dict[str, Any]) -> list[str]:
+    rules = e.get("rules") or {}
+    rule_txt = ", ".join(
+        f"rule {k} {_num_txt(v, nd=2)}"
+        for k, v in sorted(rules.items(), key=lambda kv: _rule_order(kv[0]))
+    )
+    head = (
+        f"  {e.get('own')} vs {e.get('target')}: {e.get('type')}, {e.get('own_role')}; "
+        f"CPA {_num_txt(e.get('cpa_m'), ' m', 0)}, min range "
+        f"{_num_txt(e.get('min_range_m'), ' m', 0)}, score {_num_txt(e.get('score'), nd=2)}"
+    )
+    out = [head]
+    if rule_txt:
+        out.append(f"    {rule_txt}")
+    for pen in e.get("penalties") or []:
+        if isinstance(pen, dict) and pen.get("reason"):
+            tag = "breach" if pen.get("breach") else "penalty"
+            out.append(f"    {tag} rule {pen.get('rule')}: {pen.get('reason')}")
+    return out
+
+
+def _system_out(r: dict[str, Any], wall: float | None) -> str:
+    """Readable run summary for a CI log: plain lines, no Python reprs."""
+    verdict = "PASSED" if r.get("passed") else "FAILED"
+    out = [
+        f"{verdict}: scenario {r.get('scenario_id')}, planner {r.get('planner')}, "
+        f"seed {_num_txt(r.get('seed'))}",
+        f"score {_num_txt(r.get('score'), nd=2)}, min separation "
+        f"{_num_txt(r.get('min_separation_m'), ' m')}, collision "
+        f"{_num_txt(bool(r.get('collision')))}, grounding {_num_txt(bool(r.get('grounding')))}",
+    ]
+    if r.get("profile"):
+        out.append(f"profile {r['profile']}")
+    out.append(f"wall time {wall:.3f} s" if wall is not None else "wall time not measured")
+    if r.get("run_dir"):
+        out.append(f"run folder {r['run_dir']}")
+    auto = r.get("autonomous_ships")
+    if auto:
+        out.append("ships under test " + ", ".join(str(a) for a in auto))
+    neg = r.get("negative_test")
+    if isinstance(neg, dict):
+        out.append(
+            "negative test: expected "
+            + (" and ".join(neg.get("expect") or []) or "nothing")
+            + ", occurred "
+            + (" and ".join(neg.get("occurred") or []) or "neither")
+        )
+    gates = r.get("failed_gates") or []
+    if gates:
+        out.append("failed gates:")
+        out.extend(f"  {g}" for g in gates)
+    encs = [e for e in r.get("encounters") or [] if e.get("type") != "none"]
+    if encs:
+        out.append("encounters:")
+        for e in encs:
+            out.extend(_encounter_lines(e))
+    return "\n".join(out)
+
+
+def junit_tree(
+    report: dict[str, Any],
+    suite_name: str | None = None,
+    appendix: Callable[[dict[str, Any]], str | None] | None = None,
+) -> ET.ElementTree:
+    """JUnit XML, the one writer of ``run``, ``score`` and ``report``: one <testcase> per run
+    (classname = scenario, name = planner [+ seed when a scenario/planner pair has several
+    runs]), ``time`` = the run's measured wall time (0 when none was measured). A run fails
+    iff ``passed`` is false: its <failure> message is the failed gates on one line, capped at
+    JUNIT_MESSAGE_MAX characters, and its text lists every failed gate, then ``appendix(run)``
+    (e.g. the scenario to replay). System-out is a readable summary. ``report["errors"]``
+    (runs that crashed, hung or were rejected) become <error> cases. Properties without a
+    value are left out."""
+    runs = report.get("runs") or []
+    errors = report.get("errors") or []
     counts = Counter((r.get("scenario_id"), r.get("planner")) for r in runs)
     failures = sum(not r.get("passed") for r in runs)
-    root = ET.Element("testsuites", name="autoship", tests=str(len(runs)), failures=str(failures))
+    n_tests = len(runs) + len(errors)
+    name = suite_name or f"autoship.score[{report.get('profile')}]"
+    root = ET.Element(
+        "testsuites",
+        name="autoship",
+        tests=str(n_tests),
+        failures=str(failures),
+        errors=str(len(errors)),
+    )
     suite = ET.SubElement(
         root,
         "testsuite",
-        name=f"autoship.score[{report['profile']}]",
-        tests=str(len(runs)),
+        name=name,
+        tests=str(n_tests),
         failures=str(failures),
-        errors="0",
+        errors=str(len(errors)),
         skipped="0",
-        time="0",
     )
     props = ET.SubElement(suite, "properties")
     for k in ("profile", "profile_version", "profile_hash", "autoship_version"):
-        ET.SubElement(props, "property", name=k, value=str(report.get(k)))
+        if report.get(k) is not None:
+            ET.SubElement(props, "property", name=k, value=str(report[k]))
+    for prof in report.get("profiles") or []:
+        if isinstance(prof, dict) and prof.get("name") and prof.get("hash"):
+            key = f"profile_hash.{prof['name']}"
+            ET.SubElement(props, "property", name=key, value=str(prof["hash"]))
+    if not len(props):
+        suite.remove(props)  # an empty <properties> is invalid in the common JUnit schema
+    total = 0.0
     seen: Counter = Counter()
     for r in runs:
         key = (r.get("scenario_id"), r.get("planner"))
-        name = str(r.get("planner"))
+        cname = str(r.get("planner"))
         if counts[key] > 1:
-            name = f"{name} seed {r.get('seed')}"
-            seen[(key, name)] += 1
-            if seen[(key, name)] > 1:
-                name = f"{name} #{seen[(key, name)]}"
+            cname = f"{cname} seed {r.get('seed')}"
+        seen[(key, cname)] += 1
+        if seen[(key, cname)] > 1:
+            cname = f"{cname} #{seen[(key, cname)]}"
+        wall = _wall_s(r)
+        total += wall or 0.0
         case = ET.SubElement(
             suite,
             "testcase",
             classname=str(r.get("scenario_id")),
-            name=name,
-            time="0",
+            name=cname,
+            time=f"{wall or 0.0:.3f}",
         )
         if not r.get("passed"):
-            gates = r.get("failed_gates") or ["failed"]
-            fail = ET.SubElement(case, "failure", message="; ".join(gates), type="gate")
-            fail.text = "\n".join(gates)
-        out = [f"run_dir: {r.get('run_dir')}", f"score: {r.get('score')}"]
-        for e in r.get("encounters", []):
-            if e.get("type") != "none":
-                out.append(
-                    f"{e['own']} vs {e['target']}: {e['type']} {e['own_role']} "
-                    f"rules {e.get('rules')}"
-                )
-        ET.SubElement(case, "system-out").text = "\n".join(out)
+            gates = [str(g) for g in (r.get("failed_gates") or [])] or ["failed"]
+            tail = f" ({len(gates)} failed gates, all in the failure text)"
+            msg = _cap("; ".join(gates), tail=tail)
+            fail = ET.SubElement(case, "failure", message=msg, type="gate")
+            text = "\n".join(gates)
+            extra = appendix(r) if appendix is not None else None
+            if extra:
+                text += "\n\n" + extra
+            fail.text = text
+        ET.SubElement(case, "system-out").text = _system_out(r, wall)
+    for err in errors:
+        path = str(err.get("path") or err.get("run_id") or "run")
+        wall = err.get("wall_s")
+        wall = float(wall) if isinstance(wall, (int, float)) and wall >= 0 else 0.0
+        total += wall
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=str(err.get("scenario_id") or Path(path).stem),
+            name=str(err.get("planner") or "run"),
+            time=f"{wall:.3f}",
+        )
+        msg = str(err.get("error") or "error")
+        kind = str(err.get("kind") or ("crash" if err.get("crash") else "error"))
+        el = ET.SubElement(case, "error", message=_cap(msg, tail=" (full text below)"), type=kind)
+        el.text = f"{path}\n{msg}"
+    suite.set("time", f"{total:.3f}")
+    root.set("time", f"{total:.3f}")
     ET.indent(root)
     return ET.ElementTree(root)
 
 
-def write_junit(report: dict[str, Any], path: str | os.PathLike) -> None:
+def write_junit(
+    report: dict[str, Any],
+    path: str | os.PathLike,
+    suite_name: str | None = None,
+    appendix: Callable[[dict[str, Any]], str | None] | None = None,
+) -> None:
+    """Write ``junit_tree(report, ...)`` to ``path`` (its folder must exist)."""
     p = _open_out(path)
-    junit_tree(report).write(p, encoding="utf-8", xml_declaration=True)
+    junit_tree(report, suite_name, appendix).write(p, encoding="utf-8", xml_declaration=True)
