@@ -7,11 +7,11 @@ of the user's own (a path ending in ``.toml``, relative to the scenario file).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from autoship._strict import check_path_text, read_toml
+from autoship._strict import check_path_text, parse_toml, read_text
 from autoship.errors import ShipModelError
 
 SHIPS_DIR = Path(__file__).resolve().parent.parent / "ships"
@@ -139,9 +139,27 @@ def load_ship(name_or_path: str, base_dir: Path | None = None) -> ShipDef:
                 f"unknown ship {name_or_path!r}; library ships: {', '.join(library_names())}"
             )
     file = str(path)
+    # A sweep loads the same ship file once per generated scenario: reuse the checked result
+    # for the same text (a copy, so no caller can alter the cached parameters). Keyed by the
+    # content, not the mtime, which is too coarse to tell two quick edits apart.
     # One reader for every user TOML file: a folder, non-UTF-8 bytes, a NUL in the name or deep
     # nesting are one ShipModelError naming the file, never an OSError or RecursionError.
-    doc = read_toml(path, file, ShipModelError)
+    text = read_text(path, file, ShipModelError)
+    key = (file, text)
+    hit = _LOADED.get(key)
+    if hit is None:
+        hit = _load_text(path, file, text)
+        if len(_LOADED) > 64:
+            _LOADED.clear()
+        _LOADED[key] = hit
+    return replace(hit, model=dict(hit.model))
+
+
+_LOADED: dict[tuple[str, str], ShipDef] = {}
+
+
+def _load_text(path: Path, file: str, text: str) -> ShipDef:
+    doc = parse_toml(text, file, ShipModelError)
     ship = doc.get("ship")
     if not isinstance(ship, dict):
         raise ShipModelError("missing [ship] table", file=file, field="ship")
