@@ -493,15 +493,28 @@ def _side_facts(
     # geometry meaningless), but never after either ship began to manoeuvre (item 7: the
     # geometry before either acted). Both sides of a pair read the same record.
     k_cls = sit.k_risk_act if sit.k_risk_act >= 0 else k0
-    # (a turn of direction_turn_deg: the class is about courses; speed jitter and a degree or
-    # two of yaw in a recorded track must not pin it to the first record)
-    turn = math.radians(m.direction_turn_deg)
-    firsts = [first_manoeuvre(tr.cog, tr.sog, delib, x, k0, k_cls, turn, math.inf) for x in (o, q)]
-    firsts = [k for k in firsts if k >= 0]
+
+    # A manoeuvre here is any change beyond the detection limits; for recorded traffic, whose
+    # tracks jitter by more than those, a deliberate turn of direction_turn_deg or an apparent
+    # speed change (speed jitter and a degree or two of yaw must not pin the class to the
+    # first record).
+    def _first_change(x: int, k_end: int) -> int:
+        if delib is None:
+            lim_c, lim_u = detect, m.speed_detect_mps
+        else:
+            u = float(tr.sog[x, k0]) if math.isfinite(tr.sog[x, k0]) else 0.0
+            lim_c = math.radians(m.direction_turn_deg)
+            lim_u = max(m.speed_detect_mps, m.speed_reduction_apparent * u)
+        return first_manoeuvre(tr.cog, tr.sog, delib, x, k0, k_end, lim_c, lim_u)
+
+    firsts = [k for k in (_first_change(o, k_cls), _first_change(q, k_cls)) if k >= 0]
     if firsts and min(firsts) < k_cls:
         k_cls = max(k0, min(firsts) - 1)
     if k_cls != k0:
         c = _classify_at(tr, o, q, k_cls, profile)
+    # Neither ship had altered before the class was read: only then can "already passing
+    # clear" be the situation rather than an early action's result.
+    untouched = _first_change(o, k_cls) < 0 and _first_change(q, k_cls) < 0
     cat_o, cat_q = cats[o], cats[q]
     # Lying still at risk onset (moored, anchored, waiting): no give-way or stand-on role.
     if still is not None and still[o, k0] and cat_o.under_way:
@@ -514,7 +527,11 @@ def _side_facts(
         # Rules 13-17 bind two vessels under way; a vessel at anchor, moored or lying still is
         # an obstacle that rule 8 and the separation gate cover.
         role = Role("none", "rule 8", "target not under way: an obstacle, separation only")
-    elif c == HEAD_ON and (side_clear := _passing_clear(tr, o, q, k_cls, profile, sc, p, s)):
+    elif (
+        c == HEAD_ON
+        and untouched
+        and (side_clear := _passing_clear(tr, o, q, k_cls, profile, sc, p, s))
+    ):
         # Rule 14 binds vessels meeting "so as to involve risk of collision": two vessels
         # already set to pass clear (R_min or more) port to port are doing what it asks for,
         # and two set to pass clear starboard to starboard must not turn into each other.

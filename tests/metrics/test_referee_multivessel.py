@@ -256,3 +256,26 @@ def test_give_way_early_port_turn_passing_wide_still_fails(tmp_path, turn_at):
     r2 = run(tmp_path, f"gw-stbd-{turn_at}", [good, track(T, *CROSS_STBD)],
              [ship("os", "own", "sbmpc"), ship("cs")])  # fmt: skip
     assert r2["passed"], r2["failed_gates"]
+
+
+def test_early_action_does_not_turn_a_head_on_into_no_encounter(tmp_path):
+    # Two ships on reciprocal courses; the own ship alters 8 deg to starboard well outside the
+    # action range, which opens the predicted passing to port-to-port beyond R_min. The meeting
+    # stays a rule 14 encounter judged on that action: only ships passing clear before either
+    # acted are "not engaged".
+    own = track(T, *OWN, turn_at_s=200, turn_deg=8)
+    r = run(
+        tmp_path, "ho-early", [own, track(T, *HEAD_ON)], [ship("os", "own", "sbmpc"), ship("ho")]
+    )
+    e = enc(r, "ho")
+    assert (e["type"], e["own_role"]) == ("head-on", "both")
+    assert "14" in e["rules"]
+    # Ships already set to pass 1.5 km port to port from the start, neither altering: not
+    # engaged (no alteration asked for), a safety check only.
+    wide = track(T, -6 * NM, -1500.0, 0.0, 12.0)
+    r2 = run(
+        tmp_path, "ho-wide", [wide, track(T, *HEAD_ON)], [ship("os", "own", "sbmpc"), ship("ho")]
+    )
+    e2 = enc(r2, "ho")
+    assert e2["own_role"] == "none" and e2["role_basis"] == "rule 14 not engaged"
+    assert r2["passed"]
