@@ -16,8 +16,10 @@ from viewer.scene import (
     DOMAIN_ALONG_L,
     OWN,
     REPLAYED,
+    TRAFFIC,
     Cpa,
     EncounterLabel,
+    Event,
     Poses,
     Scene,
 )
@@ -34,13 +36,24 @@ HAZARD = (200, 0, 120)
 HAZARD_PT = (190, 90, 160)  # obstructions, wrecks, rocks shallower than the safety depth
 
 # Ship kinds: orange / purple / green are told apart by colour-blind viewers too
-# (ColorBrewer Dark2), and each kind also has its own symbol shape.
+# (ColorBrewer Dark2), and each kind also has its own symbol shape. Ships under test (own,
+# autonomous) are saturated; scripted traffic is grey, as is everything the referee does not
+# judge.
 KIND_COLOUR: dict[str, Colour] = {
     OWN: (230, 97, 1),
     AUTONOMOUS: (94, 60, 153),
+    TRAFFIC: (112, 118, 128),
     REPLAYED: (0, 128, 96),
 }
-KIND_LABEL = {OWN: "own ship", AUTONOMOUS: "autonomous target", REPLAYED: "replayed AIS target"}
+KIND_LABEL = {
+    OWN: "own ship (under test)",
+    AUTONOMOUS: "autonomous ship (under test)",
+    TRAFFIC: "traffic (not under test)",
+    REPLAYED: "replayed AIS traffic",
+}
+# Events among traffic ships only: drawn in this muted grey, thinner, and named as traffic.
+TRAFFIC_EVENT = (150, 150, 158)
+EXPECTED = (0, 110, 150)  # a negative test's expected collision or grounding: not a failure
 CPA_COLOUR = (210, 0, 0)
 # Encounter windows on the timeline, by the own ship's role.
 ROLE_COLOUR: dict[str, Colour] = {
@@ -76,6 +89,7 @@ POINTS_MIN_SCALE = 0.04  # px per m: 1 NM is about 75 px
 def _style_colours() -> list[Colour]:
     cols = [*WATER.values(), LAND, LAND_EDGE, HAZARD, HAZARD_PT, *KIND_COLOUR.values(), CPA_COLOUR]
     cols += [TEXT, TEXT_DIM, PANEL_BG, PANEL_EDGE, TL_BG, TL_AXIS, TL_TEXT, PASS, FAIL]
+    cols += [TRAFFIC_EVENT, EXPECTED]
     cols += [*EVENT_COLOUR.values(), *ROLE_COLOUR.values(), (255, 255, 255), TL_PLAYED]
     return list(dict.fromkeys(cols))
 
@@ -83,6 +97,16 @@ def _style_colours() -> list[Colour]:
 STYLE_COLOURS = _style_colours()  # every flat colour the renderer uses (GIF palettes)
 
 FLASH_KINDS = ("collision", "grounding", "near_miss")
+
+
+def event_colour(ev: Event) -> Colour:
+    """Traffic events muted, a negative test's expected ones in EXPECTED, others by kind."""
+    if ev.traffic:
+        return TRAFFIC_EVENT
+    if ev.expected:
+        return EXPECTED
+    return EVENT_COLOUR.get(ev.kind, (200, 200, 200))
+
 
 VECTOR_S = 360.0  # speed vector length in seconds: 6 min, a common ECDIS default
 TRAIL_S = 900.0  # fading track: the last 15 min
@@ -713,24 +737,33 @@ class Renderer:
     def _event_flash(
         self, surf: pygame.Surface, vp: Viewport, p: Poses, placer: LabelPlacer
     ) -> None:
-        """Ring the ships of a collision, grounding or near miss around the time it happens, so
-        the event on the timeline is also seen on the chart."""
+        """Ring the ships of a collision, grounding or near miss for a while once it has
+        happened (never before: a label must not announce the future), so the event on the
+        timeline is also seen on the chart. Traffic events (no ship under test involved) are
+        muted, thinner, labelled as traffic and only placed where there is room."""
         window = max(30.0, 0.01 * self.scene.duration_s)
         ids = [s.id for s in self.scene.ships]
-        for ev in self.scene.events:
-            if ev.kind not in FLASH_KINDS or abs(p.t - ev.t_s) > window:
+        # Events of ships under test first, so their labels get the free space.
+        for ev in sorted(self.scene.events, key=lambda e: e.traffic):
+            if ev.kind not in FLASH_KINDS or not 0.0 <= p.t - ev.t_s <= window:
                 continue
-            col = EVENT_COLOUR[ev.kind]
+            col = event_colour(ev)
             idx = [ids.index(sid) for sid in ev.ships if sid in ids]
             pts = [vp.point(float(p.north[i]), float(p.east[i])) for i in idx if p.present[i]]
             for x, y in pts:
-                pygame.draw.circle(surf, col, (x, y), 22, 3)
+                pygame.draw.circle(
+                    surf, col, (x, y), 18 if ev.traffic else 22, 1 if ev.traffic else 3
+                )
             if pts:
                 x, y = pts[0]
-                text = f"{ev.kind.replace('_', ' ').upper()} at {format_clock(ev.t_s)}"
+                text = f"{ev.name.upper()} at {format_clock(ev.t_s)}"
+                if ev.traffic:
+                    text = f"{ev.name} at {format_clock(ev.t_s)} (not judged)"
                 anchor = pygame.Rect(round(x) - 22, round(y) - 22, 44, 44)
                 placer.block(anchor)
-                self._box_label(surf, placer, [(text, col)], x, y, force=True, anchor=anchor)
+                self._box_label(
+                    surf, placer, [(text, col)], x, y, force=not ev.traffic, anchor=anchor
+                )
 
     def _scale_and_north(self, surf: pygame.Surface, vp: Viewport, placer: LabelPlacer) -> None:
         x0, y0, w, h = vp.rect
@@ -844,6 +877,8 @@ class Renderer:
         line(f"t {format_clock(p.t)} / {format_clock(scene.t1)}   {state} {st.speed:g}x", 18)
         if st.follow is not None:
             line(f"following {scene.ships[st.follow].id}", 17, TEXT_DIM)
+        # The verdict first, with every failed gate: what a reviewer opens the run for.
+        self._score(line, head)
 
         o = scene.own_index
         if o is not None:
@@ -867,12 +902,15 @@ class Renderer:
             line(f"{e.target}: {e.text.replace(' (est.)', '')}", 17)
         if len(encs) > 6:
             line(f"+ {len(encs) - 6} more", 17, TEXT_DIM)
-        self._score(line, head)
         head("Legend")
         self._legend(surf, tx, y, bottom)
 
     def _score(self, line: Callable[..., None], head: Callable[[str], None]) -> None:
-        score = self.scene.score
+        """The verdict as score.json states it: PASSED/FAILED, collision and grounding of the
+        ships under test, a negative test's expected failures as "expected", every failed
+        gate wrapped in full, and the traffic events the referee did not judge."""
+        scene = self.scene
+        score = scene.score
         head("Score")
         if score is None:
             line("no score.json in the run folder", 17, TEXT_DIM)
@@ -880,6 +918,7 @@ class Renderer:
             line(" autoship view RUN_DIR --score FILE)", 16, TEXT_DIM)
             return
         passed = score.get("passed")
+        neg = scene.negative_test
         verdict = {True: ("PASSED", PASS), False: ("FAILED", FAIL)}.get(
             passed, ("not gated", TEXT_DIM)
         )
@@ -889,16 +928,27 @@ class Renderer:
             20,
             verdict[1],
         )
+        expect = set(neg.get("expect") or []) if neg else set()
+        if neg:
+            what = " and ".join(sorted(expect)) or "a failure"
+            line(f"negative test: {what} expected", 17, EXPECTED if passed else FAIL)
         bits = []
+        bad = False
         for key in ("collision", "grounding"):
             if key in score:
-                bits.append(f"{key} {'YES' if score[key] else 'no'}")
+                if score[key] and key in expect:
+                    bits.append(f"{key} YES (expected)")
+                else:
+                    bits.append(f"{key} {'YES' if score[key] else 'no'}")
+                    bad = bad or bool(score[key])
         if bits:
-            line(
-                "   ".join(bits),
-                17,
-                FAIL if any(score.get(k) for k in ("collision", "grounding")) else TEXT,
-            )
+            line("   ".join(bits), 17, FAIL if bad else (EXPECTED if expect else TEXT))
+        tested = scene.under_test_ids
+        if tested and len(tested) < len(scene.ships):
+            for k, part in enumerate(
+                self.text.wrap("under test: " + ", ".join(tested), self._panel_text_w, 16)
+            ):
+                line(part, 16, TEXT_DIM, indent=0 if k == 0 else 12)
         ms = score.get("min_separation_m")
         if isinstance(ms, (int, float)):
             line(f"min separation {ms:.0f} m ({fmt_nm(ms)})", 17)
@@ -920,19 +970,28 @@ class Renderer:
         if isinstance(failed, list):
             if not failed and passed:
                 line("all gates passed", 17, PASS)
-            for n, text in enumerate(failed):
-                if n == 4:
-                    line(f"+ {len(failed) - 4} more failed gates", 16, TEXT_DIM, indent=4)
-                    break
-                for k, part in enumerate(self.text.wrap(str(text), self._panel_text_w - 8, 16)[:3]):
+            # Every failed gate, wrapped in full: a cut-off gate hides why the run failed.
+            for text in failed:
+                for k, part in enumerate(self.text.wrap(str(text), self._panel_text_w - 16, 16)):
                     line(part, 16, FAIL, indent=4 if k == 0 else 12)
+        # Events among traffic only: on the chart and timeline too, but they fail nothing.
+        kinds = [
+            ev.kind for ev in scene.events if ev.traffic and ev.kind in ("collision", "grounding")
+        ]
+        if kinds:
+            counts = [
+                f"{kinds.count(k)} {k}{'' if kinds.count(k) == 1 else 's'}"
+                for k in ("collision", "grounding")
+                if k in kinds
+            ]
+            line(f"traffic, not judged: {', '.join(counts)}", 16, TEXT_DIM)
 
     def _legend(self, surf: pygame.Surface, x: int, y: int, bottom: int) -> None:
-        entries = [
-            (OWN, KIND_LABEL[OWN]),
-            (AUTONOMOUS, KIND_LABEL[AUTONOMOUS]),
-            (REPLAYED, KIND_LABEL[REPLAYED]),
-        ]
+        # Only the kinds this run has (a handed-over replayed ship becomes traffic): the legend
+        # must not promise autonomous ships where every target is scripted or replayed.
+        present = {s.kind for s in self.scene.ships}
+        present |= {TRAFFIC for s in self.scene.ships if s.handover_t_s is not None}
+        entries = [(k, KIND_LABEL[k]) for k in (OWN, AUTONOMOUS, TRAFFIC, REPLAYED) if k in present]
         for kind, text in entries:
             if y + 16 > bottom:
                 return
@@ -941,6 +1000,11 @@ class Renderer:
             y += 20
         extra = [
             (CPA_COLOUR, "CPA line to the most dangerous target"),
+            *(
+                [(TRAFFIC_EVENT, "traffic event (not judged)")]
+                if any(ev.traffic for ev in self.scene.events)
+                else []
+            ),
             (blend(KIND_COLOUR[OWN], WATER[3], 0.7), "ship domain (Fujii-Tanaka ellipse)"),
             (TEXT, f"vectors {VECTOR_S / 60:g} min, tracks {TRAIL_S / 60:g} min"),
         ]
@@ -993,9 +1057,19 @@ class Renderer:
             col = ROLE_COLOUR.get(b.window.label.own_role, TL_AXIS)
             ly = tl.lane_y(b.lane)
             pygame.draw.rect(surf, col, (round(b.x0), ly, max(round(b.x1 - b.x0), 2), tl.LANE_H))
-        for j, m in enumerate(tl.marks):
-            col = EVENT_COLOUR.get(m.event.kind, (200, 200, 200))
+        # Traffic marks first, so a judged event at the same pixel is drawn over them.
+        order = sorted(range(len(tl.marks)), key=lambda j: not tl.marks[j].event.traffic)
+        for j in order:
+            m = tl.marks[j]
+            col = event_colour(m.event)
             top = y0 + tl.MARK_TOP
+            if m.event.traffic:
+                # Short and hollow: seen, but not read as a failure of the run.
+                pygame.draw.line(surf, col, (m.x, top + 8), (m.x, ay - 2), 1)
+                pygame.draw.polygon(
+                    surf, col, [(m.x - 4, top + 2), (m.x + 4, top + 2), (m.x, top + 8)], 1
+                )
+                continue
             pygame.draw.line(
                 surf, col, (m.x, top + 6), (m.x, ay - 2), 3 if j == st.hover_mark else 2
             )
@@ -1018,7 +1092,7 @@ class Renderer:
         else:
             n_ev = len(tl.marks)
             info = f"{n_ev} event{'' if n_ev == 1 else 's'}: " + ", ".join(
-                sorted({m.event.kind.replace("_", " ") for m in tl.marks})
+                sorted({m.event.name for m in tl.marks})
             )
             if not tl.marks:
                 info = "no events"

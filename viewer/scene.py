@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +19,18 @@ from autoship.errors import RunFolderError
 from autoship.record import Run, load_run
 from autoship.units import NAUTICAL_MILE
 
-# Ship kinds, told apart by colour and symbol.
+# Ship kinds, told apart by colour and symbol. OWN and AUTONOMOUS are the ships under test
+# (the report's ``autonomous_ships``); TRAFFIC and REPLAYED are the test's traffic, which the
+# referee does not judge: their collisions and groundings among themselves fail nothing.
 OWN = "own"
 AUTONOMOUS = "autonomous"
+TRAFFIC = "traffic"
 REPLAYED = "replayed"
+
+# Planners that avoid nothing: a ship driven by one is traffic, not under test. The same list
+# as the referee's (autoship.metrics.score.PASSIVE_PLANNERS; the viewer does not import the
+# scoring kernels), used only when score.json does not name the ships under test.
+PASSIVE_PLANNERS = frozenset({"", "none", "keep-course", "keep_course", "waypoint", "replay"})
 
 # Fujii & Tanaka (1971) ship domain: an ellipse with semi-axes 4 L along and 1.6 L across the
 # ship (reference/colregs-and-scoring.md section 10, marked unverified there). Drawn only as a
@@ -82,10 +90,15 @@ class ShipInfo:
     draught_m: float
     handover_t_s: float | None = None
 
+    @property
+    def under_test(self) -> bool:
+        return self.kind in (OWN, AUTONOMOUS)
+
     def kind_at(self, t: float) -> str:
-        """A replayed target handed over to a reactive model is autonomous from then on."""
+        """A replayed target handed over to a reactive model is simulated traffic from then
+        on (still not under test: the referee judges only the autonomous ships)."""
         if self.kind == REPLAYED and self.handover_t_s is not None and t >= self.handover_t_s:
-            return AUTONOMOUS
+            return TRAFFIC
         return self.kind
 
 
@@ -95,11 +108,27 @@ class Event:
     kind: str
     ships: tuple[str, ...]
     detail: str
+    # Only ships not under test are involved (e.g. two keep-course targets colliding): shown
+    # muted and labelled as traffic, because no gate fails on it.
+    traffic: bool = False
+    # A collision or grounding a declared negative test expects (score.json negative_test).
+    expected: bool = False
+
+    @property
+    def name(self) -> str:
+        """The kind as a reader sees it: "collision", "traffic collision", "grounding
+        (expected)"."""
+        text = self.kind.replace("_", " ")
+        if self.traffic:
+            text = f"traffic {text}"
+        if self.expected:
+            text += " (expected)"
+        return text
 
     @property
     def label(self) -> str:
         who = ", ".join(self.ships)
-        text = self.kind.replace("_", " ")
+        text = self.name
         if who:
             text += f" ({who})"
         if self.detail:
@@ -425,13 +454,16 @@ class Scene:
             if ev.kind == "handover" and ev.ships:
                 handover.setdefault(ev.ships[0], ev.t_s)
         ships = []
+        under_test = self._under_test()
         for i, s in enumerate(self.meta["ships"]):
             if s.get("role") == "own":
                 kind = OWN
+            elif str(s.get("id", i)) in under_test:
+                kind = AUTONOMOUS
             elif s.get("replayed"):
                 kind = REPLAYED
             else:
-                kind = AUTONOMOUS
+                kind = TRAFFIC
             ships.append(
                 ShipInfo(
                     id=str(s.get("id", i)),
@@ -444,6 +476,7 @@ class Scene:
                 )
             )
         self.ships = ships
+        self.events = self._mark_events(self.events)
         own = [s.index for s in ships if s.kind == OWN]
         self.own_index: int | None = own[0] if own else None
         chart_meta = self.meta.get("chart") or {}
@@ -452,6 +485,42 @@ class Scene:
         self.chart = chart_layers(run.chart, draught + ukc, str(run.path / "chart.json"))
         self._est: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] | None = None
         self._windows: list[EncounterWindow] | None = None
+
+    def _under_test(self) -> set[str]:
+        """Ids of the ships the referee judged: score.json's ``autonomous_ships`` when given,
+        else the referee's rule (own ship, or a non-replayed ship with an avoiding planner)."""
+        named = (self.score or {}).get("autonomous_ships")
+        if isinstance(named, list):
+            return {str(x) for x in named}
+        out = set()
+        for i, s in enumerate(self.meta["ships"]):
+            traffic = bool(s.get("replayed") or s.get("ignores_duty"))
+            active = str(s.get("planner") or "").lower() not in PASSIVE_PLANNERS
+            if s.get("role") == "own" or (active and not traffic):
+                out.add(str(s.get("id", i)))
+        return out
+
+    def _mark_events(self, events: list[Event]) -> list[Event]:
+        """Flag events that involve no ship under test (traffic), and the collisions or
+        groundings a declared negative test expected."""
+        tested = {s.id for s in self.ships if s.under_test}
+        neg = (self.score or {}).get("negative_test")
+        expect = set(neg.get("expect") or []) if isinstance(neg, dict) else set()
+        out = []
+        for ev in events:
+            traffic = bool(ev.ships) and not (set(ev.ships) & tested)
+            expected = not traffic and ev.kind in expect
+            out.append(replace(ev, traffic=traffic, expected=expected))
+        return out
+
+    @property
+    def under_test_ids(self) -> list[str]:
+        return [s.id for s in self.ships if s.under_test]
+
+    @property
+    def negative_test(self) -> dict[str, Any] | None:
+        neg = (self.score or {}).get("negative_test")
+        return neg if isinstance(neg, dict) else None
 
     # ----------------------------------------------------------------- time and poses
     @property
@@ -578,6 +647,9 @@ class Scene:
         own = self.ships[self.own_index].id if self.own_index is not None else None
         for ev in self.events:
             if ev.kind in ("collision", "grounding") and (own is None or own in ev.ships):
+                return self.clamp(ev.t_s)
+        for ev in self.events:  # an autonomous target's own collision also fails the run
+            if ev.kind in ("collision", "grounding") and not ev.traffic:
                 return self.clamp(ev.t_s)
         return self.closest_approach_t()
 

@@ -17,7 +17,7 @@ from viewer.render import (
     ViewState,
     render_frame,
 )
-from viewer.scene import AUTONOMOUS, OWN, REPLAYED, load_scene
+from viewer.scene import OWN, REPLAYED, TRAFFIC, load_scene
 from viewer.view import Viewport
 
 SIZE = (1280, 800)  # map 980 x 736, centre pixel (490, 368)
@@ -50,8 +50,8 @@ def frame0(run_dir: Path) -> pygame.Surface:
 def test_ships_at_expected_pixels(frame0: pygame.Surface) -> None:
     # t = 0: OS at (-11112, 0) -> x = 490 + (0 - 3000) 0.03 = 400, y = 368 + 9112 * 0.03 = 641.4
     assert KIND_COLOUR[OWN] in _colours_near(frame0, 400, 641.4)
-    # T1 at (0, 11112) -> (733.4, 308)
-    assert KIND_COLOUR[AUTONOMOUS] in _colours_near(frame0, 733.4, 308)
+    # T1 (keep-course traffic) at (0, 11112) -> (733.4, 308)
+    assert KIND_COLOUR[TRAFFIC] in _colours_near(frame0, 733.4, 308)
     # A1 (replayed) at (7408, 5556) -> (566.7, 85.8)
     assert KIND_COLOUR[REPLAYED] in _colours_near(frame0, 566.7, 85.8)
     # No ship colour far from the ships.

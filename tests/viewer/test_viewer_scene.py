@@ -16,6 +16,7 @@ from viewer.scene import (
     AUTONOMOUS,
     OWN,
     REPLAYED,
+    TRAFFIC,
     EncounterLabel,
     chart_layers,
     classify,
@@ -81,11 +82,22 @@ def test_heading_interpolates_across_north(tmp_path: Path) -> None:
 
 def test_ship_kinds_and_handover(run_dir: Path) -> None:
     s = load_scene(run_dir)
-    assert [sh.kind for sh in s.ships] == [OWN, AUTONOMOUS, REPLAYED]
+    # T1 keeps its course: traffic, not under test (the referee's rule without score.json).
+    assert [sh.kind for sh in s.ships] == [OWN, TRAFFIC, REPLAYED]
+    assert s.under_test_ids == ["OS"]
     a1 = s.ships[2]
     assert a1.handover_t_s == 900.0
     assert s.ships[0].handover_t_s is None
-    assert a1.kind_at(899.0) == REPLAYED and a1.kind_at(900.0) == AUTONOMOUS
+    # Handed over to a reactive model: simulated traffic, still not under test.
+    assert a1.kind_at(899.0) == REPLAYED and a1.kind_at(900.0) == TRAFFIC
+
+
+def test_score_names_the_ships_under_test(tmp_path: Path) -> None:
+    d = make_run(tmp_path / "r", score=True)
+    score = json.loads((d / "score.json").read_text())
+    (d / "score.json").write_text(json.dumps({**score, "autonomous_ships": ["OS", "T1"]}))
+    s = load_scene(d)
+    assert [sh.kind for sh in s.ships] == [OWN, AUTONOMOUS, REPLAYED]
 
 
 def test_most_dangerous_target_and_cpa_points(run_dir: Path) -> None:
