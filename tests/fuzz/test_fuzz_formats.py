@@ -371,3 +371,44 @@ def test_fuzz_geojson(tmp_path):
         out = camp.check(i, run_cli(["chart", "info", str(path), "--json"]), _chart_oracle(raw))
         camp.record(i, out, path, tmp_path.parent)
     camp.assert_clean()
+
+
+# --------------------------------------------------------------------------- ais extract
+
+
+def _encounter_csv() -> bytes:
+    """Two ships crossing 0.2 nm apart at 13:15 (Stone Soup layout): one mined encounter."""
+    import datetime
+
+    kn = 1852 / 3600
+    rows = ["Time,MMSI,Latitude_degrees,Longitude_degrees,COG_degrees,SOG_knots"]
+    t0 = datetime.datetime(2016, 1, 12, 13, 0, 0)
+    for k in range(0, 1800, 10):
+        t = (t0 + datetime.timedelta(seconds=k)).strftime("%Y-%m-%d %H:%M:%S")
+        lat = 50.75 + (k - 900) * 10 * kn / 111320
+        rows.append(f"{t},235000001,{lat:.7f},-1.1000000,0.0,10.0")
+        lon = -1.10 - (k - 900) * 12 * kn / (111320 * math.cos(math.radians(50.75)))
+        rows.append(f"{t},235000002,50.7540000,{lon:.7f},270.0,12.0")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_fuzz_ais_extract_writes_only_scenarios_check_accepts(tmp_path):
+    """`ais extract` on damaged AIS: whatever it writes, `scenario check` accepts."""
+    camp = Campaign("AIS CSV (ais extract + scenario check)")
+    seed = _encounter_csv()
+    for i in range(budget(60)):
+        rng = random.Random(f"extract-{i}")
+        path = tmp_path / "e.csv"
+        path.write_bytes(mutate_csv(rng, seed))
+        out_dir = tmp_path / "ex"
+        argv = ["ais", "extract", str(path), "--out", str(out_dir), "--force"]
+
+        def oracle(_outcome, out_dir: Path = out_dir) -> str | None:
+            if not out_dir.is_dir() or not list(out_dir.glob("*.toml")):
+                return None
+            check = run_cli(["scenario", "check", str(out_dir)])
+            return None if check.code == 0 else f"scenario check: {check.kind}: {check.detail}"
+
+        out = camp.check(i, run_cli(argv), oracle)
+        camp.record(i, out, path, tmp_path.parent)
+    camp.assert_clean()
