@@ -26,7 +26,8 @@ from __future__ import annotations
 import hashlib
 import math
 import socket
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -360,12 +361,34 @@ def format_lines(messages: Sequence[EmittedMessage], tag_blocks: bool = False) -
     return out
 
 
+# Default UDP pace, datagrams per second. UDP has no flow control: a burst of a whole run
+# (hundreds of datagrams in a few milliseconds) overflows a receiver's default socket buffer
+# before it reads (602 of 675 arrived in issue 18). At 500/s a chart plotter or a Python
+# reader keeps up, and a 30-minute, 10-ship run still goes out in a few seconds.
+UDP_PACE_HZ = 500.0
+
+
 class UdpSender:
     """Send NMEA lines as UDP datagrams, one sentence per datagram (what OpenCPN and gpsd
-    expect from a UDP NMEA source)."""
+    expect from a UDP NMEA source), at most ``pace_hz`` datagrams per second (None or 0: as
+    fast as the socket takes them, a burst). ``clock``/``sleep`` are injectable for tests."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        pace_hz: float | None = UDP_PACE_HZ,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.addr = (host, int(port))
+        if pace_hz is not None and not (pace_hz >= 0 and math.isfinite(pace_hz)):
+            raise AisError("must be a positive rate", field="pace_hz")
+        self.interval = 1.0 / pace_hz if pace_hz else 0.0
+        self._clock = clock
+        self._sleep = sleep
+        self._next = -math.inf
+        self.sent = 0
         try:
             self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         except OSError as err:
@@ -373,11 +396,18 @@ class UdpSender:
 
     def send(self, lines: Sequence[str]) -> None:
         for line in lines:
+            if self.interval:
+                now = self._clock()
+                if now < self._next:
+                    self._sleep(self._next - now)
+                    now = self._next
+                self._next = now + self.interval
             try:
                 self.sock.sendto((line + "\r\n").encode("ascii"), self.addr)
             except OSError as err:
                 host, port = self.addr
                 raise AisError(f"udp://{host}:{port}: {err}", field="udp") from err
+            self.sent += 1
 
     def close(self) -> None:
         self.sock.close()
@@ -500,9 +530,8 @@ class AisLiveOut:
         start_utc_s: float | None = None,
         realtime: bool = False,
         speed: float = 1.0,
+        pace_hz: float | None = UDP_PACE_HZ,
     ) -> None:
-        import time
-
         self._time = time
         self.meta = meta
         self.realtime = realtime
@@ -519,7 +548,7 @@ class AisLiveOut:
         except (KeyError, TypeError, ValueError) as err:
             raise AisError(f"run meta has no usable frame: {err}", field="frame") from err
         self.scheduler = AisScheduler(self.ships, start)
-        self.sender = UdpSender(host, port)
+        self.sender = UdpSender(host, port, pace_hz=pace_hz)
         self._t0_wall = time.monotonic()
         self.sent = 0
 

@@ -65,6 +65,12 @@ def add_parser(sub) -> None:
     dest.add_argument("--udp", metavar="HOST:PORT", help="send NMEA datagrams to HOST:PORT")
     emit.add_argument("--realtime", action="store_true", help="pace the output in wall-clock time")
     emit.add_argument(
+        "--burst",
+        action="store_true",
+        help="with --udp: send as fast as the socket takes them (default: at most 500 "
+        "datagrams/s, since a receiver's default buffer drops a burst)",
+    )
+    emit.add_argument(
         "--speed", type=float, default=1.0, help="with --realtime: time factor (default 1)"
     )
     emit.add_argument(
@@ -268,7 +274,7 @@ def run_emit(args: argparse.Namespace) -> int:
             _pace(msgs, args, write)
     else:
         host, port = parse_host_port(args.udp)
-        with UdpSender(host, port) as tx:
+        with UdpSender(host, port, pace_hz=None) if args.burst else UdpSender(host, port) as tx:
             _pace(msgs, args, lambda m: tx.send(format_lines([m], tag_blocks=tags)))
     n_lines = sum(len(m.lines) for m in msgs)
     where = str(args.nmea) if args.nmea is not None else f"udp://{args.udp}"
