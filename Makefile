@@ -16,10 +16,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-# The main job: every bundled scenario, headless, into a new run folder with reports.
+# The main job: every bundled scenario, headless, into a new run folder with reports, then a
+# one-screen summary (what passed, what failed and why, where the reports are). The exit
+# status is the run's own: 1 when any gate failed (some bundled sets fail by design).
+# OUT is read once into $$out: it holds $(shell date), which may tick between expansions.
 run: $(STAMP)
-	$(BIN)/autoship run scenarios --jobs 2 --out $(OUT) --report $(OUT)/report.json \
-		--junit $(OUT)/junit.xml --markdown $(OUT)/report.md
+	@out=$(OUT); rc=0; \
+	echo "autoship run scenarios --jobs 2 --out $$out"; \
+	$(BIN)/autoship run scenarios --jobs 2 --out $$out --report $$out/report.json \
+		--junit $$out/junit.xml --markdown $$out/report.md || rc=$$?; \
+	if [ -f $$out/report.json ]; then echo; $(BIN)/autoship report $$out --fail-on never; fi; \
+	exit $$rc
 
 test: $(STAMP)
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -q

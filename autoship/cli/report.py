@@ -1,5 +1,7 @@
 """``autoship report DIR [--markdown FILE] [--png DIR] [--junit FILE]``: statistics of a
-sweep's results store."""
+sweep's results store; for a run output folder (``autoship run --out DIR --report
+DIR/report.json``) a one-screen summary of what passed, what failed and why, and where the
+reports are."""
 
 from __future__ import annotations
 
@@ -16,7 +18,12 @@ def add_parser(sub) -> None:
         "report",
         help="failure rate with Wilson interval, breakdowns and plots of a sweep folder",
     )
-    p.add_argument("dir", type=Path, metavar="DIR", help="sweep output folder")
+    p.add_argument(
+        "dir",
+        type=Path,
+        metavar="DIR",
+        help="sweep output folder, or a run output folder holding report.json (summary)",
+    )
     p.add_argument("--markdown", type=Path, metavar="FILE", help="write a Markdown report")
     p.add_argument("--png", type=Path, metavar="DIR", help="write PNG plots into this folder")
     p.add_argument(
@@ -48,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.worst < 0:
         raise AutoshipError("must be >= 0", field="--worst")
+    if not (args.dir / "sweep.sqlite").exists() and (args.dir / "report.json").is_file():
+        return _run_summary(args)
     with Store(args.dir, write=False) as store:
         runs = store.runs(light=True)  # the big text columns only for JUnit failures
         if not runs:
@@ -175,3 +184,91 @@ def _write_junit(store: Any, runs: list[dict[str, Any]], meta: dict[str, str], p
             report[k] = next((e.get(k) for e in entries if e.get(k) is not None), one.get(k))
     report["autoship_version"] = meta.get("autoship_version")
     write_junit(report, path, f"autoship.sweep[{meta.get('sweep_id', 'sweep')}]", replay)
+
+
+SUMMARY_WIDTH = 100  # one line per failure on a common terminal
+SUMMARY_MAX_FAILED = 15  # with more, the rest are counted (all are in report.md)
+
+
+def _one_line(text: str, width: int = SUMMARY_WIDTH) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
+
+
+def summary_lines(report: dict[str, Any], out_dir: Path) -> list[str]:
+    """A one-screen summary of a run report: counts, what passed, each failure in one line
+    with its first failed gate (and how many more), errors, and where the reports are."""
+    import textwrap
+
+    runs = report.get("runs") or []
+    errors = report.get("errors") or []
+    s = report.get("summary") or {}
+    passed = [r for r in runs if r.get("passed")]
+    failed = [r for r in runs if not r.get("passed")]
+    out = [
+        f"== autoship run summary: {out_dir} ==",
+        f"{len(runs)} runs: {len(passed)} passed, {len(failed)} failed "
+        f"({s.get('collisions', 0)} with a collision, {s.get('groundings', 0)} with a "
+        f"grounding), {len(errors)} errors; profile {report.get('profile')}",
+    ]
+    if passed:
+        neg = [r for r in passed if r.get("negative_test")]
+        names = ", ".join(str(r.get("scenario_id")) for r in passed)
+        out += textwrap.wrap(
+            f"passed: {names}", SUMMARY_WIDTH, subsequent_indent="  ", break_on_hyphens=False
+        )
+        if neg:
+            out.append(
+                "  (negative tests, passed because the expected failure happened: "
+                + ", ".join(str(r.get("scenario_id")) for r in neg)
+                + ")"
+            )
+    if failed:
+        out.append("failed (scenario, planner: first failed gate):")
+        for r in failed[:SUMMARY_MAX_FAILED]:
+            gates = r.get("failed_gates") or ["failed"]
+            more = f" (+{len(gates) - 1} more)" if len(gates) > 1 else ""
+            head = f"  {r.get('scenario_id')} {r.get('planner')}: "
+            width = SUMMARY_WIDTH - len(head) - len(more)
+            out.append(head + _one_line(gates[0], max(width, 20)) + more)
+        if len(failed) > SUMMARY_MAX_FAILED:
+            out.append(f"  ... and {len(failed) - SUMMARY_MAX_FAILED} more failed runs")
+    for e in errors[:5]:
+        out.append(_one_line(f"ERROR {e.get('error')}"))
+    if len(errors) > 5:
+        out.append(f"  ... and {len(errors) - 5} more errors")
+    files = [
+        (name, what)
+        for name, what in (
+            ("report.md", "readable report"),
+            ("junit.xml", "JUnit for CI"),
+            ("report.json", "full JSON"),
+        )
+        if (out_dir / name).is_file()
+    ]
+    out.append("reports:")
+    out += [f"  {out_dir / name} ({what})" for name, what in files]
+    if failed:
+        first = failed[0]
+        where = first.get("run_dir") or out_dir / str(first.get("scenario_id"))
+        out.append(f"look at a failure: autoship view {where}")
+    return out
+
+
+def _run_summary(args: argparse.Namespace) -> int:
+    path = args.dir / "report.json"
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise AutoshipError(f"cannot read: {exc}", file=str(path)) from None
+    if not isinstance(report, dict) or not isinstance(report.get("runs"), list):
+        raise AutoshipError("not a run report (no runs list)", file=str(path))
+    print("\n".join(summary_lines(report, args.dir)))
+    if args.fail_on == "never":
+        return 0
+    runs = report["runs"]
+    if args.fail_on == "collision":
+        bad = any(not r.get("passed") and (r.get("collision") or r.get("grounding")) for r in runs)
+    else:
+        bad = any(not r.get("passed") for r in runs)
+    return 1 if (bad or report.get("errors")) else 0
