@@ -275,8 +275,17 @@ def markdown(report: dict[str, Any]) -> str:
         f"**{verdict}: {s['passed']}/{s['runs']} runs passed, {s['collisions']} collisions, "
         f"{s['groundings']} groundings.**{ready}",
         "",
-        f"Profile `{report['profile']}` v{report.get('profile_version')} "
-        f"({report.get('profile_hash')}), autoship {report['autoship_version']}. "
+        (
+            f"Profile `{report['profile']}` v{report.get('profile_version')} "
+            f"({report.get('profile_hash')})"
+            if report.get("profile") != "mixed"
+            else "Profiles "
+            + ", ".join(
+                f"`{p['name']}` v{p['version']} ({p['runs']} runs)"
+                for p in report.get("profiles", [])
+            )
+        )
+        + f", autoship {report['autoship_version']}. "
         "Gates are inclusive: a rule score equal to the threshold passes; a direction breach "
         "fails by itself.",
         "",
