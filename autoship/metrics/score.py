@@ -512,6 +512,15 @@ def _side_facts(
         k_cls = max(k0, min(firsts) - 1)
     if k_cls != k0:
         c = _classify_at(tr, o, q, k_cls, profile)
+    if c == NONE and delib is None:
+        # A simulated ship in the middle of a bend of its planned route can read as "no rule
+        # 13-15 situation"; the first class within CLASS_SETTLE_S decides (not for recorded
+        # traffic, where what follows the onset may already be the human's action).
+        for k in range(k_cls + 1, min(kcpa, k_cls + _settle_records(tr.t)) + 1):
+            ck = _classify_at(tr, o, q, k, profile)
+            if ck != NONE:
+                c, k_cls = ck, k
+                break
     # Neither ship had altered before the class was read: only then can "already passing
     # clear" be the situation rather than an early action's result.
     untouched = _first_change(o, k_cls) < 0 and _first_change(q, k_cls) < 0
@@ -652,6 +661,14 @@ def _passing_clear(
         if math.isfinite(beta) and (beta < 0.0) != (side == "port to port"):
             return ""
     return side
+
+
+CLASS_SETTLE_S = 60.0  # [P]
+
+
+def _settle_records(t: np.ndarray) -> int:
+    dt = float(t[1] - t[0]) if t.shape[0] > 1 else 1.0
+    return max(1, int(round(CLASS_SETTLE_S / max(dt, 1e-9))))
 
 
 def _classify_at(tr: Tracks, o: int, q: int, k: int, profile: Profile) -> int:
