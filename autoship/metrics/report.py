@@ -504,7 +504,10 @@ def _encounter_lines(e: dict[str, Any]) -> list[str]:
     for pen in e.get("penalties") or []:
         if isinstance(pen, dict) and pen.get("reason"):
             tag = "breach" if pen.get("breach") else "penalty"
-            out.append(f"    {tag} rule {pen.get('rule')}: {pen.get('reason')}")
+            reason = str(pen["reason"])
+            if not reason.lower().startswith("rule"):  # most reasons already name their rule
+                reason = f"rule {pen.get('rule')}: {reason}"
+            out.append(f"    {tag} {reason}")
     return out
 
 
