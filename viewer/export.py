@@ -77,6 +77,47 @@ def initial_state(
     return st
 
 
+# Close-up of the key moment: the ships involved fill about this share of the chart area's
+# shorter side, and never less than this half-width (a collision's two hulls at the centre
+# with room for their labels).
+CLOSEUP_FILL = 0.6
+CLOSEUP_MIN_HALF_M = 600.0
+
+
+def closeup_state(scene: Scene, renderer: Renderer, size: tuple[int, int], t: float) -> ViewState:
+    """The view of ``t`` centred on the own ship and the ships it meets there (the ships of a
+    collision or grounding at ``t``, else the nearest ship), zoomed so they fill the frame:
+    hulls are drawn to scale whenever the ships are close enough for that (a default 2 NM
+    frame shows a collision as a small pile of labels)."""
+    st = ViewState(t=scene.clamp(t), viewport=renderer.default_viewport(size))
+    o = scene.own_index
+    p = scene.poses(st.t)
+    if o is None or not p.present[o]:
+        return st
+    ids = [s.id for s in scene.ships]
+    involved = {o}
+    for ev in scene.events:
+        if ev.kind in ("collision", "grounding") and abs(ev.t_s - st.t) < 1e-6:
+            involved |= {ids.index(x) for x in ev.ships if x in ids}
+    if involved == {o}:
+        d = np.hypot(p.north - p.north[o], p.east - p.east[o])
+        d = np.where(p.present, d, np.inf)
+        d[o] = np.inf
+        if np.isfinite(d).any():
+            involved.add(int(np.argmin(d)))
+    idx = [i for i in sorted(involved) if p.present[i]]
+    n, e = p.north[idx], p.east[idx]
+    longest = max((scene.ships[i].length_m for i in idx), default=0.0)
+    half = max(float(np.ptp(n)), float(np.ptp(e))) / 2.0 + longest
+    half = max(half / CLOSEUP_FILL, CLOSEUP_MIN_HALF_M)
+    vp = st.viewport
+    _, _, w, h = vp.rect
+    vp.center_n = float((n.min() + n.max()) / 2.0)
+    vp.center_e = float((e.min() + e.max()) / 2.0)
+    vp.scale = min(w, h) / 2.0 / half
+    return st
+
+
 def write_png(
     run: str | os.PathLike | Scene,
     path: str | os.PathLike,
@@ -87,7 +128,8 @@ def write_png(
     score: dict[str, Any] | None = None,
 ) -> Path:
     """Draw the run at ``at_s`` seconds into a PNG (default: the own ship's first collision or
-    grounding, else its closest approach; see Scene.key_time)."""
+    grounding, else its closest approach, see Scene.key_time, framed close on the ships
+    involved unless ``follow`` or ``range_nm`` say otherwise; see closeup_state)."""
     scene = _scene(run, score)
     size = _check_size(size)
     t = scene.key_time() if at_s is None else float(at_s)
@@ -95,7 +137,11 @@ def write_png(
         raise ExportError("must be a finite number of seconds", field="--at")
     r = Renderer(scene)
     surf = pygame.Surface(size)
-    r.draw(surf, initial_state(scene, r, size, t, follow, range_nm))
+    if at_s is None and follow is None and range_nm is None:
+        st = closeup_state(scene, r, size, t)
+    else:
+        st = initial_state(scene, r, size, t, follow, range_nm)
+    r.draw(surf, st)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     pygame.image.save(surf, str(out))

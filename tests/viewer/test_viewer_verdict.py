@@ -152,3 +152,29 @@ def test_panel_verdict_matches_score_json_at_any_time(tmp_path: Path, t: float) 
     run = make_run(tmp_path / "r", score=True)
     _, drawn = _draw(run, t)
     assert "FAILED   score 0.62" in drawn  # SCORE: passed false
+
+
+def test_default_picture_frames_the_key_moment_with_hulls_to_scale(tmp_path: Path) -> None:
+    from viewer.export import closeup_state, write_png
+    from viewer.render import HULL_MIN_PX
+    from viewer.scene import OWN
+
+    # Without the turn both ships meet at the origin at 1800 s (Imazu case 2 geometry).
+    run = make_run(tmp_path / "r", events=[{**OWN_COLLISION, "t_s": 1790.0}], turn=False)
+    scene = load_scene(run)
+    r = Renderer(scene)
+    st = closeup_state(scene, r, SIZE, scene.key_time())
+    assert st.t == 1790.0  # the own ship's collision
+    p = scene.poses(st.t)
+    x0, y0, w, h = r.layout(pygame.Surface(SIZE)).map
+    for i in (0, 1):  # both ships of the collision on screen, hulls drawn to scale
+        x, y = st.viewport.point(float(p.north[i]), float(p.east[i]))
+        assert x0 < x < x0 + w and y0 < y < y0 + h
+        assert scene.ships[i].length_m * st.viewport.scale >= HULL_MIN_PX
+    img = pygame.image.load(str(write_png(run, tmp_path / "k.png")))
+    own_px = sum(
+        tuple(img.get_at((x, y)))[:3] == KIND_COLOUR[OWN]
+        for x in range(x0, x0 + w, 2)
+        for y in range(y0, y0 + h, 2)
+    )
+    assert own_px > 150  # a filled hull, not a 7 px symbol
