@@ -260,6 +260,11 @@ def _readiness_lines(rd: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _row(*cells: Any) -> str:
+    """One Markdown table row."""
+    return "| " + " | ".join(_cell(x) for x in cells) + " |"
+
+
 def markdown(report: dict[str, Any]) -> str:
     """The report a person reads: the verdict, readiness and every failure first; the run,
     progress and encounter tables after them."""
@@ -319,24 +324,19 @@ def markdown(report: dict[str, Any]) -> str:
         if r.get("profile_choice") and str(r["profile_choice"]).startswith("auto"):
             prof = f"{prof} (auto)"
         lines.append(
-            "| "
-            + " | ".join(
-                _cell(x)
-                for x in (
-                    r.get("scenario_id"),
-                    r.get("planner"),
-                    prof,
-                    r.get("seed"),
-                    r.get("passed"),
-                    r.get("collision"),
-                    r.get("grounding"),
-                    r.get("min_separation_m"),
-                    r.get("score"),
-                    desc,
-                    _first(r.get("failed_gates", []), "; "),
-                )
+            _row(
+                r.get("scenario_id"),
+                r.get("planner"),
+                prof,
+                r.get("seed"),
+                r.get("passed"),
+                r.get("collision"),
+                r.get("grounding"),
+                r.get("min_separation_m"),
+                r.get("score"),
+                desc,
+                _first(r.get("failed_gates", []), "; "),
             )
-            + " |"
         )
     prog = [(r, sid, p) for r in runs for sid, p in (r.get("progress") or {}).items()]
     if prog:
@@ -350,23 +350,18 @@ def markdown(report: dict[str, Any]) -> str:
         ]
         for r, sid, p in prog:
             lines.append(
-                "| "
-                + " | ".join(
-                    _cell(x)
-                    for x in (
-                        r.get("scenario_id"),
-                        sid,
-                        p.get("mission"),
-                        p.get("goal_reached"),
-                        p.get("t_goal_s"),
-                        p.get("path_length_m"),
-                        p.get("nominal_length_m"),
-                        p.get("made_good_m"),
-                        p.get("expected_m"),
-                        p.get("passed"),
-                    )
+                _row(
+                    r.get("scenario_id"),
+                    sid,
+                    p.get("mission"),
+                    p.get("goal_reached"),
+                    p.get("t_goal_s"),
+                    p.get("path_length_m"),
+                    p.get("nominal_length_m"),
+                    p.get("made_good_m"),
+                    p.get("expected_m"),
+                    p.get("passed"),
                 )
-                + " |"
             )
     human = [r for r in runs if r.get("human")]
     if human:
@@ -382,22 +377,17 @@ def markdown(report: dict[str, Any]) -> str:
             h = r["human"]
             own = next(iter((r.get("progress") or {}).values()), {})
             lines.append(
-                "| "
-                + " | ".join(
-                    _cell(x)
-                    for x in (
-                        r.get("scenario_id"),
-                        r.get("min_separation_m"),
-                        h.get("min_separation_m"),
-                        r.get("score"),
-                        h.get("score"),
-                        len(r.get("failed_gates", [])),
-                        len(h.get("failed_gates", [])),
-                        own.get("path_length_m"),
-                        (h.get("progress") or {}).get("path_length_m"),
-                    )
+                _row(
+                    r.get("scenario_id"),
+                    r.get("min_separation_m"),
+                    h.get("min_separation_m"),
+                    r.get("score"),
+                    h.get("score"),
+                    len(r.get("failed_gates", [])),
+                    len(h.get("failed_gates", [])),
+                    own.get("path_length_m"),
+                    (h.get("progress") or {}).get("path_length_m"),
                 )
-                + " |"
             )
     lines += ["", "## Encounters", ""]
     lines += [
@@ -415,22 +405,17 @@ def markdown(report: dict[str, Any]) -> str:
                 for p in sorted(e.get("penalties", []), key=lambda p: -p["penalty"])
             )
             lines.append(
-                "| "
-                + " | ".join(
-                    _cell(x)
-                    for x in (
-                        r.get("scenario_id"),
-                        e["own"],
-                        e["target"],
-                        e["type"],
-                        e["own_role"],
-                        e.get("cpa_m"),
-                        e.get("min_range_m"),
-                        rules,
-                        pens or "-",
-                    )
+                _row(
+                    r.get("scenario_id"),
+                    e["own"],
+                    e["target"],
+                    e["type"],
+                    e["own_role"],
+                    e.get("cpa_m"),
+                    e.get("min_range_m"),
+                    rules,
+                    pens or "-",
                 )
-                + " |"
             )
     return "\n".join(lines) + "\n"
 
