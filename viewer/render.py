@@ -113,6 +113,7 @@ TRAIL_S = 900.0  # fading track: the last 15 min
 TRAIL_CHUNKS = 4
 HULL_MIN_PX = 24.0  # draw the hull to scale once it is at least this long on screen
 SYMBOL_PX = 7.0
+MAX_FORCED_LABELS = 4  # encounter labels drawn even where they must overlap others
 
 SPEEDS = (0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 
@@ -706,11 +707,20 @@ class Renderer:
     ) -> None:
         xs, ys = vp.to_screen(p.north, p.east)
         enc_by = {e.target_index: e for e in encs}
-        # Encounter targets first (they explain the score), then the own ship, then the rest.
+        # Encounter targets first (they explain the score), nearest to the own ship first,
+        # then the own ship, then the rest. Only the nearest few encounter labels are forced
+        # onto the chart: in a busy replay the others appear where there is room, and the
+        # panel lists every encounter.
+        o = self.scene.own_index
+        if o is not None and p.present[o]:
+            rng = np.hypot(p.north - p.north[o], p.east - p.east[o])
+        else:
+            rng = np.zeros(len(self.scene.ships))
         order = sorted(
             self.scene.ships,
-            key=lambda s: (s.index not in enc_by, s.kind != OWN, s.index),
+            key=lambda s: (s.index not in enc_by, s.kind != OWN, float(rng[s.index]), s.index),
         )
+        forced = [s.index for s in order if s.index in enc_by][:MAX_FORCED_LABELS]
         for s in order:
             i = s.index
             if not p.present[i]:
@@ -730,7 +740,7 @@ class Renderer:
                 lines,
                 float(xs[i]),
                 float(ys[i]),
-                force=e is not None or s.kind == OWN,
+                force=i in forced or s.kind == OWN,
                 anchor=boxes[i],
             )
 

@@ -178,3 +178,49 @@ def test_default_picture_frames_the_key_moment_with_hulls_to_scale(tmp_path: Pat
         for y in range(y0, y0 + h, 2)
     )
     assert own_px > 150  # a filled hull, not a 7 px symbol
+
+
+def test_busy_scene_forces_only_the_nearest_encounter_labels(tmp_path: Path) -> None:
+    import numpy as np
+    from viewer_synth import CHART, meta, tracks
+
+    from autoship.record import RunWriter
+    from viewer.render import MAX_FORCED_LABELS
+
+    # The own ship and 19 keep-course targets in a ring around it, every one an encounter.
+    base = tracks(turn=False)
+    n_tg = 19
+    arrays = {k: np.repeat(v[:, :1], n_tg + 1, axis=1) if v.ndim == 2 else v
+              for k, v in base.items()}  # fmt: skip
+    ang = np.linspace(0.0, 2 * np.pi, n_tg, endpoint=False)
+    dist = 800.0 + 150.0 * np.arange(n_tg)
+    arrays["north"][:, 1:] += dist * np.cos(ang)
+    arrays["east"][:, 1:] += dist * np.sin(ang)
+    m = meta(events=[])
+    tgt = {**m["ships"][1]}
+    m["ships"] = [m["ships"][0]] + [{**tgt, "id": f"T{k}", "index": k} for k in range(1, n_tg + 1)]
+    run = tmp_path / "busy"
+    RunWriter(run).write(m, arrays, CHART)
+    encs = [{"own": "OS", "target": f"T{k}", "type": "crossing", "own_role": "give-way",
+             "t_start_s": 0.0, "t_end_s": 1800.0}
+            for k in range(1, n_tg + 1)]  # fmt: skip
+    _score(run, encounters=encs, events=[])
+    scene = load_scene(run)
+    r = Renderer(scene)
+    calls: list[tuple[str, bool, bool]] = []
+    real = r._box_label
+
+    def spy(surf, placer, lines, x, y, force=False, anchor=None):
+        ok = real(surf, placer, lines, x, y, force=force, anchor=anchor)
+        calls.append((lines[0][0], force, ok))
+        return ok
+
+    r._box_label = spy  # type: ignore[method-assign]
+    surf = pygame.Surface(SIZE)
+    vp = Viewport((0, 0, 980, 736), float(arrays["north"][0, 0]), 0.0, 0.05)
+    r.draw(surf, ViewState(t=0.0, viewport=vp))
+    forced = [name for name, force, _ in calls if force and name.startswith("T")]
+    assert forced == [f"T{k}" for k in range(1, MAX_FORCED_LABELS + 1)]  # the nearest
+    shown = [name for name, _, ok in calls if ok and name.startswith("T")]
+    assert len(shown) < n_tg  # the rest only where there is room: no pile of labels
+    assert len(shown) >= MAX_FORCED_LABELS
