@@ -40,7 +40,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         metavar="SECONDS",
         type=float,
         help="time of the --png frame (default: the own ship's first collision or grounding, "
-        "else its closest approach)",
+        "else its closest approach, framed close on the ships involved)",
     )
     p.add_argument("--video", metavar="FILE", help="write the whole run as .gif or .mp4 and exit")
     p.add_argument("--fps", type=float, default=10.0, help="video frames per second (10)")
