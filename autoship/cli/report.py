@@ -195,6 +195,32 @@ def _one_line(text: str, width: int = SUMMARY_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
 
 
+def compact_ids(ids: list[str]) -> str:
+    """Numbered ids shortened per prefix, e.g. ``imazu-{01..05,07}``, so the passed runs of
+    the bundled sets fit in a few lines; other ids as they are, in their order."""
+    import re
+
+    groups: dict[str, list[str]] = {}
+    for i in ids:
+        m = re.fullmatch(r"(.*?)(\d+)", i)
+        groups.setdefault(m.group(1) if m else i, []).append(m.group(2) if m else "")
+    parts = []
+    for prefix, nums in groups.items():
+        if len(nums) < 3 or "" in nums:
+            parts += [prefix + n for n in nums]
+            continue
+        nums = sorted(nums, key=int)
+        ranges: list[list[str]] = []
+        for n in nums:
+            if ranges and int(n) == int(ranges[-1][-1]) + 1:
+                ranges[-1].append(n)
+            else:
+                ranges.append([n])
+        spans = [r[0] if len(r) == 1 else f"{r[0]}..{r[-1]}" for r in ranges]
+        parts.append(f"{prefix}{{{','.join(spans)}}}")
+    return ", ".join(parts)
+
+
 def summary_lines(report: dict[str, Any], out_dir: Path) -> list[str]:
     """A one-screen summary of a run report: counts, what passed, each failure in one line
     with its first failed gate (and how many more), errors, and where the reports are."""
@@ -202,26 +228,32 @@ def summary_lines(report: dict[str, Any], out_dir: Path) -> list[str]:
 
     runs = report.get("runs") or []
     errors = report.get("errors") or []
-    s = report.get("summary") or {}
     passed = [r for r in runs if r.get("passed")]
     failed = [r for r in runs if not r.get("passed")]
     out = [
         f"== autoship run summary: {out_dir} ==",
+        # Collisions and groundings of failed runs only: a negative test's expected grounding
+        # passed and is not a reason for the failures.
         f"{len(runs)} runs: {len(passed)} passed, {len(failed)} failed "
-        f"({s.get('collisions', 0)} with a collision, {s.get('groundings', 0)} with a "
-        f"grounding), {len(errors)} errors; profile {report.get('profile')}",
+        f"({sum(bool(r.get('collision')) for r in failed)} with a collision, "
+        f"{sum(bool(r.get('grounding')) for r in failed)} with a grounding), "
+        f"{len(errors)} errors; profile {report.get('profile')}",
     ]
     if passed:
         neg = [r for r in passed if r.get("negative_test")]
-        names = ", ".join(str(r.get("scenario_id")) for r in passed)
+        names = compact_ids([str(r.get("scenario_id")) for r in passed])
         out += textwrap.wrap(
             f"passed: {names}", SUMMARY_WIDTH, subsequent_indent="  ", break_on_hyphens=False
         )
         if neg:
-            out.append(
-                "  (negative tests, passed because the expected failure happened: "
+            out += textwrap.wrap(
+                "(negative tests, passed because the expected failure happened: "
                 + ", ".join(str(r.get("scenario_id")) for r in neg)
-                + ")"
+                + ")",
+                SUMMARY_WIDTH,
+                initial_indent="  ",
+                subsequent_indent="  ",
+                break_on_hyphens=False,
             )
     if failed:
         out.append("failed (scenario, planner: first failed gate):")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from autoship.cli.main import main
-from autoship.cli.report import SUMMARY_WIDTH, summary_lines
+from autoship.cli.report import SUMMARY_WIDTH, compact_ids, summary_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,7 +45,7 @@ def test_summary_fits_one_screen_and_says_why(tmp_path):
     assert len(lines) <= 30
     assert all(len(ln) <= SUMMARY_WIDTH for ln in lines if str(tmp_path) not in ln)
     text = "\n".join(lines)
-    assert "21 runs: 2 passed, 19 failed" in text and "1 errors" in text
+    assert "21 runs: 2 passed, 19 failed (1 with a collision, 0 with a grounding), 1 errors" in text
     assert "passed: ok-1, neg-1" in text and "negative tests" in text and "neg-1)" in text
     assert "  bad-1 sbmpc: collision: own and ts1 at t=812 s (+1 more)" in lines
     assert "... and 4 more failed runs" in text
@@ -111,3 +111,8 @@ def test_make_run_ends_with_the_summary_and_keeps_the_exit_status(tmp_path):
     assert lines[start - 2] == "0/21 passed"  # after the run's own output
     assert "  bad-1 sbmpc: collision: own and ts1 at t=812 s (+1 more)" in lines[start:]
     assert lines[-1].startswith("look at a failure: autoship view")
+
+
+def test_numbered_ids_are_compacted_per_prefix():
+    ids = ["a-x", *[f"imazu-{k:02d}" for k in (1, 2, 3, 5, 7, 8)], "b-1", "b-2", "neg-7"]
+    assert compact_ids(ids) == "a-x, imazu-{01..03,05,07..08}, b-1, b-2, neg-7"
