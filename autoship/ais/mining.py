@@ -27,12 +27,15 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 
+from autoship.ais.records import AisData
 from autoship.ais.source import read_ais
 from autoship.ais.tracks import Resampled, Track, TrackSet, build_tracks, resample, ticks
 from autoship.errors import AisError
@@ -50,16 +53,307 @@ PLACEHOLDER_DRAUGHT_M = 2.5
 UKC_M = 0.5
 
 
+# Set by ``extract_to_dir`` for the duration of one extraction: the vessel profiles that give
+# every mined ship its size (a module-level map keeps the helpers' signatures).
+_PROFILES: Mapping[int, VesselProfile] = {}
+
+
 def _draught(tr: Track) -> float:
+    prof = _PROFILES.get(tr.mmsi)
+    if prof is not None:
+        return prof.draught_m
     return (tr.ship.draught_m if tr.ship is not None and tr.ship.draught_m else None) or (
         PLACEHOLDER_DRAUGHT_M
     )
 
 
 def _length(tr: Track) -> float:
+    prof = _PROFILES.get(tr.mmsi)
+    if prof is not None:
+        return prof.length_m
     return (tr.ship.length_m if tr.ship is not None and tr.ship.length_m else None) or (
         PLACEHOLDER_LENGTH_M
     )
+
+
+# -- who each ship is: AIS static data, or an inference from its behaviour -----------------------
+#
+# A mined ship's model and size come from its AIS static data when the recording has it (types 5
+# and 24: A+B = length, C+D = beam, ship type; type 5 also draught) through the library's rules
+# (``autoship.dynamics.choose``). Without static data (a CSV of positions, like the Solent file)
+# they are inferred from what the recording shows, in this order:
+#   1. the MMSI (ITU-R M.585): 8MIDxxxxx is a handheld VHF and 98MIDxxxx a craft associated with
+#      a parent ship (tender, RIB): small craft; 111MIDxxx (SAR aircraft), 99MIDxxxx (aids to
+#      navigation), 00MIDxxxx (coast stations) and 970/972/974xxxxxx (SART, MOB, EPIRB) are not
+#      ships and are not mined; a ship station MIDxxxx000 (three trailing zeros, the form given
+#      to ships with Inmarsat ship earth stations) is taken as a seagoing (SOLAS) ship;
+#   2. the AIS class: from the message types when the file has them (18/19/24: B), otherwise from
+#      the report interval under way: a class B "CS" unit reports every 30 s whatever its speed,
+#      class A every 2-10 s under way (ITU-R M.1371-5, Annex 1 tables 1 and 2); a median and
+#      lower quartile of at least 25 s over 5+ intervals at more than 2 kn means class B;
+#   3. the speed profile: the 95th percentile of the reported SOG (robust to single bad values)
+#      picks the class in ``_INFERRED`` (high-speed craft from 25 kn, and so on);
+#   4. the size is that class's typical length [P]; when the chosen model's top speed at that
+#      length is below the recorded speed, the length is raised by Froude scaling (top speed
+#      ~ sqrt(L)) up to the model's valid maximum, so the model can sail the recorded track.
+# The beam and draught AIS did not give follow the chosen library ship's proportions. Every value
+# carries where it came from ("AIS", "inferred" or "default") into the scenario as a comment.
+
+CLASS_B_INTERVAL_S = 25.0
+HIGH_SPEED_KN = 25.0
+STILL_KN = 1.0  # "lying still": the referee's still speed (0.5 m/s) rounded to 1 kn
+
+
+@dataclass(frozen=True)
+class _Class:
+    label: str
+    ship_type: int | None  # AIS type used to pick the model (never written as the ship's type)
+    length_m: float
+
+
+def _inferred_class(vmax_kn: float, class_b: bool, seagoing: bool, small: bool) -> _Class:
+    """The class of a ship without static data; see the comment block above."""
+    still = not vmax_kn >= STILL_KN
+    if still:
+        if seagoing:
+            return _Class("seagoing ship lying still (anchored or moored)", 70, 150.0)
+        if class_b or small:
+            return _Class("small craft lying still", 37, 12.0)
+        return _Class("harbour craft lying still", None, 20.0)
+    if class_b or small:
+        if vmax_kn >= 16.0:
+            return _Class("fast small craft (RIB, sports boat)", 40, 10.0)
+        if vmax_kn >= 7.0:
+            return _Class("leisure motor craft", 37, 12.0)
+        return _Class("sailing yacht or slow leisure craft under power", 36, 12.0)
+    if vmax_kn >= HIGH_SPEED_KN:
+        return _Class("high-speed craft", 40, 24.0)
+    if seagoing:
+        if vmax_kn >= 15.0:
+            return _Class("seagoing ferry or ro-ro", 60, 150.0)
+        return _Class("seagoing cargo ship", 70, 150.0)
+    if vmax_kn >= 14.0:
+        return _Class("fast workboat (pilot, patrol or crew boat)", 50, 18.0)
+    if vmax_kn >= 7.0:
+        return _Class("harbour workboat (tug or launch)", 52, 25.0)
+    return _Class("slow workboat or fishing vessel", 30, 20.0)
+
+
+def mmsi_kind(mmsi: int) -> str:
+    """What an MMSI's form says about the station (ITU-R M.585): ``ship``, ``seagoing`` (ship
+    station with three trailing zeros), ``handheld``, ``craft-of-parent``, or a non-ship kind
+    (``sar-aircraft``, ``aid-to-navigation``, ``coast-station``, ``distress-device``,
+    ``invalid``)."""
+    s = f"{int(mmsi):09d}"
+    if len(s) != 9 or int(mmsi) <= 0:
+        return "invalid"
+    if s.startswith("111"):
+        return "sar-aircraft"
+    if s.startswith(("970", "972", "974")):
+        return "distress-device"
+    if s.startswith("99"):
+        return "aid-to-navigation"
+    if s.startswith("98"):
+        return "craft-of-parent"
+    if s.startswith("00"):
+        return "coast-station"
+    if s.startswith("0"):
+        return "invalid"  # group call: never a vessel's own identity
+    if s.startswith("8"):
+        return "handheld"
+    if s[0] in "234567":
+        return "seagoing" if s.endswith("000") else "ship"
+    return "invalid"
+
+
+SHIP_KINDS = frozenset({"ship", "seagoing", "handheld", "craft-of-parent"})
+
+
+@dataclass(frozen=True)
+class VesselProfile:
+    """A recorded vessel as the scenario will model it, and where each value came from."""
+
+    mmsi: int
+    model: str
+    length_m: float
+    beam_m: float
+    draught_m: float
+    top_speed_kn: float  # the model's at this size (full power, calm water)
+    vmax_kn: float  # 95th percentile of the recorded SOG (nan: no SOG and no motion)
+    ship_type: int | None  # from AIS only (rule 18 reads it: an inference must not set it)
+    ais_class: str | None  # "A" / "B", from AIS message types or inferred
+    nav_status: int | None  # most frequent known AIS status over the recording
+    label: str  # what the ship is taken for
+    reason: str  # the library's one-line reason for the model
+    source: dict[str, str] = field(default_factory=dict)  # value -> "AIS ..." / "inferred ..."
+
+    @property
+    def from_static_data(self) -> bool:
+        return self.source.get("length_m", "").startswith("AIS")
+
+
+@cache
+def _top_speed_kn(name: str, length_m: float, beam_m: float, draught_m: float) -> float:
+    from autoship.dynamics.library import load_ship
+    from autoship.dynamics.trials import top_speed
+
+    sd = load_ship(name)
+    if sd.scalable:
+        sd = sd.with_dimensions(length_m, beam_m, draught_m)
+    return float(top_speed(sd)["speed_kn"])
+
+
+def _reports_by_mmsi(data: AisData | None) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """{mmsi: (t, sog m/s, nav_status)} sorted by time, reports with a time only."""
+    if data is None:
+        return {}
+    p = data.positions
+    ok = np.isfinite(p.t)
+    out = {}
+    mm = p.mmsi[ok]
+    order = np.lexsort((p.t[ok], mm))
+    t, sog, st, mm = p.t[ok][order], p.sog[ok][order], p.nav_status[ok][order], mm[order]
+    if mm.size == 0:
+        return {}
+    cuts = np.flatnonzero(np.diff(mm)) + 1
+    for a, b in zip(np.r_[0, cuts], np.r_[cuts, mm.size], strict=True):
+        out[int(mm[a])] = (t[a:b], sog[a:b], st[a:b].astype(int))
+    return out
+
+
+def _class_b_by_interval(t: np.ndarray, sog: np.ndarray) -> bool:
+    """Class B by its 30 s report interval under way (see the comment block above)."""
+    if t.size < 6:
+        return False
+    dt = np.diff(t)
+    moving = (sog[:-1] > 2.0 * KNOT) & (dt > 0.5)  # > 0.5 s: the same report heard twice
+    dt = dt[moving]
+    if dt.size < 5:
+        return False
+    return bool(np.median(dt) >= CLASS_B_INTERVAL_S and np.percentile(dt, 25) >= CLASS_B_INTERVAL_S)
+
+
+def _nav_mode(st: np.ndarray) -> int | None:
+    known = st[st >= 0]
+    if known.size == 0:
+        return None
+    vals, n = np.unique(known, return_counts=True)
+    return int(vals[np.argmax(n)])
+
+
+def profile_vessels(ts: TrackSet, data: AisData | None = None) -> dict[int, VesselProfile]:
+    """One ``VesselProfile`` per MMSI with a track (see the comment block above)."""
+    from autoship.dynamics.choose import _valid, ship_choice, ship_for
+
+    reports = _reports_by_mmsi(data)
+    by_mmsi: dict[int, list[Track]] = {}
+    for tr in ts.tracks:
+        by_mmsi.setdefault(tr.mmsi, []).append(tr)
+    out: dict[int, VesselProfile] = {}
+    for mmsi, trs in sorted(by_mmsi.items()):
+        info = next((tr.ship for tr in trs if tr.ship is not None), None)
+        rep = reports.get(mmsi)
+        if rep is not None:
+            t_rep, sog_rep, st_rep = rep
+        else:
+            t_rep = np.concatenate([tr.t for tr in trs])
+            sog_rep = np.concatenate([tr.sog for tr in trs])
+            st_rep = np.full(t_rep.shape, -1)
+        sog = sog_rep[np.isfinite(sog_rep)]
+        if sog.size == 0:  # no SOG column: the speed between cleaned positions
+            sp = [np.hypot(np.diff(tr.north), np.diff(tr.east)) / np.diff(tr.t) for tr in trs]
+            sog = np.concatenate(sp) if sp else np.zeros(0)
+        vmax = float(np.percentile(sog, 95)) / KNOT if sog.size else math.nan
+        src: dict[str, str] = {}
+        kind = mmsi_kind(mmsi)
+        if info is not None and info.ais_class in ("A", "B"):
+            ais_class: str | None = info.ais_class
+            src["ais_class"] = "AIS (message types)"
+        elif _class_b_by_interval(t_rep, sog_rep):
+            ais_class = "B"
+            src["ais_class"] = "inferred (30 s report interval under way)"
+        else:
+            ais_class = None
+            src["ais_class"] = "unknown"
+        nav = _nav_mode(st_rep)
+        src["nav_status"] = "AIS (types 1-3, most frequent)" if nav is not None else "unknown"
+        ship_type = info.ship_type if info is not None and info.ship_type else None
+        L_ais = info.length_m if info is not None and info.length_m else None
+        B_ais = info.beam_m if info is not None and info.beam_m else None
+        T_ais = info.draught_m if info is not None and info.draught_m else None
+        if ship_type is not None:
+            src["ship_type"] = "AIS (static data)"
+        if L_ais is not None:
+            name, reason = ship_choice(L_ais, B_ais, ship_type)
+            label = f"AIS type {ship_type}" if ship_type is not None else "AIS type unknown"
+            length = L_ais
+            src["length_m"] = "AIS (static data, A+B)"
+            choice_type = ship_type
+        else:
+            cls = _inferred_class(
+                vmax,
+                ais_class == "B",
+                kind == "seagoing",
+                kind in ("handheld", "craft-of-parent"),
+            )
+            choice_type = ship_type if ship_type is not None else cls.ship_type
+            label = cls.label
+            length = cls.length_m
+            name, reason = ship_choice(length, B_ais, choice_type)
+            src["length_m"] = f"default for a {cls.label} [P]"
+            evidence = [f"95th-percentile SOG {vmax:.1f} kn"]
+            if kind != "ship":
+                evidence.append(f"MMSI form: {kind}")
+            if ais_class == "B":
+                evidence.append("class B")
+            src["model"] = f"inferred: {cls.label} ({', '.join(evidence)})"
+        sd = ship_for(length, B_ais, choice_type)
+        top = _top_speed_kn(sd.name, sd.length_m, sd.beam_m, sd.draught_m)
+        if L_ais is None and sd.scalable and math.isfinite(vmax) and top < 1.05 * vmax:
+            # Froude: the top speed grows with sqrt(L); lengthen within the model's range.
+            lo, hi = _valid(sd.name)
+            longer = min(hi, sd.length_m * (1.05 * vmax / top) ** 2)
+            if longer > sd.length_m + 0.5:
+                sd = ship_for(longer, None, choice_type)
+                reason = ship_choice(longer, None, choice_type)[1]
+                top = _top_speed_kn(sd.name, sd.length_m, sd.beam_m, sd.draught_m)
+                length = longer
+                src["length_m"] = (
+                    f"inferred from the recorded speed: {vmax:.1f} kn needs "
+                    f"{sd.length_m:.0f} m of the {sd.name} model (Froude scaling)"
+                )
+        if "model" not in src:
+            src["model"] = f"AIS static data: {reason}"
+        if not sd.scalable:
+            src["length_m"] += f"; model {sd.name} is not scalable: its own {sd.length_m:g} m"
+        beam = sd.beam_m
+        src["beam_m"] = (
+            "AIS (static data, C+D)"
+            if B_ais is not None and abs(B_ais - beam) < 0.01 * beam
+            else f"default ({sd.name} proportions)"
+        )
+        if T_ais is not None:
+            draught = T_ais
+            src["draught_m"] = "AIS (type 5 static data)"
+        else:
+            draught = sd.draught_m
+            src["draught_m"] = f"default ({sd.name} proportions)"
+        out[mmsi] = VesselProfile(
+            mmsi=mmsi,
+            model=sd.name,
+            length_m=float(sd.length_m),
+            beam_m=float(beam),
+            draught_m=float(draught),
+            top_speed_kn=top,
+            vmax_kn=vmax,
+            ship_type=ship_type,
+            ais_class=ais_class,
+            nav_status=nav,
+            label=label,
+            reason=reason,
+            source=src,
+        )
+    return out
 
 
 @dataclass
@@ -143,11 +437,32 @@ def find_encounters(
     own_max_speed_kn: float = OWN_MODEL_MAX_SPEED_KN,
     own_mmsi: int | None = None,
     counts: Counter | None = None,
+    profiles: Mapping[int, VesselProfile] | None = None,
 ) -> list[Encounter]:
     """Ranked encounters (see the module docstring). ``counts`` collects why pairs were left.
 
     With ``own_mmsi`` only that ship's encounters are kept, with that ship as the own ship
-    whatever its role."""
+    whatever its role. With ``profiles`` (``profile_vessels``) each ship's own model sets how
+    fast it may be to be the own ship and its length the alongside test; without them the
+    placeholder's ``own_max_speed_kn`` and size apply."""
+    global _PROFILES
+    if profiles is not None:
+        saved, _PROFILES = _PROFILES, profiles
+        try:
+            return find_encounters(
+                ts,
+                max_cpa_nm=max_cpa_nm,
+                min_speed_kn=min_speed_kn,
+                grid_s=grid_s,
+                lead_s=lead_s,
+                min_lead_s=min_lead_s,
+                after_s=after_s,
+                own_max_speed_kn=own_max_speed_kn,
+                own_mmsi=own_mmsi,
+                counts=counts,
+            )
+        finally:
+            _PROFILES = saved
     counts = counts if counts is not None else Counter()
     tracks = ts.tracks
     if len(tracks) < 2:
@@ -258,8 +573,12 @@ def _make(
         order.reverse()
     if own_mmsi is not None:  # the user chose the own ship
         order = [oc for oc in order if tracks[oc[0]].mmsi == own_mmsi]
-    own_max = own_max_speed_kn * KNOT
-    choice = next(((o, c) for o, c in order if r.speed[k0, o] <= own_max), None)
+
+    def own_max(o: int) -> float:
+        prof = _PROFILES.get(tracks[o].mmsi)
+        return (prof.top_speed_kn if prof is not None else own_max_speed_kn) * KNOT
+
+    choice = next(((o, c) for o, c in order if r.speed[k0, o] <= own_max(o)), None)
     if choice is None:
         counts["too_fast_for_own_model"] += 1
         return None
@@ -303,6 +622,11 @@ def track_csv(tr: Track, t_start: float, t_end: float, margin_s: float = 60.0) -
     inside it is written as ``nan``.
     """
     sel = (tr.t >= t_start - margin_s) & (tr.t <= t_end + margin_s)
+    # One more point on each side, so the scenario interpolates the window's edges as mining
+    # did (a report gap across the start would otherwise put the ship at its next report).
+    idx = np.flatnonzero(sel)
+    if idx.size:
+        sel[max(idx[0] - 1, 0)] = sel[min(idx[-1] + 1, sel.size - 1)] = True
     cols = [
         ("t_s", tr.t[sel] - t_start, 3),
         ("lat_deg", tr.lat_deg[sel], 7),
@@ -340,14 +664,28 @@ def scenario_toml(
     planner: str = "sbmpc",
     dt_s: float = 1.0,
     profile: str = "auto",
+    profiles: Mapping[int, VesselProfile] | None = None,
+    stationary: Mapping[str, str] | None = None,
+    also: list[Encounter] | None = None,
+    mission_note: str = "",
 ) -> tuple[str, dict[str, str]]:
-    """(scenario text, {relative track path: CSV text})."""
+    """(scenario text, {relative track path: CSV text}).
+
+    ``profiles`` give each ship's model and size with their provenance (without them: the
+    placeholder); ``stationary`` maps a replayed ship's track key to why it lies still (moored,
+    anchored, not moving): such ships get a passive hand-over guard; ``also`` lists the own
+    ship's other encounters inside this window (one case per own ship and window)."""
+    profiles = profiles if profiles is not None else {}
+    stationary = stationary if stationary is not None else {}
     duration = math.floor((enc.t_end - enc.t_start) / dt_s) * dt_s
     r_own = resample([enc.own], np.array([enc.t_start, enc.t_start + dt_s]))
     lat0, lon0 = _latlon_at(enc.own, enc.t_start)
-    lat1, lon1 = _latlon_at(enc.own, enc.t_end)
+    t_goal = enc.t_start + duration
+    lat1, lon1 = _latlon_at(enc.own, t_goal)
     course = math.degrees(float(r_own.course[0, 0])) % 360.0
     speed = float(r_own.speed[0, 0]) / KNOT
+    own_prof = profiles.get(enc.own.mmsi)
+    top = own_prof.top_speed_kn if own_prof is not None else OWN_MODEL_MAX_SPEED_KN
     s = enc.summary()
     ref = f"{os.path.basename(source_file)} {s['start_utc']}"
     title = f"AIS {enc.type}: {enc.own.mmsi} vs {enc.target.mmsi}"
@@ -357,6 +695,14 @@ def scenario_toml(
         f"{enc.target.mmsi}; recorded closest approach {s['min_range_nm']:.3f} nm at "
         f"{s['cpa_utc']}.",
         f"# At the start: DCPA {s['dcpa_nm']:.3f} nm, TCPA {s['tcpa_min']:.1f} min.",
+    ]
+    for o in also or []:
+        lines.append(
+            f"# Also in this window (same own ship, one case): {o.type} with {o.target.mmsi}, "
+            f"recorded closest approach {o.min_range_m / NAUTICAL_MILE:.3f} nm at "
+            f"{_iso(o.t_cpa)}."
+        )
+    lines += [
         "[scenario]",
         f"id = {_toml_str(scenario_id)}",
         f"title = {_toml_str(title)}",
@@ -387,19 +733,26 @@ def scenario_toml(
             f"path = {_toml_str(chart_rel)}",
             f"under_keel_clearance_m = {UKC_M}",
         ]
+    others = [enc.target, *traffic]
+    ids = {tr.key: f"ais-{tr.key}" for tr in others}
+    lines += ["", *_recorded_block(enc, others, ids, t_goal)]
+    lines += ["", *_route_block(enc, t_goal, own_prof, mission_note)]
     lines += [
-        "",
         "[[ship]]",
         f'id = "own-{enc.own.mmsi}"',
         'role = "own"',
-        f"model = {_toml_str(OWN_MODEL)}",
-        *_dims(enc.own),
+        *_ship_lines(enc.own, own_prof),
         f"start = {{ lat_deg = {lat0:.7f}, lon_deg = {lon0:.7f} }}",
         f"course_deg = {course:.1f}",
-        f"speed_kn = {min(speed, OWN_MODEL_MAX_SPEED_KN):.1f}",
+    ]
+    if speed > top:
+        lines.append(f"# recorded {speed:.1f} kn; the model's top speed is {top:.1f} kn")
+    lines += [
+        f"speed_kn = {min(speed, top):.1f}",
+        "# goal: the recorded position at the scenario end (the schema has no route key; the",
+        "# recorded route is in the comment block above)",
         f"goal = {{ lat_deg = {lat1:.7f}, lon_deg = {lon1:.7f} }}",
         f"planner = {_toml_str(planner)}",
-        f"mmsi = {enc.own.mmsi}",
         "# What the own ship really did: replayed traffic is handed over only once the",
         "# simulated own ship's deviation from this recording changes their situation.",
         f"track = {_toml_str(f'tracks/{scenario_id}/{enc.own.key}.csv')}",
@@ -407,21 +760,170 @@ def scenario_toml(
     files: dict[str, str] = {
         f"tracks/{scenario_id}/{enc.own.key}.csv": track_csv(enc.own, enc.t_start, enc.t_end)
     }
-    for tr in [enc.target, *traffic]:
+    for tr in others:
         rel = f"tracks/{scenario_id}/{tr.key}.csv"
         files[rel] = track_csv(tr, enc.t_start, enc.t_end)
         lines += [
             "",
             "[[ship]]",
-            f'id = "ais-{tr.key}"',
+            f"id = {_toml_str(ids[tr.key])}",
             'role = "target"',
-            f"model = {_toml_str(OWN_MODEL)}",
-            *_dims(tr),
+            *_ship_lines(tr, profiles.get(tr.mmsi)),
             f"track = {_toml_str(rel)}",
             'planner = "replay"',
-            f"mmsi = {tr.mmsi}",
         ]
+        why = stationary.get(tr.key)
+        if why is not None:
+            lines += [
+                f"# {why}: must stay replayed and never be handed over. The scenario schema has",
+                "# no key to forbid a hand-over (needed: e.g. `handover = false`); until it has,",
+                "# a hand-over gives it keep-course at its (near zero) speed, so it lies still",
+                "# instead of sailing for a goal.",
+                'handover_planner = "keep-course"',
+            ]
     return "\n".join(lines) + "\n", files
+
+
+def _ship_lines(tr: Track, prof: VesselProfile | None) -> list[str]:
+    """Model, size and AIS identity keys of one ship, each value's provenance in a comment.
+
+    ``ship_type`` and ``nav_status`` are written only when AIS gave them: the COLREG engine
+    reads them for rule 18, and an inference must not give a ship privileges."""
+    if prof is None:
+        return [f"model = {_toml_str(OWN_MODEL)}", *_dims(tr), f"mmsi = {tr.mmsi}"]
+    src = prof.source
+    out = [
+        f"# {prof.label}; model {prof.model}: {src['model']}",
+        f"#   length: {src['length_m']}",
+        f"#   beam: {src['beam_m']}; draught: {src['draught_m']}",
+        f"#   AIS class: {prof.ais_class or '-'} ({src['ais_class']}); nav status: "
+        f"{'-' if prof.nav_status is None else prof.nav_status} ({src['nav_status']}); "
+        f"ship type: {'-' if prof.ship_type is None else prof.ship_type} "
+        f"({src.get('ship_type', 'unknown: not written')})",
+        f"#   recorded speed (95th percentile) {prof.vmax_kn:.1f} kn; model top speed "
+        f"{prof.top_speed_kn:.1f} kn",
+        f"model = {_toml_str(prof.model)}",
+        f"length_m = {prof.length_m:.2f}",
+        f"beam_m = {prof.beam_m:.2f}",
+        f"draught_m = {prof.draught_m:.2f}",
+        f"mmsi = {tr.mmsi}",
+    ]
+    if prof.ship_type is not None:
+        out.append(f"ship_type = {prof.ship_type}")
+    if prof.nav_status is not None:
+        out.append(f"nav_status = {prof.nav_status}")
+    if prof.ais_class is not None:
+        out.append(f'ais_class = "{prof.ais_class}"')
+    return out
+
+
+def _recorded_block(enc: Encounter, others: list[Track], ids: dict[str, str], t_goal: float):
+    """The human's run as recorded, for reports to set the planner beside it (comment lines:
+    the scenario schema has no key for it)."""
+    grid = ticks(enc.t_start, t_goal, 1.0)
+    own = resample([enc.own], grid)
+    n, e = own.north[:, 0], own.east[:, 0]
+    ok = np.isfinite(n)
+    path = float(np.nansum(np.hypot(np.diff(n[ok]), np.diff(e[ok])))) if ok.sum() > 1 else 0.0
+    straight = float(math.hypot(n[ok][-1] - n[ok][0], e[ok][-1] - e[ok][0])) if ok.any() else 0.0
+    out = [
+        "# Recorded own ship (the human), t = 0 s to the scenario end, from its AIS track;",
+        "# separations centre to centre (m), t in s from the scenario start:",
+        f"# recorded.path_length_m = {path:.0f}",
+        f"# recorded.straight_line_m = {straight:.0f}",
+        f"# recorded.duration_s = {t_goal - enc.t_start:.0f}",
+    ]
+    for tr in others:
+        o = resample([tr], grid)
+        d = np.hypot(o.north[:, 0] - n, o.east[:, 0] - e)
+        if not np.isfinite(d).any():
+            continue
+        k = int(np.nanargmin(d))
+        out.append(
+            f"# recorded.min_separation_m.{ids[tr.key]} = {float(d[k]):.0f}  "
+            f"# at t = {grid[k] - enc.t_start:.0f} s"
+        )
+    return out
+
+
+def _douglas_peucker(n: np.ndarray, e: np.ndarray, tol: float) -> list[int]:
+    """Indices of the points kept by Douglas-Peucker simplification within ``tol`` metres."""
+    keep = {0, n.size - 1}
+    stack = [(0, n.size - 1)]
+    while stack:
+        a, b = stack.pop()
+        if b - a < 2:
+            continue
+        dn, de = n[b] - n[a], e[b] - e[a]
+        seg = math.hypot(dn, de)
+        pn, pe = n[a + 1 : b] - n[a], e[a + 1 : b] - e[a]
+        if seg < 1e-9:
+            d = np.hypot(pn, pe)
+        else:
+            d = np.abs(pn * de - pe * dn) / seg
+        k = int(np.argmax(d))
+        if d[k] > tol:
+            keep.add(a + 1 + k)
+            stack += [(a, a + 1 + k), (a + 1 + k, b)]
+    return sorted(keep)
+
+
+def route_tolerance_m(length_m: float) -> float:
+    """How far the simplified route may stray from the recorded track: one ship length, at
+    least 20 m (about the AIS position noise in a harbour) [P]."""
+    return max(20.0, length_m)
+
+
+def recorded_route(
+    tr: Track, t0: float, t1: float, tol_m: float
+) -> list[tuple[float, float, float, float, float]]:
+    """The recorded path from ``t0`` to ``t1`` simplified to within ``tol_m``: (t from t0, lat,
+    lon, north, east) per waypoint, recorded timing kept."""
+    inside = (tr.t > t0) & (tr.t < t1)
+    t = np.r_[t0, tr.t[inside], t1]
+    n = np.interp(t, tr.t, tr.north)
+    e = np.interp(t, tr.t, tr.east)
+    lat = np.interp(t, tr.t, tr.lat_deg)
+    lon = np.interp(t, tr.t, tr.lon_deg)
+    return [
+        (float(t[k] - t0), float(lat[k]), float(lon[k]), float(n[k]), float(e[k]))
+        for k in _douglas_peucker(n, e, tol_m)
+    ]
+
+
+def leg_deviation_m(tr: Track, t0: float, t1: float) -> float:
+    """Largest distance of the recorded track between ``t0`` and ``t1`` from the straight leg
+    joining its ends: how far a straight run to the goal departs from what the human did."""
+    inside = (tr.t > t0) & (tr.t < t1)
+    t = np.r_[t0, tr.t[inside], t1]
+    n = np.interp(t, tr.t, tr.north)
+    e = np.interp(t, tr.t, tr.east)
+    dn, de = n[-1] - n[0], e[-1] - e[0]
+    seg = math.hypot(dn, de)
+    pn, pe = n - n[0], e - e[0]
+    if seg < 1e-9:
+        return float(np.hypot(pn, pe).max())
+    along = np.clip((pn * dn + pe * de) / seg, 0.0, seg)
+    qn, qe = along * dn / seg, along * de / seg
+    return float(np.hypot(pn - qn, pe - qe).max())
+
+
+def _route_block(enc: Encounter, t_goal: float, prof: VesselProfile | None, note: str) -> list[str]:
+    length = prof.length_m if prof is not None else PLACEHOLDER_LENGTH_M
+    tol = route_tolerance_m(length)
+    wps = recorded_route(enc.own, enc.t_start, t_goal, tol)
+    dev = leg_deviation_m(enc.own, enc.t_start, t_goal)
+    out = [
+        "# The human's mission: the recorded route, simplified to within "
+        f"{tol:.0f} m (Douglas-Peucker),",
+        "# with its recorded timing. The scenario schema has no route key, so the own ship gets",
+        "# the last waypoint as its goal; a straight run there departs from the recorded track",
+        f"# by up to {dev:.0f} m.{(' ' + note) if note else ''}",
+        "# recorded.route = [  # t_s, lat_deg, lon_deg",
+    ]
+    out += [f"#   [{t:.0f}, {la:.7f}, {lo:.7f}]," for t, la, lo, _, _ in wps]
+    out += ["# ]", ""]
+    return out
 
 
 def _dims(tr: Track) -> list[str]:
@@ -452,8 +954,9 @@ START_WINDOW_S = 60.0
 
 
 def _closest_early(enc: Encounter, traffic: list[Track], window_s: float) -> float:
-    """Smallest centre distance (m) between the own ship and the target or any traffic ship
-    during the first ``window_s`` of the encounter, as recorded."""
+    """Smallest distance (m) between the own ship's hull and the target's or any traffic ship's
+    during the first ``window_s`` of the encounter, as recorded: centre distance less half of
+    each length (sizes range from 10 m launches to 200 m ships)."""
     grid = ticks(enc.t_start, min(enc.t_end, enc.t_start + window_s), 5.0)
     if grid.size < 2:
         return math.inf
@@ -462,6 +965,7 @@ def _closest_early(enc: Encounter, traffic: list[Track], window_s: float) -> flo
     for tr in (enc.target, *traffic):
         o = resample([tr], grid)
         d = np.hypot(o.north[:, 0] - own.north[:, 0], o.east[:, 0] - own.east[:, 0])
+        d = d - 0.5 * (_length(enc.own) + _length(tr))
         if np.isfinite(d).any():
             best = min(best, float(np.nanmin(d)))
     return best
@@ -515,21 +1019,109 @@ def traffic_for(
 
 
 def _hazard_test(chart_path, ts: TrackSet):
-    """A predicate (track, lat, lon) -> on a hazard of the chart for the ship's draught."""
+    """A predicate (track, lat, lon) -> on a hazard of the chart for the ship's draught; its
+    ``clearance(track, t0, t1)`` gives the smallest hull clearance (m) of the recorded track."""
     from autoship.charts import load_chart
 
     chart = load_chart(chart_path, ts.frame)
     cache: dict[float, object] = {}
 
-    def on_hazard(tr: Track, lat: float, lon: float) -> bool:
+    def hazards(tr: Track):
         d = _draught(tr)
         hz = cache.get(d)
         if hz is None:
             hz = cache[d] = chart.hazards(d, UKC_M)
-        n, e = ts.frame.to_local(lat, lon)
-        return bool(hz.contains(float(n), float(e))) or not bool(chart.covers(float(n), float(e)))
+        return hz
 
+    def on_hazard(tr: Track, lat: float, lon: float) -> bool:
+        n, e = ts.frame.to_local(lat, lon)
+        return bool(hazards(tr).contains(float(n), float(e))) or not bool(
+            chart.covers(float(n), float(e))
+        )
+
+    def clearance(tr: Track, t0: float, t1: float) -> float:
+        grid = ticks(t0, max(t1, t0 + 2.0), 2.0)
+        r = resample([tr], grid)
+        ok = np.isfinite(r.north[:, 0])
+        if not ok.any():
+            return math.inf
+        length = _length(tr)
+        prof = _PROFILES.get(tr.mmsi)
+        beam = prof.beam_m if prof is not None else PLACEHOLDER_BEAM_M
+        c = hazards(tr).hull_clearance(r.north[ok, 0], r.east[ok, 0], r.course[ok, 0], length, beam)
+        return float(np.min(c))
+
+    on_hazard.clearance = clearance  # type: ignore[attr-defined]
     return on_hazard
+
+
+# A moored, anchored or still ship: status in the recording, or barely moving over the window.
+STATIONARY_STATUS = {1: "at anchor", 5: "moored", 6: "aground"}
+STILL_SPREAD_M = 50.0
+# Mission end: a straight run to the goal should stay this close to the human's path [P].
+ROUTE_DEVIATION_M = 100.0
+ROUTE_DEVIATION_LENGTHS = 3.0
+MIN_AFTER_CPA_S = 60.0
+# A clear start against the chart: the own hull keeps this much water around it over the
+# first START_WINDOW_S of its recorded track [P] (half the 20 m small-craft passing margin).
+CHART_START_CLEARANCE_M = 10.0
+
+
+def stationary_reason(
+    tr: Track,
+    t0: float,
+    t1: float,
+    reports: Mapping[int, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
+) -> str | None:
+    """Why a replayed ship lies still over [t0, t1] (moored, anchored, aground by its AIS status
+    in the 10 minutes before and during the window; or barely moving), None if it is under way."""
+    rep = (reports or {}).get(tr.mmsi)
+    if rep is not None:
+        t, _, st = rep
+        sel = (t >= t0 - 600.0) & (t <= t1) & (st >= 0)
+        mode = _nav_mode(st[sel])
+        if mode in STATIONARY_STATUS:
+            return f"{STATIONARY_STATUS[mode]} (AIS nav status {mode})"
+    inside = (tr.t >= t0) & (tr.t <= t1)
+    tt = np.r_[t0, tr.t[inside], t1]
+    n = np.interp(tt, tr.t, tr.north)
+    e = np.interp(tt, tr.t, tr.east)
+    spread = float(np.hypot(n - np.median(n), e - np.median(e)).max())
+    sog = tr.sog[inside]
+    sog = sog[np.isfinite(sog)]
+    slow = sog.size == 0 or float(np.percentile(sog, 90)) < STILL_KN * KNOT
+    if slow and spread <= max(STILL_SPREAD_M, _length(tr)):
+        return f"lying still in the recording (within {spread:.0f} m, SOG under {STILL_KN:g} kn)"
+    return None
+
+
+def mission_end(enc: Encounter) -> tuple[float, str]:
+    """When the own ship's scenario ends, and a note for the scenario.
+
+    The goal is the recorded position at the end. If a straight run to it would leave the
+    human's path by more than max(ROUTE_DEVIATION_M, ROUTE_DEVIATION_LENGTHS L) (the human went
+    up a harbour and back, say), the scenario ends at the latest recorded point at least
+    MIN_AFTER_CPA_S after the closest approach for which it would not."""
+    limit = max(ROUTE_DEVIATION_M, ROUTE_DEVIATION_LENGTHS * _length(enc.own))
+    if leg_deviation_m(enc.own, enc.t_start, enc.t_end) <= limit:
+        return enc.t_end, ""
+    tr = enc.own
+    cand = tr.t[(tr.t >= enc.t_cpa + MIN_AFTER_CPA_S) & (tr.t < enc.t_end)]
+    for t in cand[::-1]:
+        if leg_deviation_m(tr, enc.t_start, float(t)) <= limit:
+            return float(t), (
+                f"The scenario ends {float(t) - enc.t_cpa:.0f} s after the closest approach, "
+                f"the last recorded point a straight run reaches within {limit:.0f} m of the "
+                "human's path (it turned away later)."
+            )
+    return enc.t_end, (
+        f"No end after the closest approach keeps a straight run within {limit:.0f} m: "
+        "only a route key would give the planner the human's mission."
+    )
+
+
+def _overlap(a: Encounter, b: Encounter) -> bool:
+    return a.t_start < b.t_end and b.t_start < a.t_end
 
 
 def extract_to_dir(
@@ -546,7 +1138,11 @@ def extract_to_dir(
     own_mmsi: int | None = None,
     min_start_separation_m: float = MIN_START_SEPARATION_M,
 ) -> dict:
-    """Read ``file``, mine encounters and write scenario files into ``out_dir``."""
+    """Read ``file``, mine encounters and write scenario files into ``out_dir``.
+
+    One case per own ship and time window: an encounter whose own ship already has a case
+    overlapping it in time is listed in that case's comments instead (counted
+    ``same_own_ship_and_window``)."""
     out = Path(out_dir)
     if not (max_cpa_nm > 0 and math.isfinite(max_cpa_nm)):
         raise AisError(f"{max_cpa_nm} must be a positive distance", field="--max-cpa-nm")
@@ -563,25 +1159,108 @@ def extract_to_dir(
     if out.exists() and any(out.iterdir()) and not force:
         raise AisError("output folder is not empty (use --force)", file=str(out))
     data = read_ais(file)
-    ts = build_tracks(data)
+    ts_all = build_tracks(data)
     if data.time_span() is None:
         raise AisError("the file has no timestamps: no tracks, no encounters", file=str(file))
     counts: Counter = Counter()
-    encs = find_encounters(
-        ts, max_cpa_nm=max_cpa_nm, min_speed_kn=min_speed_kn, own_mmsi=own_mmsi, counts=counts
-    )
+    ships = [tr for tr in ts_all.tracks if mmsi_kind(tr.mmsi) in SHIP_KINDS]
+    counts["tracks_not_a_ship_mmsi"] = len(ts_all.tracks) - len(ships)
+    ts = TrackSet(ts_all.frame, ships, ts_all.drops, ts_all.splits)
+    profiles = profile_vessels(ts, data)
+    reports = _reports_by_mmsi(data)
+    global _PROFILES
+    saved, _PROFILES = _PROFILES, profiles
+    try:
+        cases = _select_cases(
+            ts,
+            chart,
+            counts,
+            reports,
+            max_cpa_nm=max_cpa_nm,
+            min_speed_kn=min_speed_kn,
+            limit=limit,
+            traffic_radius_nm=traffic_radius_nm,
+            own_mmsi=own_mmsi,
+            min_start_separation_m=min_start_separation_m,
+        )
+    finally:
+        _PROFILES = saved
     out.mkdir(parents=True, exist_ok=True)
     stem = Path(file).name.split(".")[0].lower().replace("_", "-")
     chart_rel = None if chart is None else os.path.relpath(Path(chart).resolve(), out.resolve())
-    on_hazard = None if chart is None else _hazard_test(chart, ts)
     written = []
-    rank = 0
+    used: set[int] = set()
+    for rank, case in enumerate(cases, start=1):
+        enc = case["enc"]
+        sid = f"ais-{stem}-{rank:02d}"
+        text, files = scenario_toml(
+            enc,
+            sid,
+            str(file),
+            case["traffic"],
+            ts.frame.origin_lat_deg,
+            ts.frame.origin_lon_deg,
+            chart_rel=chart_rel,
+            planner=planner,
+            profiles=profiles,
+            stationary=case["stationary"],
+            also=case["also"],
+            mission_note=case["note"],
+        )
+        for rel, body in files.items():
+            p = out / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(body, encoding="utf-8")
+        (out / f"{sid}.toml").write_text(text, encoding="utf-8")
+        used.update(tr.mmsi for tr in (enc.own, enc.target, *case["traffic"]))
+        written.append(
+            {
+                "scenario": sid,
+                "rank": rank,
+                "replayed": 1 + len(case["traffic"]),
+                "own_model": profiles[enc.own.mmsi].model,
+                "stationary": sorted(case["stationary"]),
+                "also": [o.target.mmsi for o in case["also"]],
+                **enc.summary(),
+            }
+        )
+    static = sum(1 for m in used if profiles[m].from_static_data)
+    return {
+        "source": str(file),
+        "candidates": dict(counts),
+        "encounters": written,
+        "vessels": {"from_static_data": static, "inferred": len(used) - static},
+    }
+
+
+def _select_cases(
+    ts: TrackSet,
+    chart,
+    counts: Counter,
+    reports,
+    *,
+    max_cpa_nm: float,
+    min_speed_kn: float,
+    limit: int,
+    traffic_radius_nm: float,
+    own_mmsi: int | None,
+    min_start_separation_m: float,
+) -> list[dict]:
+    encs = find_encounters(
+        ts,
+        max_cpa_nm=max_cpa_nm,
+        min_speed_kn=min_speed_kn,
+        own_mmsi=own_mmsi,
+        counts=counts,
+        profiles=_PROFILES,
+    )
+    on_hazard = None if chart is None else _hazard_test(chart, ts)
+    cases: list[dict] = []
     for enc in encs:
-        if rank >= limit:
+        if len(cases) >= limit:
             break
         if on_hazard is not None and (
             on_hazard(enc.own, *_latlon_at(enc.own, enc.t_start))
-            or on_hazard(enc.own, *_latlon_at(enc.own, enc.t_end))
             or on_hazard(enc.target, *_latlon_at(enc.target, enc.t_start))
         ):
             counts["pair_on_hazard"] += 1  # a berth drawn inside the land polygon, say
@@ -589,30 +1268,45 @@ def extract_to_dir(
         if enc.own_speed < min_speed_kn * KNOT:
             counts["own_not_under_way_at_start"] += 1  # nothing to steer yet
             continue
+        t_end, note = mission_end(enc)
+        enc = replace(enc, t_end=t_end)
+        if on_hazard is not None:
+            if on_hazard(enc.own, *_latlon_at(enc.own, enc.t_end)):
+                counts["goal_on_hazard"] += 1
+                continue
+            t_win = min(enc.t_end, enc.t_start + START_WINDOW_S)
+            if on_hazard.clearance(enc.own, enc.t_start, t_win) < CHART_START_CLEARANCE_M:
+                counts["start_close_to_hazard"] += 1  # no room to act before grounding
+                continue
+        # One case per real encounter and own ship.
+        same = next(
+            (c for c in cases if c["enc"].own.mmsi == enc.own.mmsi and _overlap(c["enc"], enc)),
+            None,
+        )
+        if same is not None:
+            same["also"].append(enc)
+            counts["same_own_ship_and_window"] += 1
+            continue
+        pair = {enc.own.mmsi, enc.target.mmsi}
+        if any(
+            {c["enc"].own.mmsi, c["enc"].target.mmsi} == pair and _overlap(c["enc"], enc)
+            for c in cases
+        ):
+            counts["same_pair_and_window"] += 1
+            continue
         traffic = traffic_for(enc, ts, traffic_radius_nm, counts, on_hazard)
         if _closest_early(enc, traffic, START_WINDOW_S) < min_start_separation_m:
             # The own ship is already in close quarters before it can do anything: such a
             # case scores the recording, not the planner.
             counts["close_quarters_at_start"] += 1
             continue
-        rank += 1
-        sid = f"ais-{stem}-{rank:02d}"
-        text, files = scenario_toml(
-            enc,
-            sid,
-            str(file),
-            traffic,
-            ts.frame.origin_lat_deg,
-            ts.frame.origin_lon_deg,
-            chart_rel=chart_rel,
-            planner=planner,
+        stationary = {}
+        for tr in traffic:
+            why = stationary_reason(tr, enc.t_start, enc.t_end, reports)
+            if why is not None:
+                stationary[tr.key] = why
+        counts["stationary_replayed"] += len(stationary)
+        cases.append(
+            {"enc": enc, "traffic": traffic, "stationary": stationary, "also": [], "note": note}
         )
-        for rel, body in files.items():
-            p = out / rel
-            p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_text(body, encoding="utf-8")
-        (out / f"{sid}.toml").write_text(text, encoding="utf-8")
-        written.append(
-            {"scenario": sid, "rank": rank, "replayed": 1 + len(traffic), **enc.summary()}
-        )
-    return {"source": str(file), "candidates": dict(counts), "encounters": written}
+    return cases

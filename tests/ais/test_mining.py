@@ -171,7 +171,8 @@ def test_own_ship_chosen_by_mmsi(tmp_path):
 def test_solent_extract_with_land_chart(tmp_path, solent_csv):
     """The Solent recording with the bundled OSM land chart: ten or more scenarios that load,
     with no ship starting on land (the raw data has ships moored at berths inside the
-    polygons: they are left out)."""
+    polygons: they are left out). One case per own ship and window: the 12 asked for used
+    to be 8 real ships; now the overlapping ones are merged (about 11 remain)."""
     from pathlib import Path
 
     from autoship.charts import load_chart
@@ -182,7 +183,7 @@ def test_solent_extract_with_land_chart(tmp_path, solent_csv):
         pytest.skip("bundled Solent land chart not in this checkout")
     out = tmp_path / "solent"
     res = extract_to_dir(solent_csv, out, chart=chart, max_cpa_nm=0.5, min_speed_kn=5.0, limit=12)
-    assert len(res["encounters"]) == 12
+    assert 10 <= len(res["encounters"]) <= 12
     types = {e["type"] for e in res["encounters"]}
     assert {"crossing", "overtaking"} <= types
     first = load_scenario(out / "ais-solentais-20160112-130211-01.toml")
