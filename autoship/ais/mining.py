@@ -11,15 +11,25 @@ Steps:
    running when the recording began). At the start the pair is classified by the COLREG engine
    (``autoship.colregs``) with the predicted DCPA/TCPA from the recorded velocities;
 4. the give-way ship becomes the own ship (head-on: both give way, the first of the pair), unless
-   it is faster than the own-ship model can go, then the other one; ``own_mmsi`` overrides the
-   choice. Pairs with no rule 13-15 situation at the start are dropped (counted);
+   it is faster than its own model can go (``VesselProfile.top_speed_kn``), then the other one;
+   ``own_mmsi`` overrides the choice. Pairs with no rule 13-15 situation at the start are
+   dropped (counted);
 5. ranking: by DCPA at the start, then TCPA;
-6. one scenario per encounter: the own ship starts where the recording has it, with its recorded
-   course and speed, and its goal is where it really was at the end; the target and every other
-   ship whose track covers the whole scenario window within ``traffic_radius_nm`` are replayed
-   from CSV tracks (``track = "tracks/<scenario id>/<track key>.csv"``, ``planner =
-   "replay"``). With a chart, ships recorded on its hazards (a berth drawn inside the land
-   polygon, say) are left out. Sizes AIS did not give are written as a placeholder.
+6. one scenario per real encounter and own ship: an encounter whose own ship already has a case
+   overlapping it in time is named in that case's comments instead. The own ship starts where
+   the recording has it, with its recorded course and speed; its goal is where it really was at
+   the scenario end, which is brought forward when a straight run to the recorded end would
+   leave the human's path (``mission_end``); the recorded route, simplified, and the recorded
+   own ship's figures (path length, minimum separation to each ship) are written as comments
+   (the scenario schema has no route key). The start must be clear of other ships' hulls and,
+   with a chart, of hazards. The target and every other ship whose track covers the whole
+   window within ``traffic_radius_nm`` are replayed from CSV tracks
+   (``track = "tracks/<scenario id>/<track key>.csv"``, ``planner = "replay"``). With a chart,
+   ships recorded on its hazards (a berth drawn inside the land polygon, say) are left out;
+   moored, anchored or still ships stay replayed with a passive hand-over guard.
+
+Every ship's model and size come from its AIS static data or a documented inference
+(``profile_vessels``), with each value's provenance in a comment.
 """
 
 from __future__ import annotations
