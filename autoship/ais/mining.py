@@ -785,6 +785,7 @@ def scenario_toml(
         why = stationary.get(tr.key)
         if why is not None:
             lines += [
+                "# replayed at its median recorded position (its recorded wander is AIS noise)",
                 f"# {why}: must stay replayed and never be handed over. The scenario schema has",
                 "# no key to forbid a hand-over (needed: e.g. `handover = false`); until it has,",
                 "# a hand-over gives it keep-course at its (near zero) speed, so it lies still",
@@ -1061,7 +1062,16 @@ def _hazard_test(chart_path, ts: TrackSet):
         c = hazards(tr).hull_clearance(r.north[ok, 0], r.east[ok, 0], r.course[ok, 0], length, beam)
         return float(np.min(c))
 
+    def touches(tr: Track, t: float) -> bool:
+        # A ship lying still has no reliable heading: its hull may point any way, so it touches
+        # a hazard when one is within half its length (a berth alongside a quay drawn as land).
+        lat, lon = _latlon_at(tr, t)
+        n, e = ts.frame.to_local(lat, lon)
+        d = hazards(tr).clearance(float(n), float(e))
+        return bool(d[0] < 0.5 * _length(tr))
+
     on_hazard.clearance = clearance  # type: ignore[attr-defined]
+    on_hazard.touches = touches  # type: ignore[attr-defined]
     return on_hazard
 
 
@@ -1103,6 +1113,38 @@ def stationary_reason(
     if slow and spread <= max(STILL_SPREAD_M, _length(tr)):
         return f"lying still in the recording (within {spread:.0f} m, SOG under {STILL_KN:g} kn)"
     return None
+
+
+def still_track(tr: Track, t0: float, t1: float, margin_s: float = 60.0) -> Track:
+    """A ship lying still over [t0, t1] as a fixed point at its median recorded position.
+
+    Its recorded wander (within STILL_SPREAD_M or a length) is AIS position noise; replayed
+    as recorded it would give the ship a speed of a few tenths of a knot, which a hand-over
+    (the schema cannot forbid one) turns into a slow drift onto the nearest quay."""
+    inside = (tr.t >= t0) & (tr.t <= t1)
+    tt = np.r_[t0, tr.t[inside], t1]
+    lat = float(np.median(np.interp(tt, tr.t, tr.lat_deg)))
+    lon = float(np.median(np.interp(tt, tr.t, tr.lon_deg)))
+    n = float(np.median(np.interp(tt, tr.t, tr.north)))
+    e = float(np.median(np.interp(tt, tr.t, tr.east)))
+    cog = tr.cog[inside]
+    cog = cog[np.isfinite(cog)]
+    c = float(np.angle(np.mean(np.exp(1j * cog)))) % (2 * math.pi) if cog.size else math.nan
+    heading = tr.heading[inside]
+    heading = heading[np.isfinite(heading)]
+    h = float(np.median(heading)) if heading.size else math.nan
+    two = np.array([t0 - margin_s, t1 + margin_s])
+    return replace(
+        tr,
+        t=two,
+        north=np.full(2, n),
+        east=np.full(2, e),
+        lat_deg=np.full(2, lat),
+        lon_deg=np.full(2, lon),
+        sog=np.zeros(2),
+        cog=np.full(2, c),
+        heading=np.full(2, h),
+    )
 
 
 def mission_end(enc: Encounter) -> tuple[float, str]:
@@ -1311,10 +1353,20 @@ def _select_cases(
             counts["close_quarters_at_start"] += 1
             continue
         stationary = {}
+        kept = []
         for tr in traffic:
             why = stationary_reason(tr, enc.t_start, enc.t_end, reports)
             if why is not None:
+                tr = still_track(tr, enc.t_start, enc.t_end)
+                if on_hazard is not None and on_hazard.touches(tr, enc.t_start):
+                    # Moored against charted land: it belongs to the quay, like a ship
+                    # recorded on land. Kept, it could only be handed over (the schema cannot
+                    # forbid that) and ground at once.
+                    counts["traffic_left_out_moored_at_hazard"] += 1
+                    continue
                 stationary[tr.key] = why
+            kept.append(tr)
+        traffic = kept
         counts["stationary_replayed"] += len(stationary)
         cases.append(
             {"enc": enc, "traffic": traffic, "stationary": stationary, "also": [], "note": note}

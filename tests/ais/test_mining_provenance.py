@@ -270,8 +270,12 @@ def test_solent_stationary_ships_stay_replayed_and_are_never_handed_to_a_planner
             listed = s.id.removeprefix("ais-") in e["stationary"]
             if listed or spread <= 10.0 or s.nav_status in (1, 5):
                 n_still += 1
-                # Passive: if the loop ever hands it over it keeps its (near zero) speed.
+                # Passive: if the loop ever hands it over it keeps its speed, which is zero
+                # (replayed at rest at its median position), clear of the quay it lies at.
                 assert s.handover_planner == "keep-course", (e["scenario"], s.id)
+                assert np.all(tr.vn == 0.0) and np.all(tr.ve == 0.0), (e["scenario"], s.id)
+                hz = land.hazards(s.ship.draught_m, scen.chart.under_keel_clearance_m)
+                assert hz.clearance(n0, e0)[0] >= 0.5 * s.ship.length_m, (e["scenario"], s.id)
             else:
                 assert s.handover_planner is None, (e["scenario"], s.id)
             # On land at the start: left out (a berth inside the land polygon).
