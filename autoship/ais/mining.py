@@ -100,7 +100,8 @@ def _length(tr: Track) -> float:
 #   2. the AIS class: from the message types when the file has them (18/19/24: B), otherwise from
 #      the report interval under way: a class B "CS" unit reports every 30 s whatever its speed,
 #      class A every 2-10 s under way (ITU-R M.1371-5, Annex 1 tables 1 and 2); a median and
-#      lower quartile of at least 25 s over 5+ intervals at more than 2 kn means class B;
+#      lower quartile of at least 25 s over 5+ intervals at more than 2 kn means class B, a
+#      median of at most 12 s class A;
 #   3. the speed profile: the 95th percentile of the reported SOG (robust to single bad values)
 #      picks the class in ``_INFERRED`` (high-speed craft from 25 kn, and so on);
 #   4. the size is that class's typical length [P]; when the chosen model's top speed at that
@@ -110,6 +111,7 @@ def _length(tr: Track) -> float:
 # carries where it came from ("AIS", "inferred" or "default") into the scenario as a comment.
 
 CLASS_B_INTERVAL_S = 25.0
+CLASS_A_INTERVAL_S = 12.0
 HIGH_SPEED_KN = 25.0
 STILL_KN = 1.0  # "lying still": the referee's still speed (0.5 m/s) rounded to 1 kn
 
@@ -231,16 +233,22 @@ def _reports_by_mmsi(data: AisData | None) -> dict[int, tuple[np.ndarray, np.nda
     return out
 
 
-def _class_b_by_interval(t: np.ndarray, sog: np.ndarray) -> bool:
-    """Class B by its 30 s report interval under way (see the comment block above)."""
+def _class_by_interval(t: np.ndarray, sog: np.ndarray) -> str | None:
+    """AIS class from the report interval under way (see the comment block above): B for a
+    30 s interval, A for a median of at most 12 s (class A reports every 2-10 s under way; a
+    class B "CS" unit never faster than every 30 s), None when it cannot be told."""
     if t.size < 6:
-        return False
+        return None
     dt = np.diff(t)
     moving = (sog[:-1] > 2.0 * KNOT) & (dt > 0.5)  # > 0.5 s: the same report heard twice
     dt = dt[moving]
     if dt.size < 5:
-        return False
-    return bool(np.median(dt) >= CLASS_B_INTERVAL_S and np.percentile(dt, 25) >= CLASS_B_INTERVAL_S)
+        return None
+    if np.median(dt) >= CLASS_B_INTERVAL_S and np.percentile(dt, 25) >= CLASS_B_INTERVAL_S:
+        return "B"
+    if np.median(dt) <= CLASS_A_INTERVAL_S:
+        return "A"
+    return None
 
 
 def _nav_mode(st: np.ndarray) -> int | None:
@@ -279,12 +287,13 @@ def profile_vessels(ts: TrackSet, data: AisData | None = None) -> dict[int, Vess
         if info is not None and info.ais_class in ("A", "B"):
             ais_class: str | None = info.ais_class
             src["ais_class"] = "AIS (message types)"
-        elif _class_b_by_interval(t_rep, sog_rep):
-            ais_class = "B"
-            src["ais_class"] = "inferred (30 s report interval under way)"
         else:
-            ais_class = None
-            src["ais_class"] = "unknown"
+            ais_class = _class_by_interval(t_rep, sog_rep)
+            src["ais_class"] = {
+                "B": "inferred (30 s report interval under way)",
+                "A": "inferred (report interval under way of 12 s or less)",
+                None: "unknown",
+            }[ais_class]
         nav = _nav_mode(st_rep)
         src["nav_status"] = "AIS (types 1-3, most frequent)" if nav is not None else "unknown"
         ship_type = info.ship_type if info is not None and info.ship_type else None

@@ -134,7 +134,8 @@ def test_inference_without_static_data(tmp_path):
     )
     assert (yacht.ais_class, yacht.model) == ("B", "sailing-yacht")
     assert yacht.source["ais_class"].startswith("inferred")
-    assert hsc.ais_class is None and hsc.model == "pilot-boat" and hsc.label == "high-speed craft"
+    assert hsc.model == "pilot-boat" and hsc.label == "high-speed craft"
+    assert (hsc.ais_class, work.ais_class, tender.ais_class) == ("A", "A", None)
     assert cargo.label == "seagoing cargo ship" and cargo.model == "tanker"
     assert work.model == "tug"
     assert tender.label == "small craft lying still"
