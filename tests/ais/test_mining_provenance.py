@@ -343,3 +343,42 @@ def test_solent_own_ship_mission_and_recorded_figures(solent_cases):
         block = _ship_block(text, own.id)
         top = float(re.search(r"model top speed ([\d.]+) kn", block).group(1))
         assert own.speed / KNOT <= top + 0.05
+
+
+def _land_chart(path: Path, island_east_m: float) -> None:
+    """GeoJSON land: an island beside the own ship's start (north -3,300..-2,900 m, from
+    ``island_east_m`` eastwards 50 m) and two far corner rocks that stretch the chart's extent
+    over the whole crossing."""
+    import json
+
+    def square(n0, n1, e0, e1):
+        ring = [(n0, e0), (n0, e1), (n1, e1), (n1, e0), (n0, e0)]
+        pts = []
+        for n, e in ring:
+            lat, lon = FRAME.to_latlon(n, e)
+            pts.append([float(lon), float(lat)])
+        return {
+            "type": "Feature",
+            "properties": {},
+            "geometry": {"type": "Polygon", "coordinates": [pts]},
+        }
+
+    feats = [
+        square(-3300, -2900, island_east_m, island_east_m + 50),
+        square(-8000, -7900, -8000, -7900),
+        square(7900, 8000, 7900, 8000),
+    ]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
+
+
+@pytest.mark.parametrize(("island_east_m", "kept"), [(8.0, False), (300.0, True)])
+def test_start_checked_against_the_chart(tmp_path, island_east_m, kept):
+    from tests.ais.test_mining import _crossing_csv
+
+    f = tmp_path / "cross.csv"
+    _crossing_csv(f, miss_m=200.0)
+    chart = tmp_path / "land.geojson"
+    _land_chart(chart, island_east_m)
+    res = extract_to_dir(f, tmp_path / "o", chart=chart, max_cpa_nm=0.5, min_speed_kn=5.0)
+    assert len(res["encounters"]) == (1 if kept else 0)
+    assert res["candidates"].get("start_close_to_hazard", 0) == (0 if kept else 1)
