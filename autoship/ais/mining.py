@@ -37,7 +37,8 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
@@ -63,9 +64,19 @@ PLACEHOLDER_DRAUGHT_M = 2.5
 UKC_M = 0.5
 
 
-# Set by ``extract_to_dir`` for the duration of one extraction: the vessel profiles that give
-# every mined ship its size (a module-level map keeps the helpers' signatures).
+# The vessel profiles that give every mined ship its size, set for the duration of one
+# extraction by ``_using`` (a module-level map keeps the many small helpers' signatures).
 _PROFILES: Mapping[int, VesselProfile] = {}
+
+
+@contextmanager
+def _using(profiles: Mapping[int, VesselProfile]) -> Iterator[None]:
+    global _PROFILES
+    saved, _PROFILES = _PROFILES, profiles
+    try:
+        yield
+    finally:
+        _PROFILES = saved
 
 
 def _draught(tr: Track) -> float:
@@ -464,10 +475,8 @@ def find_encounters(
     whatever its role. With ``profiles`` (``profile_vessels``) each ship's own model sets how
     fast it may be to be the own ship and its length the alongside test; without them the
     placeholder's ``own_max_speed_kn`` and size apply."""
-    global _PROFILES
     if profiles is not None:
-        saved, _PROFILES = _PROFILES, profiles
-        try:
+        with _using(profiles):
             return find_encounters(
                 ts,
                 max_cpa_nm=max_cpa_nm,
@@ -480,8 +489,6 @@ def find_encounters(
                 own_mmsi=own_mmsi,
                 counts=counts,
             )
-        finally:
-            _PROFILES = saved
     counts = counts if counts is not None else Counter()
     tracks = ts.tracks
     if len(tracks) < 2:
@@ -1229,9 +1236,7 @@ def extract_to_dir(
     ts = TrackSet(ts_all.frame, ships, ts_all.drops, ts_all.splits)
     profiles = profile_vessels(ts, data)
     reports = _reports_by_mmsi(data)
-    global _PROFILES
-    saved, _PROFILES = _PROFILES, profiles
-    try:
+    with _using(profiles):
         cases = _select_cases(
             ts,
             chart,
@@ -1244,8 +1249,6 @@ def extract_to_dir(
             own_mmsi=own_mmsi,
             min_start_separation_m=min_start_separation_m,
         )
-    finally:
-        _PROFILES = saved
     out.mkdir(parents=True, exist_ok=True)
     stem = Path(file).name.split(".")[0].lower().replace("_", "-")
     chart_rel = None if chart is None else os.path.relpath(Path(chart).resolve(), out.resolve())
