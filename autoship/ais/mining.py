@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import os
+import textwrap
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -800,15 +801,21 @@ def scenario_toml(
         ]
         why = stationary.get(tr.key)
         if why is not None:
+            lines += _comment(
+                f"{why}: replayed at rest at its median recorded position (its recorded "
+                "wander is AIS noise). It must stay replayed and never be handed over; the "
+                "scenario schema has no key to forbid a hand-over (needed: e.g. `handover = "
+                "false`). Until it has one, a hand-over gives it keep-course at its zero speed, "
+                "so it lies still instead of sailing for a goal."
+            )
             lines += [
-                "# replayed at its median recorded position (its recorded wander is AIS noise)",
-                f"# {why}: must stay replayed and never be handed over. The scenario schema has",
-                "# no key to forbid a hand-over (needed: e.g. `handover = false`); until it has,",
-                "# a hand-over gives it keep-course at its (near zero) speed, so it lies still",
-                "# instead of sailing for a goal.",
                 'handover_planner = "keep-course"',
             ]
     return "\n".join(lines) + "\n", files
+
+
+def _comment(text: str, width: int = 96) -> list[str]:
+    return ["# " + line for line in textwrap.wrap(text, width - 2)]
 
 
 def _ship_lines(tr: Track, prof: VesselProfile | None) -> list[str]:
@@ -940,14 +947,13 @@ def _route_block(enc: Encounter, t_goal: float, prof: VesselProfile | None, note
     tol = route_tolerance_m(length)
     wps = recorded_route(enc.own, enc.t_start, t_goal, tol)
     dev = leg_deviation_m(enc.own, enc.t_start, t_goal)
-    out = [
-        "# The human's mission: the recorded route, simplified to within "
-        f"{tol:.0f} m (Douglas-Peucker),",
-        "# with its recorded timing. The scenario schema has no route key, so the own ship gets",
-        "# the last waypoint as its goal; a straight run there departs from the recorded track",
-        f"# by up to {dev:.0f} m.{(' ' + note) if note else ''}",
-        "# recorded.route = [  # t_s, lat_deg, lon_deg",
-    ]
+    out = _comment(
+        f"The human's mission: the recorded route, simplified to within {tol:.0f} m "
+        "(Douglas-Peucker), with its recorded timing. The scenario schema has no route key, so "
+        "the own ship gets the last waypoint as its goal; a straight run there departs from "
+        f"the recorded track by up to {dev:.0f} m.{(' ' + note) if note else ''}"
+    )
+    out += ["# recorded.route = [  # t_s, lat_deg, lon_deg"]
     out += [f"#   [{t:.0f}, {la:.7f}, {lo:.7f}]," for t, la, lo, _, _ in wps]
     out += ["# ]", ""]
     return out
