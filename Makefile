@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	@out=$(OUT); rc=0; \
 	echo "autoship run scenarios --jobs 2 --out $$out"; \
-	$(BIN)/autoship run scenarios --jobs 2 --out $$out --report $$out/report.json \
+	$(BIN)/autoship run scenarios --jobs 2 --out $$out --json $$out/report.json \
 		--junit $$out/junit.xml --markdown $$out/report.md || rc=$$?; \
 	if [ -f $$out/report.json ]; then echo; $(BIN)/autoship report $$out --fail-on never; fi; \
 	exit $$rc
@@ -37,7 +37,7 @@ lint: $(STAMP)
 # A 100-encounter sweep of the bundled planner with its report (the CI recipe, locally).
 sweep: $(STAMP)
 	$(BIN)/autoship sweep sweeps/ci.toml --out $(OUT)-sweep --jobs 2; \
-	$(BIN)/autoship report $(OUT)-sweep --markdown $(OUT)-sweep/report.md --png $(OUT)-sweep/png
+	$(BIN)/autoship report $(OUT)-sweep --markdown $(OUT)-sweep/report.md --plots $(OUT)-sweep/png
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -1,4 +1,4 @@
-"""``autoship report DIR [--markdown FILE] [--png DIR] [--junit FILE]``: statistics of a
+"""``autoship report DIR [--markdown FILE] [--plots DIR] [--junit FILE]``: statistics of a
 sweep's results store; for a run output folder (``autoship run --out DIR --report
 DIR/report.json``) a one-screen summary of what passed, what failed and why, and where the
 reports are."""
@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from autoship.cli._flags import deprecated_alias
 from autoship.errors import AutoshipError
 
 
@@ -25,7 +26,8 @@ def add_parser(sub) -> None:
         help="sweep output folder, or a run output folder holding report.json (summary)",
     )
     p.add_argument("--markdown", type=Path, metavar="FILE", help="write a Markdown report")
-    p.add_argument("--png", type=Path, metavar="DIR", help="write PNG plots into this folder")
+    p.add_argument("--plots", type=Path, metavar="DIR", help="write PNG plots into this folder")
+    deprecated_alias(p, "--png", "--plots DIR", "plots", type=Path)
     p.add_argument(
         "--junit",
         type=Path,
@@ -65,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         meta = store.meta()
         s = summarize(runs, encs)
         bad = worst(runs, args.worst)
-        plots = write_plots(runs, args.png, encs) if args.png else []
+        plots = write_plots(runs, args.plots, encs) if args.plots else []
         if args.markdown:
             args.markdown.parent.mkdir(parents=True, exist_ok=True)
             text = markdown(s, bad, meta, plots, args.markdown)

@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from autoship.cli._flags import deprecated_alias
 from autoship.cli._progress import Progress
 from autoship.errors import AutoshipError
 
@@ -20,9 +21,10 @@ def add_parser(sub) -> None:
     p.add_argument("--seed", type=int, help="override the scenario seed")
     p.add_argument("--jobs", type=int, default=1, help="parallel worker processes")
     p.add_argument("--profile", help="scoring profile (default: each scenario's own)")
-    p.add_argument("--report", type=Path, help="write the JSON report here")
-    p.add_argument("--junit", type=Path, help="write JUnit XML here")
-    p.add_argument("--markdown", type=Path, help="write a Markdown summary here")
+    p.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report here")
+    deprecated_alias(p, "--report", "--json", "json", type=Path)
+    p.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML here")
+    p.add_argument("--markdown", type=Path, metavar="FILE", help="write a Markdown report here")
     p.add_argument("--force", action="store_true", help="overwrite existing run folders")
     p.add_argument(
         "--vs-recording",
@@ -65,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         raise AutoshipError("must be >= 1", field="--jobs")
     if args.seed is not None and args.seed < 0:
         raise AutoshipError("must be >= 0", field="--seed")
-    for out in (args.report, args.junit, args.markdown):
+    for out in (args.json, args.junit, args.markdown):
         _check_output(out, args.force)
     jobs = plan_jobs(args.paths, args.out, args.planner, args.seed, args.force, args.profile)
     if args.vs_recording:
@@ -109,9 +111,9 @@ def run(args: argparse.Namespace) -> int:
     report = build_batch_report(entries, profile)
     if errors:
         report["errors"] = errors
-    if args.report:
-        args.report.parent.mkdir(parents=True, exist_ok=True)
-        args.report.write_text(json.dumps(report, indent=1))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=1))
     if args.junit:
         args.junit.parent.mkdir(parents=True, exist_ok=True)
         write_junit(report, args.junit)

@@ -1,4 +1,4 @@
-"""``autoship score RUN_DIR... [--profile NAME] [--json] [--markdown FILE] [--junit FILE]``:
+"""``autoship score RUN_DIR... [--profile NAME] [--json [FILE]] [--markdown FILE] [--junit FILE]``:
 score existing run folders with any profile (exit 0 all gates passed, 1 a gate failed)."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from autoship.cli._flags import deprecated_alias
 from autoship.errors import AutoshipError, RunFolderError
 
 
@@ -23,13 +24,19 @@ def add_parser(sub) -> None:
         "--profile",
         help="scoring profile name or .toml file for every run (default: each run's own)",
     )
-    p.add_argument("--json", action="store_true", help="print the JSON report on stdout")
+    p.add_argument(
+        "--json",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="write the JSON report to FILE (no FILE or '-': on stdout)",
+    )
     p.add_argument(
         "--vs-recording",
         action="store_true",
         help="judge mined scenarios as 'no worse than the recording' (see `run --vs-recording`)",
     )
-    p.add_argument("--out", type=Path, metavar="FILE", help="write the JSON report to FILE")
+    deprecated_alias(p, "--out", "--json FILE", "json")
     p.add_argument("--markdown", type=Path, metavar="FILE", help="write a Markdown summary")
     p.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML")
     p.set_defaults(func=run)
@@ -55,7 +62,9 @@ def run(args: argparse.Namespace) -> int:
     from autoship.colregs import load_profile
     from autoship.metrics import build_batch_report, score_run, write_junit, write_markdown
 
-    for out in (args.out, args.markdown, args.junit):
+    to_stdout = args.json == "-"
+    json_file = Path(args.json) if args.json and not to_stdout else None
+    for out in (json_file, args.markdown, args.junit):
         if out is not None and out.parent and not out.parent.is_dir():
             raise AutoshipError("output folder does not exist", file=str(out))
     dirs = expand_run_dirs(list(args.run_dirs))
@@ -65,13 +74,13 @@ def run(args: argparse.Namespace) -> int:
     entries = [score_run(d, profile, vs_recording=args.vs_recording) for d in dirs]
     report = build_batch_report(entries, profile)
     text = json.dumps(report, indent=1)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    if json_file is not None:
+        json_file.write_text(text + "\n", encoding="utf-8")
     if args.markdown:
         write_markdown(report, args.markdown)
     if args.junit:
         write_junit(report, args.junit)
-    if args.json:
+    if to_stdout:
         sys.stdout.write(text + "\n")
     else:
         for e in entries:

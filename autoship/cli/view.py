@@ -67,7 +67,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     p.add_argument(
         "--score",
         metavar="FILE",
-        help="score to show: a run entry or an autoship score --out report "
+        help="score to show: a run entry or an autoship score --json FILE report "
         "(default: RUN_DIR/score.json if present)",
     )
     p.set_defaults(func=run)
