@@ -71,7 +71,10 @@ def add_parser(sub) -> None:
         "datagrams/s, since a receiver's default buffer drops a burst)",
     )
     emit.add_argument(
-        "--speed", type=float, default=1.0, help="with --realtime: time factor (default 1)"
+        "--speed",
+        type=float,
+        default=1.0,
+        help="with --realtime: time-lapse, run seconds per second of wall clock (default 1)",
     )
     emit.add_argument(
         "--start-utc",

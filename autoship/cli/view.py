@@ -48,7 +48,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "--speed",
         type=float,
         default=None,
-        help="run seconds per video second (default: the run fits in about 20 s)",
+        help="time-lapse: run seconds per second of video (default: the run fits in about 20 s)",
     )
     p.add_argument(
         "--size",
