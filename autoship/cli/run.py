@@ -142,7 +142,11 @@ def run(args: argparse.Namespace) -> int:
             f"min_sep={sep_s}{clear_s}  score={e['score']:.2f}{human_s}"
         )
     for err in errors:
-        print(f"ERROR {err['error']}")
+        # The promised form, on stderr, naming the user's scenario file.
+        msg, path = str(err.get("error", "")), err.get("path")
+        if path and not msg.startswith(str(path)):
+            msg = f"{path}: {msg}"
+        print(f"autoship: error: {msg}", file=sys.stderr)
     s = report["summary"]
     print(
         f"{s['passed']}/{s['runs']} passed, {s['collisions']} collisions, "

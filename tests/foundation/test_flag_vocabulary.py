@@ -45,3 +45,24 @@ def test_json_flag_everywhere_and_old_spellings_warn(tmp_path, capsys):
     main(["score", str(out), "--out", str(tmp_path / "d.json")])
     assert (tmp_path / "d.json").is_file()
     assert "--out is deprecated; use --json FILE" in capsys.readouterr().err
+
+
+def test_an_error_during_a_run_has_the_one_line_form_naming_the_scenario(
+    tmp_path, capsys, monkeypatch
+):
+    import autoship.sweep.batch as batch
+    from autoship.errors import AutoshipError
+
+    def boom(job):
+        raise AutoshipError("planner blew up", field="ship.os.planner")
+
+    monkeypatch.setattr(batch, "run_job", boom)
+    scen = tmp_path / "scen"
+    scen.mkdir()
+    shutil.copy(IMAZU / "imazu-02.toml", scen)
+    rc = main(["run", str(scen), "--out", str(tmp_path / "out")])
+    assert rc == 2
+    captured = capsys.readouterr()
+    line = f"autoship: error: {scen / 'imazu-02.toml'}: ship.os.planner: planner blew up"
+    assert line in captured.err.splitlines()
+    assert "ERROR" not in captured.out
