@@ -36,8 +36,31 @@ def read_ais(path: str | os.PathLike) -> AisData:
     if not os.path.isfile(path):
         raise AisError("no such file", file=path)
     head = _head(path)
+    _refuse_other_formats(head, path)
     kind = _kind(head, path)
     return read_csv(path) if kind == "csv" else read_nmea(path)
+
+
+# Files that are certainly not AIS text, by their first bytes (a GeoPackage is an SQLite
+# database; shapefiles, ZIP and gzip-less binaries start with these magics).
+_OTHER_FORMATS = (
+    (b"SQLite format 3\x00", "an SQLite database (a GeoPackage?)"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"\x00\x00\x27\x0a", "an ESRI shapefile"),
+    (b"PAR1", "a Parquet file"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+)
+
+
+def _refuse_other_formats(head: bytes, path: str) -> None:
+    """A file of another kind is a one-line error naming it, not lines of NMEA garbage."""
+    for magic, what in _OTHER_FORMATS:
+        if head.startswith(magic):
+            raise AisError(f"not an AIS recording (NMEA or AIS CSV): the file is {what}", file=path)
+    text = head.lstrip()
+    if text[:1] == b"{":
+        raise AisError("not an AIS recording (NMEA or AIS CSV): the file is JSON", file=path)
 
 
 def _kind(head: bytes, path: str) -> str:

@@ -183,10 +183,22 @@ def detect_layout(header_line: str, path: str = "<csv>") -> CsvLayout:
     for lay in LAYOUTS:
         if lay.delimiter == delim and all(lay.columns[k] in cols for k in lay.required):
             return lay
-    found = ", ".join(sorted(c for c in cols if c)) or "(none)"
     known = "; ".join(lay.name for lay in LAYOUTS)
+    head = header_line.lstrip()
+    if head[:1] in ("{", "[", "<") or "\x00" in head:
+        # JSON, GeoJSON, XML or binary: not a table at all; the header is no column list.
+        raise AisError(
+            f"not an AIS recording (NMEA or a CSV layout: {known}); the file starts like "
+            f"{'JSON' if head[:1] in '{[' else 'XML' if head[:1] == '<' else 'binary data'}",
+            file=path,
+            field="header",
+        )
+    # The first few columns, each cut short, so the message stays one readable line.
+    names = sorted(c for c in cols if c)
+    shown = [c if len(c) <= 30 else c[:27] + "..." for c in names[:12]]
+    found = ", ".join(shown) + (f" (+{len(names) - 12} more)" if len(names) > 12 else "")
     raise AisError(
-        f"unknown AIS CSV layout (known: {known}); columns found: {found}",
+        f"unknown AIS CSV layout (known: {known}); columns found: {found or '(none)'}",
         file=path,
         field="header",
     )
