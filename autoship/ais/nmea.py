@@ -17,6 +17,7 @@ counted by type from their first six bits, which saves the decoding time.
 
 from __future__ import annotations
 
+import calendar
 import gzip
 import math
 import os
@@ -92,6 +93,34 @@ def _pghp_time(line: bytes) -> float:
     return base + sec + ms / 1000.0
 
 
+def _gps_clock_time(body: bytes) -> float:
+    """Unix time (s) of ``$--ZDA,hhmmss.ss,dd,mm,yyyy,...`` or ``$--RMC,hhmmss.ss,A,...,ddmmyy,...``
+    (NMEA 0183: ZDA carries the full date, RMC a two-digit year, taken as 20yy); NaN when the
+    fields are empty or malformed, or the year is outside 2000-2099 (as for tag blocks)."""
+    f = body.split(b",")
+    try:
+        hms = f[1]
+        if len(hms) < 6:
+            return math.nan
+        hh, mi, ss = int(hms[0:2]), int(hms[2:4]), float(hms[4:])
+        if f[0][3:6] == b"ZDA":
+            day, mon, year = int(f[2]), int(f[3]), int(f[4])
+        else:
+            d = f[9]
+            if len(d) != 6:
+                return math.nan
+            day, mon, year = int(d[0:2]), int(d[2:4]), 2000 + int(d[4:6])
+        if not (2000 <= year <= 2099 and 0 <= hh < 24 and 0 <= mi < 60 and 0 <= ss < 61):
+            return math.nan
+        return (
+            calendar.timegm((year, mon, day, hh, mi, 0, 0, 0, 0))
+            + ss
+            + (0.0 if 1 <= mon <= 12 and 1 <= day <= 31 else math.nan)
+        )
+    except (IndexError, ValueError, OverflowError):
+        return math.nan
+
+
 def _tag_block_time(tag: bytes) -> tuple[bool, float]:
     """(checksum ok, unix time or NaN) for the text between the backslashes of a tag block."""
     star = tag.rfind(b"*")
@@ -133,6 +162,9 @@ class NmeaDecoder:
         self._rows = self.positions.rows
         self.ships: dict[int, ShipInfo] = {}
         self._pending_t = math.nan  # from a $PGHP line, for the next sentence only
+        # The receiver's clock from interleaved $--ZDA / $--RMC sentences (logs without tag
+        # blocks): the time of every following AIS sentence until the next one.
+        self._clock_t = math.nan
         self._groups: dict[tuple, tuple[list[AISSentence], float, int]] = {}
 
     # -- lines -------------------------------------------------------------------------------
@@ -200,6 +232,19 @@ class NmeaDecoder:
                 return
             s.skipped["timestamp_line"] += 1
             return
+        if line[3:6] in (b"ZDA", b"RMC") and star > 0:
+            if not _nmea_checksum_ok(line[1:star], line[star + 1 : star + 3]):
+                s.drop("bad_checksum", line_no, line[:6].decode("ascii", "replace"))
+                return
+            t = _gps_clock_time(line[:star])
+            if math.isnan(t):
+                # A fix sentence without a usable time (no fix yet, empty fields): skipped,
+                # and the clock is not moved.
+                s.skipped["other_nmea"] += 1
+                return
+            self._clock_t = t
+            s.skipped["timestamp_line"] += 1
+            return
         self._other(line, line_no)
 
     def _sentence(self, line: bytes, line_no: int, t: float, t_recv: float) -> None:
@@ -222,6 +267,8 @@ class NmeaDecoder:
             if math.isnan(t) and last.isdigit() and len(last) == 10:
                 t = float(last)
             line = line[: star + 3]
+        if math.isnan(t):
+            t = self._clock_t
         if math.isnan(t):
             t = t_recv
         try:
