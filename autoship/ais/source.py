@@ -9,7 +9,7 @@ import zlib
 
 from autoship.ais.nmea import read_nmea
 from autoship.ais.records import AisData
-from autoship.ais.tables import detect_layout, read_csv
+from autoship.ais.tables import detect_layout, read_csv, read_ogr_points
 from autoship.errors import AisError
 
 
@@ -36,6 +36,8 @@ def read_ais(path: str | os.PathLike) -> AisData:
     if not os.path.isfile(path):
         raise AisError("no such file", file=path)
     head = _head(path)
+    if _is_vector(head, path):
+        return read_ogr_points(path)
     _refuse_other_formats(head, path)
     kind = _kind(head, path)
     return read_csv(path) if kind == "csv" else read_nmea(path)
@@ -51,6 +53,17 @@ _OTHER_FORMATS = (
     (b"%PDF", "a PDF document"),
     (b"\x89PNG", "a PNG image"),
 )
+
+
+# Vector formats read as OGR point layers (GeoPackage is SQLite; shapefile's .shp magic).
+_OGR_MAGICS = (b"SQLite format 3\x00", b"\x00\x00\x27\x0a", b"fgb\x03")
+_OGR_SUFFIXES = (".gpkg", ".shp", ".fgb", ".geojson", ".json", ".gml", ".kml")
+
+
+def _is_vector(head: bytes, path: str) -> bool:
+    if head.startswith(_OGR_MAGICS):
+        return True
+    return path.lower().endswith(_OGR_SUFFIXES) or head.lstrip()[:1] == b"{"
 
 
 def _refuse_other_formats(head: bytes, path: str) -> None:

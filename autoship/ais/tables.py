@@ -441,3 +441,84 @@ def _ships(cols, pos: Positions, keep: np.ndarray, mmsi_i: np.ndarray) -> dict[i
                 elif u in ("B", "CLASS B"):
                     ship.ais_class = "B"
     return ships
+
+
+def read_ogr_points(path: str | os.PathLike) -> AisData:
+    """Read AIS position reports from an OGR point layer (GeoPackage, shapefile, GeoJSON,
+    FlatGeobuf, ...): the position is the point geometry (reprojected to WGS84 from the layer's
+    CRS), the other columns are those of a known CSV layout (``LAYOUTS``, e.g. MarineCadastre's
+    MMSI, BaseDateTime, SOG, COG, Heading) and are read exactly as that layout's CSV would be.
+    The first layer with point geometry and the layout's columns is used."""
+    import pyogrio  # lazily: only this reader needs GDAL
+
+    path = os.fspath(path)
+    try:
+        layers = pyogrio.list_layers(path)
+    except Exception as err:  # GDAL's own errors for unreadable files
+        msg = " ".join(str(err).split())
+        raise AisError(f"cannot read as a vector layer: {msg}", file=path) from None
+    tried = []
+    for name, gtype in layers:
+        if gtype is None or "point" not in str(gtype).lower():
+            continue
+        try:
+            meta, _fids, geom, fields = pyogrio.raw.read(path, layer=name)
+        except Exception as err:
+            raise AisError(f"cannot read layer: {' '.join(str(err).split())}", file=path,
+                           field=str(name)) from None  # fmt: skip
+        names = [_norm(str(f)) for f in meta["fields"]]
+        for lay in LAYOUTS:
+            need = [k for k in lay.required if k not in ("lat", "lon")]
+            if all(lay.columns[k] in names for k in need):
+                return _ogr_rows(path, str(name), lay, names, meta, geom, fields)
+        tried.append(f"{name} ({', '.join(names[:8])})")
+    if not tried:
+        raise AisError("no point layer (AIS positions are points)", file=path, field="layer")
+    raise AisError(
+        f"no point layer has the columns of a known AIS layout "
+        f"({'; '.join(lay.name for lay in LAYOUTS)}); layers: {'; '.join(tried)[:300]}",
+        file=path,
+        field="layer",
+    )
+
+
+def _ogr_rows(path, layer, lay: CsvLayout, names, meta, geom, fields) -> AisData:
+    import shapely
+
+    pts = shapely.from_wkb(geom)
+    ok = ~shapely.is_missing(pts) & (shapely.get_type_id(pts) == 0)
+    x = np.full(len(pts), np.nan)
+    y = np.full(len(pts), np.nan)
+    x[ok], y[ok] = shapely.get_x(pts[ok]), shapely.get_y(pts[ok])
+    crs = meta.get("crs")
+    if crs and str(crs).upper() not in ("EPSG:4326", "OGC:CRS84"):
+        from pyproj import CRS, Transformer
+
+        try:
+            tf = Transformer.from_crs(CRS.from_user_input(crs), "EPSG:4326", always_xy=True)
+        except Exception as err:
+            raise AisError(f"unknown CRS {crs!r}: {err}", file=path, field="crs") from None
+        x, y = tf.transform(x, y)
+    lat_name, lon_name = lay.columns["lat"], lay.columns["lon"]
+    cols = [c for c in names if c not in (lat_name, lon_name)]
+    idx = [names.index(c) for c in cols]
+    time_i = names.index(lay.columns["time"])
+
+    def cell(v, k: int) -> str:
+        if v is None or (isinstance(v, float) and not math.isfinite(v)):
+            return ""
+        if isinstance(v, np.datetime64) or (k == time_i and hasattr(v, "isoformat")):
+            iso = str(np.datetime64(v, "s"))
+            if lay.time_format == "dmy":  # dd/mm/yyyy HH:MM:SS, as the DMA export writes it
+                return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]} {iso[11:19]}"
+            return iso
+        return str(v)
+
+    rows = []
+    for r in range(len(pts)):
+        rows.append([cell(fields[k][r], k) for k in idx] + [repr(float(y[r])), repr(float(x[r]))])
+    header = [*cols, lat_name, lon_name]
+    index = {key: header.index(v) for key, v in lay.columns.items() if v in header}
+    data = _from_rows(path, lay, index, len(header), rows)
+    data.summary.layout = f"{lay.name} (OGR layer {layer})"
+    return data

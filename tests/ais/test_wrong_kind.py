@@ -19,7 +19,7 @@ def _one_error_line(capsys) -> str:
     return err[0]
 
 
-def test_geopackage_is_refused(tmp_path, capsys):
+def test_geopackage_without_ais_columns_is_refused(tmp_path, capsys):
     pyogrio = pytest.importorskip("pyogrio")
     shapely = pytest.importorskip("shapely")
     path = tmp_path / "points.gpkg"
@@ -28,14 +28,21 @@ def test_geopackage_is_refused(tmp_path, capsys):
                       geometry_type="Point", crs="EPSG:4326", driver="GPKG")  # fmt: skip
     assert main(["ais", "info", str(path)]) == 2
     line = _one_error_line(capsys)
-    assert str(path) in line and "SQLite database" in line
+    assert str(path) in line and "no point layer has the columns of a known AIS layout" in line
 
 
 def test_geojson_chart_is_refused_in_one_short_line(capsys):
     path = ROOT / "charts" / "solent_land" / "solent_land_osm.geojson"
     assert main(["ais", "info", str(path)]) == 2
     line = _one_error_line(capsys)
-    assert "JSON" in line and len(line) < 300
+    assert "no point layer" in line and len(line) < 300
+
+
+def test_pdf_is_refused(tmp_path, capsys):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n")
+    assert main(["ais", "info", str(path)]) == 2
+    assert "PDF document" in _one_error_line(capsys)
 
 
 def test_unknown_csv_header_lists_a_few_columns(tmp_path, capsys):
