@@ -1211,6 +1211,8 @@ def extract_to_dir(
     traffic_radius_nm: float = 1.0,
     own_mmsi: int | None = None,
     min_start_separation_m: float = MIN_START_SEPARATION_M,
+    columns: dict[str, str] | None = None,
+    time_format: str = "iso",
 ) -> dict:
     """Read ``file``, mine encounters and write scenario files into ``out_dir``.
 
@@ -1232,7 +1234,7 @@ def extract_to_dir(
         raise AisError("no such chart file", file=str(chart), field="--chart")
     if out.exists() and any(out.iterdir()) and not force:
         raise AisError("output folder is not empty (use --force)", file=str(out))
-    data = read_ais(file)
+    data = read_ais(file, columns, time_format)
     ts_all = build_tracks(data)
     if data.time_span() is None:
         raise AisError("the file has no timestamps: no tracks, no encounters", file=str(file))

@@ -26,8 +26,13 @@ def _head(path: str, n: int = 4096) -> bytes:
         raise AisError(f"cannot read: {' '.join(str(err).split())}", file=path) from None
 
 
-def read_ais(path: str | os.PathLike) -> AisData:
-    """Read any supported AIS file. An empty file gives an empty result, not an error."""
+def read_ais(
+    path: str | os.PathLike,
+    columns: dict[str, str] | None = None,
+    time_format: str = "iso",
+) -> AisData:
+    """Read any supported AIS file. An empty file gives an empty result, not an error.
+    ``columns`` (``tables.parse_column_map``) reads any CSV table with that column map."""
     path = os.fspath(path)
     if "\x00" in path:
         raise AisError("path contains a NUL character", file=repr(path))
@@ -36,6 +41,9 @@ def read_ais(path: str | os.PathLike) -> AisData:
     if not os.path.isfile(path):
         raise AisError("no such file", file=path)
     head = _head(path)
+    if columns:
+        _refuse_other_formats(head, path)
+        return read_csv(path, columns, time_format)
     if _is_vector(head, path):
         return read_ogr_points(path)
     _refuse_other_formats(head, path)

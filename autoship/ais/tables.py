@@ -275,8 +275,50 @@ def _times(cells: list[str], fmt: str) -> np.ndarray:
     return t
 
 
-def read_csv(path: str | os.PathLike) -> AisData:
-    """Read an AIS CSV export (plain or gzip) whose layout is recognised from its header."""
+# Keys a column map may name (``--columns time=BaseDateTime,mmsi=MMSI,...``).
+MAP_KEYS = ("time", "mmsi", "lat", "lon", "sog", "cog", "heading", "status", "ship_type",
+            "length", "beam", "draught", "name", "imo", "callsign", "rot")  # fmt: skip
+
+
+def parse_column_map(text: str, field: str = "--columns") -> dict[str, str]:
+    """``key=column,key=column`` -> {key: column}; the keys are those of ``MAP_KEYS`` and must
+    include time, mmsi, lat and lon. Errors name ``field``."""
+    out: dict[str, str] = {}
+    for part in text.split(","):
+        key, sep, col = part.partition("=")
+        key, col = key.strip().lower(), col.strip()
+        if not sep or not key or not col:
+            raise AisError(f"{part.strip()!r} is not KEY=COLUMN", field=field)
+        if key not in MAP_KEYS:
+            raise AisError(f"unknown key {key!r} (known: {', '.join(MAP_KEYS)})", field=field)
+        if key in out:
+            raise AisError(f"{key!r} given twice", field=field)
+        out[key] = col
+    missing = [k for k in _REQ if k not in out]
+    if missing:
+        raise AisError(f"must name the {', '.join(missing)} column(s)", field=field)
+    return out
+
+
+def _layout_from_map(columns: dict[str, str], header_line: str, time_format: str) -> CsvLayout:
+    delim = ";" if header_line.count(";") > header_line.count(",") else ","
+    return CsvLayout(
+        "column map",
+        delim,
+        {k: _norm(v) for k, v in columns.items()},
+        tuple(k for k in _REQ),
+        time_format,
+    )
+
+
+def read_csv(
+    path: str | os.PathLike,
+    columns: dict[str, str] | None = None,
+    time_format: str = "iso",
+) -> AisData:
+    """Read an AIS CSV export (plain or gzip) whose layout is recognised from its header, or
+    described by ``columns`` (``parse_column_map``; times ``iso`` or ``dmy``) for any other
+    table."""
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise AisError("no such file", file=path)
@@ -285,8 +327,19 @@ def read_csv(path: str | os.PathLike) -> AisData:
             header = fh.readline()
             if not header.strip():
                 raise AisError("empty file: no CSV header", file=path, field="header")
-            lay = detect_layout(header.rstrip("\r\n"), path)
+            if columns:
+                lay = _layout_from_map(columns, header, time_format)
+            else:
+                lay = detect_layout(header.rstrip("\r\n"), path)
             names = [_norm(h) for h in next(csv.reader([header], delimiter=lay.delimiter))]
+            if columns:
+                absent = [c for c in lay.columns.values() if c not in names]
+                if absent:
+                    raise AisError(
+                        f"column {absent[0]!r} of the column map is not in the header",
+                        file=path,
+                        field="--columns",
+                    )
             index = {k: names.index(v) for k, v in lay.columns.items() if v in names}
             width = len(names)
             rows = list(csv.reader(fh, delimiter=lay.delimiter))

@@ -43,6 +43,7 @@ def add_parser(sub) -> None:
         "tcp://HOST:PORT (connect)",
     )
     info.add_argument("--json", action="store_true", help="print the summary as JSON")
+    _add_column_map(info)
     info.add_argument(
         "--duration",
         type=float,
@@ -139,6 +140,7 @@ def add_parser(sub) -> None:
     )
     ext.add_argument("--force", action="store_true", help="write into a non-empty DIR")
     ext.add_argument("--json", action="store_true", help="print the encounter list as JSON")
+    _add_column_map(ext)
     ext.set_defaults(func=run_extract)
 
     p.set_defaults(func=_no_action(p))
@@ -156,7 +158,30 @@ def _iso(t: float) -> str:
     return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def _read_source(text: str, duration_s: float):
+def _add_column_map(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--columns",
+        metavar="MAP",
+        help="read any CSV table: KEY=COLUMN,... with at least time, mmsi, lat and lon (also "
+        "sog in kn, cog and heading in deg, status, ship_type, length, beam, draught, name, imo, "
+        "callsign, rot)",
+    )
+    p.add_argument(
+        "--time-format",
+        choices=("iso", "dmy"),
+        default="iso",
+        help="with --columns: ISO 8601 times, or dd/mm/yyyy HH:MM:SS",
+    )
+
+
+def _column_map(args: argparse.Namespace) -> dict[str, str] | None:
+    from autoship.ais.tables import parse_column_map
+
+    return parse_column_map(args.columns) if getattr(args, "columns", None) else None
+
+
+def _read_source(text: str, duration_s: float, columns: dict[str, str] | None = None,
+                 time_format: str = "iso"):  # fmt: skip
     from autoship.ais.emit import parse_host_port
     from autoship.ais.live import UdpFeed, read_tcp
     from autoship.ais.source import read_ais
@@ -169,11 +194,11 @@ def _read_source(text: str, duration_s: float):
             with UdpFeed(host, port) as feed:
                 return feed.read(duration_s=duration_s)
         return read_tcp(host, port, duration_s=duration_s)
-    return read_ais(Path(text))
+    return read_ais(Path(text), columns, time_format)
 
 
 def run_info(args: argparse.Namespace) -> int:
-    data = _read_source(str(args.file), args.duration)
+    data = _read_source(str(args.file), args.duration, _column_map(args), args.time_format)
     doc = data.to_dict()
     if args.json:
         sys.stdout.write(json.dumps(doc, indent=1) + "\n")
@@ -308,6 +333,8 @@ def run_extract(args: argparse.Namespace) -> int:
         planner=args.planner,
         force=args.force,
         own_mmsi=args.own_mmsi,
+        columns=_column_map(args),
+        time_format=args.time_format,
         **(
             {} if args.min_start_sep_m is None else {"min_start_separation_m": args.min_start_sep_m}
         ),
