@@ -9,7 +9,7 @@ import zlib
 
 from autoship.ais.nmea import read_nmea
 from autoship.ais.records import AisData
-from autoship.ais.tables import detect_layout, read_csv, read_ogr_points
+from autoship.ais.tables import detect_layout, read_csv, read_ogr_points, read_parquet
 from autoship.errors import AisError
 
 
@@ -41,6 +41,8 @@ def read_ais(
     if not os.path.isfile(path):
         raise AisError("no such file", file=path)
     head = _head(path)
+    if head.startswith(b"PAR1"):
+        return read_parquet(path, columns, time_format)
     if columns:
         _refuse_other_formats(head, path)
         return read_csv(path, columns, time_format)
@@ -57,7 +59,6 @@ _OTHER_FORMATS = (
     (b"SQLite format 3\x00", "an SQLite database (a GeoPackage?)"),
     (b"PK\x03\x04", "a ZIP archive"),
     (b"\x00\x00\x27\x0a", "an ESRI shapefile"),
-    (b"PAR1", "a Parquet file"),
     (b"%PDF", "a PDF document"),
     (b"\x89PNG", "a PNG image"),
 )

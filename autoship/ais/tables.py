@@ -575,3 +575,63 @@ def _ogr_rows(path, layer, lay: CsvLayout, names, meta, geom, fields) -> AisData
     data = _from_rows(path, lay, index, len(header), rows)
     data.summary.layout = f"{lay.name} (OGR layer {layer})"
     return data
+
+
+def read_parquet(
+    path: str | os.PathLike,
+    columns: dict[str, str] | None = None,
+    time_format: str = "iso",
+) -> AisData:
+    """Read an AIS table stored as Parquet (pyarrow): the columns of a known CSV layout, or
+    those named by ``columns``, read exactly as that CSV would be (timestamp columns as UTC)."""
+    path = os.fspath(path)
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise AisError(
+            "reading Parquet needs pyarrow (pip install 'autoship[parquet]')", file=path
+        ) from None
+    try:
+        table = pq.read_table(path)
+    except Exception as err:  # pyarrow's own errors for damaged files
+        raise AisError(
+            f"cannot read Parquet: {' '.join(str(err).split())[:200]}", file=path
+        ) from None
+    raw_names = [str(n) for n in table.column_names]
+    names = [_norm(n) for n in raw_names]
+    if columns:
+        lay = _layout_from_map(columns, ",", time_format)
+        absent = [c for c in lay.columns.values() if c not in names]
+        if absent:
+            raise AisError(
+                f"column {absent[0]!r} of the column map is not in the file",
+                file=path,
+                field="--columns",
+            )
+    else:
+        lay = next((la for la in LAYOUTS if all(la.columns[k] in names for k in la.required)), None)
+        if lay is None:
+            raise AisError(
+                f"unknown AIS table layout (known: {'; '.join(la.name for la in LAYOUTS)}; or "
+                f"give --columns); columns found: {', '.join(names[:12])}",
+                file=path,
+                field="header",
+            )
+    time_i = names.index(lay.columns["time"])
+    cols = []
+    for k, col in enumerate(table.columns):
+        vals = col.to_pylist()
+        if k == time_i and str(col.type).startswith(("timestamp", "date")):
+            iso = [
+                "" if v is None else str(np.datetime64(v.replace(tzinfo=None), "ms")) for v in vals
+            ]
+            if lay.time_format == "dmy":
+                iso = [f"{s[8:10]}/{s[5:7]}/{s[0:4]} {s[11:19]}" if s else "" for s in iso]
+            cols.append(iso)
+        else:
+            cols.append(["" if v is None else str(v) for v in vals])
+    rows = [list(r) for r in zip(*cols, strict=True)] if cols else []
+    index = {key: names.index(v) for key, v in lay.columns.items() if v in names}
+    data = _from_rows(path, lay, index, len(names), rows)
+    data.summary.layout = f"{lay.name} (Parquet)"
+    return data

@@ -46,3 +46,37 @@ def test_bad_column_maps(tmp_path, capsys):
     assert err == (
         f"autoship: error: {path}: --columns: column 'nope' of the column map is not in the header"
     )
+
+
+def test_parquet_marinecadastre_and_column_map(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    want = read_ais(SOLENT).positions
+    n = 500
+    ts = (want.t[:n] * 1000).astype("datetime64[ms]")
+    table = pa.table(
+        {
+            "MMSI": want.mmsi[:n].astype(np.int64),
+            "BaseDateTime": pa.array(ts, type=pa.timestamp("ms", tz="UTC")),
+            "LAT": want.lat_deg[:n],
+            "LON": want.lon_deg[:n],
+            "SOG": want.sog[:n] / (1852.0 / 3600.0),
+            "COG": np.degrees(want.cog[:n]),
+        }
+    )
+    path = tmp_path / "ais.parquet"
+    pq.write_table(table, path)
+    got = read_ais(path).positions  # MarineCadastre's column names: no map needed
+    np.testing.assert_allclose(got.t, want.t[:n], atol=1e-3)
+    np.testing.assert_array_equal(got.mmsi, want.mmsi[:n])
+    np.testing.assert_allclose(got.lat_deg, want.lat_deg[:n])
+    np.testing.assert_allclose(got.sog, want.sog[:n], rtol=1e-6)
+    # the same table renamed, read through a column map
+    renamed = table.rename_columns(["id", "when", "y", "x", "kn", "deg"])
+    path2 = tmp_path / "renamed.parquet"
+    pq.write_table(renamed, path2)
+    cols = parse_column_map("time=when,mmsi=id,lat=y,lon=x,sog=kn,cog=deg")
+    got2 = read_ais(path2, cols).positions
+    np.testing.assert_allclose(got2.lon_deg, want.lon_deg[:n])
+    with pytest.raises(AisError, match="unknown AIS table layout"):
+        read_ais(path2)
