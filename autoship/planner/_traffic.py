@@ -246,8 +246,24 @@ class Traffic:
         return bool(np.any(gw))
 
 
+def route_from_points(
+    start: tuple[float, float], points: tuple[tuple[float, float], ...], lookahead: float
+) -> Route | None:
+    """The scenario's own route from ``start`` through ``points`` (repeated points dropped);
+    None when it has no length."""
+    wp = [start]
+    for p in points:
+        if math.hypot(p[0] - wp[-1][0], p[1] - wp[-1][1]) > 1.0:
+            wp.append(p)
+    if len(wp) < 2:
+        return None
+    return Route(np.asarray(wp, dtype=np.float64), lookahead)
+
+
 def make_route(ctx: PlannerContext, clearance: float, lookahead: float) -> Route | None:
     """The global route for a ship with a goal (around the chart's hazards), else None."""
+    if ctx.route:
+        return route_from_points(ctx.start, ctx.route, lookahead)
     if ctx.goal is None:
         return None
     if math.hypot(ctx.goal[0] - ctx.start[0], ctx.goal[1] - ctx.start[1]) < ctx.length:

@@ -41,6 +41,9 @@ class PlannerContext:
     rng: np.random.Generator
     params: dict[str, Any] = field(default_factory=dict)
     hazards: Any = None  # autoship.charts Hazards for this ship's draught, or None
+    # The scenario's planned route after the start (north, east) m, ending at the goal; when
+    # given, planners follow it rather than plan their own (a mined ship's recorded path).
+    route: tuple[tuple[float, float], ...] | None = None
     ignores_duty: bool = False
     profile: str | None = None  # the scenario's scoring profile (planners size margins on it)
 

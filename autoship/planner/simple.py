@@ -74,10 +74,19 @@ class Waypoint:
         self.ctx = ctx
         self._done = ctx.goal is None
         self._course = ctx.initial_course
+        self.route = None
+        if ctx.route:
+            from autoship.planner._traffic import route_from_points
+
+            self.route = route_from_points(ctx.start, ctx.route, self.lookahead_L * ctx.length)
 
     def plan(self, obs: Observation) -> Command:
         ctx = self.ctx
         assert ctx is not None
+        if self.route is not None:
+            course, _ = self.route.guidance(float(obs.north[obs.own]), float(obs.east[obs.own]))
+            self._course = course
+            return Command(course, ctx.cruise_speed)
         if self._done or ctx.goal is None:
             return Command(self._course, ctx.cruise_speed)
         course, remaining = los_course(

@@ -156,6 +156,11 @@ def _ship(ctx: _Ctx, raw: Any, k: int, frame: LocalFrame, base: Path) -> ShipSpe
     assert start is not None and course_deg is not None and speed_kn is not None
     course = course_deg * DEG
     goal = _position(ctx, t.table("goal"), frame)
+    route = _route(ctx, t, frame)
+    if route is not None:
+        if goal is not None and math.hypot(goal[0] - route[-1][0], goal[1] - route[-1][1]) > 1.0:
+            raise ctx.fail(t.key("goal"), "differs from the last route point (omit one of them)")
+        goal = route[-1]
     if track is not None:
         default_planner = "replay"
     elif role == "own" and goal is not None:
@@ -179,6 +184,11 @@ def _ship(ctx: _Ctx, raw: Any, k: int, frame: LocalFrame, base: Path) -> ShipSpe
     nav_status = t.integer("nav_status", 0, 15, required=False)
     ais_class = t.string("ais_class", required=False, choices=("A", "B"))
     ignores = t.boolean("ignores_duty", False)
+    allow_handover = t.boolean("handover", True)
+    if not allow_handover and planner != "replay":
+        raise ctx.fail(t.key("handover"), 'only a ship with planner = "replay" is handed over')
+    if not allow_handover and handover is not None:
+        raise ctx.fail(t.key("handover_planner"), "given for a ship with handover = false")
     t.finish()
     return ShipSpec(
         id=sid,
@@ -199,7 +209,33 @@ def _ship(ctx: _Ctx, raw: Any, k: int, frame: LocalFrame, base: Path) -> ShipSpe
         ais_class=ais_class,
         track=track,
         handover_planner=handover,
+        route=route,
+        handover=allow_handover,
     )
+
+
+MAX_ROUTE_POINTS = 10_000
+
+
+def _route(ctx: _Ctx, t: StrictTable, frame: LocalFrame) -> tuple[tuple[float, float], ...] | None:
+    """``route = [{lat_deg, lon_deg} | {north_m, east_m}, ...]``: at least one point, each as a
+    start or goal is given, consecutive points apart."""
+    raw = t.raw("route")
+    if raw is None:
+        return None
+    key = t.key("route")
+    if not isinstance(raw, list) or not raw:
+        raise ctx.fail(key, "must be a non-empty list of points ({lat_deg, lon_deg} tables)")
+    if len(raw) > MAX_ROUTE_POINTS:
+        raise ctx.fail(key, f"{len(raw)} points (limit {MAX_ROUTE_POINTS})")
+    pts: list[tuple[float, float]] = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise ctx.fail(f"{key}[{i}]", "must be a table {lat_deg, lon_deg} or {north_m, east_m}")
+        p = _position(ctx, _table(ctx, item, f"{key}[{i}]"), frame)
+        assert p is not None
+        pts.append(p)
+    return tuple(pts)
 
 
 def _multiple(ctx: _Ctx, key: str, value: float, dt: float) -> None:

@@ -46,6 +46,10 @@ class ShipSpec:
     track: Track | None = None  # recorded track: followed when planner == "replay"
     handover_planner: str | None = None  # takes a replayed ship over when it must react
     ais_class: str | None = None  # "A" or "B" for AIS out; None: from the ship type
+    # Planned route (north, east) m after the start, the last point being the goal; planners
+    # follow it instead of planning one (a mined ship's recorded path).
+    route: tuple[tuple[float, float], ...] | None = None
+    handover: bool = True  # false: a replayed ship is never handed over (moored, anchored)
 
 
 @dataclass(frozen=True)

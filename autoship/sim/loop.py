@@ -200,6 +200,7 @@ def simulate(
         course: float,
         speed: float,
         goal: tuple[float, float] | None,
+        route: tuple[tuple[float, float], ...] | None = None,
     ) -> Any:
         s = scen.ships[i]
 
@@ -223,6 +224,7 @@ def simulate(
             cruise_speed=speed,
             max_speed=float(s.ship.model.get("max_speed_kn", 30.0)) * KNOT,
             goal=goal,
+            route=route,
             dt=scen.dt_s,
             planner_period=scen.planner_period_s,
             visibility=scen.visibility,
@@ -252,7 +254,9 @@ def simulate(
             planners.append(None)
         else:
             start = (s.start_north, s.start_east)
-            planners.append(build_planner(i, name, params, start, s.course, s.speed, s.goal))
+            planners.append(
+                build_planner(i, name, params, start, s.course, s.speed, s.goal, s.route)
+            )
         planner_names.append(name)
     replayed = replaying.copy()
 
@@ -330,6 +334,8 @@ def simulate(
         vn, ve = fleet.ground_velocity(env)
         X = fleet.X
         for j in np.flatnonzero(replaying):
+            if not scen.ships[j].handover:
+                continue  # moored or anchored in the recording: stays replayed (handover = false)
             target = (X[N, j], X[E, j], vn[j], ve[j])
             for i in range(n):
                 if replayed[i]:
