@@ -776,9 +776,9 @@ def scenario_toml(
         lines.append(f"# recorded {speed:.1f} kn; the model's top speed is {top:.1f} kn")
     lines += [
         f"speed_kn = {min(speed, top):.1f}",
-        "# goal: the recorded position at the scenario end (the schema has no route key; the",
-        "# recorded route is in the comment block above)",
-        f"goal = {{ lat_deg = {lat1:.7f}, lon_deg = {lon1:.7f} }}",
+        "# The human's route (the recorded path, simplified; its end is the goal): planners",
+        "# follow it, so the mission is the one the human sailed.",
+        *_route_lines(enc, t_goal, own_prof, lat1, lon1),
         f"planner = {_toml_str(planner)}",
         "# What the own ship really did: replayed traffic is handed over only once the",
         "# simulated own ship's deviation from this recording changes their situation.",
@@ -803,14 +803,9 @@ def scenario_toml(
         if why is not None:
             lines += _comment(
                 f"{why}: replayed at rest at its median recorded position (its recorded "
-                "wander is AIS noise). It must stay replayed and never be handed over; the "
-                "scenario schema has no key to forbid a hand-over (needed: e.g. `handover = "
-                "false`). Until it has one, a hand-over gives it keep-course at its zero speed, "
-                "so it lies still instead of sailing for a goal."
+                "wander is AIS noise); it stays replayed and is never handed over."
             )
-            lines += [
-                'handover_planner = "keep-course"',
-            ]
+            lines += ["handover = false"]
     return "\n".join(lines) + "\n", files
 
 
@@ -942,6 +937,21 @@ def leg_deviation_m(tr: Track, t0: float, t1: float) -> float:
     return float(np.hypot(pn - qn, pe - qe).max())
 
 
+def _route_lines(
+    enc: Encounter, t_goal: float, prof: VesselProfile | None, lat1: float, lon1: float
+) -> list[str]:
+    """``route = [...]``: the simplified recorded waypoints after the start, ending at the
+    recorded position at the scenario end (the goal)."""
+    length = prof.length_m if prof is not None else PLACEHOLDER_LENGTH_M
+    wps = recorded_route(enc.own, enc.t_start, t_goal, route_tolerance_m(length))
+    # (the first waypoint is the start, the last the recorded end: the goal, given exactly)
+    pts = [(la, lo) for _, la, lo, _, _ in wps[1:-1]] + [(lat1, lon1)]
+    out = ["route = ["]
+    out += [f"  {{ lat_deg = {la:.7f}, lon_deg = {lo:.7f} }}," for la, lo in pts]
+    out += ["]"]
+    return out
+
+
 def _route_block(enc: Encounter, t_goal: float, prof: VesselProfile | None, note: str) -> list[str]:
     length = prof.length_m if prof is not None else PLACEHOLDER_LENGTH_M
     tol = route_tolerance_m(length)
@@ -949,9 +959,9 @@ def _route_block(enc: Encounter, t_goal: float, prof: VesselProfile | None, note
     dev = leg_deviation_m(enc.own, enc.t_start, t_goal)
     out = _comment(
         f"The human's mission: the recorded route, simplified to within {tol:.0f} m "
-        "(Douglas-Peucker), with its recorded timing. The scenario schema has no route key, so "
-        "the own ship gets the last waypoint as its goal; a straight run there departs from "
-        f"the recorded track by up to {dev:.0f} m.{(' ' + note) if note else ''}"
+        "(Douglas-Peucker), with its recorded timing; the own ship's `route` follows these "
+        f"waypoints (a straight run to the goal would depart from the recorded track by up to "
+        f"{dev:.0f} m).{(' ' + note) if note else ''}"
     )
     out += ["# recorded.route = [  # t_s, lat_deg, lon_deg"]
     out += [f"#   [{t:.0f}, {la:.7f}, {lo:.7f}]," for t, la, lo, _, _ in wps]

@@ -94,7 +94,7 @@ def test_sizes_and_models_come_from_static_data(tmp_path):
     assert yacht.ship_type == 37 and yacht.ais_class == "B"
     # The moored ship keeps its AIS status and is never given to an avoiding planner.
     assert moored.nav_status == 5 and moored.planner == "replay"
-    assert moored.handover_planner == "keep-course"
+    assert moored.handover is False and moored.handover_planner is None
     assert yacht.handover_planner is None
     text = path.read_text()
     assert "AIS (static data, A+B)" in _ship_block(text, "own-211000001")
@@ -273,7 +273,7 @@ def test_solent_stationary_ships_stay_replayed_and_are_never_handed_to_a_planner
                 n_still += 1
                 # Passive: if the loop ever hands it over it keeps its speed, which is zero
                 # (replayed at rest at its median position), clear of the quay it lies at.
-                assert s.handover_planner == "keep-course", (e["scenario"], s.id)
+                assert s.handover is False, (e["scenario"], s.id)
                 assert np.all(tr.vn == 0.0) and np.all(tr.ve == 0.0), (e["scenario"], s.id)
                 hz = land.hazards(s.ship.draught_m, scen.chart.under_keel_clearance_m)
                 assert hz.clearance(n0, e0)[0] >= 0.5 * s.ship.length_m, (e["scenario"], s.id)
@@ -328,6 +328,9 @@ def test_solent_own_ship_mission_and_recorded_figures(solent_cases):
         assert route[0][0] == 0.0 and route[-1][0] == pytest.approx(scen.duration_s, abs=1.0)
         wp = np.array([scen.frame.to_local(la, lo) for _, la, lo in route], dtype=float)
         assert own.goal == pytest.approx(tuple(wp[-1]), abs=0.5)
+        # ... and the planner's route is those waypoints after the start
+        assert own.route is not None and own.route[-1] == own.goal
+        np.testing.assert_allclose(np.array(own.route[:-1]), wp[1:-1], atol=0.5)
         tol = route_tolerance_m(own.ship.length_m)
         for p in o[:: max(1, len(o) // 60)]:
             a, b = wp[:-1], wp[1:]
