@@ -60,10 +60,15 @@ def traffic(m: int, duration_s: float, dt: float = 1.0, seed: int = 7) -> dict[s
     }
 
 
-def numpy_scan(tr, pair_i, pair_j, profile):
+def numpy_scan(tr, pair_i, pair_j, profile, length=None):
+    if length is None:
+        length = np.zeros(tr.north.shape[0])
+    d_risk = np.maximum(
+        profile.risk.dcpa_m, profile.risk.dcpa_lengths * np.maximum(length[pair_i], length[pair_j])
+    )
     return metrics_oracle.scan_np(
         tr.t, tr.north, tr.east, tr.vn, tr.ve, tr.cog, tr.sog, pair_i, pair_j,
-        classification_params(profile), S.scan_params(profile),
+        classification_params(profile), S.scan_params(profile), d_risk,
     )  # fmt: skip
 
 

@@ -54,7 +54,8 @@ def classify_np(beta, alpha, u_own, u_tgt, cls):
     return np.select(conds, [OVERTAKEN, OVERTAKING, HEAD_ON, CR_GW, CR_SO], default=NONE)
 
 
-def scan_np(t, N, E, VN, VE, COG, SOG, pair_i, pair_j, cls, sp):
+def scan_np(t, N, E, VN, VE, COG, SOG, pair_i, pair_j, cls, sp, pair_dcpa=None):
+    """``pair_dcpa`` (m per pair) is the risk distance of each pair; default: the profile's."""
     r1, r2, dcpa_max, tcpa_max, stern_rad = sp
     P = len(pair_i)
     out = {
@@ -74,6 +75,8 @@ def scan_np(t, N, E, VN, VE, COG, SOG, pair_i, pair_j, cls, sp):
     n = len(t)
     cs = math.cos(stern_rad)
     for p, (i, j) in enumerate(zip(pair_i, pair_j, strict=True)):
+        if pair_dcpa is not None:
+            dcpa_max = float(pair_dcpa[p])
         pn = N[j] - N[i]
         pe = E[j] - E[i]
         vn = VN[j] - VN[i]
