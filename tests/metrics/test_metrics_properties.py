@@ -59,7 +59,7 @@ def summary(res):
 
 
 def clear_of_boundaries(arr, k) -> bool:
-    """The class is decided at the detection record: skip scenes within 1e-6 rad of a sector
+    """The class is decided at record k: skip scenes within 1e-6 rad of a sector
     boundary there (a rotation may move a bearing across it by one rounding step)."""
     pn = arr["north"][k, 1] - arr["north"][k, 0]
     pe = arr["east"][k, 1] - arr["east"][k, 0]
@@ -82,7 +82,8 @@ def test_rotation_translation_invariance(sc, rot, dn, de):
     res = score_tracks(base, SHIPS, PROF)
     for e in res["encounters"]:
         if e["type"] != "none":
-            assume(clear_of_boundaries(base, int(round(e["t_detect_s"] / 10.0))))
+            # the class is read at t_classified_s (where the duties begin)
+            assume(clear_of_boundaries(base, int(round(e["t_classified_s"] / 10.0))))
     moved = score_tracks(scene(n0, e0, c0, u0, n1, e1, c1, u1, rot, dn, de), SHIPS, PROF)
     assert summary(moved) == summary(res)
     a = [e["rules"] for e in res["encounters"]]
