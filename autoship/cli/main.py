@@ -23,6 +23,7 @@ SUBCOMMANDS = (
     "sweep",
     "report",
     "falsify",
+    "warm-up",
 )
 
 
@@ -35,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show full tracebacks for errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:
-        module = importlib.import_module(f"autoship.cli.{name}")
+        module = importlib.import_module(f"autoship.cli.{name.replace('-', '')}")
         module.add_parser(sub)
     return parser
 
