@@ -52,6 +52,33 @@ def rotate(c, s, a):
 
 
 @njit(error_model="numpy")
+def rk4_kinematics(c1, s1, h, u, v, r, u2, v2, r2, u3, v3, r3, u4, v4, r4):
+    """RK4 weighted means of the earth-fixed velocity (north, east) over the four stages, and
+    the stage yaw-rate sum ``r + 2 r2 + 2 r3 + r4`` (heading increment = h * sum / 6).
+
+    Stage headings come from ``rotate`` (psi, psi + h/2 r, psi + h/2 r2, psi + h r3), so one
+    cos/sin of psi serves the whole step; shared by every 3-DOF family kernel.
+    """
+    h2 = 0.5 * h
+    c2, s2 = rotate(c1, s1, h2 * r)
+    c3, s3 = rotate(c1, s1, h2 * r2)
+    c4, s4 = rotate(c1, s1, h * r3)
+    dn = (
+        (u * c1 - v * s1)
+        + 2.0 * (u2 * c2 - v2 * s2)
+        + 2.0 * (u3 * c3 - v3 * s3)
+        + (u4 * c4 - v4 * s4)
+    ) / 6.0
+    de = (
+        (u * s1 + v * c1)
+        + 2.0 * (u2 * s2 + v2 * c2)
+        + 2.0 * (u3 * s3 + v3 * c3)
+        + (u4 * s4 + v4 * c4)
+    ) / 6.0
+    return dn, de, r + 2.0 * r2 + 2.0 * r3 + r4
+
+
+@njit(error_model="numpy")
 def autopilot(psi, r, u, course_cmd, integ, L, Kp_, Tp_, wn_, zeta, dmax, dt):
     """PID heading autopilot on the first-order Nomoto model, gains scheduled with speed.
 

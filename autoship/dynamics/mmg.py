@@ -29,7 +29,7 @@ from autoship.dynamics._common import (
     blendermann,
     clip,
     ramp,
-    rotate,
+    rk4_kinematics,
     speed_pi,
     wind_body,
 )
@@ -310,24 +310,10 @@ def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae):
     v4 = v + h * a3v
     r4 = r + h * a3r
     a4u, a4v, a4r = _accel(p, u4, v4, r4, sd1, cd1, n1, XW, YW, NW)
-    c2, s2 = rotate(c1, s1, h2 * r)
-    c3, s3 = rotate(c1, s1, h2 * r2)
-    c4, s4 = rotate(c1, s1, h * r3)
-    dn = (
-        (u * c1 - v * s1)
-        + 2.0 * (u2 * c2 - v2 * s2)
-        + 2.0 * (u3 * c3 - v3 * s3)
-        + (u4 * c4 - v4 * s4)
-    ) / 6.0
-    de = (
-        (u * s1 + v * c1)
-        + 2.0 * (u2 * s2 + v2 * c2)
-        + 2.0 * (u3 * s3 + v3 * c3)
-        + (u4 * s4 + v4 * c4)
-    ) / 6.0
+    dn, de, rsum = rk4_kinematics(c1, s1, h, u, v, r, u2, v2, r2, u3, v3, r3, u4, v4, r4)
     X[N, i] += h * (dn + cn)
     X[E, i] += h * (de + ce)
-    X[PSI, i] = (psi + h * (r + 2.0 * r2 + 2.0 * r3 + r4) / 6.0) % (2.0 * math.pi)
+    X[PSI, i] = (psi + h * rsum / 6.0) % (2.0 * math.pi)
     X[U, i] = u + h * (a1u + 2.0 * a2u + 2.0 * a3u + a4u) / 6.0
     X[V, i] = v + h * (a1v + 2.0 * a2v + 2.0 * a3v + a4v) / 6.0
     X[R, i] = r + h * (a1r + 2.0 * a2r + 2.0 * a3r + a4r) / 6.0
