@@ -44,7 +44,9 @@ def _sha(data: bytes) -> str:
 
 
 def _json_sha(obj: Any) -> str:
-    return _sha(json.dumps(obj, sort_keys=True, allow_nan=True).encode())
+    # Run metadata holds absolute paths: digest them relative to the checkout, wherever it is.
+    text = json.dumps(obj, sort_keys=True, allow_nan=True).replace(str(ROOT), "<root>")
+    return _sha(text.encode())
 
 
 def digest(res: Any) -> dict[str, Any]:
