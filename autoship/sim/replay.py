@@ -16,7 +16,12 @@ Criterion (checked every planner period, against every ship that is not replayed
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
+import numpy as np
+
+from autoship.dynamics.state import DELTA, ENV_CUR_E, ENV_CUR_N, PSI, E, N, R, U, V
 from autoship.units import NAUTICAL_MILE
 
 HANDOVER_DCPA_M = 0.5 * NAUTICAL_MILE
@@ -53,3 +58,64 @@ def handover_reason(
             f"recorded {dcpa_rec / NAUTICAL_MILE:.2f} NM"
         )
     return f"predicted CPA {dcpa / NAUTICAL_MILE:.2f} NM in {tcpa / 60:.1f} min"
+
+
+def place_replayed(
+    X: np.ndarray, ships: Sequence[Any], replaying: np.ndarray, t: float, env: np.ndarray
+) -> None:
+    """Put every replayed ship where its recording has it at time ``t``."""
+    for i in np.flatnonzero(replaying):
+        tn, te, th, tvn, tve = ships[i].track.state_at(t)
+        X[N, i], X[E, i], X[PSI, i] = tn, te, th
+        # Speed through the water, so ground velocity (with current) matches the recording.
+        X[U, i] = math.hypot(tvn - env[ENV_CUR_N], tve - env[ENV_CUR_E])
+        X[V, i] = X[R, i] = X[DELTA, i] = 0.0
+
+
+def handover_trigger(
+    j: int,
+    X: np.ndarray,
+    vn: np.ndarray,
+    ve: np.ndarray,
+    ships: Sequence[Any],
+    replayed: np.ndarray,
+    t: float,
+) -> tuple[int, str] | None:
+    """The first ship (never replayed itself) whose encounter makes replayed ship ``j`` hand
+    over at time ``t``, with the reason; None when its recording still stands."""
+    target = (X[N, j], X[E, j], vn[j], ve[j])
+    for i in range(len(ships)):
+        if replayed[i]:
+            continue
+        tr = ships[i].track
+        rec = None
+        if tr is not None:
+            rn, re_, _, rvn, rve = tr.state_at(t)
+            rec = (rn, re_, rvn, rve)
+        why = handover_reason((X[N, i], X[E, i], vn[i], ve[i]), rec, target)
+        if why is not None:
+            return i, why
+    return None
+
+
+# Order of Track.state_at's result.
+REC_ARRAYS = ("rec_north", "rec_east", "rec_heading", "rec_vn", "rec_ve")
+
+
+def recorded_arrays(ships: Sequence[Any], t_rec: np.ndarray) -> dict[str, np.ndarray]:
+    """What the recorded ships really did (``rec_*`` arrays, NaN where a ship has no recording
+    or outside it), so the referee can score the recorded human beside the planner. Empty when
+    no ship has a track."""
+    if not any(s.track is not None for s in ships):
+        return {}
+    n_rec, n = t_rec.shape[0], len(ships)
+    out = {k: np.full((n_rec, n), np.nan) for k in REC_ARRAYS}
+    for i, s in enumerate(ships):
+        tr = s.track
+        if tr is None:
+            continue
+        for j in np.flatnonzero((t_rec >= tr.t[0]) & (t_rec <= tr.t[-1])):
+            vals = tr.state_at(float(t_rec[j]))
+            for k, v in zip(REC_ARRAYS, vals, strict=True):
+                out[k][j, i] = v
+    return out
