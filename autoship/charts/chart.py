@@ -34,7 +34,7 @@ PREFILTER_RES_M = 100.0
 # than 5 m (30 m for the 54 x 78 km of US4MD81M).
 SDF_TARGET_NODES = 4.0e6
 SDF_MIN_RES_M = 5.0
-SDF_FORMAT = 1
+SDF_FORMAT = 2  # 2: the file also holds the boundary for exact distances off the grid
 
 
 def cache_dir() -> Path:

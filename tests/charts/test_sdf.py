@@ -183,3 +183,117 @@ def test_planner_style_kernel_call(reef_chart):
     e = np.full(50, -1000.0)
     got = min_clearance_along(f.grid, f.north0, f.east0, f.res, n, e)
     assert got == pytest.approx(f.sample(n, e).min())
+
+
+# --- exact distances off the grid --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def wide_chart():
+    """Hazards inside the coverage and, like land polygons that run past a cell's coverage,
+    beyond it (a hole, a sliver and a far island): the grid covers only the coverage."""
+    land = shapely.Polygon(
+        [(-400, -300), (300, -350), (450, 200), (-100, 420)],
+        holes=[[(0, 0), (100, 0), (50, 80)]],
+    )
+    beyond = shapely.box(1000.0, 1000.0, 4500.0, 1200.0)
+    far = shapely.Polygon([(-6000, -6000), (-5000, -6500), (-5500, -4000)])
+    return Chart.from_local(
+        FRAME,
+        land=[land, beyond, far],
+        obstructions=[(shapely.box(800.0, -900.0, 806.0, 900.0), None)],
+        coverage=shapely.box(-1500.0, -1500.0, 1500.0, 1500.0),
+    )
+
+
+def _exact_signed(hz, n, e):
+    n = np.atleast_1d(n)
+    e = np.atleast_1d(e)
+    d = shapely.distance(hz.geometry.boundary, shapely.points(e, n))
+    return np.where(hz.contains(n, e), -1.0, 1.0) * d
+
+
+def _off_grid(f, n, e):
+    n0, e0, n1, e1 = f.bounds
+    return (n < n0) | (n > n1) | (e < e0) | (e > e1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(north=st.floats(-9000.0, 9000.0), east=st.floats(-9000.0, 9000.0))
+def test_signed_distance_is_exact_off_the_grid(wide_chart, north, east):
+    hz = wide_chart.hazards(5.0, 0.0)
+    f = hz.distance_field(25.0)
+    got = f.sample(north, east)[()]
+    want = _exact_signed(hz, north, east)[0]
+    if _off_grid(f, north, east):
+        assert got == pytest.approx(want, abs=1e-6)
+    else:
+        assert abs(got - want) <= f.res
+
+
+def test_signed_distance_many_points_against_shapely(wide_chart):
+    hz = wide_chart.hazards(5.0, 0.0)
+    f = hz.distance_field(25.0)
+    assert f.exact_outside
+    rng = np.random.default_rng(21)
+    n = rng.uniform(-12000.0, 12000.0, 20000)
+    e = rng.uniform(-12000.0, 12000.0, 20000)
+    off = _off_grid(f, n, e)
+    assert 0.9 < off.mean() < 1.0
+    err = np.abs(f.sample(n, e) - _exact_signed(hz, n, e))
+    assert err[off].max() <= 1e-6
+    assert err[~off].max() <= f.res
+    # Far away (and absurdly far) points are exact too; a point inside a hazard is negative.
+    for pn, pe in ((0.0, 1e7), (-1e9, 3e8), (1100.0, 4000.0), (-5600.0, -5400.0)):
+        assert f.sample(pn, pe)[()] == pytest.approx(_exact_signed(hz, pn, pe)[0], rel=1e-12)
+    assert f.sample(1100.0, 4000.0)[()] < 0.0
+    assert np.isnan(f.sample(np.nan, 0.0)[()])
+
+
+def test_off_grid_distance_on_the_enc(enc_chart):
+    hz = enc_chart.hazards(7.0, 1.0)
+    f = hz.distance_field(100.0)
+    n0, e0, n1, e1 = f.bounds
+    rng = np.random.default_rng(4)
+    n = rng.uniform(n0 - 30000.0, n1 + 30000.0, 6000)
+    e = rng.uniform(e0 - 30000.0, e1 + 30000.0, 6000)
+    off = _off_grid(f, n, e)
+    err = np.abs(f.sample(n[off], e[off]) - _exact_signed(hz, n[off], e[off]))
+    assert off.sum() > 1000 and err.max() <= 1e-6
+
+
+def test_boundary_survives_the_disk_cache(wide_chart):
+    hz = wide_chart.hazards(5.0, 0.0)
+    f1 = hz.distance_field(50.0)
+    f2 = type(hz)(wide_chart, 5.0, 0.0).distance_field(50.0)  # loaded from the cache file
+    assert f2.exact_outside
+    for a, b in zip(f1.boundary, f2.boundary, strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(f2.sample(1100.0, 4000.0), f1.sample(1100.0, 4000.0))
+
+
+def test_empty_hazards_are_far_everywhere():
+    chart = Chart.from_local(FRAME, coverage=shapely.box(0.0, 0.0, 1000.0, 1000.0))
+    f = chart.hazards(5.0).distance_field(50.0)
+    assert f.sample(5e5, -5e5)[()] >= 1e19
+    assert f.sample(500.0, 500.0)[()] >= 1e19
+
+
+def test_kernel_call_with_the_boundary(wide_chart):
+    """A Numba kernel handed the boundary gets exact distances off the grid without Python."""
+    from autoship._jit import njit
+    from autoship.charts import signed_distance
+
+    @njit
+    def min_clearance_along(grid, north0, east0, res, boundary, north, east):
+        m = 1e300
+        for k in range(north.shape[0]):
+            m = min(m, signed_distance(grid, north0, east0, res, boundary, north[k], east[k]))
+        return m
+
+    f = wide_chart.hazards(5.0).distance_field(10.0)
+    n = np.full(50, 1100.0)
+    e = np.linspace(1000.0, 6000.0, 50)  # along the hazard that runs off the grid
+    got = min_clearance_along(f.grid, f.north0, f.east0, f.res, f.boundary, n, e)
+    assert got == pytest.approx(f.sample(n, e).min())
+    assert got < 0.0
