@@ -12,7 +12,11 @@ course and speed at each step's midpoint.
 Cost of one candidate (scenario-based MPC after Johansen, Perez and Cristofaro 2016, adapted):
 
 - collision risk per target: the largest time-discounted intrusion into the safety domain,
-  ``disc(t) (w_coll (r_safe - d) / r_safe + w_hit [d < r_col])``, ``disc = 1 / (1 + t / t_disc)``,
+  ``disc(t) (w_coll (r_safe - d) / r_safe + w_hit [d < r_col])``, ``disc = 1 / (1 + t' / t_disc)``
+  with ``t' = min(t, t_cpa)``, ``t_cpa`` the target's time to CPA on the present courses and
+  speeds: the discount stands for the target's growing uncertainty, and capping it there keeps
+  a candidate that merely postpones the meeting (slowing, stopping on her track) from looking
+  safer than one that resolves it;
   summed over targets;
 - COLREG terms per target (turns measured from the base course), by its duty (give-way /
   stand-on / both / rule 19) and geometry code (``autoship.colregs.classify``): passing ahead
@@ -85,7 +89,13 @@ W_HAS_CHART = 28
 # horizon in the prediction, but near land the ship re-plans along its route long before, so a
 # grounding far down a straight line would only distort the choice.
 W_GROUND_STEPS = 29
-NW = 30
+# Beyond the horizon each candidate's last velocity is extrapolated for this long (s) against
+# constant-velocity targets: a ship that stops or slows on a target's track is only safe inside
+# the horizon, and without this check "stop" looks collision-free whenever the horizon ends
+# before the target arrives (MPC terminal condition: the state the horizon ends in must not
+# lead into a collision).
+W_TAIL_S = 30
+NW = 31
 
 # Encounter codes (same numbers as autoship.colregs.classify).
 HEAD_ON = 1
@@ -180,6 +190,38 @@ def own_track(own, chi_cmd, u_cmd, dt, nsteps, trk_n, trk_e, trk_chi):
     dce = np.empty(nsteps + 1)
     own_decays(own, dt, nsteps, dcm, dum, dce)
     own_track_fast(own, chi_cmd, u_cmd, dt, nsteps, dcm, dum, dce, trk_n, trk_e, trk_chi)
+
+
+@njit
+def now_tcpa(own, tn, te, tvn, tve):
+    """Time to CPA (s, at least 0) of a constant-velocity target against the own ship on its
+    present course and speed over ground."""
+    von = own[O_U0] * math.cos(own[O_CHI0])
+    voe = own[O_U0] * math.sin(own[O_CHI0])
+    vn = tvn - von
+    ve = tve - voe
+    v2 = vn * vn + ve * ve
+    if v2 <= 1e-12:
+        return 0.0
+    return max(0.0, -((tn - own[O_N]) * vn + (te - own[O_E]) * ve) / v2)
+
+
+@njit
+def tail_cpa(own, trk_n, trk_e, nsteps, dt, t_tail, tn, te, tvn, tve):
+    """(distance, time after the horizon) of the closest approach in the ``t_tail`` seconds
+    after the horizon, own ship on its last predicted velocity, target at constant velocity."""
+    t_end = nsteps * dt
+    von = (trk_n[nsteps] - trk_n[nsteps - 1]) / dt
+    voe = (trk_e[nsteps] - trk_e[nsteps - 1]) / dt
+    pn = tn + tvn * t_end - trk_n[nsteps]
+    pe = te + tve * t_end - trk_e[nsteps]
+    vn = tvn - von
+    ve = tve - voe
+    v2 = vn * vn + ve * ve
+    t = 0.0
+    if v2 > 1e-12:
+        t = min(max(-(pn * vn + pe * ve) / v2, 0.0), t_tail)
+    return math.sqrt((pn + vn * t) ** 2 + (pe + ve * t) ** 2), t
 
 
 @njit
@@ -335,6 +377,7 @@ def evaluate_candidates(
             # ``vmax``). Nothing below ``cap`` is ever skipped, so with the distance capped at
             # ``cap`` the result equals a full scan.
             vmax = u_cand_max + math.sqrt(tvn[j] * tvn[j] + tve[j] * tve[j])
+            t_ref = now_tcpa(own, tn[j], te[j], tvn[j], tve[j])
             best_d2 = np.inf
             kbest = 0
             risk = 0.0
@@ -378,9 +421,26 @@ def evaluate_candidates(
                         val = w_coll * (rs - d) / rs
                         if d < rc:
                             val += w_hit
-                        val = val / (1.0 + t / t_disc)
+                        val = val / (1.0 + min(t, t_ref) / t_disc)
                         if val > risk:
                             risk = val
+            if w[W_TAIL_S] > 0.0 and nsteps >= 1:
+                tail = tail_cpa(
+                    own, trk_n, trk_e, nsteps, dt, w[W_TAIL_S], tn[j], te[j], tvn[j], tve[j]
+                )
+                d_tail = tail[0]
+                if d_tail * d_tail < best_d2:
+                    # The passing geometry is read at the horizon's end, the last predicted
+                    # state before that closest approach.
+                    best_d2 = d_tail * d_tail
+                    kbest = nsteps
+                if d_tail < rs:
+                    val = w_coll * (rs - d_tail) / rs
+                    if d_tail < rc:
+                        val += w_hit
+                    val = val / (1.0 + min(nsteps * dt + tail[1], t_ref) / t_disc)
+                    if val > risk:
+                        risk = val
             dmin = min(math.sqrt(best_d2), cap)
             # Rule 17(a)(i): towards a give-way vessel the stand-on ship keeps course and speed
             # until freed (17(a)(ii) inside r3, 17(b) inside r4), so that target's predicted risk

@@ -59,6 +59,7 @@ from autoship.planner._kernels import (
     W_SPEED,
     W_STANDON,
     W_STS,
+    W_TAIL_S,
     W_TDISC,
     W_TURN_RAD,
 )
@@ -113,6 +114,39 @@ def own_tracks_np(own, chi_cmd, u_cmd, dt, nsteps):
     return trk_n, trk_e, trk_chi
 
 
+def now_tcpa_np(own, tn, te, tvn, tve):
+    """``_kernels.now_tcpa`` over targets."""
+    vn = tvn - own[O_U0] * np.cos(own[O_CHI0])
+    ve = tve - own[O_U0] * np.sin(own[O_CHI0])
+    v2 = vn * vn + ve * ve
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = -((tn - own[O_N]) * vn + (te - own[O_E]) * ve) / v2
+    return np.where(v2 > 1e-12, np.maximum(t, 0.0), 0.0)
+
+
+def own_tail(trk_n, trk_e, dt):
+    """Last predicted (north, east, v_north, v_east) of every candidate track."""
+    return (
+        trk_n[:, -1],
+        trk_e[:, -1],
+        (trk_n[:, -1] - trk_n[:, -2]) / dt,
+        (trk_e[:, -1] - trk_e[:, -2]) / dt,
+    )
+
+
+def tail_cpa_np(tail, tn, te, tvn, tve, t_end, t_tail):
+    """``_kernels.tail_cpa`` over candidates x targets: (distance, time after the horizon)."""
+    on, oe, von, voe = (a[:, None] for a in tail)
+    pn = tn[None, :] + tvn[None, :] * t_end - on
+    pe = te[None, :] + tve[None, :] * t_end - oe
+    vn = tvn[None, :] - von
+    ve = tve[None, :] - voe
+    v2 = vn * vn + ve * ve
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(v2 > 1e-12, np.clip(-(pn * vn + pe * ve) / v2, 0.0, t_tail), 0.0)
+    return np.sqrt((pn + vn * t) ** 2 + (pe + ve * t) ** 2), t
+
+
 def evaluate_candidates_numpy(
     own, dchi, uf, tn, te, tvn, tve, r_safe, r_col, code, duty, free, at_risk, beta_now, idx, w,
     grid, g_n0, g_e0, g_res, trk_n_scratch, trk_e_scratch, trk_chi_scratch, cost, min_margin,
@@ -152,10 +186,21 @@ def evaluate_candidates_numpy(
         rc = r_col[idx][None, :, None]
         d = np.sqrt(d2)
         val = w[W_COLL] * (rs - d) / rs + np.where(d < rc, w[W_HIT], 0.0)
-        val = val / (1.0 + t / w[W_TDISC])
+        t_ref = now_tcpa_np(own, tn[idx], te[idx], tvn[idx], tve[idx])[None, :, None]
+        val = val / (1.0 + np.minimum(t, t_ref) / w[W_TDISC])
         risk = np.max(np.where(d2 < rs * rs, val, 0.0), axis=2, initial=0.0)  # (nc, nt)
         kbest = np.argmin(d2, axis=2) + 1
         dmin = np.sqrt(np.take_along_axis(d2, kbest[:, :, None] - 1, axis=2)[:, :, 0])
+        if w[W_TAIL_S] > 0.0:
+            d_tail, t_tail = tail_cpa_np(own_tail(trk_n, trk_e, dt), tn[idx], te[idx],
+                                         tvn[idx], tve[idx], nsteps * dt, w[W_TAIL_S])  # fmt: skip
+            rs2d = r_safe[idx][None, :]
+            val = w[W_COLL] * (rs2d - d_tail) / rs2d
+            val = val + np.where(d_tail < r_col[idx][None, :], w[W_HIT], 0.0)
+            val = val / (1.0 + np.minimum(nsteps * dt + t_tail, t_ref[:, :, 0]) / w[W_TDISC])
+            risk = np.maximum(risk, np.where(d_tail < rs2d, val, 0.0))
+            kbest = np.where(d_tail < dmin, nsteps, kbest)
+            dmin = np.minimum(dmin, d_tail)
         wide = np.isin(d_idx, (DUTY_GIVE_WAY, DUTY_BOTH))
         cap_f = np.where(wide, max(1.0, w[W_COLREG_RANGE]), 1.0)
         dmin = np.minimum(dmin, cap_f * r_safe[idx])

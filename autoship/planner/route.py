@@ -226,6 +226,31 @@ class Route:
         self.done = False
         self.final_course = math.atan2(wp[-1, 1] - wp[-2, 1], wp[-1, 0] - wp[-2, 0]) % (2 * math.pi)
 
+    def path_course(self, north: float, east: float, ahead: float) -> float:
+        """Direction (rad) of the route from the point abeam of (north, east) on the leg being
+        followed to the point ``ahead`` metres further along it: the route's own heading there,
+        smoothed over ``ahead`` so that a recorded track's jitter does not count as a bend."""
+        wp = self.waypoints
+        i = self.leg
+        a, b = wp[i], wp[i + 1]
+        seg = b - a
+        l2 = float(seg @ seg)
+        t = 0.0 if l2 <= 0.0 else min(max(float(((north, east) - a) @ seg) / l2, 0.0), 1.0)
+        p0 = a + t * seg
+        cur, rest, j = p0, float(ahead), i
+        while True:
+            nxt = wp[j + 1]
+            d = float(np.hypot(*(nxt - cur)))
+            if d >= rest or j + 2 >= len(wp):
+                p1 = cur + (nxt - cur) * (min(1.0, rest / d) if d > 0.0 else 0.0)
+                break
+            rest -= d
+            cur, j = nxt, j + 1
+        dn, de = float(p1[0] - p0[0]), float(p1[1] - p0[1])
+        if math.hypot(dn, de) < 1e-6:
+            dn, de = float(seg[0]), float(seg[1])
+        return math.atan2(de, dn) % (2 * math.pi)
+
     def guidance(self, north: float, east: float) -> tuple[float, float]:
         """(desired course rad, distance along the route to the goal m); after the goal the
         course of the last leg is kept."""

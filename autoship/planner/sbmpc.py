@@ -65,6 +65,7 @@ from autoship.planner._kernels import (
     W_SPEED,
     W_STANDON,
     W_STS,
+    W_TAIL_S,
     W_TDISC,
     W_TURN_RAD,
     evaluate_candidates,
@@ -102,6 +103,9 @@ DEFAULTS: dict[str, Any] = {
     "course_tc_s": None,
     "speed_tc_s": None,
     "discount_s": 600.0,
+    # Extrapolation past the horizon (s) in which a candidate's final state must not lead into
+    # a collision; None = one horizon.
+    "tail_s": None,
     "lookahead_L": 3.0,
     "route_clearance_m": None,
     "w_collision": 10.0,
@@ -121,8 +125,15 @@ DEFAULTS: dict[str, Any] = {
     "w_change_speed": 0.3,
     "w_ground": 20.0,
     "w_ground_hit": 1000.0,
+    # None: two ship lengths, at least 50 m (a harbour launch keeps tens of metres from the
+    # quay, not the 200 m a ship in open water would).
     "clearance_m": None,
-    "ground_horizon_s": 480.0,
+    # Straight track checked against the chart: ground_horizon_L x L/U seconds (the same
+    # scaling as the course time constant), unless given in seconds; capped at 480 s. Near
+    # land the ship re-plans long before that, and a longer straight line meets land in any
+    # winding channel, so every moving candidate would look like a grounding and the ship stops.
+    "ground_horizon_L": 12.0,
+    "ground_horizon_s": None,
 }
 
 
@@ -140,6 +151,14 @@ def own_time_constants(ctx: PlannerContext, p: dict[str, Any]) -> tuple[float, f
     )
 
 
+def ground_horizon(ctx: PlannerContext, p: dict[str, Any]) -> float:
+    """Seconds of each candidate's straight track checked against the chart."""
+    if p["ground_horizon_s"] is not None:
+        return float(p["ground_horizon_s"])
+    lu = ctx.length / max(ctx.cruise_speed, 0.5)
+    return float(min(max(p["ground_horizon_L"] * lu, 3.0 * p["step_s"]), 480.0))
+
+
 def _wrap(a: float) -> float:
     return (a + math.pi) % (2.0 * math.pi) - math.pi
 
@@ -154,14 +173,16 @@ class SBMPC:
             p,
             "horizon_s",
             "step_s",
-            "ground_horizon_s",
+            "ground_horizon_L",
             "course_tc_L",
             "speed_tc_L",
             "discount_s",
             "lookahead_L",
         )
         positive(p, "safety_distance_m", "course_tc_s", "speed_tc_s", "route_clearance_m")
-        positive(p, "clearance_m")
+        positive(p, "clearance_m", "ground_horizon_s")
+        if p["tail_s"] is not None and not p["tail_s"] >= 0:
+            raise AutoshipError("must be >= 0", field="planner_params.tail_s")
         if p["delay_L"] < 0:
             raise AutoshipError("must be >= 0", field="planner_params.delay_L")
         if p["horizon_s"] / p["step_s"] > 2000 or p["horizon_s"] < p["step_s"]:
@@ -183,7 +204,7 @@ class SBMPC:
         self.traffic = Traffic(ctx, p["profile"], p["safety_distance_m"])
         prof = self.traffic.profile
         self.clear_req = (
-            p["clearance_m"] if p["clearance_m"] is not None else max(2.0 * ctx.length, 200.0)
+            p["clearance_m"] if p["clearance_m"] is not None else max(2.0 * ctx.length, 50.0)
         )
         route_clear = (
             p["route_clearance_m"] if p["route_clearance_m"] is not None else 1.5 * self.clear_req
@@ -231,7 +252,8 @@ class SBMPC:
         self.clear_hit = 0.5 * ctx.length + 0.5 * ctx.beam
         w[W_CLEAR_HIT] = self.clear_hit
         w[W_HAS_CHART] = 1.0 if has_chart else 0.0
-        w[W_GROUND_STEPS] = max(1, int(round(p["ground_horizon_s"] / p["step_s"])))
+        w[W_GROUND_STEPS] = max(1, int(round(ground_horizon(ctx, p) / p["step_s"])))
+        w[W_TAIL_S] = p["horizon_s"] if p["tail_s"] is None else p["tail_s"]
         self.w = w
         nc = self.dchi.size
         self.cost = np.empty(nc)
@@ -243,6 +265,7 @@ class SBMPC:
         self.holding = False
         self.apparent_done = False
         self.course_hold_enc = ctx.initial_course
+        self.leg_enc = 0.0
         self.speed_hold_enc = ctx.cruise_speed
         self._events = []
         self.last_choice = -1
@@ -252,6 +275,15 @@ class SBMPC:
         return ev
 
     # --- decision -------------------------------------------------------------------------------
+
+    def path_course(self, obs: Observation) -> float:
+        """The route's own direction near the ship (``Route.path_course`` over twice the LOS
+        lookahead); 0 without a route (only differences of it are used)."""
+        if self.route is None:
+            return 0.0
+        o = obs.own
+        ahead = 2.0 * self.p["lookahead_L"] * self.ctx.length
+        return self.route.path_course(float(obs.north[o]), float(obs.east[o]), ahead)
 
     def route_course(self, obs: Observation) -> float:
         o = obs.own
@@ -289,15 +321,22 @@ class SBMPC:
             if not self.holding:
                 self.course_hold_enc = own[O_CHI0]
                 self.speed_hold_enc = sog
+                self.leg_enc = self.path_course(obs)
                 self.holding = True
                 self.prev_offset = _wrap(self.prev_course - self.course_hold_enc)
-            # While an encounter lasts, turns count from the course held when it began.
-            own[O_CHI_BASE] = self.course_hold_enc
+            # While an encounter lasts, turns count from the course held when it began, carried
+            # round the bends of the route since then: following the fairway or the planned
+            # route is navigation, not a manoeuvre for the other ship (the referee's
+            # ``metrics.navigation.route_turn`` reads it the same way), and a stand-on ship
+            # keeps "course" along her route rather than running straight on at a bend.
+            base = (self.course_hold_enc + _wrap(self.path_course(obs) - self.leg_enc)) % (
+                2.0 * math.pi
+            )
+            own[O_CHI_BASE] = base
             # Achieved, not commanded: the other ship (and the scorer) sees the course over
             # ground and the speed, so the action counts once they have changed enough.
             if (
-                abs(_wrap(own[O_CHI0] - self.course_hold_enc))
-                >= self.w[W_NA_RAD] - math.radians(1.0)
+                abs(_wrap(own[O_CHI0] - base)) >= self.w[W_NA_RAD] - math.radians(1.0)
                 or sog <= 0.52 * self.speed_hold_enc
             ):
                 self.apparent_done = True

@@ -44,6 +44,7 @@ def _weights(nsteps=60, dt=10.0, chart=False):
     w[kn.W_CLEAR_HIT] = 90.0
     w[kn.W_HAS_CHART] = 1.0 if chart else 0.0
     w[kn.W_GROUND_STEPS] = 40
+    w[kn.W_TAIL_S] = nsteps * dt
     return w
 
 
@@ -190,3 +191,40 @@ def test_stand_on_before_free_ignores_the_give_way_ships_risk():
     (cost, margin, _), _ = _run_both((*base, np.ones(2, bool), *rest))
     assert cost[1] < cost[0]  # once freed (17(a)(ii)/(b)) it acts
     assert margin[0] < 0.0
+
+
+def _meeting(u_own=6.0, tail=True, nsteps=60):
+    """Own ship northbound at the origin, a ship 14 km dead ahead on the reciprocal course at
+    6 m/s, 10 m off the line: candidates keep (full speed) and stop, no duty, a 600 s horizon
+    and a 2000 s tail."""
+    own = _own(u0=u_own)
+    w = _weights(nsteps=nsteps)
+    w[kn.W_TAIL_S] = 2000.0 if tail else 0.0
+    args = (own, np.zeros(2), np.array([1.0, 0.0]), np.array([0.0, 14000.0]),
+            np.array([0.0, 10.0]), np.array([u_own, -6.0]), np.zeros(2), np.full(2, 1500.0),
+            np.full(2, 500.0), np.zeros(2, np.int64), np.zeros(2, np.int64), np.zeros(2, bool),
+            np.zeros(2, bool), np.zeros(2), np.array([1]), w, np.zeros((2, 2)), 0.0, 0.0,
+            1.0)  # fmt: skip
+    return _run_both(args)
+
+
+def test_stopping_on_a_ships_track_is_not_safe_beyond_the_horizon():
+    # Within 600 s the oncoming ship does not arrive whatever the own ship does (14 km at a
+    # closing speed of at most 12 m/s): without the tail both candidates look collision-free.
+    (cost, margin, _), _ = _meeting(tail=False)
+    assert margin[1] > 0.0 and margin[0] > 0.0
+    # Extrapolated past the horizon, the stopped ship is run down (10 m CPA, contact 500 m).
+    (cost, margin, _), (cost_n, margin_n, _) = _meeting(tail=True)
+    assert margin[1] < -400.0 and margin_n[1] < -400.0
+    assert cost[1] > 10.0  # the hit term, discounted, dominates the speed penalty
+
+
+def test_postponing_a_meeting_does_not_lower_its_risk():
+    # Keep (CPA at 1167 s at 12 m/s closing) and stop (the own ship stops within ~600 m, so
+    # CPA about 2233 s): both pass 10 m off. The discount is capped at the present TCPA, so
+    # the stop candidate's risk equals keep's (up to the 10 s sampling of the closest point)
+    # and it costs the speed penalties; discounted at its own later CPA it would be 40 % lower.
+    (cost, margin, _), _ = _meeting(nsteps=300)
+    w = _weights()
+    assert cost[0] > 30.0
+    assert cost[1] >= cost[0] + w[kn.W_SPEED] + w[kn.W_CHANGE_SPEED] - 0.1
