@@ -23,6 +23,7 @@ RANK = {
     "planner": 4,
     "sim": 5,
     "sweep": 6,
+    "gym": 6,
     "cli": 7,
 }
 # Beyond rank: what a layer must never import even if the rank would allow it.
