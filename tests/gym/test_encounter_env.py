@@ -12,7 +12,7 @@ import gymnasium
 import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
-from pettingzoo.test import parallel_api_test
+from pettingzoo.test import parallel_api_test, parallel_seed_test
 
 import autoship.gym
 from autoship.errors import AutoshipError, ScenarioError
@@ -195,6 +195,10 @@ def test_pettingzoo_every_autonomous_ship_is_an_agent():
     assert env.possible_agents == [f"s{k:02d}" for k in range(10)]
     imazu = ParallelEncounterEnv(IMAZU1)
     assert imazu.possible_agents == ["os"]  # keep-course traffic is not under test
+
+
+def test_pettingzoo_seeded_episodes_repeat():
+    parallel_seed_test(lambda: ParallelEncounterEnv(CROWD, max_steps=40))
 
 
 def test_pettingzoo_agents_leave_when_their_episode_ends():
