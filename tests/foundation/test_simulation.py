@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autoship.dynamics.state import CMD_SPEED, PSI, E, N
 from autoship.errors import AutoshipError
 from autoship.planner import Command, register
 from autoship.scenario import load_scenario
@@ -95,7 +96,7 @@ def test_one_turn_order_changes_the_course_command():
     assert c["cmd_course"][0, 0] == pytest.approx((scen.ships[0].course + 0.5) % (2 * math.pi))
     assert c["cmd_speed"][0, 0] == 0.0  # negative speed orders clamp to stopping, as commands do
     sim.step()
-    assert sim.C[1, 0] == pytest.approx(scen.ships[0].speed)  # back on its planner
+    assert sim.C[CMD_SPEED, 0] == pytest.approx(scen.ships[0].speed)  # back on its planner
 
 
 def test_reset_repeats_the_run_and_a_new_seed_changes_the_sensor_stream():
@@ -132,3 +133,21 @@ def test_bad_ship_and_stepping_past_the_end_are_clear_errors():
     sim.run()
     with pytest.raises(AutoshipError, match="the run is over"):
         sim.step()
+
+
+def test_a_grounded_ship_ignores_orders_and_stays_put():
+    sim = Simulation(load_scenario(ROOT / "scenarios/solent-chart/grounding-wootton.toml"))
+    while not sim.grounding.grounded[0]:
+        sim.step()
+    where = sim.fleet.X[[N, E, PSI], 0].copy()
+    sim.step({"drifter": Command(1.0, 5.0)})
+    assert sim.C[CMD_SPEED, 0] == 0.0  # speed order refused
+    assert np.array_equal(sim.fleet.X[[N, E, PSI], 0], where)
+
+
+def test_a_replayed_ship_takes_no_orders():
+    sim = Simulation(load_scenario(ROOT / "scenarios/solent/ais-solentais-20160112-130211-01.toml"))
+    replayed = sim.ids[1]
+    with pytest.raises(AutoshipError, match=f"ship.{replayed}: {replayed} is replaying"):
+        sim.step({replayed: Command(0.0, 1.0)})
+    assert sim.t == 0.0  # refused before anything moved
