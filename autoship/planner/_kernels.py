@@ -95,7 +95,12 @@ W_GROUND_STEPS = 29
 # before the target arrives (MPC terminal condition: the state the horizon ends in must not
 # lead into a collision).
 W_TAIL_S = 30
-NW = 31
+# Two-stage candidates (SB-MPC with several steps): the second course offset ``dchi2`` is
+# commanded from this step on; a candidate with ``dchi2 == dchi`` is one manoeuvre held.
+W_STAGE2_STEP = 31
+# Cost of leaving part of the manoeuvre for later while giving way (rules 8(a), 16: early).
+W_LATER = 32
+NW = 33
 
 # Encounter codes (same numbers as autoship.colregs.classify).
 HEAD_ON = 1
@@ -155,6 +160,24 @@ def course_profile(own, chi_cmd, nsteps, dcm, dce, cos_mid, sin_mid, trk_chi):
         cos_mid[k] = math.cos(chi)
         sin_mid[k] = math.sin(chi)
         trk_chi[k] = chi_cmd + err0 * dce[k]
+
+
+@njit
+def course_profile2(own, chi_cmd, chi_cmd2, k_sw, dt, nsteps, dcm, dce, cos_mid, sin_mid, trk_chi):
+    """``course_profile`` for a command ``chi_cmd`` changed to ``chi_cmd2`` at the end of step
+    ``k_sw``: from there the course relaxes to the new command with the same time constant
+    (the dead time has long passed). Equal commands give ``course_profile`` exactly."""
+    course_profile(own, chi_cmd, nsteps, dcm, dce, cos_mid, sin_mid, trk_chi)
+    if chi_cmd2 == chi_cmd or k_sw >= nsteps:
+        return
+    chi_sw = trk_chi[k_sw]
+    err = wrap_pi(chi_sw - chi_cmd2)
+    t_chi = own[O_T_CHI]
+    for k in range(k_sw + 1, nsteps + 1):
+        chi = chi_cmd2 + err * math.exp(-((k - k_sw) - 0.5) * dt / t_chi)
+        cos_mid[k] = math.cos(chi)
+        sin_mid[k] = math.sin(chi)
+        trk_chi[k] = chi_cmd2 + err * math.exp(-(k - k_sw) * dt / t_chi)
 
 
 @njit
@@ -229,6 +252,7 @@ def evaluate_candidates(
     own,
     dchi,
     uf,
+    dchi2,
     tn,
     te,
     tvn,
@@ -254,7 +278,9 @@ def evaluate_candidates(
     min_clear,
 ):
     """Cost of every candidate (course offset ``dchi[i]`` from the route course, speed fraction
-    ``uf[i]``) against the targets listed in ``idx``; see the module docstring.
+    ``uf[i]``, course offset ``dchi2[i]`` from step ``W_STAGE2_STEP`` on) against the targets
+    listed in ``idx``; see the module docstring. A two-stage candidate is judged by its larger
+    turn (what the other ship sees as the manoeuvre), its change penalty by the first.
 
     Writes ``cost[i]``, ``min_margin[i]`` (smallest predicted distance minus the target's
     contact distance ``r_col``, m, over targets the ship has to act for; the distance is capped
@@ -333,6 +359,8 @@ def evaluate_candidates(
     cos_mid = np.empty(nsteps + 1)
     sin_mid = np.empty(nsteps + 1)
     last_chi = np.nan
+    last_chi2 = np.nan
+    k_sw = int(w[W_STAGE2_STEP])
 
     # A duty to act for one ship (giving way, or a stand-on ship freed by 17(a)(ii)/(b))
     # outweighs standing on for another: the stand-on duty holds only "where one of two vessels
@@ -345,21 +373,31 @@ def evaluate_candidates(
     w_so = w[W_STANDON] * (0.1 if acting else 1.0)
     for i in range(nc):
         chi_c = own[O_CHI_BASE] + dchi[i]
-        if chi_c != last_chi:  # candidates sharing a course share its trigonometry
-            course_profile(own, chi_c, nsteps, dcm, dce, cos_mid, sin_mid, trk_chi)
+        chi_c2 = own[O_CHI_BASE] + dchi2[i]
+        # Candidates sharing their courses share the trigonometry.
+        if chi_c != last_chi or chi_c2 != last_chi2:
+            course_profile2(
+                own, chi_c, chi_c2, k_sw, dt, nsteps, dcm, dce, cos_mid, sin_mid, trk_chi
+            )
             last_chi = chi_c
+            last_chi2 = chi_c2
         own_positions(own, uf[i] * own[O_U_REF], dt, nsteps, dum, cos_mid, sin_mid, trk_n, trk_e)
         u_cand_max = max(own[O_U0], uf[i] * own[O_U_REF])
-        keep = dchi[i] == 0.0 and uf[i] == 1.0
-        turn = dchi[i]
+        two = dchi2[i] != dchi[i]
+        keep = dchi[i] == 0.0 and uf[i] == 1.0 and not two
+        turn = dchi2[i] if abs(dchi2[i]) > abs(dchi[i]) else dchi[i]
         # Deviation counts from the route or from the base course, whichever is nearer: during
         # an encounter holding the base course is free (the route's LOS course points back
         # across the track and would pull the ship out of its turn), and so is rejoining the
         # route when the traffic allows it.
         dev = min(abs(wrap_pi(chi_c - own[O_CHI_ROUTE])), abs(dchi[i]))
+        if two:
+            dev = max(dev, min(abs(wrap_pi(chi_c2 - own[O_CHI_ROUTE])), abs(dchi2[i])))
         c = w[W_COURSE] * (dev / HALF_PI) ** 2 + w[W_SPEED] * (1.0 - uf[i])
         c += w[W_CHANGE_COURSE] * abs(wrap_pi(dchi[i] - own[O_DCHI_PREV])) / HALF_PI
         c += w[W_CHANGE_SPEED] * abs(uf[i] - own[O_UF_PREV])
+        if two and give_way_risk:
+            c += w[W_LATER]
         if give_way_risk and uf[i] > 0.5:
             x = turn / na_rad
             if x * x < 1.0:

@@ -47,6 +47,7 @@ from autoship.planner._kernels import (
     W_GROUND_STEPS,
     W_HAS_CHART,
     W_HIT,
+    W_LATER,
     W_NA,
     W_NA_RAD,
     W_NSTEPS,
@@ -57,6 +58,7 @@ from autoship.planner._kernels import (
     W_R19_PORT,
     W_R19_TOWARDS,
     W_SPEED,
+    W_STAGE2_STEP,
     W_STANDON,
     W_STS,
     W_TAIL_S,
@@ -87,8 +89,9 @@ def sample_sdf_np(grid, north0, east0, res, north, east):
     return a * (1.0 - ti) + b * ti
 
 
-def own_tracks_np(own, chi_cmd, u_cmd, dt, nsteps):
-    """(north, east, course) of shape (n_candidates, nsteps + 1), as ``own_track``."""
+def own_tracks_np(own, chi_cmd, u_cmd, dt, nsteps, chi_cmd2=None, k_sw=0):
+    """(north, east, course) of shape (n_candidates, nsteps + 1), as ``own_track``; with
+    ``chi_cmd2`` the command changes at the end of step ``k_sw`` (``course_profile2``)."""
     k = np.arange(1, nsteps + 1)
     tm = (k - 0.5) * dt
     tk = k * dt
@@ -98,6 +101,18 @@ def own_tracks_np(own, chi_cmd, u_cmd, dt, nsteps):
     chi_m = np.where(
         tm <= t_del, chi0, chi_cmd[:, None] + err0 * np.exp(-(tm - t_del) / own[O_T_CHI])
     )
+    chi_e = np.where(
+        tk <= t_del, chi0, chi_cmd[:, None] + err0 * np.exp(-(tk - t_del) / own[O_T_CHI])
+    )
+    if chi_cmd2 is not None and 0 <= k_sw < nsteps:
+        chi_sw = chi_e[:, k_sw - 1] if k_sw >= 1 else np.full(chi_cmd.shape, chi0)
+        err = wrap_pi_np(chi_sw - chi_cmd2)[:, None]
+        after = k > k_sw
+        two = (chi_cmd2 != chi_cmd)[:, None] & after[None, :]
+        m2 = chi_cmd2[:, None] + err * np.exp(-((k - k_sw) - 0.5) * dt / own[O_T_CHI])
+        e2 = chi_cmd2[:, None] + err * np.exp(-(k - k_sw) * dt / own[O_T_CHI])
+        chi_m = np.where(two, m2, chi_m)
+        chi_e = np.where(two, e2, chi_e)
     u_m = u_cmd[:, None] + (own[O_U0] - u_cmd[:, None]) * np.exp(-tm / own[O_T_U])
     nc = chi_cmd.shape[0]
     trk_n = np.empty((nc, nsteps + 1))
@@ -108,9 +123,7 @@ def own_tracks_np(own, chi_cmd, u_cmd, dt, nsteps):
     trk_e[:, 1:] = own[O_E] + np.cumsum(u_m * np.sin(chi_m) * dt, axis=1)
     trk_chi = np.empty((nc, nsteps + 1))
     trk_chi[:, 0] = chi0
-    trk_chi[:, 1:] = np.where(
-        tk <= t_del, chi0, chi_cmd[:, None] + err0 * np.exp(-(tk - t_del) / own[O_T_CHI])
-    )
+    trk_chi[:, 1:] = chi_e
     return trk_n, trk_e, trk_chi
 
 
@@ -148,8 +161,9 @@ def tail_cpa_np(tail, tn, te, tvn, tve, t_end, t_tail):
 
 
 def evaluate_candidates_numpy(
-    own, dchi, uf, tn, te, tvn, tve, r_safe, r_col, code, duty, free, at_risk, beta_now, idx, w,
-    grid, g_n0, g_e0, g_res, trk_n_scratch, trk_e_scratch, trk_chi_scratch, cost, min_margin,
+    own, dchi, uf, dchi2, tn, te, tvn, tve, r_safe, r_col, code, duty, free, at_risk, beta_now,
+    idx, w, grid, g_n0, g_e0, g_res, trk_n_scratch, trk_e_scratch, trk_chi_scratch, cost,
+    min_margin,
     min_clear,
 ):  # fmt: skip
     """NumPy twin of ``_kernels.evaluate_candidates``: same signature (the scratch arrays are
@@ -159,9 +173,16 @@ def evaluate_candidates_numpy(
     na_rad = w[W_NA_RAD]
     turn_rad = w[W_TURN_RAD]
     chi_c = own[O_CHI_BASE] + dchi
-    trk_n, trk_e, trk_chi = own_tracks_np(own, chi_c, uf * own[O_U_REF], dt, nsteps)
-    turn = dchi
+    chi_c2 = own[O_CHI_BASE] + dchi2
+    k_sw = int(w[W_STAGE2_STEP])
+    trk_n, trk_e, trk_chi = own_tracks_np(
+        own, chi_c, uf * own[O_U_REF], dt, nsteps, chi_c2 if k_sw < nsteps else None, k_sw
+    )
+    two = dchi2 != dchi
+    turn = np.where(np.abs(dchi2) > np.abs(dchi), dchi2, dchi)
     dev = np.minimum(np.abs(wrap_pi_np(chi_c - own[O_CHI_ROUTE])), np.abs(dchi))
+    dev2 = np.minimum(np.abs(wrap_pi_np(chi_c2 - own[O_CHI_ROUTE])), np.abs(dchi2))
+    dev = np.where(two, np.maximum(dev, dev2), dev)
     c = w[W_COURSE] * (dev / HALF_PI) ** 2 + w[W_SPEED] * (1.0 - uf)
     c = c + w[W_CHANGE_COURSE] * np.abs(wrap_pi_np(dchi - own[O_DCHI_PREV])) / HALF_PI
     c = c + w[W_CHANGE_SPEED] * np.abs(uf - own[O_UF_PREV])
@@ -169,6 +190,8 @@ def evaluate_candidates_numpy(
     give_way_risk = bool(
         np.any(at_risk[idx] & np.isin(d_idx, (DUTY_GIVE_WAY, DUTY_BOTH, DUTY_R19)))
     )
+    if give_way_risk:
+        c = c + np.where(two, w[W_LATER], 0.0)
     if give_way_risk:
         x2 = (turn / na_rad) ** 2
         c = c + np.where((uf > 0.5) & (x2 < 1.0), w[W_NA] * (1.0 - x2), 0.0)
@@ -207,7 +230,7 @@ def evaluate_candidates_numpy(
         cd = code[idx][None, :]
         dd = d_idx[None, :]
         hold = (dd == DUTY_STAND_ON) & ~free[idx][None, :]
-        keep = ((dchi == 0.0) & (uf == 1.0))[:, None]
+        keep = ((dchi == 0.0) & (uf == 1.0) & ~two)[:, None]
         c = c + np.sum(np.where(hold & keep, 0.0, risk), axis=1)
         mm = np.min(np.where(hold & keep, np.inf, dmin - r_col[idx][None, :]), axis=1)
 

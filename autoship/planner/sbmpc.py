@@ -53,6 +53,7 @@ from autoship.planner._kernels import (
     W_GROUND_STEPS,
     W_HAS_CHART,
     W_HIT,
+    W_LATER,
     W_NA,
     W_NA_RAD,
     W_NSTEPS,
@@ -63,6 +64,7 @@ from autoship.planner._kernels import (
     W_R19_PORT,
     W_R19_TOWARDS,
     W_SPEED,
+    W_STAGE2_STEP,
     W_STANDON,
     W_STS,
     W_TAIL_S,
@@ -94,6 +96,14 @@ DEFAULTS: dict[str, Any] = {
     "step_s": 10.0,
     "offsets_deg": DEFAULT_OFFSETS_DEG,
     "speed_factors": DEFAULT_SPEEDS,
+    # Two-stage candidates (several-step SB-MPC): a first offset held until stage2_at_s (None:
+    # a quarter of the horizon), then a second one, so "hold on past the headland, then turn
+    # away" is a choice the planner can see; [] for stage2_offsets_deg turns them off.
+    "stage1_offsets_deg": [-10.0, 0.0, 10.0, 20.0],
+    "stage2_offsets_deg": [-45.0, -30.0, 30.0, 45.0, 60.0],
+    "stage2_speed_factors": [1.0, 0.5],
+    "stage2_at_s": None,
+    "w_later": 0.5,
     # None: 1.25 x the profile's R_min (see _traffic.Traffic).
     "safety_distance_m": None,
     # Own-ship response: time constants as multiples of L/U unless given in seconds.
@@ -151,6 +161,27 @@ def own_time_constants(ctx: PlannerContext, p: dict[str, Any]) -> tuple[float, f
     )
 
 
+def two_stage_grid(p: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(first offset rad, speed factor, second offset rad) of every two-stage candidate whose
+    stages differ; None when there are none."""
+    for key in ("stage1_offsets_deg", "stage2_offsets_deg"):
+        if any(abs(o) > 180.0 for o in p[key]):
+            raise AutoshipError("offsets must be within +-180 deg", field=f"planner_params.{key}")
+    if any(not 0.0 <= f <= 1.5 for f in p["stage2_speed_factors"]):
+        raise AutoshipError("must be within [0, 1.5]", field="planner_params.stage2_speed_factors")
+    rows = [
+        (math.radians(a), f, math.radians(b))
+        for a in p["stage1_offsets_deg"]
+        for b in p["stage2_offsets_deg"]
+        for f in p["stage2_speed_factors"]
+        if a != b
+    ]
+    if not rows:
+        return None
+    arr = np.asarray(rows, dtype=np.float64)
+    return tuple(np.ascontiguousarray(arr[:, k]) for k in range(3))  # type: ignore[return-value]
+
+
 def ground_horizon(ctx: PlannerContext, p: dict[str, Any]) -> float:
     """Seconds of each candidate's straight track checked against the chart."""
     if p["ground_horizon_s"] is not None:
@@ -180,7 +211,7 @@ class SBMPC:
             "lookahead_L",
         )
         positive(p, "safety_distance_m", "course_tc_s", "speed_tc_s", "route_clearance_m")
-        positive(p, "clearance_m", "ground_horizon_s")
+        positive(p, "clearance_m", "ground_horizon_s", "stage2_at_s")
         if p["tail_s"] is not None and not p["tail_s"] >= 0:
             raise AutoshipError("must be >= 0", field="planner_params.tail_s")
         if p["delay_L"] < 0:
@@ -190,6 +221,12 @@ class SBMPC:
                 "horizon_s / step_s must be between 1 and 2000", field="planner_params.horizon_s"
             )
         self.dchi, self.uf = candidate_grid(p)
+        self.dchi2 = self.dchi.copy()
+        extra = two_stage_grid(p)
+        if extra is not None:
+            self.dchi = np.concatenate([self.dchi, extra[0]])
+            self.uf = np.concatenate([self.uf, extra[1]])
+            self.dchi2 = np.concatenate([self.dchi2, extra[2]])
         self.p = p
         self.nsteps = int(round(p["horizon_s"] / p["step_s"]))
         # The benchmark swaps in the NumPy twin (``_reference.evaluate_candidates_numpy``).
@@ -254,6 +291,9 @@ class SBMPC:
         w[W_HAS_CHART] = 1.0 if has_chart else 0.0
         w[W_GROUND_STEPS] = max(1, int(round(ground_horizon(ctx, p) / p["step_s"])))
         w[W_TAIL_S] = p["horizon_s"] if p["tail_s"] is None else p["tail_s"]
+        t2 = 0.25 * p["horizon_s"] if p["stage2_at_s"] is None else p["stage2_at_s"]
+        w[W_STAGE2_STEP] = min(self.nsteps, max(1, int(round(t2 / p["step_s"]))))
+        w[W_LATER] = p["w_later"]
         self.w = w
         nc = self.dchi.size
         self.cost = np.empty(nc)
@@ -359,6 +399,7 @@ class SBMPC:
             own,
             self.dchi,
             self.uf,
+            self.dchi2,
             np.ascontiguousarray(obs.north, dtype=np.float64),
             np.ascontiguousarray(obs.east, dtype=np.float64),
             np.ascontiguousarray(obs.vn, dtype=np.float64),

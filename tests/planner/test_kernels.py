@@ -45,6 +45,8 @@ def _weights(nsteps=60, dt=10.0, chart=False):
     w[kn.W_HAS_CHART] = 1.0 if chart else 0.0
     w[kn.W_GROUND_STEPS] = 40
     w[kn.W_TAIL_S] = nsteps * dt
+    w[kn.W_STAGE2_STEP] = nsteps // 4
+    w[kn.W_LATER] = 0.5
     return w
 
 
@@ -94,13 +96,15 @@ def _scene(rng, nt, chart):
     g = np.arange(-10000.0, 10001.0, 250.0)
     nn, ee = np.meshgrid(g, g, indexing="ij")
     grid = np.hypot(nn - 3000.0, ee - 3000.0) - 1500.0
-    return (own, dchi, uf, tn, te, tvn, tve, r_safe, r_col, code, duty, free, at_risk,
+    # Every third candidate a two-stage one (second offset 40 deg to starboard of the first).
+    dchi2 = np.where(np.arange(dchi.size) % 3 == 1, dchi + np.radians(40.0), dchi)
+    return (own, dchi, uf, dchi2, tn, te, tvn, tve, r_safe, r_col, code, duty, free, at_risk,
             beta_now, idx, w, grid, -10000.0, -10000.0, 250.0)  # fmt: skip
 
 
 def _run_both(args):
     nc = args[1].shape[0]
-    nsteps = int(args[15][kn.W_NSTEPS])
+    nsteps = int(args[16][kn.W_NSTEPS])
     out_k = [np.empty(nc) for _ in range(3)]
     scratch = [np.empty(nsteps + 1) for _ in range(3)]
     kn.evaluate_candidates(*args, *scratch, *out_k)
@@ -150,7 +154,7 @@ def test_head_on_costs_favour_starboard_over_port():
     te = np.zeros(2)
     tvn = np.array([6.0, -6.0])
     tve = np.zeros(2)
-    args = (own, dchi, uf, tn, te, tvn, tve, np.full(2, 1500.0), np.full(2, 500.0),
+    args = (own, dchi, uf, dchi, tn, te, tvn, tve, np.full(2, 1500.0), np.full(2, 500.0),
             np.array([0, kn.HEAD_ON]), np.array([0, kn.DUTY_BOTH]), np.zeros(2, bool),
             np.ones(2, bool), np.zeros(2), np.array([1]), _weights(nsteps=120),
             np.zeros((2, 2)), 0.0, 0.0, 1.0)  # fmt: skip
@@ -174,6 +178,7 @@ def test_stand_on_before_free_ignores_the_give_way_ships_risk():
         own,
         dchi,
         uf,
+        dchi,
         tn,
         te,
         tvn,
@@ -200,7 +205,7 @@ def _meeting(u_own=6.0, tail=True, nsteps=60):
     own = _own(u0=u_own)
     w = _weights(nsteps=nsteps)
     w[kn.W_TAIL_S] = 2000.0 if tail else 0.0
-    args = (own, np.zeros(2), np.array([1.0, 0.0]), np.array([0.0, 14000.0]),
+    args = (own, np.zeros(2), np.array([1.0, 0.0]), np.zeros(2), np.array([0.0, 14000.0]),
             np.array([0.0, 10.0]), np.array([u_own, -6.0]), np.zeros(2), np.full(2, 1500.0),
             np.full(2, 500.0), np.zeros(2, np.int64), np.zeros(2, np.int64), np.zeros(2, bool),
             np.zeros(2, bool), np.zeros(2), np.array([1]), w, np.zeros((2, 2)), 0.0, 0.0,
@@ -228,3 +233,28 @@ def test_postponing_a_meeting_does_not_lower_its_risk():
     w = _weights()
     assert cost[0] > 30.0
     assert cost[1] >= cost[0] + w[kn.W_SPEED] + w[kn.W_CHANGE_SPEED] - 0.1
+
+
+def test_two_stage_candidate_holds_on_past_an_island_then_turns():
+    # Head-on ship 9 km ahead (rule 14, both turn to starboard); an island of radius 500 m
+    # centred 400 m north, 700 m east: the own track passes 200 m off its edge. Turning 30 deg
+    # to starboard now runs onto the island; holding on for 150 s (the switch step) and then
+    # turning 45 deg clears both the island and the other ship.
+    own = _own()
+    dchi = np.radians(np.array([30.0, 0.0, 0.0]))
+    dchi2 = np.radians(np.array([30.0, 45.0, 0.0]))
+    uf = np.ones(3)
+    g = np.arange(-10000.0, 10001.0, 50.0)
+    nn, ee = np.meshgrid(g, g, indexing="ij")
+    grid = np.hypot(nn - 400.0, ee - 700.0) - 500.0
+    w = _weights(chart=True)
+    args = (own, dchi, uf, dchi2, np.array([0.0, 9000.0]), np.zeros(2), np.array([6.0, -6.0]),
+            np.zeros(2), np.full(2, 1500.0), np.full(2, 500.0), np.array([0, kn.HEAD_ON]),
+            np.array([0, kn.DUTY_BOTH]), np.zeros(2, bool), np.ones(2, bool), np.zeros(2),
+            np.array([1]), w, grid, -10000.0, -10000.0, 50.0)  # fmt: skip
+    (cost, margin, clear), _ = _run_both(args)
+    now, later, keep = 0, 1, 2
+    assert clear[now] < w[kn.W_CLEAR_HIT]  # aground on the island
+    assert clear[later] > w[kn.W_CLEAR_HIT] and margin[later] > 0.0
+    assert margin[keep] < 0.0  # holding on runs into the other ship (after the horizon)
+    assert cost[later] < min(cost[now], cost[keep])

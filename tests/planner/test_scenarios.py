@@ -32,6 +32,24 @@ def _kinds(res, ship="own"):
     return [e["kind"] for e in res.events if ship in e["ships"]]
 
 
+def test_head_on_near_the_shore_holds_on_then_turns_away_without_stopping(tmp_path):
+    # The central Solent with a ferry that never gives way: the shore of Cowes lies on the own
+    # ship's starboard hand, so turning away at once runs into a dead end. Before two-stage
+    # candidates the own ship slowed to a stop there for ten minutes and failed on progress.
+    import json
+
+    from autoship.cli.main import main
+
+    scen = ROOT / "scenarios" / "solent-chart" / "head-on-central-solent.toml"
+    rep = tmp_path / "r.json"
+    assert main(["run", str(scen), "--out", str(tmp_path / "out"), "--report", str(rep)]) == 0
+    r = json.loads(rep.read_text())["runs"][0]
+    assert r["passed"] and not r["collision"] and not r["grounding"]
+    assert r["min_separation_m"] >= 1000.0  # the large-ship profile's R_min
+    own = r["progress"]["own"]
+    assert own["made_good_m"] >= 0.75 * own["expected_m"]
+
+
 def test_shore_or_port_slows_down_instead_of_turning():
     res = simulate(load_scenario(PLANNER_DIR / "shore-or-port.toml"))
     assert not {"collision", "grounding", "planner_error"} & set(_kinds(res))
