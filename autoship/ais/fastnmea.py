@@ -886,6 +886,9 @@ def run_lines(
     or -1) per decoded message, static events (``st_ints``: kind, mmsi, then N_INTS fields;
     texts); ``out_n`` counts them. ``final`` closes the groups still open at the end."""
     vals = np.empty(9 * MAX_PAYLOAD, dtype=np.uint8)
+    # The message ready to decode: characters, first fragment's characters, first and last
+    # fragment's fill bits, line number.
+    msg = np.zeros(5, dtype=np.int64)
     for i in range(kind.shape[0]):
         k = kind[i]
         line_no = line0 + i + 1
@@ -940,17 +943,25 @@ def run_lines(
                 continue
             fcnt = fields[i, 4]
             fill = fields[i, 6]
+            msg_t = t
             if fcnt == 1:
                 for c in range(pl):
                     vals[c] = _ARMOR[buf[ps + c]]
-                _message(
-                    vals, pl, pl, fill, fill, t, line_no, counts, by_type, firsts, pos_f,
-                    pos_i, drops, drop_t, msgs, st_ints, st_text, st_tlen, out_n,
-                )  # fmt: skip
-                continue
-            _fragment(
-                buf, i, line_no, t, fields, gi, gt, gp, vals, counts, by_type, firsts, pos_f,
-                pos_i, drops, drop_t, msgs, st_ints, st_text, st_tlen, out_n,
+                msg[0] = pl
+                msg[1] = pl
+                msg[2] = fill
+                msg[3] = fill
+                msg[4] = line_no
+            else:
+                g = _fragment(buf, i, line_no, t, fields, gi, gt, gp, vals, msg, counts, drops,
+                              drop_t, out_n)  # fmt: skip
+                if g < 0:
+                    continue
+                msg_t = gt[g] if not math.isnan(gt[g]) else t
+            # One call site: the message decoder is the bulk of the compiled code.
+            _message(
+                vals, msg[0], msg[1], msg[2], msg[3], msg_t, msg[4], counts, by_type, firsts,
+                pos_f, pos_i, drops, drop_t, msgs, st_ints, st_text, st_tlen, out_n,
             )  # fmt: skip
     if final:
         # Groups still open at the end, oldest first.
@@ -971,12 +982,10 @@ def _oldest(gi):
 
 
 @njit
-def _fragment(
-    buf, i, line_no, t, fields, gi, gt, gp, vals, counts, by_type, firsts, pos_f, pos_i,
-    drops, drop_t, msgs, st_ints, st_text, st_tlen, out_n,
-):  # fmt: skip
+def _fragment(buf, i, line_no, t, fields, gi, gt, gp, vals, msg, counts, drops, drop_t, out_n):
     # NmeaDecoder._fragment: groups keyed by (talker, VDM/VDO, sequence id, channel), kept in
-    # dict insertion order, at most MAX_OPEN_GROUPS.
+    # dict insertion order, at most MAX_OPEN_GROUPS. Returns the group whose message is now
+    # complete (its characters in ``vals``, the rest in ``msg``), else -1.
     fcnt = fields[i, 4]
     fnum = fields[i, 5]
     g = -1
@@ -1017,29 +1026,30 @@ def _fragment(
         gi[g, G_FCNT] = fcnt
         gt[g] = t
         _keep_part(buf, i, fields, gi, gp, g)
-        return
+        return -1
     if g < 0 or gi[g, G_LAST] != fnum - 1 or gi[g, G_FCNT] != fcnt:
         _drop(drops, drop_t, out_n, R_ORPHAN, line_no, D_NONE, 0, 0, math.nan)
         if g >= 0:
             gi[g, G_ACTIVE] = 0
             counts[C_OPEN] -= 1
             _drop(drops, drop_t, out_n, R_INCOMPLETE, gi[g, G_FIRST], D_NONE, 0, 0, math.nan)
-        return
+        return -1
     _keep_part(buf, i, fields, gi, gp, g)
-    if fnum == fcnt:
-        gi[g, G_ACTIVE] = 0
-        counts[C_OPEN] -= 1
-        n_chars = 0
-        for p in range(gi[g, G_N]):
-            n_chars += gi[g, G_LEN + p]
-        for c in range(n_chars):
-            vals[c] = _ARMOR[gp[g, c]]
-        t0 = gt[g]
-        _message(
-            vals, n_chars, gi[g, G_LEN], gi[g, G_FILL], gi[g, G_FILL + gi[g, G_N] - 1],
-            t0 if not math.isnan(t0) else t, gi[g, G_FIRST], counts, by_type, firsts, pos_f,
-            pos_i, drops, drop_t, msgs, st_ints, st_text, st_tlen, out_n,
-        )  # fmt: skip
+    if fnum != fcnt:
+        return -1
+    gi[g, G_ACTIVE] = 0
+    counts[C_OPEN] -= 1
+    n_chars = 0
+    for p in range(gi[g, G_N]):
+        n_chars += gi[g, G_LEN + p]
+    for c in range(n_chars):
+        vals[c] = _ARMOR[gp[g, c]]
+    msg[0] = n_chars
+    msg[1] = gi[g, G_LEN]
+    msg[2] = gi[g, G_FILL]
+    msg[3] = gi[g, G_FILL + gi[g, G_N] - 1]
+    msg[4] = gi[g, G_FIRST]
+    return g
 
 
 @njit
@@ -1140,44 +1150,9 @@ def _message(
         e = out_n[3]
         out_n[3] = e + 1
         msgs[m, 2] = e
-        for c in range(N_INTS):
-            st_ints[e, 2 + c] = -1
-        for c in range(3):
-            st_tlen[e, c] = -1
-        st_ints[e, 1] = mmsi
-        if mt == 5:
-            st_ints[e, 0] = S_TYPE5
-            _text(vals, length, 112, 120, st_text, e, 0, 20, st_tlen, 0)  # shipname
-            _text(vals, length, 70, 42, st_text, e, 20, 7, st_tlen, 1)  # callsign
-            _text(vals, length, 302, 120, st_text, e, 27, 20, st_tlen, 2)  # destination
-            st_ints[e, 2 + I_IMO] = _int_field(vals, length, 40, 30)
-            st_ints[e, 2 + I_RAW_TYPE] = _bits_get(vals, length, 232, 8)
-            st_ints[e, 2 + I_BOW] = _int_field(vals, length, 240, 9)
-            st_ints[e, 2 + I_STERN] = _int_field(vals, length, 249, 9)
-            st_ints[e, 2 + I_PORT] = _int_field(vals, length, 258, 6)
-            st_ints[e, 2 + I_STBD] = _int_field(vals, length, 264, 6)
-            st_ints[e, 2 + I_DRAUGHT] = _int_field(vals, length, 294, 8)
+        _static_event(vals, length, mt, mmsi, e, st_ints, st_text, st_tlen)
+        if mt != 19:
             return
-        if mt == 24:
-            if _bits_get(vals, length, 38, 2) == 0:
-                st_ints[e, 0] = S_TYPE24A
-                _text(vals, length, 40, 120, st_text, e, 0, 20, st_tlen, 0)
-                return
-            st_ints[e, 0] = S_TYPE24B
-            st_ints[e, 2 + I_RAW_TYPE] = _bits_get(vals, length, 40, 8)
-            _text(vals, length, 90, 42, st_text, e, 20, 7, st_tlen, 1)
-            st_ints[e, 2 + I_BOW] = _int_field(vals, length, 132, 9)
-            st_ints[e, 2 + I_STERN] = _int_field(vals, length, 141, 9)
-            st_ints[e, 2 + I_PORT] = _int_field(vals, length, 150, 6)
-            st_ints[e, 2 + I_STBD] = _int_field(vals, length, 156, 6)
-            return
-        st_ints[e, 0] = S_TYPE19
-        _text(vals, length, 143, 120, st_text, e, 0, 20, st_tlen, 0)
-        st_ints[e, 2 + I_RAW_TYPE] = _bits_get(vals, length, 263, 8)
-        st_ints[e, 2 + I_BOW] = _int_field(vals, length, 271, 9)
-        st_ints[e, 2 + I_STERN] = _int_field(vals, length, 280, 9)
-        st_ints[e, 2 + I_PORT] = _int_field(vals, length, 289, 6)
-        st_ints[e, 2 + I_STBD] = _int_field(vals, length, 295, 6)
     if not (t != t or T_MIN_S <= t < T_MAX_S):
         _drop(drops, drop_t, out_n, R_BAD_TIME, line_no, D_TYPE_MMSI_TIME, mt, mmsi, t)
         return
@@ -1230,6 +1205,56 @@ def _message(
     pos_i[n, 1] = mt
     pos_i[n, 2] = status
     out_n[0] = n + 1
+
+
+# Static data fields per event kind (type 5, 19, 24 part A, 24 part B), ITU-R M.1371 offsets as
+# in pyais's decoder plans: bit offset of each integer field (I_* order; -1: not in the
+# message) and of each text (name, callsign, destination).
+_ST_KIND = np.array([S_TYPE5, S_TYPE19, S_TYPE24A, S_TYPE24B], dtype=np.int64)
+_ST_INT = np.array(
+    [
+        [40, 232, 240, 249, 258, 264, 294],
+        [-1, 263, 271, 280, 289, 295, -1],
+        [-1, -1, -1, -1, -1, -1, -1],
+        [-1, 40, 132, 141, 150, 156, -1],
+    ],
+    dtype=np.int64,
+)
+_INT_WIDTH = np.array([30, 8, 9, 9, 6, 6, 8], dtype=np.int64)
+_ST_TEXT = np.array([[112, 70, 302], [143, -1, -1], [40, -1, -1], [-1, 90, -1]], dtype=np.int64)
+_TEXT_BITS = np.array([120, 42, 120], dtype=np.int64)
+_TEXT_COL = np.array([T_NAME[0], T_CALLSIGN[0], T_DEST[0]], dtype=np.int64)
+
+
+@njit
+def _static_event(vals, length, mt, mmsi, e, st_ints, st_text, st_tlen):
+    # The fields NmeaDecoder's _static5 / _static24 / type 19 branch read, as pyais decodes
+    # them (the raw ship type straight from the bits, as nmea._raw_ship_type).
+    if mt == 5:
+        k = 0
+    elif mt == 19:
+        k = 1
+    elif _bits_get(vals, length, 38, 2) == 0:
+        k = 2
+    else:
+        k = 3
+    st_ints[e, 0] = _ST_KIND[k]
+    st_ints[e, 1] = mmsi
+    for c in range(N_INTS):
+        off = _ST_INT[k, c]
+        if off < 0:
+            st_ints[e, 2 + c] = -1
+        elif c == I_RAW_TYPE:
+            st_ints[e, 2 + c] = _bits_get(vals, length, off, 8)
+        else:
+            st_ints[e, 2 + c] = _int_field(vals, length, off, _INT_WIDTH[c])
+    for slot in range(3):
+        off = _ST_TEXT[k, slot]
+        if off < 0:
+            st_tlen[e, slot] = -1
+        else:
+            w = _TEXT_BITS[slot]
+            _text(vals, length, off, w, st_text, e, _TEXT_COL[slot], w // 6, st_tlen, slot)
 
 
 @njit
