@@ -10,7 +10,8 @@
    Then points off the distance grid (up to 30 km beyond it): the field's exact fallback
    (nearest boundary edge, in Numba) against shapely, its largest error (goal: exact, below
    1e-6 m), and the same queries through the old raster-only ``sample_sdf``, which clamps them
-   to the grid's edge, for the error that fallback removes.
+   to the grid's edge, for the error that fallback removes. Last, the mix the issue measured
+   (1.5 % of the queries off the grid) against shapely on the same mix: goal >= 100x.
 4. Swept-hull grounding checks (the per-tick check) for 100 ships per call.
 
     python -m benchmarks.bench_charts
@@ -30,6 +31,7 @@ ENC = Path(__file__).resolve().parents[1] / "charts" / "noaa_enc" / "US4MD81M" /
 N_QUERIES = 1_000_000
 N_SHAPELY = 20_000
 N_OFF = 200_000
+OFF_SHARE = 0.015
 
 
 def _time(fn, repeat: int = 1):
@@ -102,6 +104,15 @@ def _run() -> dict:
     t_shp_off, exact_off = _time(lambda: shapely.distance(hz.geometry, pts_off))
     err_off = np.abs(np.maximum(out_off[:k], 0.0) - exact_off)
     err_clamped = np.abs(np.maximum(clamped[:k], 0.0) - exact_off)
+    # The mix the issue measured: 1.5 % of the queries off the grid, the rest over the chart.
+    n_mix = int(round(OFF_SHARE * N_QUERIES))
+    mn = np.concatenate([on[:n_mix], north[n_mix:]])
+    me = np.concatenate([oe[:n_mix], east[n_mix:]])
+    perm = rng.permutation(N_QUERIES)
+    mn, me = mn[perm], me[perm]
+    t_mix, _ = _time(lambda: field_query(mn, me, out), repeat=5)
+    pts_mix = shapely.points(me[:k], mn[:k])
+    t_shp_mix, exact_mix = _time(lambda: shapely.distance(hz.geometry, pts_mix))
 
     n_ships = 100
     idx = rng.choice(N_QUERIES, n_ships, replace=False)
@@ -137,11 +148,14 @@ def _run() -> dict:
         "off_grid_shapely_qps": k / t_shp_off,
         "off_grid_max_err_m": float(err_off.max()),
         "off_grid_clamped_max_err_m": float(err_clamped.max()),
+        "mix_qps": N_QUERIES / t_mix,
+        "mix_shapely_qps": k / t_shp_mix,
         "sweep_100_ships_ms": 1e3 * t_sweep,
         "sweep_100_ships_exact_ms": 1e3 * t_sweep_exact,
     }
     r["speedup_vs_shapely"] = r["sdf_qps"] / r["shapely_qps"]
     r["off_grid_speedup_vs_shapely"] = r["off_grid_qps"] / r["off_grid_shapely_qps"]
+    r["mix_speedup_vs_shapely"] = r["mix_qps"] / r["mix_shapely_qps"]
     print(f"US4MD81M read + 3 updates into the frame   {r['load_s']:8.3f} s")
     print(
         f"hazards, draught 10 m + ukc 0.5 m           {r['hazards_s']:8.3f} s "
@@ -169,6 +183,11 @@ def _run() -> dict:
         f"{r['off_grid_speedup_vs_shapely']:,.0f}x; max |error| {r['off_grid_max_err_m']:.2g} m "
         f"(goal exact: {'met' if exact_off else 'NOT met'}; clamped to the grid edge as "
         f"before: {r['off_grid_clamped_max_err_m']:,.0f} m)"
+    )
+    print(
+        f"1.5 % of the queries off the grid: {r['mix_qps']:,.0f} q/s vs shapely "
+        f"{r['mix_shapely_qps']:,.0f} q/s = {r['mix_speedup_vs_shapely']:,.0f}x (goal >= 100x: "
+        f"{'met' if r['mix_speedup_vs_shapely'] >= 100.0 else 'NOT met'})"
     )
     print(
         f"swept-hull grounding check, 100 ships: {r['sweep_100_ships_ms']:.2f} ms with the "
