@@ -143,3 +143,8 @@ class ParallelEncounterEnv(ParallelEnv):
 
     def close(self) -> None:
         return None
+
+
+def parallel_env(scenario: str | Path | Scenario, **options: Any) -> ParallelEncounterEnv:
+    """PettingZoo's conventional constructor name for the parallel environment."""
+    return ParallelEncounterEnv(scenario, **options)

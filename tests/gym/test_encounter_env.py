@@ -17,7 +17,7 @@ from pettingzoo.test import parallel_api_test, parallel_seed_test
 import autoship.gym
 from autoship.errors import AutoshipError, ScenarioError
 from autoship.gym import OWN_FEATURES, TARGET_FEATURES, EncounterEnv
-from autoship.gym.parallel import ParallelEncounterEnv
+from autoship.gym.parallel import ParallelEncounterEnv, parallel_env
 from autoship.planner import Command
 from autoship.record.run import load_run
 from autoship.scenario import load_scenario
@@ -193,8 +193,9 @@ def test_pettingzoo_every_autonomous_ship_is_an_agent():
     env = ParallelEncounterEnv(CROWD, max_steps=30)
     parallel_api_test(env, num_cycles=30)
     assert env.possible_agents == [f"s{k:02d}" for k in range(10)]
-    imazu = ParallelEncounterEnv(IMAZU1)
+    imazu = parallel_env(IMAZU1, action="discrete")
     assert imazu.possible_agents == ["os"]  # keep-course traffic is not under test
+    assert imazu.action_space("os").n == 15
 
 
 def test_pettingzoo_seeded_episodes_repeat():
