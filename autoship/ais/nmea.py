@@ -465,11 +465,17 @@ def _read_bulk(path: str, name: str):
     return dec.finish()
 
 
-def read_nmea(source: str | os.PathLike | Iterable[bytes | str], *, name: str | None = None):
-    """Read NMEA AIS from a file path (plain or gzip) or an iterable of lines.
+def read_nmea(
+    source: str | os.PathLike | bytes | bytearray | Iterable[bytes | str],
+    *,
+    name: str | None = None,
+) -> AisData:
+    """Read NMEA AIS from a file path (plain or gzip), a buffer of a whole log (bytes) or an
+    iterable of lines.
 
-    A file is decoded in bulk, a block of lines at a time (``fastnmea``, Numba); an iterable
-    goes line by line through ``NmeaDecoder``; both give the same result for the same lines.
+    A file or buffer is decoded in bulk, a block of lines at a time (``fastnmea``, Numba); an
+    iterable goes line by line through ``NmeaDecoder``; both give the same result for the same
+    lines.
     Never raises on bad content: every unusable line or message is counted in
     ``result.summary.drops`` by reason. Raises ``AisError`` only when the file cannot be read.
     """
@@ -478,6 +484,10 @@ def read_nmea(source: str | os.PathLike | Iterable[bytes | str], *, name: str | 
         if not os.path.isfile(path):
             raise AisError("no such file", file=path)
         return _read_bulk(path, name or path)
+    if isinstance(source, bytes | bytearray | memoryview):
+        from autoship.ais.fastnmea import decode_nmea_bytes
+
+        return decode_nmea_bytes(bytes(source), name or "<bytes>")
     lines = (x.encode("ascii", "replace") if isinstance(x, str) else x for x in source)
     label = name or "<lines>"
     dec = NmeaDecoder(label)

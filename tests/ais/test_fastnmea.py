@@ -335,6 +335,12 @@ def test_any_cut_into_blocks_reads_the_same(cuts, seed):
     assert_same(oracle(data, "b"), dec.finish())
 
 
+def test_read_nmea_takes_a_buffer():
+    want = oracle(_BLOB, "<bytes>")
+    assert_same(want, nmea.read_nmea(_BLOB))
+    assert_same(want, nmea.read_nmea(bytearray(_BLOB)))
+
+
 def test_a_file_read_in_small_blocks(tmp_path, monkeypatch):
     monkeypatch.setattr(fx, "BLOCK_BYTES", 4096)
     path = tmp_path / "all.nmea"
