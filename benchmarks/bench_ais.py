@@ -1,7 +1,8 @@
 """AIS throughput, measured in one run on this machine.
 
 1. NMEA: the bundled real NMEA recordings concatenated (GPS sentences, $PGHP times and
-   multipart messages mixed in) and repeated to about 80k sentences, through our reader
+   multipart messages mixed in) and repeated eight times (99,760 lines, 48,712 AIS sentences,
+   43,328 messages), through our reader
    (``read_nmea`` on the file: the Numba bulk decoder with checksums, multipart assembly,
    sentinels, positions and ships) against pyais alone decoding the same file
    (``FileReaderStream`` + ``decode()``, no checks), interleaved in one run; the line-by-line
