@@ -119,6 +119,9 @@ _FIXED_DETAILS = {
 
 # Sequence id of a sentence without one (pyais: None).
 SEQ_NONE = -(1 << 62)
+# Copies of nmea.py's and records.py's limits, not imports: Numba freezes globals into the
+# cached machine code and revalidates the cache against this file only, so a limit changed
+# there would not reach the kernels. A test checks that the copies agree.
 MAX_OPEN_GROUPS = 64  # nmea._MAX_OPEN_GROUPS
 MMSI_MAX = 999_999_999
 T_MIN_S = 946_684_800.0

@@ -51,6 +51,18 @@ def assert_same(want, got) -> None:
         assert ship.to_dict() == got.ships[m].to_dict()
 
 
+def test_the_kernels_limits_are_the_readers():
+    from autoship.ais import records
+
+    assert fx.MAX_OPEN_GROUPS == nmea._MAX_OPEN_GROUPS
+    assert (fx.MMSI_MAX, fx.T_MIN_S, fx.T_MAX_S) == (
+        records.MMSI_MAX,
+        records.T_MIN_S,
+        records.T_MAX_S,
+    )
+    assert {t: int(b) for t, b in enumerate(fx._MIN_BITS) if b} == nmea._MIN_BITS
+
+
 def test_the_corpora_are_found():
     names = {p.name for p in CORPORA}
     assert {"stream_example.txt", "sample.aivdm", "ais-nmea.log"} <= names
