@@ -358,6 +358,10 @@ def evaluate_candidates(
                 ga = gb
     cos_mid = np.empty(nsteps + 1)
     sin_mid = np.empty(nsteps + 1)
+    t_refs = np.empty(nt)
+    for jj in range(nt):
+        j = idx[jj]
+        t_refs[jj] = now_tcpa(own, tn[j], te[j], tvn[j], tve[j])
     last_chi = np.nan
     last_chi2 = np.nan
     k_sw = int(w[W_STAGE2_STEP])
@@ -415,7 +419,7 @@ def evaluate_candidates(
             # ``vmax``). Nothing below ``cap`` is ever skipped, so with the distance capped at
             # ``cap`` the result equals a full scan.
             vmax = u_cand_max + math.sqrt(tvn[j] * tvn[j] + tve[j] * tve[j])
-            t_ref = now_tcpa(own, tn[j], te[j], tvn[j], tve[j])
+            t_ref = t_refs[jj]
             best_d2 = np.inf
             kbest = 0
             risk = 0.0

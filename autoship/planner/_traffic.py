@@ -114,7 +114,8 @@ class Traffic:
         self.profile = load_profile(name)
         self.cls_params = classification_params(self.profile)
         st = self.profile.stages
-        self.r1, self.r3, self.r4 = st.r1_m, st.r3_m, st.r4_m
+        self.r1, self.r2, self.r3, self.r4 = st.r1_m, st.r2_m, st.r3_m, st.r4_m
+        self.risk = self.profile.risk
         self.tcpa_max = self.profile.risk.tcpa_max_s
         self.stern = math.radians(self.profile.classification.stern_sector_deg)
         # The planner's safety distance: the profile's preferred passing distance R_pref, and at
@@ -148,6 +149,8 @@ class Traffic:
         self.free = np.zeros(n, dtype=np.bool_)
         self.r_safe = np.empty(n)
         self.r_col = np.empty(n)
+        # When a locked target first came inside the action range (s; NaN: not yet).
+        self.t_act = np.full(n, np.nan)
 
     def update(self, obs: Observation) -> None:
         n = obs.north.shape[0]
@@ -192,9 +195,11 @@ class Traffic:
         release = self.locked & (passed | clear | stopped | (self.rng > self.r1))
         self.locked[release] = False
         self.free[release] = False
+        self.t_act[release] = np.nan
         new = np.flatnonzero(risk & ~self.locked & ~passed & ~stopped)
         self.locked[new] = True
         self.free[new] = False
+        self.t_act[new] = np.nan
         self.code[new] = NONE
         # A lock without a rule 13-15 class is classified again at every decision until it gets
         # one (the scorer's situation lock does the same), e.g. while the own ship is turning.
@@ -228,13 +233,29 @@ class Traffic:
                     duty = _DUTY.get(role.role, DUTY_NONE)
                 self.code[j] = code
                 self.duty[j] = duty
-        # Rule 17(a)(ii) / (b): the stand-on vessel may act inside r3 once the give-way vessel is
-        # apparently not taking appropriate action (predicted passing distance under R_min; a
-        # give-way ship aiming for this planner's safety distance passes wider) and must act
-        # inside r4; once freed it stays free for this encounter.
+        # Rule 17(a)(ii) / (b), as the referee reads them (``metrics.duties.situation``):
+        # the stand-on vessel may act once the give-way vessel has let ``give_way_grace_s`` pass
+        # inside the action range (max(r2, closing speed x action_time_s)) with the risk still
+        # there (DCPA under the risk distance, closing), and must act inside the critical range
+        # (max(r4, critical_lengths x the larger length, closing speed x critical_time_s));
+        # once freed it stays free for this encounter.
         so = self.locked & (self.duty == DUTY_STAND_ON)
-        failing = valid & (self.dcpa < self.r_min) & (self.tcpa >= 0.0)
-        self.free |= so & (((self.rng <= self.r3) & failing) | (self.rng <= self.r4))
+        rk = self.risk
+        vrel = np.hypot(vn - vn[o], ve - ve[o])
+        d_risk = np.maximum(rk.dcpa_m, rk.dcpa_lengths * np.maximum(L, obs.length))
+        risky = valid & (self.dcpa < d_risk) & (self.tcpa > 0.0)
+        inside = self.rng <= np.maximum(self.r2, vrel * rk.action_time_s)
+        self.t_act[so & inside & np.isnan(self.t_act)] = obs.t
+        # Permission is not need: it acts only when the give-way ship is also failing by the
+        # planner's own measure (predicted passing distance under R_min; a give-way ship aiming
+        # for this planner's safety distance passes wider and is left to it).
+        failing = risky & (self.dcpa < self.r_min)
+        may = failing & inside & (obs.t >= self.t_act + rk.give_way_grace_s)
+        r_crit = np.maximum(
+            np.maximum(self.r4, rk.critical_lengths * np.maximum(L, obs.length)),
+            vrel * rk.critical_time_s,
+        )
+        self.free |= so & (may | (risky & (self.rng <= r_crit)))
 
     def active_duty(self) -> np.ndarray:
         """Duty per ship for the kernels (DUTY_NONE where no encounter is locked)."""

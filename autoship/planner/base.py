@@ -46,6 +46,9 @@ class PlannerContext:
     route: tuple[tuple[float, float], ...] | None = None
     ignores_duty: bool = False
     profile: str | None = None  # the scenario's scoring profile (planners size margins on it)
+    # The ship's model (``dynamics.library.ShipDef``) when the simulator knows it: planners may
+    # identify its turn and speed response from it (``planner.ownship``).
+    ship: Any = None
 
 
 @dataclass

@@ -81,6 +81,7 @@ from autoship.planner._traffic import (
     positive,
 )
 from autoship.planner.base import Command, Observation, PlannerContext, register
+from autoship.planner.ownship import identify_response
 
 # Course offsets (deg, + = starboard): finer near zero where most decisions fall, 25 in all.
 DEFAULT_OFFSETS_DEG = [
@@ -106,7 +107,8 @@ DEFAULTS: dict[str, Any] = {
     "w_later": 0.5,
     # None: 1.25 x the profile's R_min (see _traffic.Traffic).
     "safety_distance_m": None,
-    # Own-ship response: time constants as multiples of L/U unless given in seconds.
+    # Own-ship response when the ship's model is unknown: multiples of L/U (identified from the
+    # model otherwise, planner.ownship); values in seconds override both.
     "course_tc_L": 2.0,
     "speed_tc_L": 5.0,
     "delay_L": 0.6,
@@ -130,7 +132,10 @@ DEFAULTS: dict[str, Any] = {
     "w_r19_port": 3.0,
     "w_r19_towards": 3.0,
     "w_course": 1.0,
-    "w_speed": 0.6,
+    # Rule 8(c): with sea room, course alone is the preferred action; with the own ship's real
+    # speed response (planner.ownship) slowing is predicted as effective as it is, and lost way
+    # must cost enough that the ship does not crawl where a turn would do.
+    "w_speed": 1.5,
     "w_change_course": 0.3,
     "w_change_speed": 0.3,
     "w_ground": 20.0,
@@ -148,12 +153,18 @@ DEFAULTS: dict[str, Any] = {
 
 
 def own_time_constants(ctx: PlannerContext, p: dict[str, Any]) -> tuple[float, float, float]:
-    """(course, speed, dead time) of the own-ship prediction, s: multiples of L/U at cruise
-    speed (the Nomoto time constant scales with L/U), or the values given in seconds."""
+    """(course, speed, dead time) of the own-ship prediction, s: identified from the ship's own
+    model when the context carries it (``planner.ownship``), else multiples of L/U at cruise
+    speed (the Nomoto time constant scales with L/U); values given in seconds win."""
     lu = ctx.length / max(ctx.cruise_speed, 0.5)
-    t_chi = p["course_tc_s"] if p["course_tc_s"] is not None else p["course_tc_L"] * lu
-    t_u = p["speed_tc_s"] if p["speed_tc_s"] is not None else p["speed_tc_L"] * lu
-    delay = p["delay_L"] * lu
+    ident = identify_response(ctx.ship, ctx.cruise_speed) if ctx.ship is not None else None
+    t_chi = ident.course_tc_s if ident else p["course_tc_L"] * lu
+    t_u = ident.speed_tc_s if ident else p["speed_tc_L"] * lu
+    delay = ident.delay_s if ident else p["delay_L"] * lu
+    if p["course_tc_s"] is not None:
+        t_chi = p["course_tc_s"]
+    if p["speed_tc_s"] is not None:
+        t_u = p["speed_tc_s"]
     return (
         float(min(max(t_chi, 2.0), 600.0)),
         float(min(max(t_u, 5.0), 1200.0)),

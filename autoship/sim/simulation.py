@@ -189,6 +189,7 @@ class Simulation:
             hazards=self.hazards[i],
             ignores_duty=s.ignores_duty,
             profile=self.profile,
+            ship=s.ship,
         )
         try:
             p.reset(ctx)

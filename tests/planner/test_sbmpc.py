@@ -76,8 +76,14 @@ def test_stand_on_keeps_course_and_speed_until_freed(name):
     cmd = p.plan(make_obs([0.0, 4243.0], [0.0, -4243.0], [0.0, 90.0], [12.0, 12.0]))
     assert abs(_turn_deg(cmd)) < 1e-6
     assert math.isclose(cmd.speed, 12 * 0.514444, rel_tol=1e-3)
-    # Inside r3 with the risk still there it is free to act, and does, but not to port (17(c)).
+    # Inside the action range (2.7 km) with the risk still there it still stands on until the
+    # give-way ship has had give_way_grace_s (large ship: 300 s) to act, as the referee reads
+    # rule 17(a)(ii) (``metrics.duties.situation``) ...
     cmd = p.plan(make_obs([0.0, 1900.0], [0.0, -1900.0], [0.0, 90.0], [12.0, 12.0], t=5.0))
+    assert abs(_turn_deg(cmd)) < 1e-6
+    assert math.isclose(cmd.speed, 12 * 0.514444, rel_tol=1e-3)
+    # ... then it is free to act, and does, but not to port (17(c)).
+    cmd = p.plan(make_obs([0.0, 1900.0], [0.0, -1900.0], [0.0, 90.0], [12.0, 12.0], t=310.0))
     assert _turn_deg(cmd) > 0.0 or cmd.speed < 12 * 0.514444 - 0.1
 
 
