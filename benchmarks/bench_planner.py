@@ -125,6 +125,14 @@ def latency(reps_numba: int = 300, reps_numpy: int = 20) -> list[dict]:
     return rows
 
 
+def command_changes(cmd_course: np.ndarray, threshold_deg: float = 5.0) -> int:
+    """Course orders that differ from the order before by more than ``threshold_deg`` (a
+    decision that does not hold shows as many changes; one avoidance manoeuvre and the return
+    to the route are about two to four)."""
+    c = np.unwrap(cmd_course[np.isfinite(cmd_course)])
+    return int(np.count_nonzero(np.abs(np.diff(c)) > np.radians(threshold_deg)))
+
+
 def run_set(n: int, planners: list[str], seed: int) -> dict:
     encs = generate(n, seed=seed)
     profile = load_profile("large-ship")
@@ -135,6 +143,7 @@ def run_set(n: int, planners: list[str], seed: int) -> dict:
         rule_pass = defaultdict(lambda: [0, 0])
         fails = []
         lat = []
+        changes = []
         t0 = time.perf_counter()
         for enc in encs:
             scen = parse_scenario(enc.to_toml(planner))
@@ -166,6 +175,7 @@ def run_set(n: int, planners: list[str], seed: int) -> dict:
             if own_coll or sep < profile.gates.min_separation_m:
                 fails.append((enc.index, [t.type for t in enc.targets], round(float(sep))))
             lat.append(res.meta["planner_latency_ms"]["os"]["p50"])
+            changes.append(command_changes(res.arrays["cmd_course"][:, 0]))
         results[planner] = dict(
             stats=dict(stats),
             rule_scores={k: float(np.mean(v)) for k, v in rule_scores.items()},
@@ -173,6 +183,7 @@ def run_set(n: int, planners: list[str], seed: int) -> dict:
             fails=fails,
             wall_s=time.perf_counter() - t0,
             latency_p50_ms=float(np.median(lat)) if lat else None,
+            changes=np.asarray(changes, dtype=float),
         )
     return results
 
@@ -223,6 +234,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  rule {rule:<4} mean score {r['rule_scores'][rule]:.3f}; >= gate {k}/{m} "
                       f"(Wilson 95 %: {100 * lo:.1f} - {100 * hi:.1f} %)")  # fmt: skip
             print(f"  planner latency p50 (median over runs) {r['latency_p50_ms']:.3f} ms")
+            ch = r["changes"]
+            print(f"  course order changes > 5 deg per run: median {np.median(ch):.0f}, "
+                  f"p90 {np.percentile(ch, 90):.0f}, max {ch.max():.0f}")  # fmt: skip
             if r["fails"]:
                 print(f"  unsafe runs (index, types, min separation m): {r['fails'][:20]}")
     return 0
