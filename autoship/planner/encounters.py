@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -66,51 +67,59 @@ class Encounter:
 
     def to_toml(self, own_planner: str = "sbmpc", profile: str = "large-ship") -> str:
         """Scenario file text for this encounter (own ship at the origin heading north)."""
+        from autoship.scenario.dump import dumps_document
+
         u = self.own_speed_kn * KNOT
         goal = u * self.duration_s + 5000.0
-        lines = [
-            f"# Random encounter {self.index} (DNV trafficgen construction, autoship.planner."
-            "encounters).",
-            "[scenario]",
-            f'id = "random-{self.index:04d}"',
-            f'title = "random encounter {self.index}: '
-            + ", ".join(t.type for t in self.targets)
-            + '"',
-            'source = "generated"',
-            f"seed = {self.index}",
-            f"duration_s = {self.duration_s:.1f}",
-            "dt_s = 1.0",
-            "planner_period_s = 5.0",
-            'visibility = "good"',
-            "[frame]",
-            "origin_lat_deg = 45.0",
-            "origin_lon_deg = -30.0",
-            "[scoring]",
-            f'profile = "{profile}"',
-            "[[ship]]",
-            'id = "os"',
-            'role = "own"',
-            'model = "generic-cargo"',
-            "start = { north_m = 0.0, east_m = 0.0 }",
-            "course_deg = 0.0",
-            f"speed_kn = {self.own_speed_kn:.3f}",
-            f"goal = {{ north_m = {goal:.1f}, east_m = 0.0 }}",
-            f'planner = "{own_planner}"',
+        # Values rounded as the file has always given them (0.1 m, 0.001 kn / deg), so the
+        # encounters stay the ones benchmarks were run on.
+        ships: list[dict[str, Any]] = [
+            {
+                "id": "os",
+                "role": "own",
+                "model": "generic-cargo",
+                "start": {"north_m": 0.0, "east_m": 0.0},
+                "course_deg": 0.0,
+                "speed_kn": round(self.own_speed_kn, 3),
+                "goal": {"north_m": round(goal, 1), "east_m": 0.0},
+                "planner": own_planner,
+            }
         ]
         for k, t in enumerate(self.targets):
-            lines += [
-                "[[ship]]",
-                f'id = "ts{k + 1}"',
-                'role = "target"',
-                'model = "generic-cargo"',
-                f"length_m = {t.length_m:.1f}",
-                f"beam_m = {t.length_m / 6.0:.1f}",
-                f"start = {{ north_m = {t.north:.1f}, east_m = {t.east:.1f} }}",
-                f"course_deg = {t.course_deg:.3f}",
-                f"speed_kn = {t.speed_kn:.3f}",
-                'planner = "keep-course"',
-            ]
-        return "\n".join(lines) + "\n"
+            ships.append(
+                {
+                    "id": f"ts{k + 1}",
+                    "role": "target",
+                    "model": "generic-cargo",
+                    "length_m": round(t.length_m, 1),
+                    "beam_m": round(t.length_m / 6.0, 1),
+                    "start": {"north_m": round(t.north, 1), "east_m": round(t.east, 1)},
+                    "course_deg": round(t.course_deg, 3),
+                    "speed_kn": round(t.speed_kn, 3),
+                    "planner": "keep-course",
+                }
+            )
+        doc: dict[str, Any] = {
+            "scenario": {
+                "id": f"random-{self.index:04d}",
+                "title": f"random encounter {self.index}: "
+                + ", ".join(t.type for t in self.targets),
+                "source": "generated",
+                "seed": self.index,
+                "duration_s": round(float(self.duration_s), 1),
+                "dt_s": 1.0,
+                "planner_period_s": 5.0,
+                "visibility": "good",
+            },
+            "frame": {"origin_lat_deg": 45.0, "origin_lon_deg": -30.0},
+            "scoring": {"profile": profile},
+            "ship": ships,
+        }
+        header = (
+            f"Random encounter {self.index} (DNV trafficgen construction, "
+            "autoship.planner.encounters)."
+        )
+        return dumps_document(doc, header=header)
 
 
 def _one_target(rng, kind, u_os, params):

@@ -211,7 +211,16 @@ def _ship(ctx: _Ctx, raw: Any, k: int, frame: LocalFrame, base: Path) -> ShipSpe
         handover_planner=handover,
         route=route,
         handover=allow_handover,
+        model_ref=_model_ref(model, base),  # type: ignore[arg-type]
     )
+
+
+def _model_ref(model: str, base: Path) -> str:
+    """A ship file's path made absolute (the file names it relative to its folder)."""
+    if not model.endswith(".toml"):
+        return model
+    p = Path(model)
+    return str((p if p.is_absolute() else base / p).resolve())
 
 
 MAX_ROUTE_POINTS = 10_000

@@ -50,6 +50,9 @@ class ShipSpec:
     # follow it instead of planning one (a mined ship's recorded path).
     route: tuple[tuple[float, float], ...] | None = None
     handover: bool = True  # false: a replayed ship is never handed over (moored, anchored)
+    # The scenario's ``model`` value: a library name, or a ship file's absolute path. Kept so
+    # scenario.dump can write the ship back; not part of what is simulated (compare=False).
+    model_ref: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

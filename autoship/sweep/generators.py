@@ -715,22 +715,17 @@ def place_target(
 # --------------------------------------------------------------------------- scenario text
 
 
-def _toml_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if not math.isfinite(v):
-            raise AutoshipError(f"cannot write non-finite number {v!r} to TOML")
-        return repr(v)
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+def _check_finite(v: Any) -> None:
+    # A generated number that is not finite is a generator bug: say so here rather than write
+    # a file the loader refuses.
+    if isinstance(v, float) and not math.isfinite(v):
+        raise AutoshipError(f"cannot write non-finite number {v!r} to TOML")
     if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+        for x in v:
+            _check_finite(x)
     if isinstance(v, dict):
-        return "{ " + ", ".join(f"{k} = {_toml_value(x)}" for k, x in v.items()) + " }"
-    raise AutoshipError(f"cannot write {type(v).__name__} to TOML")
+        for x in v.values():
+            _check_finite(x)
 
 
 def scenario_toml(
@@ -740,17 +735,19 @@ def scenario_toml(
     profile: str | None = None,
     header: str = "",
 ) -> str:
-    """Scenario file text from plain values (keys as in the scenario schema)."""
-    lines = [f"# {ln}" for ln in header.splitlines()]
-    lines.append("[scenario]")
-    lines += [f"{k} = {_toml_value(v)}" for k, v in scenario.items()]
-    lines += ["", "[frame]", f"origin_lat_deg = {frame[0]!r}", f"origin_lon_deg = {frame[1]!r}"]
+    """Scenario file text from plain values (keys as in the scenario schema), written by the
+    one scenario writer (autoship.scenario.dump)."""
+    from autoship.scenario.dump import dumps_document
+
+    doc: dict[str, Any] = {
+        "scenario": scenario,
+        "frame": {"origin_lat_deg": frame[0], "origin_lon_deg": frame[1]},
+    }
     if profile:
-        lines += ["", "[scoring]", f"profile = {_toml_value(profile)}"]
-    for sh in ships:
-        lines += ["", "[[ship]]"]
-        lines += [f"{k} = {_toml_value(v)}" for k, v in sh.items() if v is not None]
-    return "\n".join(lines) + "\n"
+        doc["scoring"] = {"profile": profile}
+    doc["ship"] = ships
+    _check_finite(doc)
+    return dumps_document(doc, header=header)
 
 
 # --------------------------------------------------------------------------- cases
