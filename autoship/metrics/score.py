@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,6 +36,9 @@ from autoship.metrics.progress import ship_progress
 from autoship.metrics.sides import resolve_duties, side_facts
 from autoship.metrics.tracks import Tracks, angles, pair_range
 from autoship.units import NAUTICAL_MILE
+
+if TYPE_CHECKING:
+    from autoship.record import Run
 
 # Planners that do not avoid anything: a ship driven by one is traffic, not a system under test.
 PASSIVE_PLANNERS = frozenset({"", "none", "keep-course", "keep_course", "waypoint", "replay"})
@@ -698,14 +701,22 @@ def _fmt_nm(x: float) -> str:
 
 
 def score_run(
-    run_dir: Path, profile: Profile | None = None, vs_recording: bool = False
+    run_dir: Path,
+    profile: Profile | None = None,
+    vs_recording: bool = False,
+    *,
+    run: Run | None = None,
 ) -> dict[str, Any]:
     """Score one run folder; returns one entry of the report's ``runs`` list. A run of a mined
     scenario also gets ``human``: its recorded own ship scored as it really sailed. With
-    ``vs_recording`` the gates judge the planner as "no worse than the recording"."""
+    ``vs_recording`` the gates judge the planner as "no worse than the recording".
+
+    ``run``, if given, is that folder's content already in memory (as ``load_run`` would give
+    it): sweeps score a run without writing and re-reading it."""
     from autoship.record import load_run
 
-    run = load_run(run_dir)
+    if run is None:
+        run = load_run(run_dir)
     meta = run.meta
     meta_file = str(Path(run_dir) / "meta.json")
     if profile is None:

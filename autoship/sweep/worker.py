@@ -8,6 +8,8 @@ little-endian length followed by a pickle.
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import pickle
 import signal
@@ -17,7 +19,13 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from autoship.colregs.profile import Profile
+    from autoship.record import Run
 
 _HEADER = struct.Struct("<Q")
 
@@ -86,7 +94,13 @@ def execute(task: Task) -> dict[str, Any]:
 
 
 def _execute(task: Task) -> dict[str, Any]:
-    from autoship.sweep.batch import Job, run_job
+    """One run, as ``batch.run_job`` does it for ``autoship run`` but without its disk round
+    trips: the scenario text is parsed in memory, the run is scored from the SimResult, and the
+    run folder (with score.json) is written only when the sweep keeps it. The entry is the same
+    (tests/sweep/test_lean_runs.py compares it with ``run_job``'s)."""
+    from autoship.metrics import score_run
+    from autoship.scenario import load_scenario, parse_scenario
+    from autoship.sim import simulate
 
     if task.fault == "crash":
         os._exit(70)
@@ -95,22 +109,76 @@ def _execute(task: Task) -> dict[str, Any]:
             time.sleep(3600)
     if task.fault == "raise":
         raise RuntimeError("fault injected by the test")
+    t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="autoship-sweep-") as tmp:
         if task.path is not None and Path(task.path).is_file():
-            scen_path = Path(task.path)
+            scen = load_scenario(task.path, check_chart=None)
         else:
-            scen_path = Path(tmp) / f"{task.scenario_id}.toml"
-            scen_path.write_text(task.text, encoding="utf-8")
+            # Same path as the file the text used to be written to (it names the scenario in
+            # errors and in meta.json), without writing and re-reading it.
+            scen = parse_scenario(task.text, Path(tmp) / f"{task.scenario_id}.toml")
         if task.keep_dir is not None:
             run_dir = Path(task.keep_dir) / task.run_id
             run_dir.parent.mkdir(parents=True, exist_ok=True)
         else:
             run_dir = Path(tmp) / "run"
-        # force: a folder left by a run that was killed before it was recorded is stale.
-        job = Job(scen_path, run_dir, task.planner, task.seed, True, task.profile)
-        entry = run_job(job)
+        result = simulate(scen, planner_override=task.planner, seed=task.seed)
+        if task.keep_dir is not None:
+            # force: a folder left by a run that was killed before it was recorded is stale.
+            from autoship.record import RunWriter
+
+            RunWriter(run_dir, force=True).write(result.meta, result.arrays, result.chart_json)
+        run = in_memory_run(run_dir, result.meta, result.arrays, result.chart_json)
+        entry = score_run(run_dir, _profile(task.profile, run.meta), run=run)
+        if task.keep_dir is not None:
+            # As run_job writes it: the viewer shows scores and gates from here.
+            wall = {"wall_s": round(time.perf_counter() - t0, 3)}
+            (run_dir / "score.json").write_text(json.dumps(entry | wall, indent=1, default=str))
     entry["run_dir"] = str(run_dir) if task.keep_dir is not None else None
     return entry
+
+
+def in_memory_run(
+    run_dir: Path,
+    meta: dict[str, Any],
+    arrays: dict[str, np.ndarray],
+    chart: dict[str, Any] | None,
+) -> Run:
+    """What ``load_run`` would read back from the folder ``RunWriter`` writes: meta and chart go
+    through JSON in memory (tuples become lists, NaN becomes null, NumPy scalars plain numbers)
+    so that scoring sees exactly the values it would see on disk."""
+    import numpy as np
+
+    from autoship.record import Run
+    from autoship.record.run import FORMAT, FORMAT_VERSION, _clean_floats, _json_default
+
+    full = {"format": FORMAT, "format_version": FORMAT_VERSION, **meta}
+    meta_rt = json.loads(json.dumps(_clean_floats(full), default=_json_default))
+    chart_rt = None if chart is None else json.loads(json.dumps(chart, default=_json_default))
+    arr = {k: np.array(v, dtype=np.float64, order="C") for k, v in arrays.items()}
+    return Run(path=run_dir, meta=meta_rt, arrays=arr, chart=chart_rt)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_profile(name: str | None) -> Profile:
+    from autoship.colregs import load_profile
+
+    return load_profile(name)
+
+
+def _profile(name: str | None, meta: dict[str, Any]) -> Profile | None:
+    """The scoring profile, parsed once per worker rather than once per run (profiles are frozen
+    dataclasses). A profile that fails to load is left to ``score_run`` (or raised as
+    ``run_job`` raises it) so the error reads the same."""
+    from autoship.errors import ProfileError
+
+    if name is not None:
+        return _load_profile(name)
+    chosen = meta.get("profile")
+    try:
+        return _load_profile(chosen if isinstance(chosen, str) and chosen else None)
+    except ProfileError:
+        return None
 
 
 # --------------------------------------------------------------------------- framing
