@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -235,3 +236,63 @@ class StrictTable:
         extra = sorted(set(self.tbl) - self.used)
         if extra:
             raise self.fail(extra[0], "unknown key")
+
+
+# --- writing (autoship.scenario.dump) ---
+
+_TOML_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def toml_string(s: str) -> str:
+    """A TOML basic string (the one writer's, autoship.scenario.dump; kept here, at the bottom
+    layer beside the reader, so AIS mining can use it too)."""
+    out = ['"']
+    for ch in s:
+        o = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif o < 0x20 or o == 0x7F:  # TOML forbids raw control characters in basic strings
+            out.append(f"\\u{o:04X}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def toml_key(k: str) -> str:
+    return k if _TOML_BARE_KEY.match(k) else toml_string(k)
+
+
+def toml_value(v: Any) -> str:
+    """A TOML value: shortest exact floats, escaped strings, inline tables and arrays."""
+    if isinstance(v, bool):  # before int: bool is an int
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        # repr is the shortest text that reads back as the same double; TOML spells the
+        # non-finite ones inf / -inf / nan, as repr does.
+        return repr(v)
+    if isinstance(v, str):
+        return toml_string(v)
+    if isinstance(v, Path):
+        return toml_string(v.as_posix())
+    if isinstance(v, Mapping):
+        return (
+            "{ " + ", ".join(f"{toml_key(str(k))} = {toml_value(x)}" for k, x in v.items()) + " }"
+        )
+    if isinstance(v, Sequence):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    # numpy scalars and the like: their Python value, never their repr ("np.float64(1.0)").
+    item = getattr(v, "item", None)
+    if callable(item):
+        return toml_value(item())
+    raise TypeError(f"cannot write {type(v).__name__} as TOML")

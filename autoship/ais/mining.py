@@ -47,6 +47,7 @@ from pathlib import Path
 
 import numpy as np
 
+from autoship._strict import toml_string
 from autoship.ais.records import AisData
 from autoship.ais.source import read_ais
 from autoship.ais.tracks import Resampled, Track, TrackSet, build_tracks, resample, ticks
@@ -676,7 +677,8 @@ def track_csv(tr: Track, t_start: float, t_end: float, margin_s: float = 60.0) -
 
 
 def _toml_str(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # The scenario writer's string (autoship.scenario.dump): control characters escaped too.
+    return toml_string(s)
 
 
 def scenario_toml(
@@ -842,7 +844,7 @@ def _ship_lines(tr: Track, prof: VesselProfile | None) -> list[str]:
     if prof.nav_status is not None:
         out.append(f"nav_status = {prof.nav_status}")
     if prof.ais_class is not None:
-        out.append(f'ais_class = "{prof.ais_class}"')
+        out.append(f"ais_class = {_toml_str(prof.ais_class)}")
     return out
 
 

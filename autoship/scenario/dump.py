@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import math
 import os
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from autoship._strict import toml_key, toml_value
 from autoship.dynamics.library import SHIPS_DIR, ShipDef, library_names, load_ship
 from autoship.errors import ScenarioError
 from autoship.scenario.schema import DEFAULT_PROFILE, Scenario, SensorSpec, ShipSpec
@@ -26,7 +26,6 @@ from autoship.units import DEG, KNOT
 
 __all__ = ["dump", "dump_file", "dumps_document", "to_document"]
 
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 # Section order of a scenario file (the loader's _SECTIONS); [[ship]] tables come last.
 _SECTION_ORDER = ("scenario", "frame", "chart", "environment", "sensors", "scoring")
 _TWO_PI = 2.0 * math.pi
@@ -35,60 +34,10 @@ _TWO_PI = 2.0 * math.pi
 # --- TOML text -------------------------------------------------------------------------------
 
 
-def _string(s: str) -> str:
-    out = ['"']
-    for ch in s:
-        o = ord(ch)
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif o < 0x20 or o == 0x7F:  # TOML forbids raw control characters in basic strings
-            out.append(f"\\u{o:04X}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def _key(k: str) -> str:
-    return k if _BARE_KEY.match(k) else _string(k)
-
-
-def _value(v: Any) -> str:
-    if isinstance(v, bool):  # before int: bool is an int
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        # repr is the shortest text that reads back as the same double; TOML spells the
-        # non-finite ones inf / -inf / nan, as repr does.
-        return repr(v)
-    if isinstance(v, str):
-        return _string(v)
-    if isinstance(v, Path):
-        return _string(v.as_posix())
-    if isinstance(v, Mapping):
-        return "{ " + ", ".join(f"{_key(str(k))} = {_value(x)}" for k, x in v.items()) + " }"
-    if isinstance(v, Sequence):
-        return "[" + ", ".join(_value(x) for x in v) + "]"
-    # numpy scalars and the like: their Python value, never their repr ("np.float64(1.0)").
-    item = getattr(v, "item", None)
-    if callable(item):
-        return _value(item())
-    raise TypeError(f"cannot write {type(v).__name__} as TOML")
-
-
 def _table_lines(tbl: Mapping[str, Any]) -> list[str]:
     # Nested tables are written inline: a scenario's nested values (start, goal, route points,
     # planner_params) are small, and inline keeps each ship one [[ship]] block.
-    return [f"{_key(k)} = {_value(v)}" for k, v in tbl.items() if v is not None]
+    return [f"{toml_key(k)} = {toml_value(v)}" for k, v in tbl.items() if v is not None]
 
 
 def dumps_document(doc: Mapping[str, Any], header: str | None = None) -> str:
@@ -109,7 +58,7 @@ def dumps_document(doc: Mapping[str, Any], header: str | None = None) -> str:
         if not first:
             lines.append("")
         first = False
-        lines.append(f"[{_key(sec)}]")
+        lines.append(f"[{toml_key(sec)}]")
         lines += _table_lines(tbl)
     for ship in doc.get("ship", ()):
         lines += ["[[ship]]"] if first else ["", "[[ship]]"]
