@@ -7,22 +7,10 @@ from collections.abc import Callable
 import numpy as np
 
 from autoship.dynamics.state import CMD_COURSE, CMD_SPEED, DELTA, NPROP, PSI, E, N, R, U, V
+from autoship.record.run import ARRAY_NAMES
 
-# Recorded per ship and row, in run-folder order.
-RECORDED = (
-    "north",
-    "east",
-    "heading",
-    "u",
-    "v",
-    "r",
-    "rudder",
-    "shaft",
-    "vn",
-    "ve",
-    "cmd_course",
-    "cmd_speed",
-)
+# Recorded per ship and row, in run-folder order (the run folder's own list).
+RECORDED = ARRAY_NAMES
 
 OnRecord = Callable[[float, dict[str, np.ndarray]], None]
 
