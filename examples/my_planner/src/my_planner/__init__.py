@@ -1,0 +1,1 @@
+"""An example autoship planner plugin (docs/plugins.md)."""
