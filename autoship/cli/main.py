@@ -21,6 +21,7 @@ SUBCOMMANDS = (
     "ais",
     "view",
     "sweep",
+    "dataset",
     "report",
     "falsify",
     "warm-up",

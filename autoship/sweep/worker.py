@@ -109,6 +109,9 @@ def _execute(task: Task) -> dict[str, Any]:
             time.sleep(3600)
     if task.fault == "raise":
         raise RuntimeError("fault injected by the test")
+    own_work = getattr(task, "run_in_worker", None)
+    if own_work is not None:  # a Task subclass carrying its own work (autoship.dataset shards)
+        return own_work()
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="autoship-sweep-") as tmp:
         if task.path is not None and Path(task.path).is_file():

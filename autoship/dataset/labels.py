@@ -1,0 +1,211 @@
+"""One episode run with the expert and labelled step by step.
+
+The own-ship-frame view is the gym's observation (``ShipAgent.observe``), the geometry is
+``colregs.geometry`` (CPA/TCPA, encounter angles), the encounter labels are the profile's
+classifier and stages, and the episode's verdict is ``score_run`` on the SimResult (the sweep
+worker's in-memory path): one implementation of each concept.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from autoship.dataset.episodes import Episode
+
+_ENCOUNTER_KEYS = (
+    "own",
+    "target",
+    "type",
+    "own_role",
+    "score",
+    "safety_score",
+    "cpa_m",
+    "tcpa_s",
+    "min_range_m",
+    "rules",
+    "near_miss",
+    "collision",
+)
+
+
+def _new_cols(names: tuple[str, ...]) -> dict[str, list]:
+    return {n: [] for n in names}
+
+
+def label_episode(
+    ep: Episode, expert: str, profile_name: str | None, n_targets: int
+) -> dict[str, Any]:
+    """{"steps": columns, "pairs": columns, "episode": row}; an episode that cannot run is one
+    row with outcome "error" and no steps (the same every time: nothing is random about it)."""
+    from autoship.errors import AutoshipError
+
+    try:
+        return _label(ep, expert, profile_name, n_targets)
+    except (AutoshipError, ValueError, RuntimeError, FloatingPointError) as exc:
+        msg = exc.one_line() if isinstance(exc, AutoshipError) else f"{type(exc).__name__}: {exc}"
+        from autoship.dataset.schema import EPISODES, PAIRS, STEPS
+
+        row = {name: None for name in EPISODES.names}
+        row.update(
+            episode_id=ep.episode_id,
+            scenario_id=ep.scenario_id,
+            seed=ep.seed,
+            expert=expert,
+            n_steps=0,
+            outcome="error",
+            passed=False,
+            collision=False,
+            grounding=False,
+            target_models=[],
+            target_planners=[],
+            failed_gates=[],
+            params_json=ep.params,
+            error=msg,
+        )
+        return {
+            "steps": _new_cols(tuple(STEPS.names)),
+            "pairs": _new_cols(tuple(PAIRS.names)),
+            "episode": row,
+        }
+
+
+def _label(ep: Episode, expert: str, profile_name: str | None, n_targets: int) -> dict[str, Any]:
+    from autoship.colregs import load_profile
+    from autoship.colregs.classify import CODE_NAMES, CODE_ROLE, classify, stage_of
+    from autoship.colregs.geometry import cpa_tcpa, encounter_angles, wrap_pi_scalar
+    from autoship.dataset.schema import PAIRS, STEPS
+    from autoship.dynamics.state import DELTA, NPROP, PSI, E, N, R, U, V
+    from autoship.gym.agent import AgentConfig, ShipAgent
+    from autoship.metrics import score_run
+    from autoship.metrics.duties import risk_distance
+    from autoship.scenario import parse_scenario
+    from autoship.sim import Simulation
+    from autoship.sweep.worker import in_memory_run
+
+    path = Path(ep.path) if ep.path else Path(f"{ep.scenario_id}.toml")
+    scen = parse_scenario(ep.text, path)
+    sim = Simulation(scen, planner_override=expert, seed=ep.seed)
+    profile = load_profile(profile_name or sim.profile)
+    i = next(k for k, s in enumerate(scen.ships) if s.role == "own")
+    agent = ShipAgent(sim, i, profile, AgentConfig(n_targets=n_targets))
+    others = np.array([k for k in range(sim.n) if k != i], dtype=np.int64)
+    other_ids = [sim.ids[k] for k in others]
+    r_risk = np.array([risk_distance(sim.length[i], sim.length[k], profile) for k in others])
+    tcpa_max = profile.risk.tcpa_max_s
+
+    steps = _new_cols(tuple(STEPS.names))
+    pairs = _new_cols(tuple(PAIRS.names))
+    obs_flat: list[np.ndarray] = []
+    step = 0
+    while not sim.done:
+        t = sim.t
+        X = sim.fleet.X
+        vn, ve = sim.fleet.ground_velocity(sim.env)
+        sog = math.hypot(vn[i], ve[i])
+        cog = math.atan2(ve[i], vn[i])
+        obs_flat.append(agent.observe())
+        for name, v in (
+            ("episode_id", ep.episode_id),
+            ("step", step),
+            ("t_s", t),
+            ("own_north_m", X[N, i]),
+            ("own_east_m", X[E, i]),
+            ("own_heading_rad", X[PSI, i]),
+            ("own_u_mps", X[U, i]),
+            ("own_v_mps", X[V, i]),
+            ("own_r_radps", X[R, i]),
+            ("own_rudder_rad", X[DELTA, i]),
+            ("own_shaft", X[NPROP, i]),
+            ("own_sog_mps", sog),
+            ("own_cog_rad", cog % (2.0 * math.pi)),
+            ("n_targets", others.size),
+        ):
+            steps[name].append(v)
+        if others.size:
+            pn, pe = X[N, others] - X[N, i], X[E, others] - X[E, i]
+            rng = np.hypot(pn, pe)
+            dcpa, tcpa = cpa_tcpa(pn, pe, vn[others] - vn[i], ve[others] - ve[i])
+            cog_t = np.arctan2(ve[others], vn[others])
+            beta, alpha = encounter_angles(pn, pe, np.full(pn.shape, cog), cog_t)
+            sog_t = np.hypot(vn[others], ve[others])
+            codes = classify(beta, alpha, np.full(pn.shape, sog), sog_t, profile)
+            stage = stage_of(rng, profile)
+            risk = (dcpa < r_risk) & (tcpa >= 0.0) & (tcpa <= tcpa_max)
+            for k, tid in enumerate(other_ids):
+                c = int(codes[k])
+                pairs["episode_id"].append(ep.episode_id)
+                pairs["step"].append(step)
+                pairs["t_s"].append(t)
+                pairs["target_id"].append(tid)
+                pairs["range_m"].append(float(rng[k]))
+                pairs["bearing_rad"].append(float(beta[k]))
+                pairs["aspect_rad"].append(float(alpha[k]))
+                pairs["dcpa_m"].append(float(dcpa[k]))
+                pairs["tcpa_s"].append(float(tcpa[k]))
+                pairs["encounter"].append(CODE_NAMES[c])
+                pairs["role"].append(CODE_ROLE[c])
+                pairs["stage"].append(int(stage[k]))
+                pairs["risk"].append(bool(risk[k]))
+        heading = float(X[PSI, i])
+        sim.step()
+        course = float(sim.C[0, i])
+        steps["order_course_rad"].append(course)
+        steps["order_speed_mps"].append(float(sim.C[1, i]))
+        steps["order_course_change_rad"].append(wrap_pi_scalar(course - heading))
+        step += 1
+
+    result = sim.result()
+    run = in_memory_run(Path(f"{ep.episode_id}"), result.meta, result.arrays, result.chart_json)
+    entry = score_run(Path(ep.episode_id), profile, run=run)
+    encs = [e for e in entry["encounters"] if e["own"] == sim.ids[i]]
+    by_target = {e["target"]: e for e in encs}
+    for name in ("ref_type", "ref_role", "ref_score"):
+        pairs[name] = []
+    for tid in pairs["target_id"]:
+        e = by_target.get(tid)
+        pairs["ref_type"].append(None if e is None else e["type"])
+        pairs["ref_role"].append(None if e is None else e["own_role"])
+        pairs["ref_score"].append(None if e is None else e["score"])
+    steps["obs"] = obs_flat
+
+    if entry["collision"]:
+        outcome = "collision"
+    elif entry["grounding"]:
+        outcome = "grounding"
+    else:
+        outcome = "passed" if entry["passed"] else "failed"
+    env = sim.env
+    row = {
+        "episode_id": ep.episode_id,
+        "scenario_id": ep.scenario_id,
+        "seed": ep.seed,
+        "expert": expert,
+        "profile": profile.name,
+        "own_id": sim.ids[i],
+        "own_model": scen.ships[i].ship.name,
+        "target_models": [scen.ships[k].ship.name for k in others],
+        "target_planners": [sim.planner_names[k] for k in others],
+        "wind_speed_mps": float(env[2]),
+        "wind_from_rad": float(env[3]),
+        "current_n_mps": float(env[0]),
+        "current_e_mps": float(env[1]),
+        "n_steps": step,
+        "outcome": outcome,
+        "passed": bool(entry["passed"]),
+        "collision": bool(entry["collision"]),
+        "grounding": bool(entry["grounding"]),
+        "score": entry["score"],
+        "min_separation_m": entry["min_separation_m"],
+        "failed_gates": list(entry["failed_gates"]),
+        "encounters_json": json.dumps(
+            [{k: e.get(k) for k in _ENCOUNTER_KEYS} for e in encs], sort_keys=True
+        ),
+        "params_json": ep.params,
+        "error": None,
+    }
+    return {"steps": steps, "pairs": pairs, "episode": row}

@@ -1,0 +1,107 @@
+"""Building a dataset: same spec -> same bytes, schema round trip, resume, refusal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from autoship.dataset import SCHEMA_VERSION, build_dataset, load_spec
+from autoship.dataset.parquet import read_table, shard_name
+from autoship.dataset.schema import EPISODES, PAIRS, STEPS
+from autoship.errors import AutoshipError
+from tests.dataset.conftest import tree_bytes
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> tuple[Path, Path]:
+    """One uninterrupted in-process build of the tiny spec (shared by the tests below)."""
+    from tests.dataset.conftest import tiny_text
+
+    d = tmp_path_factory.mktemp("ref")
+    spec = d / "tiny.toml"
+    spec.write_text(tiny_text())
+    out = d / "out"
+    res = build_dataset(load_spec(spec), out, inline=True)
+    assert res.complete and res.ran == [0, 1, 2] and not res.failed
+    return spec, out
+
+
+def test_same_spec_same_bytes(reference, tmp_path):
+    spec, ref = reference
+    res = build_dataset(load_spec(spec), tmp_path / "again", inline=True)
+    assert res.complete
+    assert tree_bytes(tmp_path / "again") == tree_bytes(ref)
+
+
+def test_schema_round_trip(reference):
+    _, out = reference
+    for name, schema in (("steps", STEPS), ("pairs", PAIRS), ("episodes", EPISODES)):
+        f = out / name / shard_name(0)
+        got = pq.read_schema(f)
+        assert got.equals(schema, check_metadata=True), name
+        assert got.metadata[b"autoship.dataset.schema_version"] == str(SCHEMA_VERSION).encode()
+    steps = read_table(out, "steps")
+    eps = read_table(out, "episodes").to_pydict()
+    pairs = read_table(out, "pairs")
+    # Steps and pairs add up to what the episode table says.
+    assert steps.num_rows == sum(eps["n_steps"]) > 0
+    n_pairs = sum(n * len(t) for n, t in zip(eps["n_steps"], eps["target_models"], strict=True))
+    assert pairs.num_rows == n_pairs
+    # Every observation is the gym's vector for the spec's n_targets = 2 (no chart: no rays).
+    from autoship.gym import OWN_FEATURES, TARGET_FEATURES
+
+    width = len(OWN_FEATURES) + 2 * len(TARGET_FEATURES)
+    assert {len(o) for o in steps.column("obs").to_pylist()} == {width}
+    assert set(eps["outcome"]) <= {"passed", "failed", "collision", "grounding"}
+    assert eps["expert"] == ["vo"] * 3
+    # Randomisation reached the scenarios: models from the spec's lists.
+    assert set(eps["own_model"]) <= {"generic-cargo", "container"}
+    card = json.loads((out / "card.json").read_text())
+    assert card["counts"]["episodes"] == 3
+    assert card["counts"]["steps"] == steps.num_rows
+    assert sum(card["counts"]["outcome"].values()) == 3
+    assert card["provenance"]["seed"] == 3
+    assert (out / "README.md").read_text().startswith("# Dataset `tiny`")
+
+
+def test_resume_after_interruption_equals_uninterrupted(reference, tmp_path):
+    spec, ref = reference
+    out = tmp_path / "resumed"
+    first = build_dataset(load_spec(spec), out, inline=True, max_shards=1)
+    assert first.ran == [0] and not first.complete and not (out / "card.json").exists()
+    # A shard killed mid-write leaves a temporary file and maybe a table without its episodes
+    # file: neither counts, and the rerun replaces both.
+    (out / "steps" / ".shard-00001.parquet.tmp").write_bytes(b"partial")
+    (out / "steps" / shard_name(1)).write_bytes(b"not parquet")
+    second = build_dataset(load_spec(spec), out, inline=True)
+    assert second.skipped == [0] and second.ran == [1, 2] and second.complete
+    assert tree_bytes(out) == tree_bytes(ref)
+    # A lost shard is run again, and only it.
+    (out / "episodes" / shard_name(2)).unlink()
+    third = build_dataset(load_spec(spec), out, inline=True)
+    assert third.ran == [2] and third.skipped == [0, 1]
+    assert tree_bytes(out) == tree_bytes(ref)
+
+
+def test_local_worker_pool_gives_the_same_bytes(reference, tmp_path):
+    spec, ref = reference
+    res = build_dataset(load_spec(spec), tmp_path / "pool", n_jobs=2)
+    assert res.complete and sorted(res.ran) == [0, 1, 2]
+    assert tree_bytes(tmp_path / "pool") == tree_bytes(ref)
+
+
+def test_refuses_unrelated_or_other_spec_folder(reference, tmp_path):
+    spec, ref = reference
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "notes.txt").write_text("mine")
+    with pytest.raises(AutoshipError, match="not empty and holds no dataset"):
+        build_dataset(load_spec(spec), busy, inline=True)
+    assert [p.name for p in busy.iterdir()] == ["notes.txt"]
+    other = tmp_path / "other.toml"
+    other.write_text(spec.read_text().replace("seed = 3", "seed = 4"))
+    with pytest.raises(AutoshipError, match="different spec"):
+        build_dataset(load_spec(other), ref, inline=True)
