@@ -97,6 +97,7 @@ def _label(ep: Episode, expert: str, profile_name: str | None, n_targets: int) -
     other_ids = [sim.ids[k] for k in others]
     r_risk = np.array([risk_distance(sim.length[i], sim.length[k], profile) for k in others])
     tcpa_max = profile.risk.tcpa_max_s
+    r1 = profile.stages.r1_m
 
     steps = _new_cols(tuple(STEPS.names))
     pairs = _new_cols(tuple(PAIRS.names))
@@ -135,7 +136,8 @@ def _label(ep: Episode, expert: str, profile_name: str | None, n_targets: int) -
             sog_t = np.hypot(vn[others], ve[others])
             codes = classify(beta, alpha, np.full(pn.shape, sog), sog_t, profile)
             stage = stage_of(rng, profile)
-            risk = (dcpa < r_risk) & (tcpa >= 0.0) & (tcpa <= tcpa_max)
+            # The referee's rule-7 test (docs/referee.md section 1), at this instant.
+            risk = (dcpa < r_risk) & (tcpa > 0.0) & (tcpa <= tcpa_max) & (rng <= r1)
             for k, tid in enumerate(other_ids):
                 c = int(codes[k])
                 pairs["episode_id"].append(ep.episode_id)

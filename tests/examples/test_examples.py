@@ -14,6 +14,7 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 EXPECTED = {
     "simulation_api.py": "closest approach to the own ship:",
     "gym_encounter.py": "total reward",
+    "dataset_loader.py": "loaded 240 steps from 4 episodes",
 }
 
 

@@ -1,0 +1,124 @@
+"""Dataset throughput: labelled steps per second with --jobs 1 and --jobs 2 (goal: >= 1.8x
+from two cores), bytes per step, and whether both runs wrote the same bytes.
+
+    .venv/bin/python -m benchmarks.bench_dataset                   # 16 episodes, sbmpc expert
+    .venv/bin/python -m benchmarks.bench_dataset --episodes 32 --expert vo
+
+Each build runs end to end as `autoship dataset` does (episode planning, worker processes,
+labelling, Parquet, card) into a fresh folder. A step is one expert decision (one planner
+period) of the own ship. The load average is printed because the cores may be shared; "cores
+obtained" is the workers' CPU time over the wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from autoship.dataset import build_dataset, parse_spec
+
+SPEC = """
+[dataset]
+id = "bench"
+seed = 2026
+expert = "{expert}"
+episodes_per_shard = {per}
+n_targets = 4
+
+[scenario]
+duration_s = {duration}
+dt_s = 1.0
+planner_period_s = 5.0
+
+[own]
+speed_kn = 10.0
+
+[source]
+kind = "random"
+samples = {episodes}
+encounter = "all"
+n_targets = [1, 2, 3]
+
+[randomise]
+own_models = ["generic-cargo", "container", "tanker"]
+target_models = ["generic-cargo", "ferry", "fishing-vessel"]
+wind_speed_kn = [0.0, 20.0]
+wind_from_deg = [0.0, 360.0]
+current_speed_kn = [0.0, 1.0]
+current_to_deg = [0.0, 360.0]
+target_behaviour = ["keep-course", "rule-abiding"]
+"""
+
+
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def _digest(root: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*.parquet")):
+        h.update(p.relative_to(root).as_posix().encode() + p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def one(spec_text: str, jobs: int, tmp: Path) -> dict:
+    spec = parse_spec(spec_text, tmp / "bench.toml")
+    out = tmp / f"jobs{jobs}"
+    cpu0, t0 = _children_cpu(), time.perf_counter()
+    res = build_dataset(spec, out, n_jobs=jobs)
+    wall = time.perf_counter() - t0
+    cpu = _children_cpu() - cpu0
+    assert res.complete, res.failed
+    card = res.card or {}
+    c = card["counts"]
+    return {
+        "jobs": jobs,
+        "wall_s": wall,
+        "steps": c["steps"],
+        "steps_per_s": c["steps"] / wall,
+        "cores": cpu / wall,
+        "bytes_per_step": c["bytes_per_step"],
+        "outcome": c["outcome"],
+        "digest": _digest(out),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--episodes", type=int, default=16)
+    ap.add_argument("--duration", type=float, default=600.0, help="episode length, s")
+    ap.add_argument("--per-shard", type=int, default=2)
+    ap.add_argument("--expert", default="sbmpc")
+    args = ap.parse_args(argv)
+    text = SPEC.format(
+        expert=args.expert, per=args.per_shard, duration=args.duration, episodes=args.episodes
+    )
+    print(f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for jobs in (1, 2):
+            r = one(text, jobs, Path(tmp))
+            rows.append(r)
+            print(
+                f"--jobs {jobs}: {r['steps']} steps in {r['wall_s']:.1f} s = "
+                f"{r['steps_per_s']:.0f} steps/s ({r['cores']:.2f} cores obtained), "
+                f"{r['bytes_per_step']} bytes/step, outcomes {r['outcome']}",
+                flush=True,
+            )
+    a, b = rows
+    per_core = [r["steps_per_s"] / max(r["cores"], 1e-9) for r in rows]
+    print(
+        f"speed-up --jobs 2 / --jobs 1: {b['steps_per_s'] / a['steps_per_s']:.2f}x "
+        f"(per core obtained {per_core[0]:.0f} vs {per_core[1]:.0f} steps/s); "
+        f"same bytes: {a['digest'] == b['digest']}"
+    )
+
+
+if __name__ == "__main__":
+    main()
