@@ -1,5 +1,8 @@
 """Dataset throughput: labelled steps per second with --jobs 1 and --jobs 2 (goal: >= 1.8x
-from two cores), bytes per step, and whether both runs wrote the same bytes.
+from two cores), bytes per step, and whether both runs wrote the same bytes; then closing the
+loop: a behaviour-cloning policy (NumPy ridge regression, autoship.dataset.bc) fitted on the
+--jobs 1 dataset steers the own ship of held-out generated encounters (another seed), and the
+referee's pass rate and collisions are printed beside the expert's on the same encounters.
 
     .venv/bin/python -m benchmarks.bench_dataset                   # 16 episodes, sbmpc expert
     .venv/bin/python -m benchmarks.bench_dataset --episodes 32 --expert vo
@@ -95,6 +98,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--duration", type=float, default=600.0, help="episode length, s")
     ap.add_argument("--per-shard", type=int, default=2)
     ap.add_argument("--expert", default="sbmpc")
+    ap.add_argument("--held-out", type=int, default=12, help="episodes to judge the policy on")
+    ap.add_argument("--no-bc", action="store_true", help="skip the behaviour-cloning part")
     args = ap.parse_args(argv)
     text = SPEC.format(
         expert=args.expert, per=args.per_shard, duration=args.duration, episodes=args.episodes
@@ -111,13 +116,52 @@ def main(argv: list[str] | None = None) -> None:
                 f"{r['bytes_per_step']} bytes/step, outcomes {r['outcome']}",
                 flush=True,
             )
-    a, b = rows
-    per_core = [r["steps_per_s"] / max(r["cores"], 1e-9) for r in rows]
+        a, b = rows
+        per_core = [r["steps_per_s"] / max(r["cores"], 1e-9) for r in rows]
+        print(
+            f"speed-up --jobs 2 / --jobs 1: {b['steps_per_s'] / a['steps_per_s']:.2f}x "
+            f"(per core obtained {per_core[0]:.0f} vs {per_core[1]:.0f} steps/s); "
+            f"same bytes: {a['digest'] == b['digest']}",
+            flush=True,
+        )
+        if not args.no_bc:
+            behaviour_cloning(text, Path(tmp), args.held_out)
+
+
+def behaviour_cloning(train_text: str, tmp: Path, n_held_out: int) -> None:
+    import numpy as np
+
+    from autoship.dataset.bc import LinearPolicy, closed_loop, summary, training_arrays
+    from autoship.dataset.episodes import plan_episodes
+    from autoship.dataset.parquet import read_table
+
+    X, y = training_arrays(tmp / "jobs1")
+    policy = LinearPolicy.fit(X, y)
+    rmse = np.sqrt(np.mean((y - policy.predict(X)) ** 2, axis=0))
+    held = train_text.replace("seed = 2026", "seed = 2027")
+    held = held.replace(f"samples = {_samples(train_text)}", f"samples = {n_held_out}")
+    spec = parse_spec(held, tmp / "held-out.toml")
+    build_dataset(spec, tmp / "held-out", n_jobs=2)
+    expert = summary(read_table(tmp / "held-out", "episodes").to_pylist())
+    t0 = time.perf_counter()
+    learned = summary(closed_loop(plan_episodes(spec)[0], policy, spec.profile, spec.n_targets))
+    wall = time.perf_counter() - t0
     print(
-        f"speed-up --jobs 2 / --jobs 1: {b['steps_per_s'] / a['steps_per_s']:.2f}x "
-        f"(per core obtained {per_core[0]:.0f} vs {per_core[1]:.0f} steps/s); "
-        f"same bytes: {a['digest'] == b['digest']}"
+        f"behaviour cloning: fitted on {X.shape[0]} steps x {X.shape[1]} features "
+        f"(train RMSE course change {np.degrees(rmse[0]):.1f} deg, speed {rmse[1]:.2f} m/s)"
     )
+    for name, s in (("expert", expert), ("learned", learned)):
+        print(
+            f"  {name:8s} on {s['episodes']} held-out encounters: passed {s['passed']} "
+            f"({100 * s['passed'] / max(s['episodes'], 1):.0f} %), collisions {s['collisions']}, "
+            f"errors {s['errors']}, mean referee score {s['mean_score']}"
+        )
+    print(f"  (learned policy closed loop in {wall:.1f} s in this process)")
+
+
+def _samples(text: str) -> int:
+    line = next(ln for ln in text.splitlines() if ln.startswith("samples = "))
+    return int(line.split("=")[1])
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,15 +38,26 @@ def _new_cols(names: tuple[str, ...]) -> dict[str, list]:
     return {n: [] for n in names}
 
 
+# A policy steering the own ship in place of the expert: (gym observation, heading rad) -> order.
+Policy = Callable[[np.ndarray, float], Any]
+
+
 def label_episode(
-    ep: Episode, expert: str, profile_name: str | None, n_targets: int
+    ep: Episode,
+    expert: str,
+    profile_name: str | None,
+    n_targets: int,
+    policy: Policy | None = None,
 ) -> dict[str, Any]:
     """{"steps": columns, "pairs": columns, "episode": row}; an episode that cannot run is one
-    row with outcome "error" and no steps (the same every time: nothing is random about it)."""
+    row with outcome "error" and no steps (the same every time: nothing is random about it).
+
+    With ``policy`` the own ship follows the policy's orders instead of the expert's (a learned
+    policy closed-loop, judged by the same referee); ``expert`` then only names it."""
     from autoship.errors import AutoshipError
 
     try:
-        return _label(ep, expert, profile_name, n_targets)
+        return _label(ep, expert, profile_name, n_targets, policy)
     except (AutoshipError, ValueError, RuntimeError, FloatingPointError) as exc:
         msg = exc.one_line() if isinstance(exc, AutoshipError) else f"{type(exc).__name__}: {exc}"
         from autoship.dataset.schema import EPISODES, PAIRS, STEPS
@@ -74,7 +86,9 @@ def label_episode(
         }
 
 
-def _label(ep: Episode, expert: str, profile_name: str | None, n_targets: int) -> dict[str, Any]:
+def _label(
+    ep: Episode, expert: str, profile_name: str | None, n_targets: int, policy: Policy | None
+) -> dict[str, Any]:
     from autoship.colregs import load_profile
     from autoship.colregs.classify import CODE_NAMES, CODE_ROLE, classify, stage_of
     from autoship.colregs.geometry import cpa_tcpa, encounter_angles, wrap_pi_scalar
@@ -89,7 +103,8 @@ def _label(ep: Episode, expert: str, profile_name: str | None, n_targets: int) -
 
     path = Path(ep.path) if ep.path else Path(f"{ep.scenario_id}.toml")
     scen = parse_scenario(ep.text, path)
-    sim = Simulation(scen, planner_override=expert, seed=ep.seed)
+    # With a policy the own ship keeps the scenario's planner object, which is never asked.
+    sim = Simulation(scen, planner_override=None if policy else expert, seed=ep.seed)
     profile = load_profile(profile_name or sim.profile)
     i = next(k for k, s in enumerate(scen.ships) if s.role == "own")
     agent = ShipAgent(sim, i, profile, AgentConfig(n_targets=n_targets))
@@ -109,7 +124,8 @@ def _label(ep: Episode, expert: str, profile_name: str | None, n_targets: int) -
         vn, ve = sim.fleet.ground_velocity(sim.env)
         sog = math.hypot(vn[i], ve[i])
         cog = math.atan2(ve[i], vn[i])
-        obs_flat.append(agent.observe())
+        o = agent.observe()
+        obs_flat.append(o)
         for name, v in (
             ("episode_id", ep.episode_id),
             ("step", step),
@@ -154,7 +170,10 @@ def _label(ep: Episode, expert: str, profile_name: str | None, n_targets: int) -
                 pairs["stage"].append(int(stage[k]))
                 pairs["risk"].append(bool(risk[k]))
         heading = float(X[PSI, i])
-        sim.step()
+        if policy is None:
+            sim.step()
+        else:
+            sim.step({i: policy(o, heading)})
         course = float(sim.C[0, i])
         steps["order_course_rad"].append(course)
         steps["order_speed_mps"].append(float(sim.C[1, i]))
