@@ -11,6 +11,7 @@ beside the example's source, which is all ``importlib.metadata`` looks at.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -323,3 +324,16 @@ def test_built_in_names_never_scan_the_plugins(monkeypatch):
     monkeypatch.setattr(base, "_plugins", lambda: pytest.fail("entry points were read"))
     make_planner("keep-course")
     make_planner("waypoint", {"lookahead_L": 4.0})
+
+
+def test_the_docs_planner_snippet_is_a_planner():
+    text = (ROOT / "docs" / "plugins.md").read_text()
+    (code,) = re.findall(r"```python\n(.*?)```", text, re.S)
+    ns: dict = {}
+    exec(compile(code, "docs/plugins.md", "exec"), ns)
+    with pytest.raises(AutoshipError) as info:
+        ns["SlowDown"]({"near_m": -1.0})
+    assert info.value.field == "planner_params.near_m"
+    # The entry point the page shows is the example package's.
+    assert 'slow-down = "my_planner.planner:SlowDown"' in text
+    assert 'slow-down = "my_planner.planner:SlowDown"' in (EXAMPLE / "pyproject.toml").read_text()
