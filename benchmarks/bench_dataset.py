@@ -1,5 +1,6 @@
 """Dataset throughput: labelled steps per second with --jobs 1 and --jobs 2 (goal: >= 1.8x
-from two cores), bytes per step, and whether both runs wrote the same bytes; then closing the
+from two cores), bytes per step, and whether both runs wrote the same bytes; the same with the
+bird's-eye and radar views (--jobs 1); then closing the
 loop: a behaviour-cloning policy (NumPy ridge regression, autoship.dataset.bc) fitted on the
 --jobs 1 dataset steers the own ship of held-out generated encounters (another seed), and the
 referee's pass rate and collisions are printed beside the expert's on the same encounters.
@@ -70,9 +71,12 @@ def _digest(root: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def one(spec_text: str, jobs: int, tmp: Path) -> dict:
+VIEWS = "\n[views]\nbirdseye = true\nradar = true\n"
+
+
+def one(spec_text: str, jobs: int, tmp: Path, name: str | None = None) -> dict:
     spec = parse_spec(spec_text, tmp / "bench.toml")
-    out = tmp / f"jobs{jobs}"
+    out = tmp / (name or f"jobs{jobs}")
     cpu0, t0 = _children_cpu(), time.perf_counter()
     res = build_dataset(spec, out, n_jobs=jobs)
     wall = time.perf_counter() - t0
@@ -116,6 +120,12 @@ def main(argv: list[str] | None = None) -> None:
                 f"{r['bytes_per_step']} bytes/step, outcomes {r['outcome']}",
                 flush=True,
             )
+        r = one(text + VIEWS, 1, Path(tmp), "views")
+        print(
+            f"--jobs 1 with bird's-eye and radar views: {r['steps_per_s']:.0f} steps/s "
+            f"({r['cores']:.2f} cores obtained), {r['bytes_per_step']} bytes/step",
+            flush=True,
+        )
         a, b = rows
         per_core = [r["steps_per_s"] / max(r["cores"], 1e-9) for r in rows]
         print(

@@ -65,6 +65,7 @@ def _manifest(spec: DatasetSpec, episodes: list[Episode], digest: str) -> dict[s
             "profile": spec.profile,
             "source_kind": spec.source_kind,
             "randomise": spec.randomise.to_dict(),
+            "views": spec.views.to_dict(),
             "episode_seeds": "autoship.sweep.generators.derive_seed(seed, episode_id, 0)",
         },
     }
@@ -132,7 +133,8 @@ def build_dataset(
     remove_temporaries(out)
     per = spec.episodes_per_shard
     n_shards = manifest["n_shards"]
-    done = complete_shards(out)
+    tables = ("steps", "pairs", "episodes", *(("views",) if spec.views.any else ()))
+    done = complete_shards(out, tables)
     res = BuildResult(n_shards=n_shards, skipped=sorted(k for k in done if k < n_shards))
     todo = [k for k in range(n_shards) if k not in done]
     if max_shards is not None:
@@ -151,6 +153,7 @@ def build_dataset(
             shard=k,
             episodes=tuple(episodes[k * per : (k + 1) * per]),
             n_targets=spec.n_targets,
+            views=spec.views,
         )
         for k in todo
     ]
@@ -175,7 +178,7 @@ def build_dataset(
         if on_shard is not None:
             on_shard(k, outcome)
     res.ran.sort()
-    res.complete = complete_shards(out) >= set(range(n_shards))
+    res.complete = complete_shards(out, tables) >= set(range(n_shards))
     if res.complete:
         res.card = write_card(out, manifest)
     return res

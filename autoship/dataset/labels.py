@@ -48,6 +48,7 @@ def label_episode(
     profile_name: str | None,
     n_targets: int,
     policy: Policy | None = None,
+    views: Any = None,
 ) -> dict[str, Any]:
     """{"steps": columns, "pairs": columns, "episode": row}; an episode that cannot run is one
     row with outcome "error" and no steps (the same every time: nothing is random about it).
@@ -57,7 +58,7 @@ def label_episode(
     from autoship.errors import AutoshipError
 
     try:
-        return _label(ep, expert, profile_name, n_targets, policy)
+        return _label(ep, expert, profile_name, n_targets, policy, views)
     except (AutoshipError, ValueError, RuntimeError, FloatingPointError) as exc:
         msg = exc.one_line() if isinstance(exc, AutoshipError) else f"{type(exc).__name__}: {exc}"
         from autoship.dataset.schema import EPISODES, PAIRS, STEPS
@@ -87,7 +88,12 @@ def label_episode(
 
 
 def _label(
-    ep: Episode, expert: str, profile_name: str | None, n_targets: int, policy: Policy | None
+    ep: Episode,
+    expert: str,
+    profile_name: str | None,
+    n_targets: int,
+    policy: Policy | None,
+    views: Any,
 ) -> dict[str, Any]:
     from autoship.colregs import load_profile
     from autoship.colregs.classify import CODE_NAMES, CODE_ROLE, classify, stage_of
@@ -117,6 +123,7 @@ def _label(
     steps = _new_cols(tuple(STEPS.names))
     pairs = _new_cols(tuple(PAIRS.names))
     obs_flat: list[np.ndarray] = []
+    cams = _Cameras(sim, i, others, ep.seed, views) if views is not None and views.any else None
     step = 0
     while not sim.done:
         t = sim.t
@@ -126,6 +133,8 @@ def _label(
         cog = math.atan2(ve[i], vn[i])
         o = agent.observe()
         obs_flat.append(o)
+        if cams is not None:
+            cams.shoot(ep.episode_id, step)
         for name, v in (
             ("episode_id", ep.episode_id),
             ("step", step),
@@ -229,4 +238,61 @@ def _label(
         "params_json": ep.params,
         "error": None,
     }
-    return {"steps": steps, "pairs": pairs, "episode": row}
+    out = {"steps": steps, "pairs": pairs, "episode": row}
+    if cams is not None:
+        out["views"] = cams.cols
+        out["view_shapes"] = cams.shapes
+    return out
+
+
+class _Cameras:
+    """The spec's sensor views of the own ship, one per step (``autoship.dataset.views``)."""
+
+    def __init__(self, sim: Any, i: int, others: np.ndarray, seed: int, views: Any) -> None:
+        from autoship.dataset.views import BirdseyeParams, RadarParams
+
+        self.sim, self.i, self.others, self.seed, self.views = sim, i, others, seed, views
+        self.bp = BirdseyeParams(half_width_m=views.birdseye_half_width_m, size=views.birdseye_size)
+        self.rp = RadarParams(
+            range_m=views.radar_range_m,
+            n_bearings=views.radar_bearings,
+            n_ranges=views.radar_ranges,
+        )
+        h = sim.hazards[i]
+        self.land = None if h is None else h.distance_field().sample
+        self.tracks: list[tuple[np.ndarray, np.ndarray]] = []
+        self.cols: dict[str, list] = {"episode_id": [], "step": [], "birdseye": [], "radar": []}
+        self.shapes: dict[str, tuple[int, ...]] = {}
+        if views.birdseye:
+            self.shapes["birdseye"] = (3, self.bp.size, self.bp.size)
+        if views.radar:
+            self.shapes["radar"] = (self.rp.n_bearings, self.rp.n_ranges)
+
+    def shoot(self, episode_id: str, step: int) -> None:
+        from autoship.dataset.views import birdseye_image, radar_image
+        from autoship.dynamics.state import PSI, E, N
+
+        sim, i, k = self.sim, self.i, self.others
+        X = sim.fleet.X
+        own = (float(X[N, i]), float(X[E, i]), float(X[PSI, i]))
+        ships = {
+            "north": X[N, k],
+            "east": X[E, k],
+            "heading": X[PSI, k],
+            "length": sim.length[k],
+            "beam": sim.beam[k],
+            "draught": np.array([sim.defs[j].draught_m for j in k]),
+        }
+        self.tracks.append((X[N].copy(), X[E].copy()))
+        self.tracks = self.tracks[-self.bp.track_steps :]
+        self.cols["episode_id"].append(episode_id)
+        self.cols["step"].append(step)
+        bird = radar = None
+        if self.views.birdseye:
+            bird = birdseye_image(own, ships, self.tracks, self.land, self.bp).tobytes()
+        if self.views.radar:
+            # Speckle from (episode seed, step): the same image whatever worker draws it.
+            rng = np.random.default_rng([self.seed, step])
+            radar = radar_image(own, ships, self.land, self.rp, rng).tobytes()
+        self.cols["birdseye"].append(bird)
+        self.cols["radar"].append(radar)

@@ -13,11 +13,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from autoship.dataset.schema import EPISODES, PAIRS, STEPS
+from autoship.dataset.schema import EPISODES, PAIRS, STEPS, TABLES, VIEWS
 
 # Fixed writer options: the same rows give the same bytes (no timestamps are written).
 _WRITE = {"compression": "zstd", "compression_level": 3, "use_dictionary": True}
-TABLE_ORDER = ("steps", "pairs", "episodes")  # episodes last: it marks the shard complete
+# Episodes last: its file marks the shard complete.
+TABLE_ORDER = ("steps", "pairs", "views", "episodes")
 
 
 def shard_name(shard: int) -> str:
@@ -33,7 +34,7 @@ def _obs_array(rows: list[np.ndarray]) -> pa.Array:
 
 
 def to_table(name: str, cols: dict[str, list]) -> pa.Table:
-    schema = {"steps": STEPS, "pairs": PAIRS, "episodes": EPISODES}[name]
+    schema = TABLES[name]
     arrays = []
     for f in schema:
         v = cols[f.name]
@@ -63,11 +64,23 @@ def shard_tables(labelled: list[dict[str, Any]], shard: int) -> dict[str, bytes]
         row = dict(lab["episode"], shard=shard)
         for k in episodes:
             episodes[k].append(row[k])
-    return {
+    files = {
         "steps": table_bytes(to_table("steps", steps)),
         "pairs": table_bytes(to_table("pairs", pairs)),
         "episodes": table_bytes(to_table("episodes", episodes)),
     }
+    shapes = next((lab["view_shapes"] for lab in labelled if lab.get("view_shapes")), None)
+    if shapes is not None:
+        views: dict[str, list] = {f.name: [] for f in VIEWS}
+        for lab in labelled:
+            for k in views:
+                views[k].extend(lab.get("views", {}).get(k, []))
+        meta = dict(VIEWS.metadata)
+        for k, shape in shapes.items():
+            meta[f"autoship.dataset.{k}_shape".encode()] = ",".join(map(str, shape)).encode()
+        table = to_table("views", views)
+        files["views"] = table_bytes(table.replace_schema_metadata(meta))
+    return files
 
 
 def _fsync_dir(d: Path) -> None:
@@ -86,7 +99,7 @@ def _fsync_dir(d: Path) -> None:
 def write_shard(out: Path, shard: int, files: dict[str, bytes]) -> None:
     """Write each table to a temporary name and rename it into place (episodes last)."""
     name = shard_name(shard)
-    for table in TABLE_ORDER:
+    for table in (t for t in TABLE_ORDER if t in files):
         d = out / table
         d.mkdir(parents=True, exist_ok=True)
         tmp = d / f".{name}.tmp"
@@ -98,7 +111,9 @@ def write_shard(out: Path, shard: int, files: dict[str, bytes]) -> None:
         _fsync_dir(d)
 
 
-def complete_shards(out: Path) -> set[int]:
+def complete_shards(
+    out: Path, tables: tuple[str, ...] = ("steps", "pairs", "episodes")
+) -> set[int]:
     """Shards whose every table is in place (a shard cut short before its episodes file is
     renamed is not complete and runs again)."""
     done = set()
@@ -110,7 +125,7 @@ def complete_shards(out: Path) -> set[int]:
             k = int(p.name[len("shard-") : -len(".parquet")])
         except ValueError:
             continue
-        if all((out / t / p.name).is_file() for t in TABLE_ORDER):
+        if all((out / t / p.name).is_file() for t in tables):
             done.add(k)
     return done
 
@@ -126,7 +141,9 @@ def remove_temporaries(out: Path) -> None:
 def read_table(out: Path, name: str) -> pa.Table:
     """All shards of one table, in shard order."""
     files = sorted((out / name).glob("shard-*.parquet"))
-    schema = {"steps": STEPS, "pairs": PAIRS, "episodes": EPISODES}[name]
+    schema = TABLES[name]
     if not files:
         return schema.empty_table()
+    if name == "views":  # per-file metadata (image shapes) is kept
+        return pa.concat_tables([pq.read_table(f) for f in files])
     return pa.concat_tables([pq.read_table(f, schema=schema) for f in files])

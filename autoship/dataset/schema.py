@@ -109,4 +109,16 @@ EPISODES = pa.schema(
     metadata=_meta("episodes"),
 )
 
-TABLES = {"steps": STEPS, "pairs": PAIRS, "episodes": EPISODES}
+# Sensor views (only when the spec asks for them): one row per step, each image the C-order
+# bytes of a uint8 array whose shape is in the file's metadata (autoship.dataset.*_shape).
+VIEWS = pa.schema(
+    [
+        ("episode_id", pa.string()),
+        ("step", pa.int32()),
+        ("birdseye", pa.binary()),
+        ("radar", pa.binary()),
+    ],
+    metadata=_meta("views"),
+)
+
+TABLES = {"steps": STEPS, "pairs": PAIRS, "episodes": EPISODES, "views": VIEWS}

@@ -18,7 +18,7 @@ from typing import Any
 from autoship._strict import StrictTable, parse_toml, read_text
 from autoship.errors import AutoshipError, ScenarioError
 
-SECTIONS = ("dataset", "source", "scenario", "own", "target", "randomise")
+SECTIONS = ("dataset", "source", "scenario", "own", "target", "randomise", "views")
 BEHAVIOURS = ("keep-course", "rule-abiding")
 _ID = re.compile(r"^[A-Za-z0-9._-]+$")
 MAX_EPISODES = 100_000
@@ -55,6 +55,28 @@ class Randomise:
 
 
 @dataclass(frozen=True)
+class Views:
+    """Sensor views written per step (``autoship.dataset.views``); both off by default."""
+
+    birdseye: bool = False
+    radar: bool = False
+    birdseye_size: int = 64
+    birdseye_half_width_m: float = 5556.0
+    radar_range_m: float = 11112.0
+    radar_bearings: int = 256
+    radar_ranges: int = 128
+
+    @property
+    def any(self) -> bool:
+        return self.birdseye or self.radar
+
+    def to_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class DatasetSpec:
     id: str
     seed: int
@@ -67,6 +89,7 @@ class DatasetSpec:
     source_kind: str
     sweep: Any  # autoship.sweep.generators.SweepSpec built from the source sections
     randomise: Randomise
+    views: Views
     path: Path | None
     text: str
     sha256: str
@@ -232,6 +255,19 @@ def parse_spec(text: str, path: Path | None = None) -> DatasetSpec:
     if msg:
         raise r.fail("rule_abiding_planner", msg)
     r.finish()
+    v = StrictTable(file, doc.get("views", {}), "views", DatasetSpecError)
+    views = Views(
+        birdseye=v.boolean("birdseye", False),
+        radar=v.boolean("radar", False),
+        birdseye_size=v.integer("birdseye_size", 8, 512, required=False, default=64),  # type: ignore[arg-type]
+        birdseye_half_width_m=v.number(
+            "birdseye_half_width_m", 100.0, 100_000.0, required=False, default=5556.0
+        ),
+        radar_range_m=v.number("radar_range_m", 500.0, 100_000.0, required=False, default=11112.0),
+        radar_bearings=v.integer("radar_bearings", 16, 2048, required=False, default=256),  # type: ignore[arg-type]
+        radar_ranges=v.integer("radar_ranges", 16, 2048, required=False, default=128),  # type: ignore[arg-type]
+    )
+    v.finish()
     return DatasetSpec(
         id=did,  # type: ignore[arg-type]
         seed=seed,  # type: ignore[arg-type]
@@ -244,6 +280,7 @@ def parse_spec(text: str, path: Path | None = None) -> DatasetSpec:
         source_kind=str(kind),
         sweep=sweep,
         randomise=rnd,
+        views=views,
         path=path,
         text=text,
         sha256=hashlib.sha256(text.encode()).hexdigest(),

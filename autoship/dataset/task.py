@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autoship.dataset.episodes import Episode
+from autoship.dataset.spec import Views
 from autoship.sweep.worker import Task
 
 
@@ -17,13 +18,16 @@ class ShardTask(Task):
     shard: int = 0
     episodes: tuple[Episode, ...] = ()
     n_targets: int = 4
+    views: Views = Views()
 
     def run_in_worker(self) -> dict[str, Any]:
         from autoship.dataset.labels import label_episode
         from autoship.dataset.parquet import shard_tables
 
         labelled = [
-            label_episode(ep, self.planner or "sbmpc", self.profile, self.n_targets)
+            label_episode(
+                ep, self.planner or "sbmpc", self.profile, self.n_targets, views=self.views
+            )
             for ep in self.episodes
         ]
         n_steps = sum(len(lab["steps"]["step"]) for lab in labelled)
