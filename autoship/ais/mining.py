@@ -3,7 +3,8 @@
 Steps:
 1. clean tracks (``autoship.ais.tracks``) and resample them all on one grid (``grid_s``);
 2. for every pair of different ships, the closest approach over the ticks where both move at
-   ``min_speed_kn`` or more; pairs whose closest approach is within ``max_cpa_nm`` are
+   ``min_speed_kn`` or more and both are observed (a report of each ship within
+   ``OBSERVED_GAP_S`` either side); pairs whose closest approach is within ``max_cpa_nm`` are
    candidates (one per pair: its global minimum). Pairs whose hulls touch at the minimum
    (pilot boarding, towing, berthing alongside) are not encounters and are dropped;
 3. the scenario starts ``lead_s`` before the closest approach (later if a track starts later;
@@ -11,7 +12,8 @@ Steps:
    running when the recording began). At the start the pair is classified by the COLREG engine
    (``autoship.colregs``) with the predicted DCPA/TCPA from the recorded velocities;
 4. the give-way ship becomes the own ship (head-on: both give way, the first of the pair), unless
-   it is faster than its own model can go (``VesselProfile.top_speed_kn``), then the other one;
+   it is not under way at the start (below ``min_speed_kn``: leaving a berth, say) or faster
+   than its own model can go (``VesselProfile.top_speed_kn``), then the other one;
    ``own_mmsi`` overrides the choice. Pairs with no rule 13-15 situation at the start are
    dropped (counted);
 5. ranking: by DCPA at the start, then TCPA;
@@ -64,6 +66,19 @@ PLACEHOLDER_LENGTH_M = 30.0
 PLACEHOLDER_BEAM_M = 8.0
 PLACEHOLDER_DRAUGHT_M = 2.5
 UKC_M = 0.5
+# A ship is observed at a time when the reports bracketing it are at most OBSERVED_GAP_S apart
+# (three class B intervals, 30 s under way, ITU-R M.1371) [P], or when a longer gap (up to
+# DEAD_RECKONING_GAP_S) is one straight run: both reports' COG within DR_COURSE_DEG of the
+# chord between them and their SOG, and the chord's speed, within DR_SPEED_FRACTION of each
+# other [P]. Elsewhere in a gap the track is a line drawn between two reports, and a "closest
+# approach" found there is an artefact: in the Solent recording one such gap (a ship whose SOG
+# went from 5.8 to 33 kn across 4 minutes) produced a 7 m "collision" of ships that were never
+# seen together.
+OBSERVED_GAP_S = 90.0
+DEAD_RECKONING_GAP_S = 300.0
+DR_COURSE_DEG = 20.0
+DR_SPEED_FRACTION = 0.25
+DR_SPEED_SLACK_MS = 0.3
 
 
 # The vessel profiles that give every mined ship its size, set for the duration of one
@@ -499,7 +514,7 @@ def find_encounters(
     t1 = max(tr.t_end for tr in tracks)
     grid = ticks(t0, t1, grid_s)
     r = resample(tracks, grid)
-    moving = r.speed >= min_speed_kn * KNOT
+    moving = (r.speed >= min_speed_kn * KNOT) & observed(tracks, grid)
     max_cpa = max_cpa_nm * NAUTICAL_MILE
     n = len(tracks)
     mmsi = np.array([tr.mmsi for tr in tracks])
@@ -533,11 +548,55 @@ def find_encounters(
                 own_max_speed_kn,
                 own_mmsi,
                 counts,
+                min_speed_kn * KNOT,
             )
             if enc is not None:
                 out.append(enc)
     out.sort(key=lambda e: (round(e.dcpa_m, 3), e.tcpa_s, e.own.mmsi, e.target.mmsi))
     counts["encounters"] = len(out)
+    return out
+
+
+def straight_gaps(tr: Track) -> np.ndarray:
+    """For each gap between consecutive reports (len(tr) - 1): True when the ship ran straight
+    at steady speed across it, so the line drawn between the reports is where it was (the
+    dead-reckoning test of ``OBSERVED_GAP_S``). Reports without COG or SOG fail the test."""
+    dt = np.diff(tr.t)
+    dn, de = np.diff(tr.north), np.diff(tr.east)
+    chord_v = np.hypot(dn, de) / np.maximum(dt, 1e-9)
+    chord_c = np.arctan2(de, dn)
+    sa, sb = tr.sog[:-1], tr.sog[1:]
+    vmax = np.fmax(np.fmax(sa, sb), chord_v)
+    tol = DR_SPEED_FRACTION * vmax + DR_SPEED_SLACK_MS
+    steady = (np.abs(sa - sb) <= tol) & (np.abs(chord_v - 0.5 * (sa + sb)) <= tol)
+
+    def off(c: np.ndarray) -> np.ndarray:
+        return np.abs(np.angle(np.exp(1j * (c - chord_c))))
+
+    lim = math.radians(DR_COURSE_DEG)
+    # Lying still, COG is noise and the chord is a few metres of GNSS jitter: steady is enough.
+    slow = vmax < DR_SPEED_SLACK_MS
+    straight = slow | ((off(tr.cog[:-1]) <= lim) & (off(tr.cog[1:]) <= lim))
+    with np.errstate(invalid="ignore"):
+        return steady & straight & (dt <= DEAD_RECKONING_GAP_S)
+
+
+def observed(tracks: list[Track], t: np.ndarray, max_gap_s: float = OBSERVED_GAP_S) -> np.ndarray:
+    """(len(t), len(tracks)) True where each ship's position at the time is known from its
+    reports: the reports bracketing the time are at most ``max_gap_s`` apart, or the gap is a
+    straight run (``straight_gaps``). A report exactly at the time counts as observed."""
+    out = np.zeros((t.size, len(tracks)), dtype=bool)
+    for k, tr in enumerate(tracks):
+        inside = (t >= tr.t[0]) & (t <= tr.t[-1])
+        if len(tr) < 2:
+            out[:, k] = inside & np.isin(t, tr.t)
+            continue
+        # The gap each time falls in (a time on a report belongs to the gap after it).
+        g = np.clip(np.searchsorted(tr.t, t, side="right") - 1, 0, len(tr) - 2)
+        dt = np.diff(tr.t)
+        ok_gap = (dt <= max_gap_s) | straight_gaps(tr)
+        on_report = np.isin(t, tr.t)
+        out[:, k] = inside & (ok_gap[g] | on_report)
     return out
 
 
@@ -555,6 +614,7 @@ def _make(
     own_max_speed_kn,
     own_mmsi,
     counts,
+    own_min_speed_ms: float = 0.0,
 ) -> Encounter | None:
     t_cpa = float(grid[k_cpa])
     ta, tb = tracks[a], tracks[b]
@@ -606,9 +666,17 @@ def _make(
         prof = _PROFILES.get(tracks[o].mmsi)
         return (prof.top_speed_kn if prof is not None else own_max_speed_kn) * KNOT
 
-    choice = next(((o, c) for o, c in order if r.speed[k0, o] <= own_max(o)), None)
+    # The own ship must be under way at the start (a planner has nothing to steer at a berth)
+    # and within its model's speed; if the give-way ship is not, the stand-on one is tested.
+    def fits(o: int) -> bool:
+        return own_min_speed_ms <= r.speed[k0, o] <= own_max(o)
+
+    choice = next(((o, c) for o, c in order if fits(o)), None)
     if choice is None:
-        counts["too_fast_for_own_model"] += 1
+        if any(r.speed[k0, o] > own_max(o) for o, _ in order):
+            counts["too_fast_for_own_model"] += 1
+        else:
+            counts["own_not_under_way_at_start"] += 1
         return None
     own, code = choice
     tgt = b if own == a else a

@@ -12,7 +12,7 @@ import hashlib
 import json
 import math
 import tomllib
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, fields, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -162,6 +162,28 @@ class ProgressParams:
 
 
 @dataclass(frozen=True)
+class LengthParams:
+    """Distances that grow with the ship: with a length L (``Profile.for_length``) each of
+    these distances becomes max(the profile's value in metres, factor x L). 0: not scaled.
+    A profile for large ships in confined water needs this: one pilotage distance in metres
+    is either a third of a 150 m ferry's length or more than a 60 m coaster's channel."""
+
+    r1: float = 0.0
+    r2: float = 0.0
+    r3: float = 0.0
+    r4: float = 0.0
+    r_pref: float = 0.0
+    r_min: float = 0.0
+    r_nm: float = 0.0
+    r_col: float = 0.0
+    min_separation: float = 0.0
+
+    @property
+    def scales(self) -> bool:
+        return any(getattr(self, f.name) > 0 for f in fields(self))
+
+
+@dataclass(frozen=True)
 class ReadinessParams:
     standard_sets: tuple[str, ...]
     max_failure_rate: float
@@ -187,10 +209,55 @@ class Profile:
     hash: str
     source: str
     progress: ProgressParams = ProgressParams()
+    lengths: LengthParams = LengthParams()
 
     def describe(self) -> dict[str, Any]:
         """The identification written into every report."""
         return {"name": self.name, "version": self.version, "hash": self.hash}
+
+    def for_length(self, length_m: float) -> Profile:
+        """This profile for a ship of ``length_m`` (the larger own ship): the ``[lengths]``
+        distances scaled, named ``<name>@<length>`` so that a run folder's profile name loads
+        the same thresholds again (``load_profile``)."""
+        if not self.lengths.scales:
+            raise ProfileError(
+                f"profile {self.name!r} has no [lengths] table: it does not scale with length",
+                file=self.source,
+                field="profile",
+            )
+        if not (math.isfinite(length_m) and length_m > 0):
+            raise ProfileError(f"{length_m} is not a ship length in metres", field="profile")
+        L = float(round(length_m))
+        k = self.lengths
+
+        def grow(base: float, factor: float) -> float:
+            return max(base, factor * L)
+
+        st, sa = self.stages, self.safety
+        stages = replace(
+            st,
+            r1_m=grow(st.r1_m, k.r1),
+            r2_m=grow(st.r2_m, k.r2),
+            r3_m=grow(st.r3_m, k.r3),
+            r4_m=grow(st.r4_m, k.r4),
+        )
+        safety = replace(
+            sa,
+            r_pref_m=grow(sa.r_pref_m, k.r_pref),
+            r_min_m=grow(sa.r_min_m, k.r_min),
+            r_nm_m=grow(sa.r_nm_m, k.r_nm),
+            r_col_m=grow(sa.r_col_m, k.r_col),
+        )
+        gates = replace(
+            self.gates, min_separation_m=grow(self.gates.min_separation_m, k.min_separation)
+        )
+        digest = hashlib.sha256(f"{self.hash}@{L:.0f}".encode()).hexdigest()[:16]
+        base = self.name.partition("@")[0]
+        out = replace(
+            self, name=f"{base}@{L:.0f}", stages=stages, safety=safety, gates=gates, hash=digest
+        )
+        _validate(out, self.source)
+        return out
 
 
 _SECTIONS: dict[str, type] = {
@@ -204,9 +271,10 @@ _SECTIONS: dict[str, type] = {
     "gates": GateParams,
     "readiness": ReadinessParams,
     "progress": ProgressParams,
+    "lengths": LengthParams,
 }
 # Tables a profile file may leave out (every key then takes its default).
-_OPTIONAL_SECTIONS = {"progress"}
+_OPTIONAL_SECTIONS = {"progress", "lengths"}
 
 
 def _profiles_dir() -> Path:
@@ -301,6 +369,9 @@ def _validate(p: Profile, file: str) -> None:
         raise bad("manoeuvre.starboard_turn_deg", "must be > 0")
     if not 0.0 <= p.gates.min_rule_score <= 1.0:
         raise bad("gates.min_rule_score", "must be in [0, 1]")
+    for f in fields(p.lengths):
+        if getattr(p.lengths, f.name) < 0:
+            raise bad(f"lengths.{f.name}", "must be >= 0")
     r = p.readiness
     if not 0.0 < r.max_failure_rate < 1.0:
         raise bad("readiness.max_failure_rate", "must be in (0, 1)")
@@ -352,8 +423,9 @@ CONFINED_SHORE_DISTANCE_M = 3704.0  # 2 nm
 
 def choose_profile(own_lengths_m: list[float], shore_distance_m: float | None) -> tuple[str, str]:
     """(profile name, reason) for a scenario that lets the referee choose: small craft in
-    confined water get ``harbour``, small craft in open water ``ntnu-small-asv``, anything
-    larger ``large-ship``. ``shore_distance_m`` is the own ships' smallest clearance to charted
+    confined water get ``harbour``, small craft in open water ``ntnu-small-asv``, larger ships
+    in confined water ``pilotage`` scaled for their length (``pilotage@150``), in open water
+    ``large-ship``. ``shore_distance_m`` is the own ships' smallest clearance to charted
     hazards at the start (None: no chart)."""
     length = max(own_lengths_m) if own_lengths_m else 0.0
     confined = shore_distance_m is not None and shore_distance_m < CONFINED_SHORE_DISTANCE_M
@@ -365,6 +437,10 @@ def choose_profile(own_lengths_m: list[float], shore_distance_m: float | None) -
     if length < SMALL_CRAFT_MAX_LENGTH_M:
         name = "harbour" if confined else "ntnu-small-asv"
         return name, f"auto: own ship {length:.0f} m < {SMALL_CRAFT_MAX_LENGTH_M:.0f} m, {where}"
+    if confined:
+        # Open-sea distances (R_min 1000 m) cannot be kept in a 300 m channel; pilotage
+        # distances grow with the ship instead.
+        return f"pilotage@{length:.0f}", f"auto: own ship {length:.0f} m in confined water, {where}"
     return "large-ship", f"auto: own ship {length:.0f} m, {where}"
 
 
@@ -375,6 +451,16 @@ def load_profile(name: str | None = None) -> Profile:
         name = DEFAULT_PROFILE
     if not isinstance(name, str) or not name.strip():
         raise ProfileError("profile name must be a non-empty string", field="profile")
+    base, at, length = name.rpartition("@")
+    if at and base:
+        # "<profile>@<length m>": the profile scaled for that ship (Profile.for_length).
+        try:
+            length_m = float(length)
+        except ValueError:
+            raise ProfileError(
+                f"{name!r}: the part after '@' must be a ship length in metres", field="profile"
+            ) from None
+        return load_profile(base).for_length(length_m)
     if name.endswith(".toml"):
         path = Path(name)
         if not path.is_file():

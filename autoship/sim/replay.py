@@ -67,9 +67,16 @@ def place_replayed(
     for i in np.flatnonzero(replaying):
         tn, te, th, tvn, tve = ships[i].track.state_at(t)
         X[N, i], X[E, i], X[PSI, i] = tn, te, th
-        # Speed through the water, so ground velocity (with current) matches the recording.
-        X[U, i] = math.hypot(tvn - env[ENV_CUR_N], tve - env[ENV_CUR_E])
-        X[V, i] = X[R, i] = X[DELTA, i] = 0.0
+        # The recorded ground velocity (COG/SOG) in the body frame, less the current. Course
+        # over ground and heading differ by leeway, drift in a tidal stream or a crabbing
+        # approach (10-20 deg for a slow yacht in the Solent); with the sway left at zero the
+        # replayed ship would move along its heading, and the referee, which judges courses
+        # from the ground velocity, would see turns the real ship never made.
+        wn, we = tvn - env[ENV_CUR_N], tve - env[ENV_CUR_E]
+        c, s = math.cos(th), math.sin(th)
+        X[U, i] = wn * c + we * s
+        X[V, i] = -wn * s + we * c
+        X[R, i] = X[DELTA, i] = 0.0
 
 
 def handover_trigger(

@@ -31,6 +31,7 @@ from autoship.dynamics.state import (
     N,
     R,
     U,
+    V,
 )
 from autoship.errors import AutoshipError
 from autoship.planner import Command, Observation, PlannerContext, make_planner
@@ -428,6 +429,10 @@ class Simulation:
         self.planner_names[j] = name
         self.replaying[j] = False
         self.handover_t[j] = t
+        # A replayed ship carries its recorded drift as sway; the models start from steady
+        # straight running, so it sails on at the same speed along its heading.
+        X[U, j] = math.hypot(X[U, j], X[V, j])
+        X[V, j] = 0.0
         # Shaft and controller states were never stepped while replaying: trim them so the ship
         # carries on at its replayed speed instead of lurching.
         self.fleet.trim([j])

@@ -23,9 +23,11 @@ T0 = datetime(2024, 1, 1, 12, 0, 0, tzinfo=UTC).timestamp()
 FRAME = LocalFrame(50.0, -1.0)
 
 
-def _crossing_csv(path, miss_m: float = 100.0):
+def _crossing_csv(path, miss_m: float = 100.0, gap=None, gap_sog=(10.0, 10.0)):
     """Own (MMSI 1) north at 10 kn; target (MMSI 2) west at 10 kn from own's starboard side,
-    both at the crossing point at t = 1,200 s except for ``miss_m`` (target passes ahead)."""
+    both at the crossing point at t = 1,200 s except for ``miss_m`` (target passes ahead).
+    ``gap`` = (t0, t1): the target sends nothing strictly between, and reports SOG
+    ``gap_sog`` (kn) at the two ends."""
     v = 10 * KNOT
     rows = ["Time,MMSI,Latitude_degrees,Longitude_degrees,COG_degrees,SOG_knots"]
     for k in range(0, 241):
@@ -34,9 +36,14 @@ def _crossing_csv(path, miss_m: float = 100.0):
             (211000001, -1200 * v + v * t, 0.0, 0.0),
             (211000002, miss_m, 1200 * v - v * t, 270.0),
         ):
+            sog = 10.0
+            if mmsi == 211000002 and gap is not None:
+                if gap[0] < t < gap[1]:
+                    continue
+                sog = gap_sog[0] if t == gap[0] else gap_sog[1] if t == gap[1] else sog
             lat, lon = FRAME.to_latlon(n, e)
             stamp = datetime.fromtimestamp(T0 + t, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
-            rows.append(f"{stamp},{mmsi},{float(lat):.8f},{float(lon):.8f},{cog},10.0")
+            rows.append(f"{stamp},{mmsi},{float(lat):.8f},{float(lon):.8f},{cog},{sog}")
     path.write_text("\n".join(rows) + "\n")
 
 
@@ -63,6 +70,43 @@ def test_crossing_found_classified_and_ranked(tmp_path):
     assert e.tcpa_s == pytest.approx(tcpa, abs=1.0)
     assert e.dcpa_m == pytest.approx(dcpa, abs=2.0)
     assert e.min_range_m == pytest.approx(dcpa, abs=5.0)
+
+
+@pytest.mark.parametrize(
+    ("gap", "gap_sog", "known"),
+    [
+        ((1140.0, 1220.0), (10.0, 10.0), True),  # 80 s without reports: observed
+        ((1080.0, 1320.0), (10.0, 10.0), True),  # 4 min, but one straight run at 10 kn
+        ((1080.0, 1320.0), (3.0, 10.0), False),  # 4 min and the speed changed: unknown
+        ((900.0, 1500.0), (10.0, 10.0), False),  # 10 min: too long to dead-reckon
+    ],
+)
+def test_closest_approach_inside_a_reporting_gap(tmp_path, gap, gap_sog, known):
+    """The target's reports stop around the crossing. The line drawn across the gap is where
+    it was only when the gap is short or the reports either side agree on one straight run at
+    one speed (mining.OBSERVED_GAP_S); otherwise the ranges inside the gap are unknown and
+    the pair is judged on the ranges seen either side of it (here over 0.25 nm)."""
+    f = tmp_path / "gap.csv"
+    _crossing_csv(f, gap=gap, gap_sog=gap_sog)
+    ts = build_tracks(read_ais(f), FRAME)
+    encs = find_encounters(ts, max_cpa_nm=0.5, min_speed_kn=5.0)
+    if known:
+        assert len(encs) == 1
+        assert encs[0].min_range_m == pytest.approx(50.0 * math.sqrt(2.0), abs=5.0)
+    else:
+        assert all(e.min_range_m > 0.25 * NAUTICAL_MILE for e in encs)
+        assert not find_encounters(ts, max_cpa_nm=0.25, min_speed_kn=5.0)
+
+
+def test_solent_interpolated_collision_is_no_encounter(solent_csv):
+    """Hand-checked in the raw file: 235008564 reports at 14:19:10 (5.8 kn) and next at
+    14:23:10 (33.2 kn); 232002589 is silent from 14:17:59 to 14:19:55. Lines drawn across both
+    gaps meet at 7 m: an artefact of interpolation, not an encounter."""
+    ts = build_tracks(read_ais(solent_csv))
+    encs = find_encounters(ts, max_cpa_nm=0.5, min_speed_kn=5.0)
+    assert not [e for e in encs if {e.own.mmsi, e.target.mmsi} == {232002589, 235008564}]
+    # The real head-on at 0.04 nm, with a 2 min gap of one straight run, is still there.
+    assert [e for e in encs if {e.own.mmsi, e.target.mmsi} == {235031303, 235082557}]
 
 
 def test_no_encounter_when_far_or_slow(tmp_path):

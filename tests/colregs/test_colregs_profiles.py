@@ -80,3 +80,48 @@ def test_malformed_profiles_name_the_key(edit, field):
     with pytest.raises(ProfileError) as exc:
         profile_from_dict(raw, file="x.toml")
     assert "x.toml" in str(exc.value) and field in str(exc.value)
+
+
+def test_pilotage_distances_grow_with_the_ship():
+    base = load_profile("pilotage")
+    harbour = load_profile("harbour")
+    # Unscaled, pilotage has the harbour's metres (its floor) and the harbour's angles.
+    assert base.safety.r_min_m == harbour.safety.r_min_m == 50.0
+    assert base.classification == harbour.classification
+    ferry = load_profile("pilotage@150")
+    assert ferry.name == "pilotage@150" and ferry.hash != base.hash
+    # 150 m: R_pref 1.75 L (Coldwell), R_min 0.8 L, near miss and run gate 0.5 L, stages 8/4/1 L.
+    s = ferry.safety
+    assert (s.r_pref_m, s.r_min_m, s.r_nm_m, s.r_col_m) == (262.5, 120.0, 75.0, 45.0)
+    assert ferry.gates.min_separation_m == 75.0
+    st = ferry.stages
+    assert (st.r1_m, st.r2_m, st.r3_m, st.r4_m) == (3000.0, 1200.0, 600.0, 150.0)
+    # Small ships keep the metres: at 60 m every distance is the floor or just above it.
+    coaster = load_profile("pilotage@60")
+    assert coaster.safety.r_min_m == 50.0 and coaster.stages.r2_m == 600.0
+    # The name in a run folder loads the same thresholds again.
+    assert load_profile(ferry.name) == ferry
+    # Everything but the distances is the base profile's.
+    assert ferry.rules == base.rules and ferry.risk == base.risk
+
+
+def test_length_suffix_errors():
+    with pytest.raises(ProfileError, match="does not scale with length"):
+        load_profile("large-ship@150")
+    with pytest.raises(ProfileError, match="ship length in metres"):
+        load_profile("pilotage@long")
+    with pytest.raises(ProfileError, match="not a ship length"):
+        load_profile("pilotage@-5")
+
+
+def test_lengths_table_is_validated():
+    raw = _raw("pilotage")
+    raw["lengths"]["r_min"] = -1.0
+    with pytest.raises(ProfileError) as exc:
+        profile_from_dict(raw, "p.toml")
+    assert exc.value.field == "lengths.r_min"
+    raw = _raw("pilotage")
+    raw["lengths"]["r_nm"] = 2.0  # near miss above R_min once scaled: inconsistent
+    prof = profile_from_dict(raw, "p.toml")
+    with pytest.raises(ProfileError, match="r_pref_m >= r_min_m > r_nm_m"):
+        prof.for_length(150.0)

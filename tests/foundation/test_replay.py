@@ -102,3 +102,24 @@ def test_bad_track_file_names_scenario_key_and_track(tmp_path):
         load_scenario(p)
     line = info.value.one_line()
     assert "ship.ts.track" in line and "lon_deg" in line and "ts.csv" in line
+
+
+def test_replayed_ship_moves_along_its_recorded_course_not_its_heading(tmp_path):
+    # A ship crabbing across a stream: course over ground 270 deg (due west, as the positions
+    # say) while its bow points 290 deg. The simulated ground velocity is the recorded one, so
+    # the referee sees a ship going straight west, not one turning.
+    t = np.arange(0, 1801, 60.0)
+    lat, lon = FRAME.to_latlon(np.zeros_like(t), V * (900 - t))
+    rows = ["t_s,lat_deg,lon_deg,sog_kn,cog_deg,heading_deg"] + [
+        f"{a},{b:.9f},{c:.9f},12.0,270.0,290.0" for a, b, c in zip(t, lat, lon, strict=True)
+    ]
+    p = _scenario(tmp_path, False, 20000.0)
+    (tmp_path / "ts.csv").write_text("\n".join(rows) + "\n")
+    res = simulate(load_scenario(p))
+    a = res.arrays
+    assert np.allclose(np.degrees(a["heading"][:, 1]), 290.0, atol=1e-6)
+    assert np.allclose(a["vn"][:, 1], 0.0, atol=1e-4)
+    assert np.allclose(a["ve"][:, 1], -V, atol=1e-4)
+    # ...and equal to what the recording says (the human baseline's arrays).
+    assert np.allclose(a["vn"][:, 1], a["rec_vn"][:, 1], atol=1e-9)
+    assert np.allclose(a["ve"][:, 1], a["rec_ve"][:, 1], atol=1e-9)

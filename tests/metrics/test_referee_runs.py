@@ -125,6 +125,10 @@ def test_auto_profile_choice():
     assert choose_profile([30.0], 800.0)[0] == "harbour"
     assert choose_profile([30.0], None)[0] == "ntnu-small-asv"
     assert choose_profile([30.0], 20000.0)[0] == "ntnu-small-asv"
-    assert choose_profile([320.0], 800.0)[0] == "large-ship"
+    assert choose_profile([320.0], 20000.0)[0] == "large-ship"
+    assert choose_profile([320.0], None)[0] == "large-ship"
+    # A large ship in confined water: pilotage distances scaled for its length.
+    assert choose_profile([320.0], 800.0)[0] == "pilotage@320"
+    assert choose_profile([150.0, 320.0], 800.0)[0] == "pilotage@320"
     name, why = choose_profile([45.0], 1000.0)
     assert name == "harbour" and why.startswith("auto") and "1000 m" in why
