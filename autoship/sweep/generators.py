@@ -267,6 +267,9 @@ def _check_planner_params(r: _Reader, planner: str, params: dict[str, Any]) -> N
     try:
         make_planner(planner, params)
     except AutoshipError as exc:
+        if exc.field == "planner":
+            # Not its parameters but the planner itself (a plugin that fails to load).
+            raise ScenarioError(exc.message, file=r.file, field="sweep.planner") from None
         field = exc.field or "planner_params"
         key = field if field.startswith("planner_params") else "planner_params"
         raise r.fail(key, f"planner {planner!r}: {exc.message}") from None

@@ -23,6 +23,7 @@ import pytest
 from autoship.cli.main import main
 from autoship.errors import AutoshipError
 from autoship.planner import base, make_planner, planner_names
+from autoship.sweep.generators import load_sweep
 from autoship.sweep.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -292,6 +293,11 @@ def test_broken_plugins_are_one_line_errors_naming_the_entry_point(plugins_on_pa
     with pytest.raises(AutoshipError) as info:
         main_check(scen)
     assert "ship.os.planner: planner plugin entry point missing = no_such_module" in str(info.value)
+    sweep = tmp_path / "s.toml"
+    sweep.write_text(SWEEP.replace('"slow-down"', '"missing"').replace("{ near_m = 1500.0 }", "{}"))
+    with pytest.raises(AutoshipError) as info:
+        load_sweep(sweep)
+    assert "s.toml: sweep.planner: planner plugin entry point missing = " in str(info.value)
 
 
 def main_check(path: Path) -> None:
