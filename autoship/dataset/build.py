@@ -133,7 +133,13 @@ def build_dataset(
     remove_temporaries(out)
     per = spec.episodes_per_shard
     n_shards = manifest["n_shards"]
-    tables = ("steps", "pairs", "episodes", *(("views",) if spec.views.any else ()))
+    tables = (
+        "steps",
+        "pairs",
+        "episodes",
+        *(("views",) if spec.views.any else ()),
+        *(("ais",) if spec.views.ais else ()),
+    )
     done = complete_shards(out, tables)
     res = BuildResult(n_shards=n_shards, skipped=sorted(k for k in done if k < n_shards))
     todo = [k for k in range(n_shards) if k not in done]

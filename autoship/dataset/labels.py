@@ -239,10 +239,31 @@ def _label(
         "error": None,
     }
     out = {"steps": steps, "pairs": pairs, "episode": row}
+    if views is not None and views.ais:
+        out["ais"] = _nmea(run)
     if cams is not None:
         out["views"] = cams.cols
         out["view_shapes"] = cams.shapes
     return out
+
+
+def _nmea(run: Any) -> dict[str, Any]:
+    """The run as AIS NMEA, exactly as ``autoship ais emit`` writes it to a file."""
+    from datetime import UTC, datetime
+
+    from autoship.ais.emit import emit_reports, format_lines, reports_from_run
+
+    text = str(run.meta.get("start_utc") or "2000-01-01T00:00:00Z").replace("Z", "+00:00")
+    start = datetime.fromisoformat(text)
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    rep = reports_from_run(run.meta, run.arrays)
+    msgs = emit_reports(
+        rep.t_s, rep.lat_deg, rep.lon_deg, rep.sog_kn, rep.cog_deg, rep.heading_deg,
+        rep.rot_deg_min, rep.ships, start_utc_s=start.timestamp(),
+    )  # fmt: skip
+    lines = format_lines(msgs, tag_blocks=True)
+    return {"n_messages": len(msgs), "nmea": "".join(x + "\r\n" for x in lines)}
 
 
 class _Cameras:

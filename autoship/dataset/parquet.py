@@ -18,7 +18,7 @@ from autoship.dataset.schema import EPISODES, PAIRS, STEPS, TABLES, VIEWS
 # Fixed writer options: the same rows give the same bytes (no timestamps are written).
 _WRITE = {"compression": "zstd", "compression_level": 3, "use_dictionary": True}
 # Episodes last: its file marks the shard complete.
-TABLE_ORDER = ("steps", "pairs", "views", "episodes")
+TABLE_ORDER = ("steps", "pairs", "views", "ais", "episodes")
 
 
 def shard_name(shard: int) -> str:
@@ -69,6 +69,14 @@ def shard_tables(labelled: list[dict[str, Any]], shard: int) -> dict[str, bytes]
         "pairs": table_bytes(to_table("pairs", pairs)),
         "episodes": table_bytes(to_table("episodes", episodes)),
     }
+    if any("ais" in lab for lab in labelled):
+        ais: dict[str, list] = {"episode_id": [], "n_messages": [], "nmea": []}
+        for lab in labelled:
+            a = lab.get("ais") or {"n_messages": 0, "nmea": ""}
+            ais["episode_id"].append(lab["episode"]["episode_id"])
+            ais["n_messages"].append(a["n_messages"])
+            ais["nmea"].append(a["nmea"])
+        files["ais"] = table_bytes(to_table("ais", ais))
     shapes = next((lab["view_shapes"] for lab in labelled if lab.get("view_shapes")), None)
     if shapes is not None:
         views: dict[str, list] = {f.name: [] for f in VIEWS}

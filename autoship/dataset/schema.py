@@ -121,4 +121,13 @@ VIEWS = pa.schema(
     metadata=_meta("views"),
 )
 
-TABLES = {"steps": STEPS, "pairs": PAIRS, "episodes": EPISODES, "views": VIEWS}
+# The episode's AIS as NMEA 0183 (only with [views] ais = true): one row per episode, the
+# sentences autoship.ais.emit schedules for the whole run, CRLF-terminated, each with an
+# IEC 61162-450 tag block carrying its UTC time (the run starts at the scenario's start_utc,
+# else 2000-01-01T00:00:00Z, as `autoship ais emit`).
+AIS = pa.schema(
+    [("episode_id", pa.string()), ("n_messages", pa.int32()), ("nmea", pa.large_string())],
+    metadata=_meta("ais"),
+)
+
+TABLES = {"steps": STEPS, "pairs": PAIRS, "episodes": EPISODES, "views": VIEWS, "ais": AIS}

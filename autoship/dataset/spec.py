@@ -60,6 +60,7 @@ class Views:
 
     birdseye: bool = False
     radar: bool = False
+    ais: bool = False
     birdseye_size: int = 64
     birdseye_half_width_m: float = 5556.0
     radar_range_m: float = 11112.0
@@ -68,6 +69,7 @@ class Views:
 
     @property
     def any(self) -> bool:
+        """Per-step images (the views table); AIS is per episode (its own table)."""
         return self.birdseye or self.radar
 
     def to_dict(self) -> dict[str, Any]:
@@ -259,6 +261,7 @@ def parse_spec(text: str, path: Path | None = None) -> DatasetSpec:
     views = Views(
         birdseye=v.boolean("birdseye", False),
         radar=v.boolean("radar", False),
+        ais=v.boolean("ais", False),
         birdseye_size=v.integer("birdseye_size", 8, 512, required=False, default=64),  # type: ignore[arg-type]
         birdseye_half_width_m=v.number(
             "birdseye_half_width_m", 100.0, 100_000.0, required=False, default=5556.0

@@ -92,7 +92,9 @@ def test_birdseye_heading_up():
 
 
 def test_view_shards_align_with_steps(tmp_path: Path):
-    text = tiny_text(samples=1) + "\n[views]\nbirdseye = true\nradar = true\nradar_ranges = 64\n"
+    text = tiny_text(samples=1) + (
+        "\n[views]\nbirdseye = true\nradar = true\nradar_ranges = 64\nais = true\n"
+    )
     spec = tmp_path / "v.toml"
     spec.write_text(text)
     a, b = tmp_path / "a", tmp_path / "b"
@@ -107,3 +109,17 @@ def test_view_shards_align_with_steps(tmp_path: Path):
     radar = np.frombuffer(views.column("radar")[0].as_py(), np.uint8).reshape(256, 64)
     bird = np.frombuffer(views.column("birdseye")[0].as_py(), np.uint8).reshape(3, 64, 64)
     assert radar.max() > 0 and bird[2].max() == 255
+    # The episode's AIS: NMEA sentences with tag blocks, own ship as !AIVDO, decodable.
+    from pyais import decode
+
+    ais = read_table(a, "ais").to_pylist()
+    assert [r["episode_id"] for r in ais] == read_table(a, "episodes").column(
+        "episode_id"
+    ).to_pylist()
+    lines = ais[0]["nmea"].split("\r\n")[:-1]
+    assert ais[0]["n_messages"] > 0 and len(lines) >= ais[0]["n_messages"]
+    assert all(ln.startswith("\\c:") for ln in lines)
+    sentences = [ln.split("\\")[2] for ln in lines]
+    assert any(x.startswith("!AIVDO") for x in sentences)
+    first = decode(next(x for x in sentences if x.startswith("!AIVDO,1,1")))
+    assert first.msg_type in (1, 18)
