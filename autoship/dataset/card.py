@@ -21,11 +21,14 @@ def card_data(out: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     eps = read_table(out, "episodes").to_pydict()
     pairs = read_table(out, "pairs").select(["encounter", "role", "risk"]).to_pydict()
     steps = read_table(out, "steps").num_rows
-    ref_types, ref_roles = [], []
+    ref_types, ref_roles, ref_cpa = [], [], []
     for js in eps["encounters_json"]:
         for e in json.loads(js) if js else []:
             ref_types.append(e.get("type"))
             ref_roles.append(e.get("own_role"))
+            if e.get("min_range_m") is not None:
+                ref_cpa.append(float(e["min_range_m"]))
+    scores = [float(x) for x in eps["score"] if x is not None]
     nbytes = sum(p.stat().st_size for p in out.glob("*/shard-*.parquet"))
     return {
         "format": manifest["format"],
@@ -47,12 +50,55 @@ def card_data(out: Path, manifest: dict[str, Any]) -> dict[str, Any]:
             "own_model": _counts(eps["own_model"]),
             "expert": _counts(eps["expert"]),
         },
+        "distributions": {
+            "referee_min_range_m": histogram(
+                ref_cpa, [0.0, 250.0, 500.0, 1000.0, 1852.0, 3704.0], "m"
+            ),
+            "episode_score": histogram(scores, [0.0, 0.25, 0.5, 0.75, 0.9, 1.0], ""),
+        },
         "provenance": manifest["provenance"],
         "licence": (
             "Generated data: same licence as autoship (see LICENSE). Episodes from mined AIS "
             "scenarios carry the licence of their AIS source; check each source's terms."
         ),
     }
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def svg_bars(title: str, counts: dict[str, int]) -> str:
+    """A horizontal bar chart as plain SVG text (no plotting library; the same counts give the
+    same bytes)."""
+    row, left, width = 22, 170, 300
+    items = list(counts.items())
+    top = max([v for _, v in items] + [1])
+    h = 40 + row * max(len(items), 1)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 70}" height="{h}" '
+        'font-family="sans-serif" font-size="12">',
+        f'<text x="8" y="18" font-weight="bold">{_esc(title)}</text>',
+    ]
+    for k, (label, v) in enumerate(items):
+        y = 30 + k * row
+        w = round(width * v / top, 1)
+        out += [
+            f'<text x="{left - 6}" y="{y + 14}" text-anchor="end">{_esc(label)}</text>',
+            f'<rect x="{left}" y="{y + 3}" width="{w}" height="{row - 6}" fill="#4a7ab5"/>',
+            f'<text x="{left + w + 4}" y="{y + 14}">{v}</text>',
+        ]
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def histogram(values: list[float], edges: list[float], unit: str) -> dict[str, int]:
+    u = f" {unit}" if unit else ""
+    counts = {}
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        counts[f"{lo:g}-{hi:g}{u}"] = sum(lo <= v < hi for v in values)
+    counts[f">= {edges[-1]:g}{u}"] = sum(v >= edges[-1] for v in values)
+    return counts
 
 
 def _table(counts: dict[str, int]) -> list[str]:
@@ -93,6 +139,20 @@ def write_card(out: Path, manifest: dict[str, Any]) -> dict[str, Any]:
         ("Own-ship model", "own_model"),
     ):
         lines += [f"## {title}", "", *_table(c[key])]
+    plots = out / "plots"
+    plots.mkdir(exist_ok=True)
+    charts = [
+        ("outcome", "Episode outcome", c["outcome"]),
+        ("encounter_type", "Referee encounter type", c["referee_encounter_type"]),
+        ("own_role", "Referee own role", c["referee_own_role"]),
+        ("step_encounter", "Per-step encounter", c["step_encounter"]),
+        ("min_range", "Closest range per encounter", card["distributions"]["referee_min_range_m"]),
+        ("score", "Episode referee score", card["distributions"]["episode_score"]),
+    ]
+    lines += ["## Plots", ""]
+    for name, title, counts in charts:
+        (plots / f"{name}.svg").write_text(svg_bars(title, counts))
+        lines += [f"![{title}](plots/{name}.svg)", ""]
     lines += ["## Licence", "", card["licence"], ""]
     (out / "README.md").write_text("\n".join(lines))
     return card

@@ -64,7 +64,12 @@ def test_schema_round_trip(reference):
     assert card["counts"]["steps"] == steps.num_rows
     assert sum(card["counts"]["outcome"].values()) == 3
     assert card["provenance"]["seed"] == 3
-    assert (out / "README.md").read_text().startswith("# Dataset `tiny`")
+    readme = (out / "README.md").read_text()
+    assert readme.startswith("# Dataset `tiny`")
+    svg = (out / "plots" / "outcome.svg").read_text()
+    assert "](plots/outcome.svg)" in readme and svg.startswith("<svg")
+    for outcome, n in card["counts"]["outcome"].items():
+        assert f">{outcome}</text>" in svg and f">{n}</text>" in svg
 
 
 def test_resume_after_interruption_equals_uninterrupted(reference, tmp_path):
