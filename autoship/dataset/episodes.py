@@ -70,9 +70,16 @@ def randomise(spec: DatasetSpec, episode_id: str, text: str) -> tuple[str, dict[
         if role != "own" and r.target_behaviour:
             b = r.target_behaviour[int(rng.integers(len(r.target_behaviour)))]
             if ship.get("planner", "keep-course") in ("keep-course", r.rule_abiding_planner):
-                ship["planner"] = r.rule_abiding_planner if b == "rule-abiding" else "keep-course"
-                if b == "rule-abiding" and "goal" not in ship:
-                    # Rule-abiding planners steer for a goal: far ahead on the initial course.
+                # Duty-ignoring: the rule-abiding planner told to ignore traffic (it holds its
+                # route; the referee counts it as traffic, not as a ship under test).
+                sails = b in ("rule-abiding", "duty-ignoring")
+                ship["planner"] = r.rule_abiding_planner if sails else "keep-course"
+                if b == "duty-ignoring":
+                    ship["ignores_duty"] = True
+                else:
+                    ship.pop("ignores_duty", None)
+                if sails and "goal" not in ship:
+                    # Route-following planners steer for a goal: far ahead on the course.
                     import math
 
                     c = math.radians(float(ship.get("course_deg", 0.0)))
@@ -96,6 +103,20 @@ def randomise(spec: DatasetSpec, episode_id: str, text: str) -> tuple[str, dict[
             drawn[key] = env[key]
     if env:
         doc["environment"] = env
+    if r.visibility:
+        vis = r.visibility[int(rng.integers(len(r.visibility)))]
+        doc.setdefault("scenario", {})["visibility"] = vis
+        drawn["visibility"] = vis
+    noise, dropout = _uniform(rng, r.position_noise_m), _uniform(rng, r.dropout)
+    if noise is not None or dropout is not None:
+        # Other ships are then sensed by AIS (sim/sensors.py), with this noise and dropout.
+        sensors = dict(doc.get("sensors", {}))
+        sensors["model"] = "ais"
+        if noise is not None:
+            sensors["position_noise_m"] = drawn["position_noise_m"] = noise
+        if dropout is not None:
+            sensors["dropout"] = drawn["dropout"] = dropout
+        doc["sensors"] = sensors
     return dumps_document(doc), drawn
 
 

@@ -19,7 +19,8 @@ from autoship._strict import StrictTable, parse_toml, read_text
 from autoship.errors import AutoshipError, ScenarioError
 
 SECTIONS = ("dataset", "source", "scenario", "own", "target", "randomise", "views")
-BEHAVIOURS = ("keep-course", "rule-abiding")
+BEHAVIOURS = ("keep-course", "rule-abiding", "duty-ignoring")
+VISIBILITIES = ("good", "restricted")
 _ID = re.compile(r"^[A-Za-z0-9._-]+$")
 MAX_EPISODES = 100_000
 
@@ -40,6 +41,9 @@ class Randomise:
     current_to_deg: tuple[float, float] | None = None
     target_behaviour: tuple[str, ...] = ()
     rule_abiding_planner: str = "vo"
+    visibility: tuple[str, ...] = ()
+    position_noise_m: tuple[float, float] | None = None  # AIS sensing of the other ships
+    dropout: tuple[float, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +55,9 @@ class Randomise:
             "current_to_deg": self.current_to_deg and list(self.current_to_deg),
             "target_behaviour": list(self.target_behaviour),
             "rule_abiding_planner": self.rule_abiding_planner,
+            "visibility": list(self.visibility),
+            "position_noise_m": self.position_noise_m and list(self.position_noise_m),
+            "dropout": self.dropout and list(self.dropout),
         }
 
 
@@ -252,6 +259,13 @@ def parse_spec(text: str, path: Path | None = None) -> DatasetSpec:
             lambda b: None if b in BEHAVIOURS else f"{b!r} is not one of {', '.join(BEHAVIOURS)}",
         ),
         rule_abiding_planner=r.string("rule_abiding_planner", required=False, default="vo"),  # type: ignore[arg-type]
+        visibility=_strings(
+            r,
+            "visibility",
+            lambda v: None if v in VISIBILITIES else f"{v!r} is not one of good, restricted",
+        ),
+        position_noise_m=_pair(r, "position_noise_m", 0.0, 1000.0),
+        dropout=_pair(r, "dropout", 0.0, 0.95),
     )
     msg = _planner_problem(rnd.rule_abiding_planner)
     if msg:
