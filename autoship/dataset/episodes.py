@@ -4,6 +4,7 @@ the same whatever shard, worker or order it runs in."""
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass
 from typing import Any
@@ -80,8 +81,6 @@ def randomise(spec: DatasetSpec, episode_id: str, text: str) -> tuple[str, dict[
                     ship.pop("ignores_duty", None)
                 if sails and "goal" not in ship:
                     # Route-following planners steer for a goal: far ahead on the course.
-                    import math
-
                     c = math.radians(float(ship.get("course_deg", 0.0)))
                     st = ship.get("start", {})
                     far = 2.0 * float(ship.get("speed_kn", 0.0)) * KNOT * 3600.0 + 1000.0

@@ -99,7 +99,22 @@ def _label(
     from autoship.colregs.classify import CODE_NAMES, CODE_ROLE, classify, stage_of
     from autoship.colregs.geometry import cpa_tcpa, encounter_angles, wrap_pi_scalar
     from autoship.dataset.schema import PAIRS, STEPS
-    from autoship.dynamics.state import DELTA, NPROP, PSI, E, N, R, U, V
+    from autoship.dynamics.state import (
+        CMD_COURSE,
+        CMD_SPEED,
+        DELTA,
+        ENV_CUR_E,
+        ENV_CUR_N,
+        ENV_WIND_FROM,
+        ENV_WIND_SPEED,
+        NPROP,
+        PSI,
+        E,
+        N,
+        R,
+        U,
+        V,
+    )
     from autoship.gym.agent import AgentConfig, ShipAgent
     from autoship.metrics import score_run
     from autoship.metrics.duties import risk_distance
@@ -183,9 +198,10 @@ def _label(
             sim.step()
         else:
             sim.step({i: policy(o, heading)})
-        course = float(sim.C[0, i])
+        # The command the decision just stepped applied: the expert's (or the policy's) order.
+        course = float(sim.C[CMD_COURSE, i])
         steps["order_course_rad"].append(course)
-        steps["order_speed_mps"].append(float(sim.C[1, i]))
+        steps["order_speed_mps"].append(float(sim.C[CMD_SPEED, i]))
         steps["order_course_change_rad"].append(wrap_pi_scalar(course - heading))
         step += 1
 
@@ -220,10 +236,10 @@ def _label(
         "own_model": scen.ships[i].ship.name,
         "target_models": [scen.ships[k].ship.name for k in others],
         "target_planners": [sim.planner_names[k] for k in others],
-        "wind_speed_mps": float(env[2]),
-        "wind_from_rad": float(env[3]),
-        "current_n_mps": float(env[0]),
-        "current_e_mps": float(env[1]),
+        "wind_speed_mps": float(env[ENV_WIND_SPEED]),
+        "wind_from_rad": float(env[ENV_WIND_FROM]),
+        "current_n_mps": float(env[ENV_CUR_N]),
+        "current_e_mps": float(env[ENV_CUR_E]),
         "n_steps": step,
         "outcome": outcome,
         "passed": bool(entry["passed"]),
