@@ -145,3 +145,24 @@ def _without_code_digest(files: dict[str, bytes]) -> dict[str, bytes]:
 
     pat = re.compile(rb'"code_digest": "[0-9a-f]+"|source digest [0-9a-f]+')
     return {k: pat.sub(b"", v) for k, v in files.items()}
+
+
+def test_dask_cluster_gives_the_same_bytes(reference, tmp_path):
+    """--cluster: shards run on a Dask worker (one thread of an in-process loopback cluster,
+    running the sweep worker subprocess: one process start keeps the test short) and the
+    parent writes them: the same bytes."""
+    pytest.importorskip("distributed")
+    from distributed import LocalCluster
+
+    spec, ref = reference
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp://",
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        res = build_dataset(load_spec(spec), tmp_path / "dask", cluster=cluster.scheduler_address)
+    assert res.complete and sorted(res.ran) == [0, 1, 2]
+    assert tree_bytes(tmp_path / "dask") == tree_bytes(ref)
