@@ -29,6 +29,8 @@ _ENCOUNTER_KEYS = (
     "tcpa_s",
     "min_range_m",
     "rules",
+    "manoeuvre",
+    "t_cpa_s",
     "near_miss",
     "collision",
 )
@@ -210,13 +212,14 @@ def _label(
     entry = score_run(Path(ep.episode_id), profile, run=run)
     encs = [e for e in entry["encounters"] if e["own"] == sim.ids[i]]
     by_target = {e["target"]: e for e in encs}
-    for name in ("ref_type", "ref_role", "ref_score"):
+    for name in ("ref_type", "ref_role", "ref_score", "ref_rules"):
         pairs[name] = []
-    for tid in pairs["target_id"]:
+    for tid, t in zip(pairs["target_id"], pairs["t_s"], strict=True):
         e = by_target.get(tid)
         pairs["ref_type"].append(None if e is None else e["type"])
         pairs["ref_role"].append(None if e is None else e["own_role"])
         pairs["ref_score"].append(None if e is None else e["score"])
+        pairs["ref_rules"].append(None if e is None else _rules_served(e, t))
     steps["obs"] = obs_flat
 
     if entry["collision"]:
@@ -261,6 +264,18 @@ def _label(
         out["views"] = cams.cols
         out["view_shapes"] = cams.shapes
     return out
+
+
+def _rules_served(enc: dict[str, Any], t: float) -> str | None:
+    """The rules the referee scored this encounter's manoeuvre under ("8,15,16"), for the
+    steps from the manoeuvre's start (the referee's) to the CPA; None outside that window or
+    when the own ship never manoeuvred for it."""
+    t0 = (enc.get("manoeuvre") or {}).get("t_s")
+    t1 = enc.get("t_cpa_s")
+    rules = enc.get("rules") or {}
+    if t0 is None or t1 is None or not rules or not (t0 <= t <= t1):
+        return None
+    return ",".join(sorted(rules, key=lambda r: (len(r), r)))
 
 
 def _nmea(run: Any) -> dict[str, Any]:

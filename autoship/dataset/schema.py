@@ -74,6 +74,9 @@ PAIRS = pa.schema(
         ("ref_type", pa.string()),
         ("ref_role", pa.string()),
         ("ref_score", pa.float64()),
+        # The rules the referee scores the own ship's manoeuvre for this pair under ("8,15,16"),
+        # from the start of that manoeuvre to the CPA; null elsewhere.
+        ("ref_rules", pa.string()),
     ],
     metadata=_meta("pairs"),
 )

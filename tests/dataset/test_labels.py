@@ -92,3 +92,17 @@ def test_passing_clear_is_no_risk():
     assert p["bearing_rad"] == pytest.approx(math.radians(90.0))
     assert p["risk"] is False
     assert p["encounter"] == "crossing-give-way"
+
+
+def test_rules_served_window():
+    from autoship.dataset.labels import _rules_served
+
+    enc = {"rules": {"16": 1.0, "8": 0.9, "15": 1.0}, "manoeuvre": {"t_s": 45.0}, "t_cpa_s": 900}
+    assert _rules_served(enc, 44.0) is None
+    assert _rules_served(enc, 45.0) == "8,15,16"
+    assert _rules_served(enc, 900.0) == "8,15,16"
+    assert _rules_served(enc, 901.0) is None
+    # Never manoeuvred (e.g. a keep-course own ship): no step serves a rule.
+    assert _rules_served({**enc, "manoeuvre": {"t_s": None}}, 100.0) is None
+    lab = _label("ho2", 5000.0, 0.0, 180.0)
+    assert set(lab["pairs"]["ref_rules"]) == {None}
