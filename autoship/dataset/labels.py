@@ -135,6 +135,7 @@ def _label(
     other_ids = [sim.ids[k] for k in others]
     r_risk = np.array([risk_distance(sim.length[i], sim.length[k], profile) for k in others])
     tcpa_max = profile.risk.tcpa_max_s
+    hz = sim.hazards[i]
     r1 = profile.stages.r1_m
 
     steps = _new_cols(tuple(STEPS.names))
@@ -166,6 +167,10 @@ def _label(
             ("own_shaft", X[NPROP, i]),
             ("own_sog_mps", sog),
             ("own_cog_rad", cog % (2.0 * math.pi)),
+            (
+                "own_clearance_m",
+                None if hz is None else float(hz.clearance(X[N, i : i + 1], X[E, i : i + 1])[0]),
+            ),
             ("n_targets", others.size),
         ):
             steps[name].append(v)

@@ -41,6 +41,8 @@ STEPS = pa.schema(
         ("own_shaft", pa.float64()),
         ("own_sog_mps", pa.float64()),
         ("own_cog_rad", pa.float64()),
+        # Chart: clearance to the nearest hazard for the own draught (null without a chart).
+        ("own_clearance_m", pa.float64()),
         ("n_targets", pa.int16()),
         # The gym observation (autoship.gym.agent.ShipAgent.observe) the expert decided on.
         ("obs", _list(pa.float32())),

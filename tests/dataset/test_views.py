@@ -123,3 +123,45 @@ def test_view_shards_align_with_steps(tmp_path: Path):
     assert any(x.startswith("!AIVDO") for x in sentences)
     first = decode(next(x for x in sentences if x.startswith("!AIVDO,1,1")))
     assert first.msg_type in (1, 18)
+
+
+def test_charted_scenario_has_clearance_rays_and_land_in_the_views():
+    """A Solent chart scenario (cut to 30 s): chart features reach every table."""
+    from autoship.dataset.episodes import Episode
+    from autoship.dataset.labels import label_episode
+    from autoship.dataset.spec import Views
+    from autoship.gym import OWN_FEATURES, TARGET_FEATURES
+
+    root = Path(__file__).resolve().parents[2]
+    path = root / "scenarios" / "solent-chart" / "crossing-off-cowes.toml"
+    text = path.read_text().replace("duration_s = 1150.0", "duration_s = 30.0")
+    ep = Episode("c", "solent-chart-crossing", 1, text, str(path), "{}")
+    lab = label_episode(ep, "vo", None, 2, views=Views(birdseye=True, radar=True))
+    assert lab["episode"]["error"] is None
+    clear = lab["steps"]["own_clearance_m"]
+    assert len(clear) == 6 and all(c is not None and c > 0 for c in clear)
+    assert len(lab["steps"]["obs"][0]) == len(OWN_FEATURES) + 2 * len(TARGET_FEATURES) + 8
+    bird = np.frombuffer(lab["views"]["birdseye"][0], np.uint8).reshape(3, 64, 64)
+    radar = np.frombuffer(lab["views"]["radar"][0], np.uint8).reshape(256, 128)
+    assert 0 < (bird[0] > 0).mean() < 1  # some land, some water in view
+    # Where the chart puts the coast (first land cell along each bearing from the start), the
+    # radar returns; beyond it, shadow; open water beyond the sea clutter stays dark.
+    from autoship.dataset.views import polar_to_world
+    from autoship.scenario import parse_scenario
+    from autoship.sim import Simulation
+
+    scen = parse_scenario(text, path)
+    sim = Simulation(scen)
+    own = scen.ships[0]
+    B, R = np.meshgrid((np.arange(256) + 0.5) * DB, (np.arange(128) + 0.5) * DR, indexing="ij")
+    n, e = polar_to_world(own.start_north, own.start_east, own.course, B, R)
+    land = sim.hazards[0].distance_field().sample(n.ravel(), e.ravel()).reshape(256, 128) <= 0
+    has = land.any(axis=1)
+    first = land.argmax(axis=1)
+    rows = np.flatnonzero(has & (first > 20) & (first < 110))  # beyond the sea clutter
+    assert rows.size > 10
+    coast = radar[rows, first[rows]].astype(float)
+    behind = np.array([radar[b, first[b] + 6 :].mean() for b in rows])
+    assert coast.mean() > 3 * behind.mean()
+    water = radar[:, 40:][~land[:, 40:] & (np.arange(40, 128) < first[:, None])]
+    assert coast.mean() > 3 * water.mean()  # open water before the coast, past the clutter
