@@ -63,3 +63,14 @@ def test_folder_source(tmp_path: Path):
     spec.write_text(spec.read_text().replace('imazu"\n', 'nowhere"\n'))
     with pytest.raises(Exception, match="source.folder: no such folder"):
         load_spec(spec)
+
+
+def test_dry_run_counts_and_writes_nothing(tmp_path: Path, capsys):
+    spec = tmp_path / "tiny.toml"
+    spec.write_text(tiny_text())
+    out = tmp_path / "out"
+    assert main(["dataset", str(spec), "--out", str(out), "--dry-run"]) == 0
+    assert "dataset tiny: 3 episodes in 3 shards" in capsys.readouterr().out
+    assert not out.exists()
+    assert main(["dataset", str(spec), "--out", str(out), "--jobs", "0"]) == 2
+    assert "--jobs: must be >= 1" in capsys.readouterr().err
