@@ -49,6 +49,7 @@ def card_data(out: Path, manifest: dict[str, Any]) -> dict[str, Any]:
             "step_risk": _counts(pairs["risk"]),
             "own_model": _counts(eps["own_model"]),
             "expert": _counts(eps["expert"]),
+            "source": _counts(eps["source"]),
         },
         "distributions": {
             "referee_min_range_m": histogram(
@@ -57,10 +58,7 @@ def card_data(out: Path, manifest: dict[str, Any]) -> dict[str, Any]:
             "episode_score": histogram(scores, [0.0, 0.25, 0.5, 0.75, 0.9, 1.0], ""),
         },
         "provenance": manifest["provenance"],
-        "licence": (
-            "Generated data: same licence as autoship (see LICENSE). Episodes from mined AIS "
-            "scenarios carry the licence of their AIS source; check each source's terms."
-        ),
+        "licence": _licence(eps),
     }
 
 
@@ -101,6 +99,26 @@ def histogram(values: list[float], edges: list[float], unit: str) -> dict[str, i
     return counts
 
 
+def _licence(eps: dict[str, list]) -> str:
+    """Licence notes: generated episodes are autoship's; mined ones name their recordings."""
+    refs = sorted(
+        {str(r) for s, r in zip(eps["source"], eps["source_ref"], strict=True) if s == "ais" and r}
+    )
+    text = (
+        "Generated episodes: produced by autoship (see its LICENSE); the ship models' sources "
+        "are in docs/ships.md."
+    )
+    if refs:
+        files = sorted({r.split()[0] for r in refs})
+        text += (
+            f" {sum(s == 'ais' for s in eps['source'])} episodes are mined from recorded AIS "
+            f"({', '.join(files)}): they carry the licence and terms of that AIS data's "
+            "provider (see the scenario folder's README) and may contain real vessel "
+            "identities (MMSI)."
+        )
+    return text
+
+
 def _table(counts: dict[str, int]) -> list[str]:
     if not counts:
         return ["(none)", ""]
@@ -137,6 +155,7 @@ def write_card(out: Path, manifest: dict[str, Any]) -> dict[str, Any]:
         ("Per-step encounter (classifier)", "step_encounter"),
         ("Per-step role", "step_role"),
         ("Own-ship model", "own_model"),
+        ("Scenario source", "source"),
     ):
         lines += [f"## {title}", "", *_table(c[key])]
     plots = out / "plots"

@@ -237,6 +237,8 @@ def _label(
     row = {
         "episode_id": ep.episode_id,
         "scenario_id": ep.scenario_id,
+        "source": scen.source,
+        "source_ref": _text_or_none(scen.provenance.get("source_ref")),
         "seed": ep.seed,
         "expert": expert,
         "profile": profile.name,
@@ -269,6 +271,10 @@ def _label(
         out["views"] = cams.cols
         out["view_shapes"] = cams.shapes
     return out
+
+
+def _text_or_none(v: Any) -> str | None:
+    return None if v is None else str(v)
 
 
 def _rules_served(enc: dict[str, Any], t: float) -> str | None:

@@ -88,6 +88,10 @@ EPISODES = pa.schema(
         ("episode_id", pa.string()),
         ("shard", pa.int32()),
         ("scenario_id", pa.string()),
+        # Where the scenario came from ("sweep:ID" generated, "ais" mined, ...) and its
+        # reference (e.g. the AIS file mined): the card's licence notes are built from these.
+        ("source", pa.string()),
+        ("source_ref", pa.string()),
         ("seed", pa.uint64()),
         ("expert", pa.string()),
         ("profile", pa.string()),

@@ -106,3 +106,23 @@ def test_rules_served_window():
     assert _rules_served({**enc, "manoeuvre": {"t_s": None}}, 100.0) is None
     lab = _label("ho2", 5000.0, 0.0, 180.0)
     assert set(lab["pairs"]["ref_rules"]) == {None}
+
+
+def test_mined_episode_names_its_recording_for_the_licence_notes():
+    """A mined Solent scenario (cut to 30 s, replayed traffic): the episode row names its AIS
+    source, and the card's licence notes name the recording."""
+    from pathlib import Path
+
+    from autoship.dataset.card import _licence
+
+    root = Path(__file__).resolve().parents[2]
+    path = root / "scenarios" / "solent" / "ais-solentais-20160112-130211-01.toml"
+    text = path.read_text().replace("duration_s = 900.0", "duration_s = 30.0")
+    lab = label_episode(Episode("m", "m", 1, text, str(path), "{}"), "vo", None, 4)
+    row = lab["episode"]
+    assert row["error"] is None and row["source"] == "ais"
+    assert row["source_ref"].startswith("SolentAIS_20160112_130211.csv")
+    assert len(lab["pairs"]["step"]) == row["n_steps"] * len(row["target_models"])
+    note = _licence({"source": ["ais", "sweep:x"], "source_ref": [row["source_ref"], None]})
+    assert "1 episodes are mined from recorded AIS (SolentAIS_20160112_130211.csv)" in note
+    assert "Generated episodes" in _licence({"source": ["sweep:x"], "source_ref": [None]})
