@@ -91,6 +91,13 @@ def prepare_out(out: Path, manifest: dict[str, Any], spec: DatasetSpec) -> None:
                 file=str(out),
                 field="--out",
             ) from None
+        if old.get("schema_version") != manifest["schema_version"]:
+            raise AutoshipError(
+                f"holds a dataset of schema version {old.get('schema_version')}, this autoship "
+                f"writes version {manifest['schema_version']}; refusing to mix them",
+                file=str(out),
+                field="--out",
+            )
         if old.get("spec_digest") != manifest["spec_digest"]:
             raise AutoshipError(
                 "holds a dataset of a different spec (digest "

@@ -99,6 +99,15 @@ def test_refuses_unrelated_or_other_spec_folder(reference, tmp_path):
     with pytest.raises(AutoshipError, match="not empty and holds no dataset"):
         build_dataset(load_spec(spec), busy, inline=True)
     assert [p.name for p in busy.iterdir()] == ["notes.txt"]
+    # A dataset of another schema version is not resumed into.
+    import shutil
+
+    old = tmp_path / "old"
+    shutil.copytree(ref, old)
+    mf = json.loads((old / "dataset.json").read_text())
+    (old / "dataset.json").write_text(json.dumps({**mf, "schema_version": 0}))
+    with pytest.raises(AutoshipError, match="schema version 0"):
+        build_dataset(load_spec(spec), old, inline=True)
     other = tmp_path / "other.toml"
     other.write_text(spec.read_text().replace("seed = 3", "seed = 4"))
     with pytest.raises(AutoshipError, match="different spec"):
