@@ -63,6 +63,8 @@ def label_episode(
         return _label(ep, expert, profile_name, n_targets, policy, views)
     except (AutoshipError, ValueError, RuntimeError, FloatingPointError) as exc:
         msg = exc.one_line() if isinstance(exc, AutoshipError) else f"{type(exc).__name__}: {exc}"
+        if ep.path:  # the data must not depend on where the scenario folder lies
+            msg = msg.replace(str(Path(ep.path)), Path(ep.path).name)
         from autoship.dataset.schema import EPISODES, PAIRS, STEPS
 
         row = {name: None for name in EPISODES.names}

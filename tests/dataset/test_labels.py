@@ -126,3 +126,12 @@ def test_mined_episode_names_its_recording_for_the_licence_notes():
     note = _licence({"source": ["ais", "sweep:x"], "source_ref": [row["source_ref"], None]})
     assert "1 episodes are mined from recorded AIS (SolentAIS_20160112_130211.csv)" in note
     assert "Generated episodes" in _licence({"source": ["sweep:x"], "source_ref": [None]})
+
+
+def test_an_episode_that_cannot_run_is_an_error_row_without_its_folder(tmp_path):
+    bad = SCEN.format(sid="bad", n=5000.0, e=0.0, c=180.0).replace("[[ship]]", "[[ship]]\nx=1", 1)
+    path = tmp_path / "deep" / "bad.toml"
+    lab = label_episode(Episode("bad", "bad", 1, bad, str(path), "{}"), "vo", None, 2)
+    row = lab["episode"]
+    assert (row["outcome"], row["n_steps"], lab["steps"]["step"]) == ("error", 0, [])
+    assert row["error"] == "bad.toml: ship.os.x: unknown key"
