@@ -23,9 +23,12 @@ machine. 414 bytes per step without views; with bird's-eye (3x64x64) and radar (
 121 steps/s at --jobs 1 and 18.5 kB per step (radar speckle does not compress). Both --jobs
 runs wrote identical Parquet bytes. Behaviour cloning (ridge on observation and squares, 5,760
 training steps): on 12 held-out encounters the expert passed 10 (83 %), mean referee score
-0.94, the learned policy passed 6 (50 %), mean score 0.71; no collisions for either. Earlier
-runs on the same VM under heavier load (load average 3) gave --jobs 2 / --jobs 1 from 0.5x to
-1.76x: figures on this shared machine are noisy.
+0.94, the learned policy passed 6 (50 %), mean score 0.71; no collisions for either. The default
+run (16 episodes, 1,920 steps) a little later, load average 2.0: --jobs 1 226 steps/s (0.93
+cores), --jobs 2 308 steps/s (1.66 cores), 1.36x; views 111 steps/s; the learned policy passed
+8 of 12 (67 %, mean score 0.81) against the expert's 10 (83 %, 0.94), no collisions. Other runs
+on this VM under heavier load (load average 3) gave --jobs 2 / --jobs 1 from 0.5x to 1.76x:
+figures on this shared machine are noisy.
 """
 
 from __future__ import annotations
