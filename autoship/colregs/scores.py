@@ -59,6 +59,9 @@ class EncounterFacts:
     # (the chart did not force it): the fact behind the direction breaches of rules 14/16/17(c).
     port_turn_counts: bool = False
     d_risk: float = math.inf  # predicted passing distance under which a risk existed
+    # The other ship had stopped and was lying still at the CPA (risk.still_*): it had no
+    # "ahead" left to cross, so rules 13 and 15's passing-ahead tests do not apply.
+    target_still_at_cpa: bool = False
 
 
 def _nm(x: float) -> str:
@@ -349,6 +352,7 @@ def score_encounter(
             # Passing ahead matters only while the pass involved a risk of collision.
             ahead = (
                 posed
+                and not f.target_still_at_cpa
                 and f.r_cpa < f.d_risk
                 and abs(f.alpha_cpa) < math.radians(rp.r13_ahead_alpha_deg)
             )
@@ -376,7 +380,9 @@ def score_encounter(
             )
             # Crossing ahead inside the risk distance is the breach rule 15 names; farther ahead
             # the pass no longer involved a risk of collision and is not penalised.
-            ahead = posed and f.r_cpa < f.d_risk and lo < f.alpha_cpa < hi
+            ahead = (
+                posed and not f.target_still_at_cpa and f.r_cpa < f.d_risk and lo < f.alpha_cpa < hi
+            )
             rules["15"] = _clip(s16 - rp.r15_ahead * ahead)
             if ahead:
                 _breach(
@@ -401,6 +407,42 @@ def score_encounter(
                 )
         elif f.basis.startswith("rule 18") or f.basis == "rule 12":
             rules[f.basis.split()[1][:2]] = _clip(s16)
+        elif f.basis == "rule 9(d)":
+            # Crossing a narrow channel ahead of a vessel proceeding along it, inside the risk
+            # distance, is the impeding rule 9(d) forbids (the rule 15 test, whichever side).
+            lo, hi = (
+                math.radians(rp.r15_ahead_alpha_min_deg),
+                math.radians(rp.r15_ahead_alpha_max_deg),
+            )
+            ahead = (
+                posed and not f.target_still_at_cpa and f.r_cpa < f.d_risk and lo < f.alpha_cpa < hi
+            )
+            # Turning to port towards a vessel on the own port side, the one proceeding along
+            # the channel, shaping a close pass: the 17(c) test, here for the vessel that must
+            # not impede.
+            towards = (
+                f.code == CROSSING_STAND_ON
+                and f.port_turn_counts
+                and f.port_offset_m > rp.r17_port_beams * f.beam_m
+                and f.r_cpa < _shaping_range(f, profile)
+            )
+            rules["9"] = _clip(s16 - rp.r15_ahead * ahead - rp.r17_port * towards)
+            if ahead:
+                _breach(
+                    penalties,
+                    "9",
+                    rp.r15_ahead,
+                    f"rule 9(d): crossed the channel ahead of a vessel proceeding along it at "
+                    f"{_fmt_m(f.r_cpa)} (alpha at CPA {_deg(f.alpha_cpa)})",
+                )
+            if towards:
+                _breach(
+                    penalties,
+                    "9",
+                    rp.r17_port,
+                    f"rule 9(d): turned to port {_deg(f.max_port)} towards a vessel proceeding "
+                    "along the channel on own port side",
+                )
         return rules, penalties, s_safe
 
     # Stand-on: rule 17, plus 13 / 15 / 18 equal to it.
@@ -412,6 +454,8 @@ def score_encounter(
         rules["15"] = s17
     elif f.basis.startswith("rule 18") or f.basis == "rule 12":
         rules[f.basis.split()[1][:2]] = s17
+    elif f.basis.startswith("rule 9"):
+        rules["9"] = s17
     return rules, penalties, s_safe
 
 

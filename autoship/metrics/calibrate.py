@@ -72,16 +72,23 @@ class ViolationClass:
     type: str  # encounter type of the recorded side
     role: str  # own_role of the recorded side
     rules: tuple[str, ...]  # the injection counts when any of these rules fails
+    # Role bases (``role_basis``) of the recorded sides the violation is made from: a port turn
+    # "across" is a rule 15 stand-on's breach, not one for a vessel holding on along a narrow
+    # channel with the crossing vessel on its starboard side (rule 9(d)).
+    bases: tuple[str, ...] = ()
 
 
 VIOLATIONS: tuple[ViolationClass, ...] = (
-    ViolationClass("head-on-port-turn", "port turn in head-on", "head-on", "both", ("14",)),
+    ViolationClass(
+        "head-on-port-turn", "port turn in head-on", "head-on", "both", ("14",), ("rule 14",)
+    ),
     ViolationClass(
         "give-way-crosses-ahead",
         "give-way ship holds course and crosses ahead",
         "crossing",
         "give-way",
-        ("15",),
+        ("15", "9"),
+        ("rule 15", "rule 9(d)"),
     ),
     ViolationClass(
         "stand-on-port-turn",
@@ -89,6 +96,7 @@ VIOLATIONS: tuple[ViolationClass, ...] = (
         "crossing",
         "stand-on",
         ("17",),
+        ("rule 15",),
     ),
     ViolationClass(
         "late-small-action",
@@ -96,9 +104,15 @@ VIOLATIONS: tuple[ViolationClass, ...] = (
         "crossing",
         "give-way",
         ("16", "8"),
+        ("rule 15", "rule 9(d)"),
     ),
     ViolationClass(
-        "close-overtaking", "overtaking pass too close", "overtaking", "give-way", ("13",)
+        "close-overtaking",
+        "overtaking pass too close",
+        "overtaking",
+        "give-way",
+        ("13",),
+        ("rule 13",),
     ),
 )
 VIOLATION_BY_NAME = {v.name: v for v in VIOLATIONS}
@@ -529,7 +543,7 @@ class Injection:
 
 def _is_port_turn_breach(pen: dict[str, Any]) -> bool:
     reason = str(pen.get("reason", ""))
-    return pen.get("rule") in ("14", "16", "17") and (
+    return pen.get("rule") in ("9", "14", "16", "17") and (
         "turned to port" in reason or "17(c)" in reason
     )
 
@@ -852,7 +866,10 @@ def calibrate(
         cands = [
             e
             for e in encounters
-            if e.get("type") == cls.type and e.get("own_role") == cls.role and _scene_encounter(e)
+            if e.get("type") == cls.type
+            and e.get("own_role") == cls.role
+            and (not cls.bases or e.get("role_basis") in cls.bases)
+            and _scene_encounter(e)
         ]
         for e in cands:
             k0 = int(np.argmin(np.abs(t - _onset(e))))

@@ -99,3 +99,58 @@ class ChartContext:
         x = east + s * math.sin(course)
         y = north + s * math.cos(course)
         return bool(np.any(shapely.intersects_xy(geom, x, y)))
+
+    def free_distance(
+        self, north: float, east: float, bearing: float, max_distance: float, draught: float
+    ) -> float:
+        """Distance (m, to the nearest 10 m) from (north, east) along ``bearing`` (rad) to the
+        first hazard for ``draught``; ``max_distance`` when there is none that near (or no
+        chart)."""
+        geom = self._hazard(draught)
+        if geom is None or not (math.isfinite(north) and math.isfinite(east)):
+            return max_distance
+        if not (math.isfinite(bearing) and max_distance > 0.0):
+            return max_distance
+        n = max(2, int(max_distance / 10.0) + 1)
+        s = np.linspace(0.0, max_distance, n)[1:]
+        x, y = east + s * math.sin(bearing), north + s * math.cos(bearing)
+        hit = shapely.intersects_xy(geom, x, y)
+        k = np.flatnonzero(hit)
+        return float(s[k[0]]) if k.size else max_distance
+
+
+# Rule 9 from the chart's sea room [P]. The rules do not define a narrow channel; the land chart
+# has no fairway objects, so the referee calls the water a narrow channel where a ship's beam
+# rays meet the shore (for its draught) less than NARROW_CHANNEL_MAX_M apart while the water
+# ahead stays open for at least that width: the ship is proceeding along the channel. Half a
+# nautical mile takes in harbour entrances and inner harbours (Portsmouth Harbour is 200-800 m
+# wide) and leaves out open roads such as the central Solent (about 2.5 nm).
+NARROW_CHANNEL_MAX_M = 926.0
+# A ship "crosses" the channel when its course is at least this far from the channel's axis
+# (the course of the ship proceeding along it) [P].
+CHANNEL_CROSSING_DEG = 45.0
+
+
+def channel_width(
+    chart: ChartContext, north: float, east: float, course: float, draught: float
+) -> float | None:
+    """Width (m) of the narrow channel a ship at (north, east) on ``course`` (rad) is
+    proceeding along, or None when it is not in one (no chart, open water, or heading into
+    the bank). See NARROW_CHANNEL_MAX_M."""
+    if chart.empty or not math.isfinite(course):
+        return None
+    w = NARROW_CHANNEL_MAX_M
+    width = sum(
+        chart.free_distance(north, east, course + side * 0.5 * math.pi, w, draught)
+        for side in (-1.0, 1.0)
+    )
+    if width >= w:
+        return None
+    if chart.free_distance(north, east, course, width, draught) < width:
+        return None  # heading for the shore (a berth, a bend's outer bank): not along it
+    return width
+
+
+def crosses(course_a: float, course_b: float) -> bool:
+    """Courses (rad) at least CHANNEL_CROSSING_DEG apart as lines (either direction)."""
+    return abs(math.sin(course_a - course_b)) >= math.sin(math.radians(CHANNEL_CROSSING_DEG))

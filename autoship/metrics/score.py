@@ -435,6 +435,7 @@ def _encounter_entry(
     k_port = side.k_port
     r_man = pair_range(tr, o, q, k_man) if k_man >= 0 else math.nan
     facts = EncounterFacts(
+        target_still_at_cpa=side.tgt_still_cpa,
         code=c,
         role=role.role,
         basis=role.basis,

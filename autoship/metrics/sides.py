@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from autoship.colregs.classify import HEAD_ON, NONE, classify
+from autoship.colregs.classify import CROSSING_GIVE_WAY, CROSSING_STAND_ON, HEAD_ON, NONE, classify
 from autoship.colregs.profile import Profile
 from autoship.colregs.roles import (
     NOT_UNDER_WAY,
@@ -34,7 +34,7 @@ from autoship.metrics.duties import (
     situation,
     turn_onset,
 )
-from autoship.metrics.navigation import ChartContext, route_turn
+from autoship.metrics.navigation import ChartContext, channel_width, crosses, route_turn
 from autoship.metrics.tracks import Tracks, angles
 
 
@@ -60,6 +60,7 @@ class Side:
     k_cls: int = -1
     k_man_tgt: int = -1
     free_reason: str = ""
+    tgt_still_cpa: bool = False  # the target was lying still at the CPA (see EncounterFacts)
 
 
 def side_facts(
@@ -156,6 +157,8 @@ def side_facts(
                 wind,
             )
         role = resolve_role(c, cat_o, cat_q, rv, r12)
+        if role.basis == "rule 15" and c in (CROSSING_GIVE_WAY, CROSSING_STAND_ON):
+            role = _rule9d(tr, ships, chart_ctx, o, q, k_cls, role)
     k_man = int(meas["k_man"][e])
     max_stbd, max_port, k_port = (
         float(meas["max_stbd"][e]),
@@ -226,6 +229,7 @@ def side_facts(
     return Side(
         o, q, k0, kcpa, k1, k_man, role, sit, stage, nav_man, port_counts, max_stbd, max_port,
         k_port, c, k_cls, k_man_tgt,
+        tgt_still_cpa=bool(still is not None and kcpa >= 0 and still[q, kcpa]),
     )  # fmt: skip
 
 
@@ -284,6 +288,47 @@ def _classify_at(tr: Tracks, o: int, q: int, k: int, profile: Profile) -> int:
             profile,
         )[0]
     )
+
+
+def _rule9d(
+    tr: Tracks, ships: list[dict[str, Any]], chart: ChartContext, o: int, q: int, k: int, role: Role
+) -> Role:
+    """Rule 9(d): "A vessel shall not cross a narrow channel or fairway if such crossing
+    impedes the passage of a vessel which can safely navigate only within such channel"; the
+    vessel proceeding along it "may use the sound signal ... if in doubt as to the intention of
+    the crossing vessel", i.e. it holds on. Between two power-driven vessels crossing (rule 15),
+    when one proceeds along a narrow channel (``navigation.channel_width``, read where the
+    class is read) and the other crosses it, the crossing vessel keeps out of the way and the
+    one in the channel stands on, whichever side each comes from. Where rule 15 gives the same
+    roles its judgement stands (basis "rule 15")."""
+    if chart.empty:
+        return role
+
+    def along(x: int) -> float | None:
+        d = float(ships[x].get("draught_m") or 0.0)
+        n, e, c = float(tr.north[x, k]), float(tr.east[x, k]), float(tr.cog[x, k])
+        return channel_width(chart, n, e, c, d)
+
+    if not crosses(float(tr.cog[o, k]), float(tr.cog[q, k])):
+        return role
+    w_o, w_q = along(o), along(q)
+    # Where rule 15 already makes the crossing vessel keep out of the way the two rules agree
+    # and the rule 15 judgement stands; rule 9(d) changes the roles only where they conflict.
+    if w_o is not None and w_q is None and role.role == "give-way":
+        return Role(
+            "stand-on",
+            "rule 9(d)",
+            f"own ship proceeding along a narrow channel ({w_o:.0f} m of water); target "
+            "crossing it",
+        )
+    if w_q is not None and w_o is None and role.role == "stand-on":
+        return Role(
+            "give-way",
+            "rule 9(d)",
+            f"crossing a narrow channel ({w_q:.0f} m of water): do not impede the vessel "
+            "proceeding along it",
+        )
+    return role
 
 
 def _duty_at(side: Side, k: int) -> str:

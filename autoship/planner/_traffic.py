@@ -176,6 +176,12 @@ class Traffic:
         )
         L = self.ctx.length
         self.r_safe[:] = np.maximum(self.r_safe_base, 2.0 * (L + obs.length))
+        # A vessel lying stopped (moored in a trot, at anchor, waiting) is an obstacle the
+        # referee judges by separation only (rule 8): aim for R_min past it, not R_pref. With
+        # R_pref round every boat of a harbour's mooring rows the fairway between them looks
+        # closed and the planner leaves its route for the moorings (mined Solent case 02).
+        still = np.hypot(vn, ve) < STOPPED_MPS
+        self.r_safe[still] = np.maximum(self.r_min, 2.0 * (L + obs.length[still]))
         # "Contact" for the planner: the hulls' half lengths, or the profile's separation gate
         # plus a fifth for prediction error, whichever is larger.
         self.r_col[:] = np.maximum(0.5 * (L + obs.length), 1.2 * self.gate)

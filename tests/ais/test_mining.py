@@ -258,3 +258,27 @@ def test_bundled_solent_scenarios_start_clear_with_the_own_ship_under_way():
                 continue
             n, e, *_ = s.track.state_at(0.0)
             assert math.hypot(n - own.start_north, e - own.start_east) > 100.0, (p.name, s.id)
+
+
+def test_bundled_solent_set_is_what_extract_writes(tmp_path, solent_csv):
+    """scenarios/solent is the mining's output on the bundled recording, byte for byte (but for
+    the chart's relative path): a change to the mining re-mines the set in the same commit."""
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    chart = root / "charts/solent_land/solent_land_osm.geojson"
+    out = tmp_path / "solent"
+    extract_to_dir(solent_csv, out, chart=chart, min_speed_kn=5.0, limit=40)
+    bundled = root / "scenarios" / "solent"
+    mined = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    have = sorted(
+        p.relative_to(bundled) for p in bundled.rglob("*") if p.is_file() and p.name != "README.md"
+    )
+    assert mined == have
+    assert len([p for p in mined if p.suffix == ".toml"]) == 11
+
+    def norm(text: str) -> str:
+        return re.sub(r'^path = ".*solent_land_osm.geojson"$', "path = CHART", text, flags=re.M)
+
+    for rel in mined:
+        assert norm((out / rel).read_text()) == norm((bundled / rel).read_text()), rel
