@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= runs/quickstart-$(shell date +%Y%m%d-%H%M%S)
 
-.PHONY: setup run test lint sweep bench clean-venv
+.PHONY: setup run test lint typecheck sweep bench clean-venv
 
 setup: $(STAMP)
 
@@ -34,6 +34,14 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# The public API of docs/api.md: the simulation, scenarios, planner plugins, the environments.
+API_MODULES := autoship/__init__.py autoship/sim/__init__.py autoship/sim/simulation.py \
+	autoship/sim/result.py autoship/scenario/__init__.py autoship/planner/__init__.py \
+	autoship/planner/base.py autoship/gym/__init__.py autoship/gym/encounter.py \
+	autoship/gym/parallel.py
+typecheck: $(STAMP)
+	$(BIN)/python -m mypy $(API_MODULES)
 
 # A 100-encounter sweep of the bundled planner with its report (the CI recipe, locally).
 sweep: $(STAMP)

@@ -22,6 +22,7 @@ from autoship.gym.options import action_space, agent_config, seed_for, to_order
 from autoship.gym.referee import encounters_so_far
 from autoship.gym.source import ScenarioSource
 from autoship.metrics import is_autonomous
+from autoship.planner import Command
 from autoship.scenario import Scenario
 from autoship.sim import Simulation
 
@@ -108,7 +109,7 @@ class ParallelEncounterEnv(ParallelEnv):
                 file=str(self.sim.scenario.path or ""),
                 field="actions",
             )
-        orders = {
+        orders: dict[int | str, Command] = {
             self._agents[a].i: to_order(self._agents[a], act, self.action_type)
             for a, act in actions.items()
         }
@@ -119,7 +120,11 @@ class ParallelEncounterEnv(ParallelEnv):
         out_of_time = self.sim.done or (
             self.max_steps is not None and self._steps >= self.max_steps
         )
-        obs, rewards, terms, truncs, infos = {}, {}, {}, {}, {}
+        obs: dict[str, Any] = {}
+        rewards: dict[str, float] = {}
+        terms: dict[str, bool] = {}
+        truncs: dict[str, bool] = {}
+        infos: dict[str, dict[str, Any]] = {}
         ended = []
         for a in self.agents:
             parts, done = self._agents[a].reward(new)

@@ -54,7 +54,7 @@ def _seed_sequence(seed: int, scenario_id: str) -> np.random.SeedSequence:
 
 def _own_view(
     i: int, seen: tuple, X: np.ndarray, vn: np.ndarray, ve: np.ndarray, copy: bool
-) -> dict[str, np.ndarray]:
+) -> dict[str, Any]:
     """The picture for ship ``i``: everyone as sensed, itself as it truly is (own sensors)."""
     north, east, heading, svn, sve, valid = seen
     if copy:
@@ -341,7 +341,7 @@ class Simulation:
         vn, ve = self.fleet.ground_velocity(self.env)
         X = self.fleet.X
         seen = self._sensed(t, X, vn, ve)
-        obs_common = dict(
+        obs_common: dict[str, Any] = dict(
             t=t, ids=self.ids, length=self.length, beam=self.beam, categories=self.categories
         )
         if self.replaying.any():
@@ -390,7 +390,7 @@ class Simulation:
         vn, ve = self.fleet.ground_velocity(self.env)
         X = self.fleet.X
         ships = self.scenario.ships
-        for j in np.flatnonzero(self.replaying):
+        for j in (int(k) for k in np.flatnonzero(self.replaying)):
             if not ships[j].handover:
                 continue  # moored or anchored in the recording: stays replayed (handover = false)
             found = handover_trigger(j, X, vn, ve, ships, self.replayed, t)
@@ -402,6 +402,7 @@ class Simulation:
     ) -> None:
         """Replayed ship ``j`` is given a planner because of ship ``i``."""
         X, ids, s = self.fleet.X, self.ids, self.scenario.ships[j]
+        assert s.track is not None  # only replayed ships, which have tracks, are handed over
         name = s.handover_planner or _default_handover()
         sog = math.hypot(vn[j], ve[j])
         start = (float(X[N, j]), float(X[E, j]))
