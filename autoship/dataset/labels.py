@@ -124,7 +124,6 @@ def _label(
     from autoship.metrics.duties import risk_distance
     from autoship.scenario import parse_scenario
     from autoship.sim import Simulation
-    from autoship.sweep.worker import in_memory_run
 
     path = Path(ep.path) if ep.path else Path(f"{ep.scenario_id}.toml")
     scen = parse_scenario(ep.text, path)
@@ -215,7 +214,7 @@ def _label(
         step += 1
 
     result = sim.result()
-    run = in_memory_run(Path(f"{ep.episode_id}"), result.meta, result.arrays, result.chart_json)
+    run = result.to_run(Path(ep.episode_id))
     entry = score_run(Path(ep.episode_id), profile, run=run)
     encs = [e for e in entry["encounters"] if e["own"] == sim.ids[i]]
     by_target = {e["target"]: e for e in encs}

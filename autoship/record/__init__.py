@@ -12,7 +12,16 @@ from autoship.record.run import (
     FORMAT_VERSION,
     Run,
     RunWriter,
+    in_memory_run,
     load_run,
 )
 
-__all__ = ["ARRAY_NAMES", "FORMAT", "FORMAT_VERSION", "Run", "RunWriter", "load_run"]
+__all__ = [
+    "ARRAY_NAMES",
+    "FORMAT",
+    "FORMAT_VERSION",
+    "Run",
+    "RunWriter",
+    "in_memory_run",
+    "load_run",
+]

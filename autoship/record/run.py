@@ -115,10 +115,11 @@ class RunWriter:
         os.umask(umask)
         os.chmod(tmp, 0o777 & ~umask)
         try:
-            np.savez(
-                tmp / "track.npz",
-                **{k: np.ascontiguousarray(v, dtype=np.float64) for k, v in arrays.items()},
-            )
+            # Typed Any: numpy's stub reads **kwds as its own keywords (allow_pickle: bool).
+            columns: dict[str, Any] = {
+                k: np.ascontiguousarray(v, dtype=np.float64) for k, v in arrays.items()
+            }
+            np.savez(tmp / "track.npz", **columns)
             with open(tmp / "meta.json", "w", encoding="utf-8") as fh:
                 json.dump(_clean_floats(meta), fh, indent=1, default=_json_default)
             if chart is not None:
@@ -136,6 +137,23 @@ class RunWriter:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         return self.path
+
+
+def in_memory_run(
+    path: str | os.PathLike,
+    meta: dict[str, Any],
+    arrays: dict[str, np.ndarray],
+    chart: dict[str, Any] | None = None,
+) -> Run:
+    """What ``load_run(path)`` would read back from the folder ``RunWriter(path)`` writes, built
+    without writing it: meta and chart go through JSON in memory (tuples become lists, NaN
+    becomes null, NumPy scalars plain numbers) so that scoring sees exactly the values it would
+    see on disk."""
+    full = {"format": FORMAT, "format_version": FORMAT_VERSION, **meta}
+    meta_rt = json.loads(json.dumps(_clean_floats(full), default=_json_default))
+    chart_rt = None if chart is None else json.loads(json.dumps(chart, default=_json_default))
+    arr = {k: np.array(v, dtype=np.float64, order="C") for k, v in arrays.items()}
+    return Run(path=Path(path), meta=meta_rt, arrays=arr, chart=chart_rt)
 
 
 def load_run(path: str | os.PathLike) -> Run:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from autoship.errors import AutoshipError, ScenarioError
-from autoship.record import RunWriter
 from autoship.scenario import Scenario, find_scenarios, load_scenario
 
 
@@ -145,7 +144,7 @@ def run_job(job: Job) -> dict[str, Any]:
     finally:
         if live is not None:
             live.close()
-    RunWriter(job.run_dir, force=job.force).write(result.meta, result.arrays, result.chart_json)
+    result.write(job.run_dir, force=job.force)
     profile = None
     if job.profile is not None:
         from autoship.colregs import load_profile

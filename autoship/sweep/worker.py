@@ -22,10 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from autoship.colregs.profile import Profile
-    from autoship.record import Run
 
 _HEADER = struct.Struct("<Q")
 
@@ -128,10 +125,8 @@ def _execute(task: Task) -> dict[str, Any]:
         result = simulate(scen, planner_override=task.planner, seed=task.seed)
         if task.keep_dir is not None:
             # force: a folder left by a run that was killed before it was recorded is stale.
-            from autoship.record import RunWriter
-
-            RunWriter(run_dir, force=True).write(result.meta, result.arrays, result.chart_json)
-        run = in_memory_run(run_dir, result.meta, result.arrays, result.chart_json)
+            result.write(run_dir, force=True)
+        run = result.to_run(run_dir)
         entry = score_run(run_dir, _profile(task.profile, run.meta), run=run)
         if task.keep_dir is not None:
             # As run_job writes it: the viewer shows scores and gates from here.
@@ -139,27 +134,6 @@ def _execute(task: Task) -> dict[str, Any]:
             (run_dir / "score.json").write_text(json.dumps(entry | wall, indent=1, default=str))
     entry["run_dir"] = str(run_dir) if task.keep_dir is not None else None
     return entry
-
-
-def in_memory_run(
-    run_dir: Path,
-    meta: dict[str, Any],
-    arrays: dict[str, np.ndarray],
-    chart: dict[str, Any] | None,
-) -> Run:
-    """What ``load_run`` would read back from the folder ``RunWriter`` writes: meta and chart go
-    through JSON in memory (tuples become lists, NaN becomes null, NumPy scalars plain numbers)
-    so that scoring sees exactly the values it would see on disk."""
-    import numpy as np
-
-    from autoship.record import Run
-    from autoship.record.run import FORMAT, FORMAT_VERSION, _clean_floats, _json_default
-
-    full = {"format": FORMAT, "format_version": FORMAT_VERSION, **meta}
-    meta_rt = json.loads(json.dumps(_clean_floats(full), default=_json_default))
-    chart_rt = None if chart is None else json.loads(json.dumps(chart, default=_json_default))
-    arr = {k: np.array(v, dtype=np.float64, order="C") for k, v in arrays.items()}
-    return Run(path=run_dir, meta=meta_rt, arrays=arr, chart=chart_rt)
 
 
 @functools.lru_cache(maxsize=16)
