@@ -15,6 +15,7 @@ EXPECTED = {
     "simulation_api.py": "closest approach to the own ship:",
     "gym_encounter.py": "total reward",
     "dataset_loader.py": "loaded 240 steps from 4 episodes",
+    "run_and_score.py": "run folder written:",
 }
 
 

@@ -24,6 +24,7 @@ RANK = {
     "sim": 5,
     "sweep": 6,
     "gym": 6,
+    "api": 7,
     "cli": 7,
 }
 # Beyond rank: what a layer must never import even if the rank would allow it.
