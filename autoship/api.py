@@ -92,6 +92,11 @@ def score(
     (default: the profile the run was made under); ``vs_recording`` as ``--vs-recording``."""
     from autoship.metrics import score_run
 
+    if not isinstance(result, SimResult):
+        raise TypeError(
+            f"score() takes a run result (run_scenario, simulate), not {type(result).__name__}; "
+            "a run folder is scored by autoship.metrics.score_run"
+        )
     # The path only names the run in scoring errors; in memory there is no folder to name.
     run = result.to_run(Path(str(result.meta.get("scenario", {}).get("id") or "run")))
     entry = score_run(run.path, _profile(profile), vs_recording, run=run)

@@ -93,6 +93,8 @@ def test_bad_seed_and_profile_are_one_line_errors() -> None:
         autoship.run_scenario(IMAZU, profile="no-such-profile")
     with pytest.raises(TypeError, match="Scenario or a scenario file path"):
         autoship.run_scenario(42)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="score_run"):
+        autoship.score("runs/imazu-01")  # type: ignore[arg-type]
 
 
 def test_import_autoship_stays_cheap() -> None:
