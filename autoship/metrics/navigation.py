@@ -17,11 +17,14 @@ neither the chart file nor the chart readers.
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import numpy as np
 import shapely
 from shapely.geometry import Polygon
+
+from autoship.colregs.roles import Role
 
 
 def route_turn(route: Any, north: float, east: float, radius: float) -> float:
@@ -107,16 +110,32 @@ class ChartContext:
         first hazard for ``draught``; ``max_distance`` when there is none that near (or no
         chart)."""
         geom = self._hazard(draught)
-        if geom is None or not (math.isfinite(north) and math.isfinite(east)):
+        if geom is None:
             return max_distance
-        if not (math.isfinite(bearing) and max_distance > 0.0):
-            return max_distance
-        n = max(2, int(max_distance / 10.0) + 1)
-        s = np.linspace(0.0, max_distance, n)[1:]
-        x, y = east + s * math.sin(bearing), north + s * math.cos(bearing)
-        hit = shapely.intersects_xy(geom, x, y)
-        k = np.flatnonzero(hit)
-        return float(s[k[0]]) if k.size else max_distance
+        return ray_free_distance(
+            lambda n, e: shapely.intersects_xy(geom, e, n), north, east, bearing, max_distance
+        )
+
+
+def ray_free_distance(
+    inside: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    north: float,
+    east: float,
+    bearing: float,
+    max_distance: float,
+) -> float:
+    """Distance (m, to the nearest 10 m) from (north, east) along ``bearing`` (rad) to the
+    first point where ``inside(north, east)`` (arrays) is True; ``max_distance`` when none is
+    that near. The referee's chart.json polygons and the planner's chart share this sampling."""
+    if not (math.isfinite(north) and math.isfinite(east)):
+        return max_distance
+    if not (math.isfinite(bearing) and max_distance > 0.0):
+        return max_distance
+    n = max(2, int(max_distance / 10.0) + 1)
+    s = np.linspace(0.0, max_distance, n)[1:]
+    hit = np.asarray(inside(north + s * math.cos(bearing), east + s * math.sin(bearing)))
+    k = np.flatnonzero(hit)
+    return float(s[k[0]]) if k.size else max_distance
 
 
 # Rule 9 from the chart's sea room [P]. The rules do not define a narrow channel; the land chart
@@ -131,8 +150,19 @@ NARROW_CHANNEL_MAX_M = 926.0
 CHANNEL_CROSSING_DEG = 45.0
 
 
+class SeaRoom(Protocol):
+    """What the rule 9 test needs of a chart: the referee's ``ChartContext`` or a planner's."""
+
+    @property
+    def empty(self) -> bool: ...
+
+    def free_distance(
+        self, north: float, east: float, bearing: float, max_distance: float, draught: float
+    ) -> float: ...
+
+
 def channel_width(
-    chart: ChartContext, north: float, east: float, course: float, draught: float
+    chart: SeaRoom, north: float, east: float, course: float, draught: float
 ) -> float | None:
     """Width (m) of the narrow channel a ship at (north, east) on ``course`` (rad) is
     proceeding along, or None when it is not in one (no chart, open water, or heading into
@@ -154,3 +184,39 @@ def channel_width(
 def crosses(course_a: float, course_b: float) -> bool:
     """Courses (rad) at least CHANNEL_CROSSING_DEG apart as lines (either direction)."""
     return abs(math.sin(course_a - course_b)) >= math.sin(math.radians(CHANNEL_CROSSING_DEG))
+
+
+def rule9d_role(
+    chart: SeaRoom,
+    own: tuple[float, float, float, float],
+    target: tuple[float, float, float, float],
+    role: Role,
+) -> Role:
+    """Rule 9(d): "A vessel shall not cross a narrow channel or fairway if such crossing
+    impedes the passage of a vessel which can safely navigate only within such channel"; the
+    vessel proceeding along it "may use the sound signal ... if in doubt as to the intention of
+    the crossing vessel", i.e. it holds on. ``own`` and ``target`` are (north, east, course over
+    ground, draught) where the class is read; ``role`` is the own ship's rule 15 role. When one
+    ship proceeds along a narrow channel (``channel_width``) and the other crosses it, the
+    crossing ship keeps out of the way and the one in the channel stands on; where rule 15
+    already gives those roles its judgement stands (basis "rule 15"), so rule 9(d) changes the
+    roles only where the two conflict."""
+    if chart.empty or not crosses(own[2], target[2]):
+        return role
+    w_o = channel_width(chart, *own)
+    w_q = channel_width(chart, *target)
+    if w_o is not None and w_q is None and role.role == "give-way":
+        return Role(
+            "stand-on",
+            "rule 9(d)",
+            f"own ship proceeding along a narrow channel ({w_o:.0f} m of water); target "
+            "crossing it",
+        )
+    if w_q is not None and w_o is None and role.role == "stand-on":
+        return Role(
+            "give-way",
+            "rule 9(d)",
+            f"crossing a narrow channel ({w_q:.0f} m of water): do not impede the vessel "
+            "proceeding along it",
+        )
+    return role

@@ -34,7 +34,7 @@ from autoship.metrics.duties import (
     situation,
     turn_onset,
 )
-from autoship.metrics.navigation import ChartContext, channel_width, crosses, route_turn
+from autoship.metrics.navigation import ChartContext, route_turn, rule9d_role
 from autoship.metrics.tracks import Tracks, angles
 
 
@@ -293,42 +293,13 @@ def _classify_at(tr: Tracks, o: int, q: int, k: int, profile: Profile) -> int:
 def _rule9d(
     tr: Tracks, ships: list[dict[str, Any]], chart: ChartContext, o: int, q: int, k: int, role: Role
 ) -> Role:
-    """Rule 9(d): "A vessel shall not cross a narrow channel or fairway if such crossing
-    impedes the passage of a vessel which can safely navigate only within such channel"; the
-    vessel proceeding along it "may use the sound signal ... if in doubt as to the intention of
-    the crossing vessel", i.e. it holds on. Between two power-driven vessels crossing (rule 15),
-    when one proceeds along a narrow channel (``navigation.channel_width``, read where the
-    class is read) and the other crosses it, the crossing vessel keeps out of the way and the
-    one in the channel stands on, whichever side each comes from. Where rule 15 gives the same
-    roles its judgement stands (basis "rule 15")."""
-    if chart.empty:
-        return role
+    """Rule 9(d) at record k (``navigation.rule9d_role``)."""
 
-    def along(x: int) -> float | None:
+    def state(x: int) -> tuple[float, float, float, float]:
         d = float(ships[x].get("draught_m") or 0.0)
-        n, e, c = float(tr.north[x, k]), float(tr.east[x, k]), float(tr.cog[x, k])
-        return channel_width(chart, n, e, c, d)
+        return float(tr.north[x, k]), float(tr.east[x, k]), float(tr.cog[x, k]), d
 
-    if not crosses(float(tr.cog[o, k]), float(tr.cog[q, k])):
-        return role
-    w_o, w_q = along(o), along(q)
-    # Where rule 15 already makes the crossing vessel keep out of the way the two rules agree
-    # and the rule 15 judgement stands; rule 9(d) changes the roles only where they conflict.
-    if w_o is not None and w_q is None and role.role == "give-way":
-        return Role(
-            "stand-on",
-            "rule 9(d)",
-            f"own ship proceeding along a narrow channel ({w_o:.0f} m of water); target "
-            "crossing it",
-        )
-    if w_q is not None and w_o is None and role.role == "stand-on":
-        return Role(
-            "give-way",
-            "rule 9(d)",
-            f"crossing a narrow channel ({w_q:.0f} m of water): do not impede the vessel "
-            "proceeding along it",
-        )
-    return role
+    return rule9d_role(chart, state(o), state(q), role)
 
 
 def _duty_at(side: Side, k: int) -> str:

@@ -19,9 +19,16 @@ from typing import Any
 import numpy as np
 
 from autoship.colregs import DEFAULT_PROFILE, load_profile
-from autoship.colregs.classify import NONE, classification_params, classify_kernel
+from autoship.colregs.classify import (
+    CROSSING_GIVE_WAY,
+    CROSSING_STAND_ON,
+    NONE,
+    classification_params,
+    classify_kernel,
+)
 from autoship.colregs.roles import resolve_role, ship_category
 from autoship.errors import AutoshipError
+from autoship.metrics.navigation import ray_free_distance, rule9d_role
 from autoship.planner._kernels import (
     DUTY_BOTH,
     DUTY_GIVE_WAY,
@@ -102,6 +109,24 @@ STOPPED_MPS = 0.3
 _DUTY = {"give-way": DUTY_GIVE_WAY, "stand-on": DUTY_STAND_ON, "both": DUTY_BOTH}
 
 
+class _SeaRoom:
+    """The own ship's chart hazards as the referee's rule 9 test reads sea room
+    (``metrics.navigation.SeaRoom``). The hazards are for the own ship's draught; the other
+    ship's channel is read on them too (its draught is not observed)."""
+
+    def __init__(self, hazards: Any) -> None:
+        self.hazards = hazards
+
+    @property
+    def empty(self) -> bool:
+        return False
+
+    def free_distance(
+        self, north: float, east: float, bearing: float, max_distance: float, draught: float
+    ) -> float:
+        return ray_free_distance(self.hazards.contains, north, east, bearing, max_distance)
+
+
 class Traffic:
     """Per-run encounter state of one own ship against every other ship."""
 
@@ -133,6 +158,9 @@ class Traffic:
         self.r_min = sp.r_min_m
         self.restricted = ctx.visibility == "restricted"
         self.own_cat = ship_category({"category": ctx.category})
+        hz = ctx.hazards
+        # Rule 9(d) as the referee reads it from the chart (metrics.navigation.rule9d_role).
+        self.sea_room = None if hz is None or getattr(hz, "empty", False) else _SeaRoom(hz)
         self.ctx = ctx
         self.n = -1
 
@@ -233,6 +261,15 @@ class Traffic:
                     ship_category({"category": obs.categories[j]}),
                     self.restricted,
                 )
+                if (
+                    self.sea_room is not None
+                    and role.basis == "rule 15"
+                    and code in (CROSSING_GIVE_WAY, CROSSING_STAND_ON)
+                ):
+                    d = float(self.ctx.draught)
+                    own = (float(obs.north[o]), float(obs.east[o]), math.atan2(ve[o], vn[o]), d)
+                    tgt = (float(obs.north[j]), float(obs.east[j]), math.atan2(ve[j], vn[j]), d)
+                    role = rule9d_role(self.sea_room, own, tgt, role)
                 if role.basis == "rule 19":
                     duty = DUTY_R19
                 else:
