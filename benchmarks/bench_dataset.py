@@ -28,7 +28,9 @@ run (16 episodes, 1,920 steps) a little later, load average 2.0: --jobs 1 226 st
 cores), --jobs 2 308 steps/s (1.66 cores), 1.36x; views 111 steps/s; the learned policy passed
 8 of 12 (67 %, mean score 0.81) against the expert's 10 (83 %, 0.94), no collisions. Other runs
 on this VM under heavier load (load average 3) gave --jobs 2 / --jobs 1 from 0.5x to 1.76x:
-figures on this shared machine are noisy.
+figures on this shared machine are noisy. Idle (load 0.8), later the same day,
+`--episodes 64 --no-bc`: --jobs 1 336 steps/s (0.94 cores), --jobs 2 612 steps/s (1.72 cores),
+1.82x, identical bytes; the default 16 episodes 1.28x.
 """
 
 from __future__ import annotations
