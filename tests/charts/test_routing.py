@@ -1,0 +1,160 @@
+"""autoship.charts.routing: lanes, separation zones and fairways on hand-worked geometry.
+
+Frame: shapely x = east, y = north; queries take (north, east). Bearings are deg true.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import shapely
+
+from autoship.charts.routing import Routing, RoutingFeature, principal_axis_deg
+
+
+def box(e0, n0, e1, n1):
+    return shapely.box(e0, n0, e1, n1)
+
+
+# A straight fairway 4000 m long east-west and 400 m wide: centreline north = 0.
+STRAIGHT = Routing([RoutingFeature("FAIRWY", box(0, -200, 4000, 200))])
+
+# A bent fairway: an east-west leg (north -200..200, east 0..2000) turning north into a
+# north-south leg (east 1600..2000, north -200..3000); both 400 m wide.
+BENT = Routing(
+    [RoutingFeature("FAIRWY", shapely.union(box(0, -200, 2000, 200), box(1600, -200, 2000, 3000)))]
+)
+
+# A scheme with two 1000 m lanes and a 1000 m separation zone between them, all east-west over
+# 10 km: westbound lane north of the zone (ORIENT 270), eastbound south of it (ORIENT 90).
+TSS = Routing(
+    [
+        RoutingFeature("TSSLPT", box(-5000, 500, 5000, 1500), 270.0, "westbound"),
+        RoutingFeature("TSEZNE", box(-5000, -500, 5000, 500)),
+        RoutingFeature("TSSLPT", box(-5000, -1500, 5000, -500), 90.0, "eastbound"),
+        RoutingFeature("TSSBND", shapely.LineString([(-5000, 1500), (5000, 1500)])),
+    ]
+)
+
+
+def test_empty_routing_answers_outside():
+    r = Routing()
+    assert r.empty and not r.has_fairways and not r.has_tss
+    assert np.isnan(r.lane_direction([0.0, 1.0], [0.0, 1.0])).all()
+    assert not r.in_separation_zone([0.0], [0.0]).any()
+    inside, axis, lat = r.fairway_at([0.0], [0.0], [90.0])
+    assert not inside.any() and np.isnan(axis).all() and np.isnan(lat).all()
+    assert Routing.from_chart_json(None).empty
+    assert Routing.from_chart_json({"polygons": []}).empty
+
+
+def test_straight_fairway_axis_and_starboard_side():
+    # 100 m north of the centreline: port side of an eastbound ship (starboard is south),
+    # starboard side of a westbound one; lateral = 100 / 200.
+    inside, axis, lat = STRAIGHT.fairway_at(
+        [100.0, 100.0, -150.0], [2000.0] * 3, [85.0, 265.0, 95.0]
+    )
+    assert inside.all()
+    np.testing.assert_allclose(axis, [90.0, 270.0, 90.0], atol=1e-6)
+    np.testing.assert_allclose(lat, [-0.5, 0.5, 0.75], atol=1e-6)
+    assert STRAIGHT.has_fairways and not STRAIGHT.has_tss
+
+
+def test_straight_fairway_outside_and_on_the_limit():
+    inside, axis, lat = STRAIGHT.fairway_at([300.0, -200.0], [2000.0, 2000.0], [90.0, 90.0])
+    assert not inside[0] and math.isnan(axis[0]) and math.isnan(lat[0])
+    # On the southern limit, eastbound: the starboard limit.
+    assert inside[1]
+    assert lat[1] == pytest.approx(1.0)
+
+
+def test_fairway_orient_overrides_shape():
+    # A square "fairway" has no principal axis; its ORIENT gives it one.
+    r = Routing([RoutingFeature("FAIRWY", box(0, 0, 1000, 1000), 45.0)])
+    _, axis, lat = r.fairway_at([500.0], [500.0], [200.0])
+    assert axis[0] == pytest.approx(225.0)
+    assert lat[0] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_bent_fairway_follows_each_leg():
+    # East-west leg, eastbound ship 100 m south of the centreline: starboard side, +0.5.
+    # North-south leg, northbound ship 100 m east of the centreline (east 1800): +0.5.
+    inside, axis, lat = BENT.fairway_at([-100.0, 2000.0], [500.0, 1900.0], [90.0, 0.0])
+    assert inside.all()
+    np.testing.assert_allclose(axis % 360.0, [90.0, 0.0], atol=1.0)
+    np.testing.assert_allclose(lat, [0.5, 0.5], atol=0.02)
+    # Southbound in the north-south leg, 100 m west of its centreline: starboard is west, +0.5.
+    _, axis, lat = BENT.fairway_at([2500.0], [1700.0], [180.0])
+    assert axis[0] == pytest.approx(180.0, abs=1.0)
+    assert lat[0] == pytest.approx(0.5, abs=0.02)
+
+
+def test_track_inside_a_fairway_gives_its_axis():
+    # The straight east-west fairway with a recommended track at 085 deg along it (3000 m, from
+    # 131 m south to 131 m north of the centreline): near the track its direction is the axis,
+    # not the polygon's 090.
+    dn = 1500.0 / math.tan(math.radians(85.0))
+    track = shapely.LineString([(500.0, -dn), (3500.0, dn)])
+    r = Routing(
+        [RoutingFeature("FAIRWY", box(0, -200, 4000, 200)), RoutingFeature("RECTRC", track, 85.0)]
+    )
+    _, axis, _ = r.fairway_at([0.0, 0.0], [2000.0, 2000.0], [200.0, 10.0])
+    np.testing.assert_allclose(axis, [265.0, 85.0], atol=1e-6)
+    # A track across the fairway (400 m inside it) is not its axis.
+    across = shapely.LineString([(2000.0, -500.0), (2000.0, 500.0)])
+    r = Routing(
+        [RoutingFeature("FAIRWY", box(0, -200, 4000, 200)), RoutingFeature("NAVLNE", across)]
+    )
+    assert r.fairway_at([0.0], [2100.0], [80.0])[1][0] == pytest.approx(90.0)
+
+
+def test_dredged_channel_counts_basin_does_not():
+    r = Routing(
+        [
+            RoutingFeature("DRGARE", box(0, 0, 3000, 150)),  # channel: 20 widths long
+            RoutingFeature("DRGARE", box(5000, 0, 5400, 400)),  # turning basin
+        ]
+    )
+    assert len(r.channels) == 1
+    assert r.fairway_index([75.0, 200.0], [1000.0, 5200.0]).tolist() == [0, -1]
+
+
+def test_tss_lanes_zone_and_lateral():
+    north = np.array([1000.0, 0.0, -1000.0, 2000.0])
+    east = np.zeros(4)
+    np.testing.assert_array_equal(TSS.lane_direction(north, east)[[0, 2]], [270.0, 90.0])
+    assert np.isnan(TSS.lane_direction(north, east)[[1, 3]]).all()
+    assert TSS.in_separation_zone(north, east).tolist() == [False, True, False, False]
+    assert TSS.lane_index(north, east).tolist() == [0, -1, 1, -1]
+    # Westbound lane, centre north = 1000, half width 500: 200 m north is +0.4 (starboard of a
+    # westbound ship); eastbound lane, centre -1000: 200 m north is port of eastbound, -0.4.
+    np.testing.assert_allclose(TSS.lane_lateral([1200.0, -800.0], [0.0, 0.0]), [0.4, -0.4])
+    assert TSS.has_tss and not TSS.has_fairways
+
+
+def test_record_round_trip():
+    record = {"polygons": [], "routing": TSS.to_json() + STRAIGHT.to_json()}
+    r = Routing.from_chart_json(record)
+    assert len(r.lanes) == 2 and len(r.zones) == 1 and len(r.channels) == 1
+    assert r.lane_direction([1000.0], [0.0])[0] == 270.0
+    assert r.lanes[0].name == "westbound"
+    # A malformed item is skipped, not fatal.
+    bad = Routing.from_chart_json({"routing": [{"class": "TSEZNE", "geometry": "nonsense"}]})
+    assert bad.empty
+
+
+def test_principal_axis_of_rotated_rectangle():
+    rect = shapely.affinity.rotate(box(-1000, -100, 1000, 100), -40.0, origin=(0, 0))
+    axis, ratio = principal_axis_deg(rect)
+    # Rotating the east-west strip 40 deg clockwise gives an axis at 090 + 40 = 130 (or 310).
+    assert axis == pytest.approx(130.0, abs=1e-6)
+    assert ratio == pytest.approx(100.0, rel=1e-6)
+
+
+def test_from_chart_features_mapping():
+    r = Routing.from_features(
+        {"TSSLPT": [{"geometry": box(0, 0, 100, 1000), "orient_deg": 0.0, "name": None}]}
+    )
+    assert r.lane_direction([500.0], [50.0])[0] == 0.0
