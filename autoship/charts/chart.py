@@ -14,6 +14,7 @@ from shapely import STRtree
 
 from autoship.charts import sdf as _sdf
 from autoship.charts.readers import ChartData, read_s57, read_vector
+from autoship.charts.routing import Routing
 from autoship.errors import ChartError
 from autoship.geo import LocalFrame
 
@@ -79,10 +80,12 @@ class Chart:
         coverage=None,
         point_radius_m: float = 20.0,
         name: str = "<local>",
+        routing: dict[str, list[dict]] | None = None,
     ) -> Chart:
         """A chart made from shapely geometry already in the local frame (x = east, y = north):
-        ``land`` polygons, ``depth_areas`` as (polygon, drval1, drval2) and ``obstructions`` as
-        (geometry, valsou or None). For synthetic scenarios and tests."""
+        ``land`` polygons, ``depth_areas`` as (polygon, drval1, drval2), ``obstructions`` as
+        (geometry, valsou or None) and ``routing`` as ``Chart.routing`` gives it. For synthetic
+        scenarios and tests."""
         land = np.array(list(land), dtype=object)
         dpolys = np.array([d[0] for d in depth_areas], dtype=object)
         obst = np.array([o[0] for o in obstructions], dtype=object)
@@ -124,7 +127,7 @@ class Chart:
             obstruction_layer=np.full(len(obst), "hazard", dtype=object),
             obstruction_id=np.full(len(obst), "", dtype=object),
             lines=np.empty(0, dtype=object),
-            routing={},
+            routing=dict(routing or {}),
             coverage=coverage,
             extent_lonlat=(float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())),
             point_radius_m=float(point_radius_m),
@@ -141,9 +144,11 @@ class Chart:
 
     @property
     def routing(self) -> dict[str, list[dict]]:
-        """Traffic separation schemes and fairways by S-57 class (FAIRWY, TSSLPT, TSSBND, TSEZNE,
-        TSSRON, TSSCRS, PRCARE, ISTZNE): [{"geometry", "orient_deg", "name"}], kept for the
-        COLREG rule 9/10 checks; empty for vector charts."""
+        """Ships' routeing objects by S-57 class (``autoship.charts.routing.ROUTING_CLASSES``:
+        fairways, dredged areas, recommended tracks, navigation lines, traffic separation
+        schemes): [{"geometry", "orient_deg", "name"}] in the local frame, for COLREG rules 9
+        and 10 (``Routing.from_chart``). Vector charts give them as features whose ``class``
+        property names the S-57 class (charts/README.md)."""
         return self.data.routing
 
     def depth_range_m(self) -> tuple[float, float] | None:
@@ -296,6 +301,8 @@ class Chart:
 
         Land and depth areas always; the merged hazard polygons too when ``draught_m`` is given
         (the deepest ship's, say). Rings are simplified by ``tolerance_m`` and rounded to 0.1 m.
+        A chart with ships' routeing objects adds ``routing`` (``Routing.to_json``: unsimplified,
+        rounded to 0.1 m), which the referee scores rules 9 and 10 from.
         """
         d = self.data
         polys: list[dict] = []
@@ -336,7 +343,12 @@ class Chart:
                         "depth_m": None if not math.isfinite(depth) else float(depth),
                     }
                 )
-        return {"polygons": polys, "points": points}
+        out: dict = {"polygons": polys, "points": points}
+        routing = Routing.from_chart(self)
+        if not routing.empty:
+            # Only when there is something: charts without routeing keep their record as before.
+            out["routing"] = routing.to_json()
+        return out
 
 
 class Hazards:

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from autoship.charts.routing import ROUTING_CLASSES
 from autoship.errors import ChartError
 from autoship.geo import LocalFrame
 
@@ -36,8 +37,12 @@ S57_DEPTH = ("DEPARE", "DRGARE")
 S57_UNSURVEYED = ("UNSARE",)
 S57_OBSTRUCTIONS = ("OBSTRN", "WRECKS", "UWTROC", "OFSPLF", "PILPNT", "SLCONS")
 S57_LINES = ("COALNE",)
-# Traffic separation and fairways: kept for the COLREG rules 9 and 10 that come later.
-S57_ROUTING = ("FAIRWY", "TSSLPT", "TSSBND", "TSEZNE", "TSSRON", "TSSCRS", "PRCARE", "ISTZNE")
+# Ships' routeing for COLREG rules 9 and 10 (autoship.charts.routing): fairways, dredged areas
+# (also depth areas above), recommended tracks and navigation lines, and the traffic separation
+# scheme objects.
+S57_ROUTING = ROUTING_CLASSES
+# ORIENT is an orientation in degrees, 0-360 (S-57 Appendix A, attribute ORIENT).
+ORIENT_RANGE = (0.0, 360.0)
 
 # Horizontal safety radius around point hazards when the chart gives no better figure: 0.5 mm
 # at the compilation scale (a common figure for chart plotting accuracy), at least 20 m.
@@ -197,6 +202,37 @@ def _float_field(meta_fields: list[str], fields, name: str, n: int) -> np.ndarra
             continue
     if np.ma.isMaskedArray(col):
         out[np.ma.getmaskarray(col)] = np.nan
+    return out
+
+
+def _orient_field(
+    meta_fields: list[str], fields, name: str, n: int, file: str, layer: str
+) -> np.ndarray:
+    """ORIENT (deg) per feature, NaN where absent; a value that is not a number in 0-360 is a
+    ChartError naming the file and the layer's field (a lane with a wrong direction of traffic
+    flow would score every ship in it against the flow)."""
+    if name not in meta_fields:
+        return np.full(n, np.nan)
+    col = fields[meta_fields.index(name)]
+    mask = np.ma.getmaskarray(col) if np.ma.isMaskedArray(col) else np.zeros(n, dtype=bool)
+    out = np.full(n, np.nan)
+    for k, v in enumerate(col):
+        if mask[k] or v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            x = math.nan
+        if isinstance(v, float | np.floating) and math.isnan(v):
+            continue  # GDAL's "unset" for a real attribute
+        if not (ORIENT_RANGE[0] <= x <= ORIENT_RANGE[1]):
+            raise ChartError(
+                f"{_short(v if not isinstance(v, np.generic) else v.item())} is not an "
+                "orientation in deg (0-360)",
+                file=file,
+                field=f"{layer}.{name}",
+            )
+        out[k] = x % 360.0
     return out
 
 
@@ -386,7 +422,7 @@ def read_s57(path: Path, frame: LocalFrame) -> ChartData:
     read: dict[str, tuple] = {}
     crs = None
     wanted = S57_LAND + S57_DEPTH + S57_UNSURVEYED + S57_OBSTRUCTIONS + S57_LINES + S57_ROUTING
-    for layer in ("M_COVR", *wanted):
+    for layer in dict.fromkeys(("M_COVR", *wanted)):
         if layer not in layers:
             continue
         meta, names, geoms, fields = _read_layer(path, layer)
@@ -459,7 +495,7 @@ def read_s57(path: Path, frame: LocalFrame) -> ChartData:
         if layer not in read:
             continue
         g, names, fields = layer_geoms(layer)
-        orient = _float_field(names, fields, "ORIENT", len(g))
+        orient = _orient_field(names, fields, "ORIENT", len(g), file, layer)
         objnam = fields[names.index("OBJNAM")] if "OBJNAM" in names else [None] * len(g)
         routing[layer] = [
             {
@@ -648,6 +684,16 @@ def check_geojson(path: Path) -> int:
             low = str(key).lower()
             if low in _NUMERIC_PROPS and v is not None and not _depth_ok(v):
                 raise fail(f"{where}.properties.{key}", f"{_short(v)} is not a depth in m")
+            if low == "orient" and v is not None and not _orient_ok(v):
+                raise fail(
+                    f"{where}.properties.{key}", f"{_short(v)} is not an orientation in deg (0-360)"
+                )
+            if low == "class" and isinstance(v, str) and _looks_s57(v) and not _routing_class(v):
+                raise fail(
+                    f"{where}.properties.{key}",
+                    f"{_short(v)} is not an S-57 class the chart reader knows "
+                    f"({', '.join(ROUTING_CLASSES)})",
+                )
             if (
                 low == "kind"
                 and v is not None
@@ -661,6 +707,27 @@ def check_geojson(path: Path) -> int:
         if feat["geometry"] is not None:  # null is allowed (RFC 7946) and counted as dropped
             _check_geometry(feat["geometry"], f"{where}.geometry", geographic, fail, 0)
     return len(items)
+
+
+def _orient_ok(v) -> bool:
+    return (
+        not isinstance(v, bool)
+        and isinstance(v, (int, float))
+        and ORIENT_RANGE[0] <= v <= ORIENT_RANGE[1]
+    )
+
+
+def _looks_s57(v: str) -> bool:
+    """Six letters, like an S-57 object class acronym (IHO S-57 Appendix A)."""
+    t = v.strip()
+    return len(t) == 6 and t.isalpha() and t.isupper()
+
+
+def _routing_class(v) -> str | None:
+    if not isinstance(v, str):
+        return None
+    t = v.strip().upper()
+    return t if t in ROUTING_CLASSES else None
 
 
 def _depth_ok(v) -> bool:
@@ -765,6 +832,7 @@ def read_vector(path: Path, frame: LocalFrame) -> ChartData:
     report: list[str] = []
     counts: dict[str, int] = {}
     land, land_pts, dpolys, dmin, dmax, obst, odepth, lines = ([] for _ in range(8))
+    routing: dict[str, list[dict]] = {}
     bounds = []
     driver = "vector"
     for layer in layers:
@@ -806,18 +874,32 @@ def read_vector(path: Path, frame: LocalFrame) -> ChartData:
         d2 = _pick(names, fields, _DEPTH_MAX, n)
         vs = _pick(names, fields, _VALSOU, n)
         pt, ln, pg, _ = _split(geoms)
-        is_depth = pg & (~np.isnan(d1) | (kind == "depth")) & (kind != "land")
-        is_obst_area = pg & (kind == "hazard")
-        is_land = pg & ~is_depth & ~is_obst_area
+        # Ships' routeing objects (charts/README.md): a ``class`` naming an S-57 routeing class.
+        # They are not land or hazards; a dredged area with a depth is a depth area as well.
+        rclass = np.array(
+            [_routing_class(v) or "" for v in _raw_field(names, fields, ("class",), n)],
+            dtype=object,
+        )
+        is_route = rclass != ""
+        if is_route.any():
+            _add_routing(routing, geoms, rclass, names, fields, file, layer)
+        is_depth = (
+            pg
+            & (~np.isnan(d1) | (kind == "depth"))
+            & (kind != "land")
+            & (~is_route | ((rclass == "DRGARE") & ~np.isnan(d1)))
+        )
+        is_obst_area = pg & (kind == "hazard") & ~is_route
+        is_land = pg & ~is_depth & ~is_obst_area & ~is_route
         land.append(geoms[is_land])
         dpolys.append(geoms[is_depth])
         dmin.append(d1[is_depth])
         dmax.append(np.where(np.isnan(d2), d1, d2)[is_depth])
-        is_coast = ln & (kind == "coastline")
+        is_coast = ln & (kind == "coastline") & ~is_route
         lines.append(geoms[is_coast])
-        pl_land = (pt | ln) & (kind == "land")
+        pl_land = (pt | ln) & (kind == "land") & ~is_route
         land_pts.append(geoms[pl_land])
-        is_obst = ((pt | ln) & ~is_coast & ~pl_land) | is_obst_area
+        is_obst = ((pt | ln) & ~is_coast & ~pl_land & ~is_route) | is_obst_area
         obst.append(geoms[is_obst])
         odepth.append(vs[is_obst])
     if geojson_features is not None and sum(counts.values()) != geojson_features:
@@ -861,7 +943,7 @@ def read_vector(path: Path, frame: LocalFrame) -> ChartData:
         obstruction_layer=np.full(n_obst, "hazard", dtype=object),
         obstruction_id=np.full(n_obst, "", dtype=object),
         lines=_cat(lines),
-        routing={},
+        routing=routing,
         coverage=coverage,
         extent_lonlat=extent,
         point_radius_m=MIN_POINT_RADIUS_M,
@@ -871,6 +953,35 @@ def read_vector(path: Path, frame: LocalFrame) -> ChartData:
     )
     _check_origin(data, frame)
     return data
+
+
+def _raw_field(names: list[str], fields, candidates, n: int) -> list:
+    """The first attribute among ``candidates`` (any case), values as read; Nones if absent."""
+    lower = [s.lower() for s in names]
+    for c in candidates:
+        if c in lower:
+            col = fields[lower.index(c)]
+            mask = np.ma.getmaskarray(col) if np.ma.isMaskedArray(col) else np.zeros(n, bool)
+            return [None if mask[k] else col[k] for k in range(n)]
+    return [None] * n
+
+
+def _add_routing(routing, geoms, rclass, names, fields, file: str, layer: str) -> None:
+    lower = [s.lower() for s in names]
+    orient = (
+        _orient_field(names, fields, names[lower.index("orient")], len(geoms), file, layer)
+        if "orient" in lower
+        else np.full(len(geoms), np.nan)
+    )
+    label = _raw_field(names, fields, ("objnam", "name"), len(geoms))
+    for k in np.flatnonzero(rclass != ""):
+        routing.setdefault(str(rclass[k]), []).append(
+            {
+                "geometry": geoms[k],
+                "orient_deg": None if math.isnan(orient[k]) else float(orient[k]),
+                "name": str(label[k]) if label[k] not in (None, "") else None,
+            }
+        )
 
 
 def _check_lonlat(geoms: np.ndarray, crs, file: str, layer: str) -> None:

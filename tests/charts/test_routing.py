@@ -5,13 +5,18 @@ Frame: shapely x = east, y = north; queries take (north, east). Bearings are deg
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 import shapely
 
+from autoship.charts.chart import load_chart
 from autoship.charts.routing import Routing, RoutingFeature, principal_axis_deg
+from autoship.errors import ChartError
+from autoship.geo import LocalFrame
 
 
 def box(e0, n0, e1, n1):
@@ -158,3 +163,111 @@ def test_from_chart_features_mapping():
         {"TSSLPT": [{"geometry": box(0, 0, 100, 1000), "orient_deg": 0.0, "name": None}]}
     )
     assert r.lane_direction([500.0], [50.0])[0] == 0.0
+
+
+# --- reading: S-57 and vector charts ----------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+ENC = REPO / "charts" / "noaa_enc" / "US4MD81M" / "US4MD81M.000"
+TSS_DEMO = REPO / "charts" / "tss_demo" / "harrow_bank_tss.geojson"
+DEMO_FRAME = LocalFrame(54.20, 3.00)
+
+
+def _geojson(tmp_path, features) -> Path:
+    p = tmp_path / "chart.geojson"
+    p.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return p
+
+
+def _square(lon0, lat0, d=0.01):
+    ring = [[lon0, lat0], [lon0 + d, lat0], [lon0 + d, lat0 + d], [lon0, lat0 + d], [lon0, lat0]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def test_s57_cell_keeps_fairways_dredged_areas_and_tracks():
+    chart = load_chart(ENC, LocalFrame(38.65, -76.40))
+    counts = {k: len(v) for k, v in chart.routing.items()}
+    assert counts == {"FAIRWY": 20, "DRGARE": 7, "RECTRC": 1, "NAVLNE": 1}
+    assert [f["orient_deg"] for f in chart.routing["RECTRC"]] == [198.3]
+    r = Routing.from_chart(chart)
+    assert r.has_fairways and not r.has_tss
+    # The dredged areas are still depth areas for grounding.
+    assert (chart.data.depth_layer == "DRGARE").sum() == 7
+    record = chart.to_viewer_json(draught_m=2.0, ukc_m=0.5)
+    assert {it["class"] for it in record["routing"]} == {"FAIRWY", "DRGARE", "RECTRC", "NAVLNE"}
+    back = Routing.from_chart_json(record)
+    assert len(back.channels) == len(r.channels) and len(back.tracks) == 2
+
+
+def test_geojson_routing_features_by_class():
+    chart = load_chart(TSS_DEMO, DEMO_FRAME)
+    assert {k: len(v) for k, v in chart.routing.items()} == {"TSSLPT": 2, "TSEZNE": 1, "TSSBND": 1}
+    # Routeing features are neither land nor hazards: the lanes are open water.
+    assert len(chart.data.land) == 1
+    assert not chart.is_land([1500.0, 0.0, -1500.0], [0.0, 0.0, 0.0]).any()
+    assert not chart.hazards(10.0, 0.5).contains([1500.0, 0.0, -1500.0], [0.0] * 3).any()
+    r = Routing.from_chart(chart)
+    np.testing.assert_allclose(r.lane_direction([1500.0, -1500.0], [-9000.0, 9000.0]), [270, 90])
+    assert r.in_separation_zone([0.0, 499.0, 501.0], [0.0, 0.0, 0.0]).tolist() == [
+        True,
+        True,
+        False,
+    ]
+    assert "routing" in chart.to_viewer_json()
+
+
+def test_chart_without_routing_keeps_its_record():
+    chart = load_chart(
+        REPO / "charts" / "solent_land" / "solent_land_osm.geojson", LocalFrame(50.75, -1.2)
+    )
+    assert chart.routing == {}
+    assert Routing.from_chart(chart).empty
+    assert set(chart.to_viewer_json()) == {"polygons", "points"}
+
+
+@pytest.mark.parametrize(
+    ("props", "field", "text"),
+    [
+        ({"class": "TSSLPT", "ORIENT": "east"}, "features[0].properties.ORIENT", "orientation"),
+        ({"class": "TSSLPT", "orient": 361}, "features[0].properties.orient", "0-360"),
+        ({"class": "TSSLPT", "ORIENT": -5}, "features[0].properties.ORIENT", "0-360"),
+        ({"class": "TSSLTP", "ORIENT": 90}, "features[0].properties.class", "S-57 class"),
+    ],
+)
+def test_bad_routing_attributes_are_one_line_errors(tmp_path, props, field, text):
+    p = _geojson(
+        tmp_path, [{"type": "Feature", "properties": props, "geometry": _square(3.0, 54.2)}]
+    )
+    with pytest.raises(ChartError) as exc:
+        load_chart(p, DEMO_FRAME)
+    msg = str(exc.value)
+    assert msg.startswith(f"{p}: {field}: ") and text in msg and "\n" not in msg
+
+
+def test_other_class_values_are_ignored(tmp_path):
+    p = _geojson(
+        tmp_path,
+        [{"type": "Feature", "properties": {"class": "ocean"}, "geometry": _square(3.0, 54.2)}],
+    )
+    chart = load_chart(p, DEMO_FRAME)
+    assert chart.routing == {} and len(chart.data.land) == 1
+
+
+def test_bad_orient_in_a_geopackage_names_the_layer_field(tmp_path):
+    pyogrio = pytest.importorskip("pyogrio")
+    p = tmp_path / "lanes.gpkg"
+    geom = shapely.to_wkb(np.array([shapely.box(3.0, 54.2, 3.01, 54.21)], dtype=object))
+    pyogrio.raw.write(
+        str(p),
+        geometry=geom,
+        field_data=[np.array(["TSSLPT"], dtype=object), np.array([400.0])],
+        fields=["class", "ORIENT"],
+        layer="lanes",
+        driver="GPKG",
+        crs="EPSG:4326",
+        geometry_type="Polygon",
+    )
+    with pytest.raises(
+        ChartError, match=r"lanes\.gpkg: lanes\.ORIENT: 400.0 is not an orientation"
+    ):
+        load_chart(p, DEMO_FRAME)
