@@ -100,7 +100,18 @@ W_TAIL_S = 30
 W_STAGE2_STEP = 31
 # Cost of leaving part of the manoeuvre for later while giving way (rules 8(a), 16: early).
 W_LATER = 32
-NW = 33
+# Hull shape for the chart clearance: the hull (length L, beam B) lies inside the stadium of
+# radius B/2 round its centre line, so its clearance is the smallest signed distance along the
+# centre line (from -L/2 to +L/2 about the predicted position, on the predicted course) minus
+# B/2, sampled at ``W_HULL_N`` points. A circle of L/2 + B/2 round the centre would shut a ship
+# out of any channel narrower than its length (issue 14: a 120 m ship in a 180 m dredged
+# waterway); the stadium is what a pilot reads off the chart. The kernels report it as the
+# centre-equivalent ``hull clearance + L/2 + B/2``, so a ship lying bow-on to the shore reads
+# exactly as before and one lying along it gets the room it has (``W_CLEAR_HIT`` is L/2 + B/2).
+W_HULL_HALF_L = 33
+W_HULL_HALF_B = 34
+W_HULL_N = 35
+NW = 36
 
 # Encounter codes (same numbers as autoship.colregs.classify).
 HEAD_ON = 1
@@ -130,6 +141,26 @@ def wrap_pi(a: float) -> float:
     elif w <= -math.pi:
         w += 2.0 * math.pi
     return w
+
+
+@njit
+def hull_clearance(grid, g_n0, g_e0, g_res, n, e, chi, half_l, half_b, n_samples):
+    """Signed clearance (m) of a hull of half length ``half_l`` and half beam ``half_b`` centred
+    at (n, e) on course ``chi`` from the hazards of a distance grid: the smallest distance at
+    ``n_samples`` points along the centre line minus the half beam (see ``W_HULL_HALF_L``).
+    One sample (or ``half_l`` 0) takes the hull as the circle of radius ``half_l + half_b``
+    round its centre."""
+    if n_samples <= 1 or half_l <= 0.0:
+        return sample_sdf(grid, g_n0, g_e0, g_res, n, e) - half_l - half_b
+    c = math.cos(chi)
+    s = math.sin(chi)
+    m = np.inf
+    for i in range(n_samples):
+        x = -half_l + 2.0 * half_l * i / (n_samples - 1)
+        d = sample_sdf(grid, g_n0, g_e0, g_res, n + x * c, e + x * s)
+        if d < m:
+            m = d
+    return m - half_b
 
 
 @njit
@@ -299,6 +330,9 @@ def evaluate_candidates(
     has_chart = w[W_HAS_CHART] != 0.0
     clear_req = w[W_CLEAR_REQ]
     clear_hit = w[W_CLEAR_HIT]
+    half_l = w[W_HULL_HALF_L]
+    half_b = w[W_HULL_HALF_B]
+    n_h = int(w[W_HULL_N])
     nt = idx.shape[0]
 
     give_way_risk = False
@@ -538,7 +572,10 @@ def evaluate_candidates(
         if has_chart:
             g = 0.0
             for k in range(1, min(nsteps, int(w[W_GROUND_STEPS])) + 1):
-                s = sample_sdf(grid, g_n0, g_e0, g_res, trk_n[k], trk_e[k])
+                s = hull_clearance(
+                    grid, g_n0, g_e0, g_res, trk_n[k], trk_e[k], trk_chi[k], half_l, half_b, n_h
+                )
+                s += half_l + half_b
                 if s < cmin:
                     cmin = s
                 if s < clear_req:

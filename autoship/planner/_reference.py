@@ -47,6 +47,9 @@ from autoship.planner._kernels import (
     W_GROUND_STEPS,
     W_HAS_CHART,
     W_HIT,
+    W_HULL_HALF_B,
+    W_HULL_HALF_L,
+    W_HULL_N,
     W_LATER,
     W_NA,
     W_NA_RAD,
@@ -158,6 +161,17 @@ def tail_cpa_np(tail, tn, te, tvn, tve, t_end, t_tail):
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(v2 > 1e-12, np.clip(-(pn * vn + pe * ve) / v2, 0.0, t_tail), 0.0)
     return np.sqrt((pn + vn * t) ** 2 + (pe + ve * t) ** 2), t
+
+
+def hull_clearance_np(grid, g_n0, g_e0, g_res, n, e, chi, half_l, half_b, n_samples):
+    """``_kernels.hull_clearance`` over arrays of centres and courses."""
+    if n_samples <= 1 or half_l <= 0.0:
+        return sample_sdf_np(grid, g_n0, g_e0, g_res, n, e) - half_l - half_b
+    x = -half_l + 2.0 * half_l * np.arange(n_samples) / (n_samples - 1)
+    c = np.cos(chi)[..., None]
+    s = np.sin(chi)[..., None]
+    d = sample_sdf_np(grid, g_n0, g_e0, g_res, n[..., None] + x * c, e[..., None] + x * s)
+    return d.min(axis=-1) - half_b
 
 
 def evaluate_candidates_numpy(
@@ -275,7 +289,19 @@ def evaluate_candidates_numpy(
 
     if w[W_HAS_CHART] != 0.0:
         kg = min(nsteps, int(w[W_GROUND_STEPS]))
-        s = sample_sdf_np(grid, g_n0, g_e0, g_res, trk_n[:, 1 : kg + 1], trk_e[:, 1 : kg + 1])
+        s = hull_clearance_np(
+            grid,
+            g_n0,
+            g_e0,
+            g_res,
+            trk_n[:, 1 : kg + 1],
+            trk_e[:, 1 : kg + 1],
+            trk_chi[:, 1 : kg + 1],
+            w[W_HULL_HALF_L],
+            w[W_HULL_HALF_B],
+            int(w[W_HULL_N]),
+        )
+        s = s + w[W_HULL_HALF_L] + w[W_HULL_HALF_B]
         t = np.arange(1, kg + 1) * dt
         req = w[W_CLEAR_REQ]
         x = (req - s) / req

@@ -53,6 +53,9 @@ from autoship.planner._kernels import (
     W_GROUND_STEPS,
     W_HAS_CHART,
     W_HIT,
+    W_HULL_HALF_B,
+    W_HULL_HALF_L,
+    W_HULL_N,
     W_LATER,
     W_NA,
     W_NA_RAD,
@@ -299,6 +302,11 @@ class SBMPC:
         # The hull touches when the centre is within half a length of the edge (bow first).
         self.clear_hit = 0.5 * ctx.length + 0.5 * ctx.beam
         w[W_CLEAR_HIT] = self.clear_hit
+        # Chart clearance of the hull's stadium (``_kernels.W_HULL_HALF_L``), sampled at most a
+        # beam apart along the centre line (3-9 points).
+        w[W_HULL_HALF_L] = 0.5 * ctx.length
+        w[W_HULL_HALF_B] = 0.5 * ctx.beam
+        w[W_HULL_N] = min(9, max(3, math.ceil(ctx.length / max(ctx.beam, 1.0)) + 1))
         w[W_HAS_CHART] = 1.0 if has_chart else 0.0
         w[W_GROUND_STEPS] = max(1, int(round(ground_horizon(ctx, p) / p["step_s"])))
         w[W_TAIL_S] = p["horizon_s"] if p["tail_s"] is None else p["tail_s"]

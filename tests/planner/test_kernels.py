@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -47,6 +48,9 @@ def _weights(nsteps=60, dt=10.0, chart=False):
     w[kn.W_TAIL_S] = nsteps * dt
     w[kn.W_STAGE2_STEP] = nsteps // 4
     w[kn.W_LATER] = 0.5
+    w[kn.W_HULL_HALF_L] = 75.0
+    w[kn.W_HULL_HALF_B] = 15.0
+    w[kn.W_HULL_N] = 5
     return w
 
 
@@ -248,6 +252,8 @@ def test_two_stage_candidate_holds_on_past_an_island_then_turns():
     nn, ee = np.meshgrid(g, g, indexing="ij")
     grid = np.hypot(nn - 400.0, ee - 700.0) - 500.0
     w = _weights(chart=True)
+    w[kn.W_HULL_N] = 1  # the centre point against a 90 m circle (a 150 m hull lying along the
+    # track would clear the island's edge by the 94 m it passes off)
     args = (own, dchi, uf, dchi2, np.array([0.0, 9000.0]), np.zeros(2), np.array([6.0, -6.0]),
             np.zeros(2), np.full(2, 1500.0), np.full(2, 500.0), np.array([0, kn.HEAD_ON]),
             np.array([0, kn.DUTY_BOTH]), np.zeros(2, bool), np.ones(2, bool), np.zeros(2),
@@ -258,3 +264,56 @@ def test_two_stage_candidate_holds_on_past_an_island_then_turns():
     assert clear[later] > w[kn.W_CLEAR_HIT] and margin[later] > 0.0
     assert margin[keep] < 0.0  # holding on runs into the other ship (after the horizon)
     assert cost[later] < min(cost[now], cost[keep])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.floats(-300.0, 300.0),
+    e=st.floats(-300.0, 300.0),
+    chi=st.floats(0.0, 2 * math.pi),
+    length=st.floats(20.0, 300.0),
+    beam=st.floats(5.0, 50.0),
+)
+def test_hull_clearance_is_the_rectangles_distance_to_a_straight_shore(n, e, chi, length, beam):
+    """Shore along east = 500 m (land beyond): the hull's clearance is 500 - the largest east of
+    its stadium (centre line +-L/2, radius B/2), which bounds the rectangle's own distance by at
+    most B/2 (1 - cos) at the ends; sampled points hit the centre line's ends exactly."""
+    g = np.arange(-1000.0, 1001.0, 10.0)
+    nn, ee = np.meshgrid(g, g, indexing="ij")
+    grid = 500.0 - ee
+    got = kn.hull_clearance(grid, -1000.0, -1000.0, 10.0, n, e, chi, length / 2, beam / 2, 7)
+    want = 500.0 - (e + abs(math.sin(chi)) * length / 2) - beam / 2
+    assert got == pytest.approx(want, abs=1e-6)
+    # The true rectangle is never closer to the shore than the stadium says.
+    rect_east = e + abs(math.sin(chi)) * length / 2 + abs(math.cos(chi)) * beam / 2
+    assert 500.0 - rect_east >= got - 1e-6
+
+
+def test_a_ship_along_a_narrow_channel_is_clear_and_one_across_it_is_not():
+    """Issue 14: a 120 m ship (beam 20 m) in a straight dredged channel 180 m wide. With a circle
+    of L/2 + B/2 = 70 m round the centre every track near the banks looked like a grounding;
+    the hull's stadium leaves the 90 - 10 = 80 m the ship really has either side when it lies
+    along the channel, and still blocks a turn across it."""
+    g = np.arange(-5000.0, 5001.0, 10.0)
+    nn, ee = np.meshgrid(g, g, indexing="ij")
+    grid = 90.0 - np.abs(ee)  # water for |east| < 90 m
+    w = _weights(nsteps=30, dt=10.0, chart=True)
+    w[kn.W_HULL_HALF_L] = 60.0
+    w[kn.W_HULL_HALF_B] = 10.0
+    w[kn.W_HULL_N] = 7
+    w[kn.W_CLEAR_HIT] = 70.0
+    w[kn.W_CLEAR_REQ] = 240.0
+    own = _own(chi0=0.0, u0=4.0)
+    own[kn.O_U_REF] = 4.0
+    dchi = np.radians(np.array([0.0, 90.0]))
+    uf = np.array([1.0, 1.0])
+    empty = np.zeros(0)
+    args = (own, dchi, uf, dchi.copy(), empty, empty, empty, empty, empty, empty,
+            np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.bool_),
+            np.zeros(0, dtype=np.bool_), empty, np.zeros(0, dtype=np.int64), w, grid,
+            -5000.0, -5000.0, 10.0)  # fmt: skip
+    (ck, mk, gk), (cn, mn, gn) = _run_both(args)
+    np.testing.assert_allclose(gk, gn, atol=1e-6)
+    # Centre-equivalent clearance: 80 m of hull clearance + 70 m = 150 m along the channel.
+    assert gk[0] == pytest.approx(150.0, abs=1e-6)
+    assert gk[0] > w[kn.W_CLEAR_HIT] > gk[1]
