@@ -298,6 +298,11 @@ class Routing:
 
     # --- traffic separation schemes (rule 10) ------------------------------------------------
 
+    @property
+    def lane_orient_deg(self) -> np.ndarray:
+        """ORIENT (deg true) of each of ``lanes``, NaN where a lane has none."""
+        return self._lane_orient.copy()
+
     def lane_index(self, north, east) -> np.ndarray:
         """Index into ``lanes`` of the traffic lane at each point, -1 outside every lane."""
         n, e = np.broadcast_arrays(_f1(north), _f1(east))
@@ -329,6 +334,20 @@ class Routing:
                 self._lane_geoms[lane], n.flat[idx], e.flat[idx], ax, self._lane_span[lane]
             )[0]
         return out
+
+    def nearest_lane(self, north, east) -> np.ndarray:
+        """Index into ``lanes`` of the nearest traffic lane to each point (0 m inside one), -1
+        when the chart has none. The direction of traffic flow next to a separation zone."""
+        n, e = np.broadcast_arrays(_f1(north), _f1(east))
+        out = np.full(n.size, -1, dtype=np.int64)
+        ok = (np.isfinite(n) & np.isfinite(e)).ravel()
+        if len(self.lanes) and ok.any():
+            pts = shapely.points(e.ravel()[ok], n.ravel()[ok])
+            p, g = self._lane_tree.query_nearest(pts, all_matches=False)
+            near = np.full(pts.size, -1, dtype=np.int64)
+            near[p] = g
+            out[np.flatnonzero(ok)] = near
+        return out.reshape(n.shape)
 
     def in_separation_zone(self, north, east) -> np.ndarray:
         """True inside a separation zone (TSEZNE)."""

@@ -162,6 +162,42 @@ class ProgressParams:
 
 
 @dataclass(frozen=True)
+class RoutingParams:
+    """COLREG rules 9 and 10 from the chart's ships' routeing objects
+    (``autoship.metrics.routing_rules``, docs/referee.md section "Rules 9 and 10"). The bundled
+    profiles state every key with its reason; the defaults here are theirs."""
+
+    # Tracks are read every sample_s seconds; a ship slower than min_speed_mps is not
+    # "proceeding" (rules 9(a), 10(b)).
+    sample_s: float = 5.0
+    min_speed_mps: float = 0.5
+    # Rule 10(b)(i): course over ground within lane_course_tolerance_deg of the lane's ORIENT is
+    # "the general direction of traffic flow"; more than lane_wrong_way_max_s outside it fails.
+    lane_course_tolerance_deg: float = 30.0
+    lane_wrong_way_max_s: float = 60.0
+    # Rule 10(c): a crossing's heading within crossing_heading_tolerance_deg of square to ORIENT.
+    # A lane visit is a crossing when it enters by one side and leaves by the other: |lateral| of
+    # at least crossing_edge (fraction of the half width) at both ends, opposite signs.
+    crossing_heading_tolerance_deg: float = 20.0
+    crossing_edge: float = 0.8
+    # Rule 10(b)(iii): within join_leave_s of joining or leaving a lane by its side, a course up
+    # to join_angle_max_deg off ORIENT is "as small an angle ... as practicable".
+    join_angle_max_deg: float = 45.0
+    join_leave_s: float = 300.0
+    # Rule 10(e): time inside a separation zone, not excused by crossing, joining or leaving or
+    # an encounter, that fails.
+    separation_zone_max_s: float = 30.0
+    # Rule 9(a): in a fairway and within channel_along_max_deg of its axis the ship proceeds
+    # along it; a lateral offset below -channel_lateral_tolerance (fraction of the half width)
+    # is the port side; a transit of at least channel_min_transit_s fails when the port side
+    # takes more than channel_port_fraction_max of it.
+    channel_along_max_deg: float = 45.0
+    channel_lateral_tolerance: float = 0.1
+    channel_port_fraction_max: float = 0.2
+    channel_min_transit_s: float = 120.0
+
+
+@dataclass(frozen=True)
 class LengthParams:
     """Distances that grow with the ship: with a length L (``Profile.for_length``) each of
     these distances becomes max(the profile's value in metres, factor x L). 0: not scaled.
@@ -210,6 +246,7 @@ class Profile:
     source: str
     progress: ProgressParams = ProgressParams()
     lengths: LengthParams = LengthParams()
+    routing: RoutingParams = RoutingParams()
 
     def describe(self) -> dict[str, Any]:
         """The identification written into every report."""
@@ -272,9 +309,10 @@ _SECTIONS: dict[str, type] = {
     "readiness": ReadinessParams,
     "progress": ProgressParams,
     "lengths": LengthParams,
+    "routing": RoutingParams,
 }
 # Tables a profile file may leave out (every key then takes its default).
-_OPTIONAL_SECTIONS = {"progress", "lengths"}
+_OPTIONAL_SECTIONS = {"progress", "lengths", "routing"}
 
 
 def _profiles_dir() -> Path:
@@ -372,6 +410,28 @@ def _validate(p: Profile, file: str) -> None:
     for f in fields(p.lengths):
         if getattr(p.lengths, f.name) < 0:
             raise bad(f"lengths.{f.name}", "must be >= 0")
+    ro = p.routing
+    for key in ("min_speed_mps", "lane_wrong_way_max_s", "join_leave_s"):
+        if not getattr(ro, key) >= 0.0:
+            raise bad(f"routing.{key}", "must be >= 0")
+    if ro.sample_s <= 0.0:
+        raise bad("routing.sample_s", "must be > 0")
+    for key in ("separation_zone_max_s", "channel_min_transit_s"):
+        if getattr(ro, key) < 0.0:
+            raise bad(f"routing.{key}", "must be >= 0")
+    for key in (
+        "lane_course_tolerance_deg",
+        "crossing_heading_tolerance_deg",
+        "join_angle_max_deg",
+        "channel_along_max_deg",
+    ):
+        if not 0.0 < getattr(ro, key) < 90.0:
+            raise bad(f"routing.{key}", "must be in (0, 90) deg")
+    for key in ("crossing_edge", "channel_port_fraction_max"):
+        if not 0.0 <= getattr(ro, key) <= 1.0:
+            raise bad(f"routing.{key}", "must be in [0, 1]")
+    if not 0.0 <= ro.channel_lateral_tolerance < 1.0:
+        raise bad("routing.channel_lateral_tolerance", "must be in [0, 1)")
     r = p.readiness
     if not 0.0 < r.max_failure_rate < 1.0:
         raise bad("readiness.max_failure_rate", "must be in (0, 1)")

@@ -757,6 +757,11 @@ def score_run(
 
     collisions = [ev for ev in events if ev.get("kind") == "collision" and involves_auto(ev)]
     groundings = [ev for ev in events if ev.get("kind") == "grounding" and involves_auto(ev)]
+    # Rules 9(a) and 10 from the chart's routeing objects, as entries shaped like encounters so
+    # that the gates and the reports list them with the other rules (metrics/routing_rules.py).
+    from autoship.metrics.routing_rules import routing_entries
+
+    res["encounters"] += routing_entries(run.chart, res, ships, profile)
     min_sep, failed = _track_gates(res, ids, profile, collisions, groundings)
     scored = [enc["score"] for enc in res["encounters"] if enc.get("score") is not None]
     score = min(scored) if scored else 1.0

@@ -271,3 +271,10 @@ def test_bad_orient_in_a_geopackage_names_the_layer_field(tmp_path):
         ChartError, match=r"lanes\.gpkg: lanes\.ORIENT: 400.0 is not an orientation"
     ):
         load_chart(p, DEMO_FRAME)
+
+
+def test_nearest_lane():
+    k = TSS.nearest_lane([0.0, 400.0, -400.0, 1000.0, np.nan], [0.0, 0.0, 0.0, 0.0, 0.0])
+    assert k[1:].tolist() == [0, 1, 0, -1]
+    assert k[0] in (0, 1)  # the zone's centre line is equidistant
+    assert Routing().nearest_lane([0.0], [0.0]).tolist() == [-1]
