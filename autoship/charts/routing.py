@@ -323,17 +323,20 @@ class Routing:
         proceeding with the flow, -1 on the port limit; NaN outside lanes. Tells crossing a lane
         (in by one side, out by the other) from joining or leaving it at its end."""
         n, e = np.broadcast_arrays(_f1(north), _f1(east))
-        k = self.lane_index(n, e)
+        k = self.lane_index(n, e).ravel()
         out = np.full(k.shape, np.nan)
-        for idx in np.flatnonzero((k >= 0).ravel()):
-            lane = k.flat[idx]
-            ax = self._lane_orient[lane]
-            if not math.isfinite(ax):
-                continue
-            out.flat[idx] = _cross_section(
-                self._lane_geoms[lane], n.flat[idx], e.flat[idx], ax, self._lane_span[lane]
-            )[0]
-        return out
+        sel = np.flatnonzero(k >= 0)
+        sel = sel[np.isfinite(self._lane_orient[k[sel]])]
+        if sel.size:
+            lane = k[sel]
+            out[sel] = _cross_sections(
+                self._lane_geoms[lane],
+                n.ravel()[sel],
+                e.ravel()[sel],
+                self._lane_orient[lane],
+                self._lane_span[lane],
+            )
+        return out.reshape(n.shape)
 
     def nearest_lane(self, north, east) -> np.ndarray:
         """Index into ``lanes`` of the nearest traffic lane to each point (0 m inside one), -1
@@ -393,6 +396,52 @@ class Routing:
             r *= 2.0
         return self._chan_axis[index][0]
 
+    def fairway_axes(self, index, north, east) -> np.ndarray:
+        """``fairway_axis`` for arrays of channel indices and points, vectorised (the planner
+        samples a whole grid or predicted track at once)."""
+        ch, nn, ee = (np.atleast_1d(np.asarray(a)) for a in (index, north, east))
+        ch = ch.astype(np.int64)
+        nn = nn.astype(np.float64)
+        ee = ee.astype(np.float64)
+        out = self._chan_orient[ch].copy()
+        for c in np.unique(ch[np.isnan(out)]):
+            segs = self._chan_tracks[c]
+            if not len(segs):
+                continue
+            m = np.flatnonzero((ch == c) & np.isnan(out))
+            d = _seg_distance_many(segs, ee[m], nn[m])
+            j = np.argmin(d, axis=1)
+            ok = d[np.arange(m.size), j] <= TRACK_NEAR_WIDTHS * self._chan_width[c]
+            de = segs[j, 2] - segs[j, 0]
+            dn = segs[j, 3] - segs[j, 1]
+            out[m[ok]] = np.degrees(np.arctan2(de[ok], dn[ok])) % 180.0
+        idx = np.flatnonzero(np.isnan(out))
+        r = LOCAL_AXIS_RADIUS * self._chan_width[ch]
+        idx = idx[r[idx] > 0.0]
+        for _ in range(4):
+            if not idx.size:
+                break
+            pts = shapely.points(ee[idx], nn[idx])
+            clip = shapely.intersection(
+                self._chan_geoms[ch[idx]], shapely.buffer(pts, r[idx], quad_segs=16)
+            )
+            parts, owner = shapely.get_parts(clip, return_index=True)
+            keep = np.isin(shapely.get_type_id(parts), (3, 6)) & shapely.intersects(
+                parts, pts[owner]
+            )
+            parts, owner = parts[keep], owner[keep]
+            first_owner, first = np.unique(owner, return_index=True)
+            ax, ratio = _principal_axes(parts[first], ee[idx[first_owner]], nn[idx[first_owner]])
+            good = (ratio >= LOCAL_AXIS_MIN_RATIO) & np.isfinite(ax)
+            out[idx[first_owner[good]]] = ax[good]
+            done = np.zeros(idx.size, dtype=bool)
+            done[first_owner[good]] = True
+            idx = idx[~done]
+            r[idx] *= 2.0
+        rest = np.flatnonzero(np.isnan(out))
+        out[rest] = [self._chan_axis[c][0] for c in ch[rest]]
+        return out
+
     def fairway_at(self, north, east, course_deg) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For each point and course (deg true): ``inside`` (in a fairway or channel),
         ``axis_deg`` (the channel's local axis in the sense of the course, deg true, NaN
@@ -401,16 +450,17 @@ class Routing:
         outside). Rule 9(a) "as near to the outer limit of the channel or fairway which lies on
         her starboard side as is safe and practicable" is ``lateral > 0``."""
         n, e, c = np.broadcast_arrays(_f1(north), _f1(east), _f1(course_deg))
-        k = self.fairway_index(n, e)
+        k = self.fairway_index(n, e).ravel()
         axis = np.full(k.shape, np.nan)
         lat = np.full(k.shape, np.nan)
-        for idx in np.flatnonzero((k >= 0).ravel()):
-            ch = int(k.flat[idx])
-            nn, ee = float(n.flat[idx]), float(e.flat[idx])
-            a = float(_sense(np.array(self.fairway_axis(ch, nn, ee)), np.array(c.flat[idx])))
-            axis.flat[idx] = a
-            lat.flat[idx] = _cross_section(self._chan_geoms[ch], nn, ee, a, self._chan_span[ch])[0]
-        return k >= 0, axis, lat
+        sel = np.flatnonzero(k >= 0)
+        if sel.size:
+            ch = k[sel]
+            nn, ee = n.ravel()[sel], e.ravel()[sel]
+            a = _sense(self.fairway_axes(ch, nn, ee), c.ravel()[sel])
+            axis[sel] = a
+            lat[sel] = _cross_sections(self._chan_geoms[ch], nn, ee, a, self._chan_span[ch])
+        return (k >= 0).reshape(n.shape), axis.reshape(n.shape), lat.reshape(n.shape)
 
 
 def _diagonal(g) -> float:
@@ -447,6 +497,95 @@ def _seg_distance(segs: np.ndarray, x: float, y: float) -> np.ndarray:
     t = np.where(L2 > 0.0, ((x - ax) * dx + (y - ay) * dy) / np.where(L2 > 0.0, L2, 1.0), 0.0)
     t = np.clip(t, 0.0, 1.0)
     return np.hypot(ax + t * dx - x, ay + t * dy - y)
+
+
+def _seg_distance_many(segs: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """(points, segments) distances."""
+    ax, ay, bx, by = (v[None, :] for v in segs.T)
+    dx, dy = bx - ax, by - ay
+    L2 = dx * dx + dy * dy
+    px, py = x[:, None], y[:, None]
+    t = np.where(L2 > 0.0, ((px - ax) * dx + (py - ay) * dy) / np.where(L2 > 0.0, L2, 1.0), 0.0)
+    t = np.clip(t, 0.0, 1.0)
+    return np.hypot(ax + t * dx - px, ay + t * dy - py)
+
+
+def _principal_axes(polys: np.ndarray, x0: np.ndarray, y0: np.ndarray):
+    """``principal_axis_deg`` of each polygon (coordinates relative to (x0, y0)), vectorised:
+    (axis bearings in [0, 180), major/minor ratios)."""
+    m = len(polys)
+    if not m:
+        return np.empty(0), np.empty(0)
+    polys = shapely.orient_polygons(polys, exterior_cw=False)
+    rings, ring_owner = shapely.get_rings(polys, return_index=True)
+    xy, ring_of = shapely.get_coordinates(rings, return_index=True)
+    same = ring_of[:-1] == ring_of[1:]
+    who = ring_owner[ring_of[:-1]][same]
+    x = xy[:-1, 0][same] - x0[who]
+    y = xy[:-1, 1][same] - y0[who]
+    x1 = xy[1:, 0][same] - x0[who]
+    y1 = xy[1:, 1][same] - y0[who]
+    c = x * y1 - x1 * y
+
+    def acc(w):
+        return np.bincount(who, weights=w, minlength=m)
+
+    a = acc(c) / 2.0
+    sx = acc((x + x1) * c) / 6.0
+    sy = acc((y + y1) * c) / 6.0
+    iyy = acc((x * x + x * x1 + x1 * x1) * c) / 12.0
+    ixx = acc((y * y + y * y1 + y1 * y1) * c) / 12.0
+    ixy = acc((x * y1 + 2 * x * y + 2 * x1 * y1 + x1 * y) * c) / 24.0
+    ok = a > 0.0
+    safe = np.where(ok, a, 1.0)
+    cx, cy = sx / safe, sy / safe
+    sxx, syy, sxy = iyy - a * cx * cx, ixx - a * cy * cy, ixy - a * cx * cy
+    half = 0.5 * (sxx + syy)
+    rad = np.hypot(0.5 * (sxx - syy), sxy)
+    lmax, lmin = half + rad, half - rad
+    phi = 0.5 * np.arctan2(2.0 * sxy, sxx - syy)
+    bearing = np.degrees(np.arctan2(np.cos(phi), np.sin(phi))) % 180.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(lmin > 0.0, lmax / np.where(lmin > 0.0, lmin, 1.0), np.inf)
+    return np.where(ok, bearing, np.nan), np.where(ok, ratio, 0.0)
+
+
+def _cross_sections(polys, north, east, axis_deg, span) -> np.ndarray:
+    """``_cross_section``'s lateral for arrays of polygons, points, axes and spans."""
+    m = len(polys)
+    th = np.radians(axis_deg)
+    se, sn = np.cos(th), -np.sin(th)
+    big = np.maximum(span, 1.0)
+    L = 2.0 * big
+    coords = np.stack(
+        [
+            np.column_stack([east - se * L, north - sn * L]),
+            np.column_stack([east + se * L, north + sn * L]),
+        ],
+        axis=1,
+    )
+    lines = shapely.linestrings(coords)
+    pts = shapely.points(east, north)
+    parts, owner = shapely.get_parts(shapely.intersection(polys, lines), return_index=True)
+    near = shapely.distance(parts, pts[owner]) <= 1e-6 * big[owner]
+    parts, owner = parts[near], owner[near]
+    first_owner, first = np.unique(owner, return_index=True)
+    xy, of = shapely.get_coordinates(parts[first], return_index=True)
+    who = first_owner[of]
+    t = (xy[:, 0] - east[who]) * se[who] + (xy[:, 1] - north[who]) * sn[who]
+    tmin = np.full(m, np.inf)
+    tmax = np.full(m, -np.inf)
+    np.minimum.at(tmin, who, t)
+    np.maximum.at(tmax, who, t)
+    t0, t1 = np.minimum(tmin, 0.0), np.maximum(tmax, 0.0)
+    hw = 0.5 * (t1 - t0)
+    out = np.full(m, np.nan)
+    has = np.zeros(m, dtype=bool)
+    has[first_owner] = True
+    pos = has & (hw > 0.0)
+    out[pos] = -(t0[pos] + t1[pos]) / (2.0 * hw[pos])
+    out[has & ~(hw > 0.0)] = 0.0
+    return out
 
 
 def _cross_section(poly, north: float, east: float, axis_deg: float, span: float):

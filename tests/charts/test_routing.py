@@ -278,3 +278,40 @@ def test_nearest_lane():
     assert k[1:].tolist() == [0, 1, 0, -1]
     assert k[0] in (0, 1)  # the zone's centre line is equidistant
     assert Routing().nearest_lane([0.0], [0.0]).tolist() == [-1]
+
+
+def test_vectorised_queries_match_the_point_by_point_geometry():
+    # fairway_at and lane_lateral answer whole arrays at once (the planner rasterises them);
+    # each point must get what the one-point reference (fairway_axis, _cross_section) gives.
+    from autoship.charts.routing import _cross_section, _sense
+
+    chart = load_chart(ENC, LocalFrame(38.65, -76.40))
+    r = Routing.from_chart(chart)
+    rng = np.random.default_rng(1)
+    pts = []
+    for ch in r.channels:
+        x0, y0, x1, y1 = ch.geometry.bounds
+        xs, ys = rng.uniform(x0, x1, 200), rng.uniform(y0, y1, 200)
+        m = shapely.intersects_xy(ch.geometry, xs, ys)
+        pts.append(np.column_stack([ys[m], xs[m]])[:10])
+    p = np.vstack(pts)
+    course = rng.uniform(0.0, 360.0, len(p))
+    inside, axis, lat = r.fairway_at(p[:, 0], p[:, 1], course)
+    k = r.fairway_index(p[:, 0], p[:, 1])
+    assert inside.all() and len(p) > 150
+    for i in range(len(p)):
+        a = float(_sense(np.array(r.fairway_axis(int(k[i]), p[i, 0], p[i, 1])), course[i]))
+        ref = _cross_section(r.channels[k[i]].geometry, p[i, 0], p[i, 1], a, 1e5)[0]
+        assert axis[i] == pytest.approx(a, abs=1e-9)
+        assert lat[i] == pytest.approx(ref, abs=1e-9)
+    # Lanes: the same for the lateral position across the flow.
+    n = rng.uniform(-2000.0, 2000.0, 50)
+    e = rng.uniform(-4000.0, 4000.0, 50)
+    got = TSS.lane_lateral(n, e)
+    for i in range(50):
+        j = TSS.lane_index(n[i], e[i])[0]
+        if j < 0:
+            assert np.isnan(got[i])
+            continue
+        ref = _cross_section(TSS.lanes[j].geometry, n[i], e[i], TSS.lanes[j].orient_deg, 1e5)[0]
+        assert got[i] == pytest.approx(ref, abs=1e-9)
