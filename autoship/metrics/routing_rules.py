@@ -163,7 +163,8 @@ def tss_facts(
         if side_out:
             joining[a:b] |= tt >= t[b - 1] - p.join_leave_s
     rel = np.abs(_wrap180(cog_deg - orient))
-    judged = (lane >= 0) & moving & ~crossing_sample & ~excused
+    # A lane without ORIENT has no direction of flow to keep (not scored for 10(b)(i)).
+    judged = (lane >= 0) & np.isfinite(orient) & moving & ~crossing_sample & ~excused
     off = judged & (rel > p.lane_course_tolerance_deg)
     off &= ~(joining & (rel <= p.join_angle_max_deg))
     lane_time = float(w[judged].sum())

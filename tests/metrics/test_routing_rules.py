@@ -18,8 +18,10 @@ from autoship.colregs.profile import load_profile, profile_from_dict
 from autoship.errors import ProfileError
 from autoship.metrics.report import build_report, junit_tree, markdown
 from autoship.metrics.routing_rules import (
+    RULE_LANE,
     excused_windows,
     routing_entries,
+    tss_entry,
     tss_facts,
 )
 
@@ -195,3 +197,16 @@ def test_profiles_state_every_routing_key():
     for name in available_profiles():
         raw = tomllib.loads((ROOT / f"autoship/colregs/profiles/{name}.toml").read_text())
         assert set(raw["routing"]) == names, name
+
+
+def test_lane_without_orient_is_not_scored_for_the_flow():
+    r = Routing([RoutingFeature("TSSLPT", _box(-5000, -1000, 5000, 1000), None)])
+    t = np.arange(0.0, 501.0, 5.0)
+    east = 4000.0 - 6.0 * t
+    cog = np.full_like(t, 270.0)
+    p = load_profile("large-ship").routing
+    f = tss_facts(
+        r, t, np.zeros_like(t), east, cog, cog, np.full_like(t, 6.0), np.zeros(t.shape, bool), p
+    )
+    assert f["lane_time_s"] == 0.0 and f["wrong_way_s"] == 0.0
+    assert RULE_LANE not in tss_entry("own", f, p)["rules"]
