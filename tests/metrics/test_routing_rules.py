@@ -31,6 +31,7 @@ DATA = ROOT / "tests" / "data" / "routing"
 # scenario -> (passes, rules that must be present with score 1, rules that must fail)
 CASES = {
     "tss-follow-lane": (True, {"10(b)(i)", "10(e)"}, set()),
+    "tss-join-from-side": (True, {"10(b)(i)", "10(e)"}, set()),
     "tss-against-flow": (False, {"10(e)"}, {"10(b)(i)"}),
     "tss-cross-90": (True, {"10(c)", "10(e)"}, set()),
     "tss-cross-45": (False, {"10(e)"}, {"10(c)"}),
@@ -93,6 +94,22 @@ def test_measured_figures(runs):
     assert port["port_fraction"] == 1.0 and stbd["port_fraction"] == 0.0
     assert port["mean_lateral"] < -0.2 and stbd["mean_lateral"] > 0.2
     assert port["transit_s"] >= load_profile("harbour").routing.channel_min_transit_s
+
+
+def test_joining_from_the_side_rests_on_the_small_angle_allowance(runs):
+    # The waypoint route joins the eastbound lane on about 050, 40 deg off its ORIENT, for
+    # about 250 s: inside join_angle_max_deg (45). With the allowance at 35 deg the same track
+    # fails 10(b)(i): the allowance, not luck, is what passes it.
+    from dataclasses import replace
+
+    from autoship.api import score
+
+    prof = load_profile("large-ship")
+    strict = replace(prof, routing=replace(prof.routing, join_angle_max_deg=35.0))
+    rep = score(runs["tss-join-from-side"], strict)
+    e = _routing_entry(rep)
+    assert e["routing"]["wrong_way_s"] > prof.routing.lane_wrong_way_max_s
+    assert not rep["passed"] and rep["failed_gates"][0].startswith("rule 10(b)(i)")
 
 
 def test_reports_list_the_routing_rules(runs):
