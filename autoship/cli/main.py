@@ -24,6 +24,7 @@ SUBCOMMANDS = (
     "dataset",
     "report",
     "falsify",
+    "schema",
     "warm-up",
 )
 

@@ -1,4 +1,5 @@
-"""``autoship scenario check PATH...``: validate scenario files without running them."""
+"""``autoship scenario check PATH...``: validate scenario files without running them;
+``autoship scenario schema``: print the scenario files' JSON Schema (for editors)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,15 @@ def add_parser(sub) -> None:
     c = ssub.add_parser("check", help="validate scenario files (exit 2 on the first bad one)")
     c.add_argument("paths", nargs="+", metavar="PATH", help="scenario file or folder")
     c.set_defaults(func=run_check)
+    s = ssub.add_parser("schema", help="print the JSON Schema of scenario files (for editors)")
+    s.set_defaults(func=run_schema)
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    from autoship.record.schema import schema_text
+
+    print(schema_text("scenario"), end="")
+    return 0
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from autoship.errors import RunFolderError
+from autoship.record.records import RunMeta
 
 FORMAT = "autoship-run"
 FORMAT_VERSION = 1
@@ -60,6 +61,12 @@ class Run:
 
     def ship_index(self, ship_id: str) -> int:
         return self.ship_ids.index(ship_id)
+
+    def record(self) -> RunMeta:
+        """meta.json typed (``RunMeta``); a malformed key is a ``RunFolderError`` naming the
+        file and the dotted key. Folders from before ``under_test`` get it derived (see
+        ``autoship.record.records``)."""
+        return RunMeta.from_json(self.meta, file=str(self.path / "meta.json"))
 
 
 def _json_default(obj: Any) -> Any:
