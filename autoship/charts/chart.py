@@ -363,7 +363,7 @@ class Hazards:
         self.n_polygons = len(shapely.get_parts(self.geometry))
         self._edges = _edge_chunks(self.geometry)
         self._tree = STRtree(self._edges)
-        self._fields: dict[float, _sdf.DistanceField] = {}
+        self._fields: dict[object, _sdf.DistanceField] = {}
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -541,6 +541,51 @@ class Hazards:
                 if use_cache:
                     _save_atomic(f, path)
             self._fields[res] = f
+            return f
+
+    def distance_field_over(
+        self, bounds: tuple[float, float, float, float], res: float, use_cache: bool = True
+    ) -> _sdf.DistanceField:
+        """Signed distance raster over ``bounds`` = (north_min, east_min, north_max, east_max)
+        at ``res`` m: finer than the chart-wide field where a small ship works in narrow water
+        (a 40 m dredged creek channel is a cell or two of the chart-wide 30 m field of
+        US4MD81M). The bounds are widened to whole multiples of ``res`` so that nearby requests
+        share one field; cached in memory and on disk like ``distance_field``."""
+        res = float(res)
+        if not (math.isfinite(res) and res > 0.0):
+            raise ChartError(f"must be > 0 m, got {res!r}", field="resolution_m")
+        n_min, e_min, n_max, e_max = (float(b) for b in bounds)
+        if not (n_max > n_min and e_max > e_min and all(map(math.isfinite, bounds))):
+            raise ChartError(f"bounds must be finite and ordered, got {bounds!r}", field="bounds")
+        box = (
+            math.floor(n_min / res) * res,
+            math.floor(e_min / res) * res,
+            math.ceil(n_max / res) * res,
+            math.ceil(e_max / res) * res,
+        )
+        cells = ((box[2] - box[0]) / res + 2) * ((box[3] - box[1]) / res + 2)
+        if cells > 1.0e8:
+            raise ChartError(
+                f"distance field at {res:g} m over that box would have {cells:.3g} nodes",
+                field="resolution_m",
+            )
+        key = (res, *box)
+        with self._lock:
+            f = self._fields.get(key)
+            if f is not None:
+                return f
+            tag = hashlib.sha256(repr(key).encode()).hexdigest()[:12]
+            path = cache_dir() / "sdf" / f"{self.cache_key(res)}-{tag}.npz"
+            if use_cache and path.exists():
+                try:
+                    f = _sdf.DistanceField.load(path)
+                except (OSError, ValueError, KeyError):
+                    f = None
+            if f is None:
+                f = _sdf.build_sdf_grid(self.geometry, self.boundary_distance, box, res)
+                if use_cache:
+                    _save_atomic(f, path)
+            self._fields[key] = f
             return f
 
     def build_distance_field(self, res: float) -> _sdf.DistanceField:

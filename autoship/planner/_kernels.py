@@ -36,6 +36,7 @@ import numpy as np
 
 from autoship._jit import njit
 from autoship.charts.sdf import sample_sdf
+from autoship.planner.lanes import rule_factor
 
 # Own-ship vector ``own`` (float64).
 O_N = 0
@@ -111,7 +112,13 @@ W_LATER = 32
 W_HULL_HALF_L = 33
 W_HULL_HALF_B = 34
 W_HULL_N = 35
-NW = 36
+# Rules 9 and 10 along the predicted track (``planner.lanes``): weight of the mean rule-factor
+# excess over the chart horizon, and the rasters' grid (origin and cell size).
+W_RULES = 36
+W_RULE_N0 = 37
+W_RULE_E0 = 38
+W_RULE_RES = 39
+NW = 40
 
 # Encounter codes (same numbers as autoship.colregs.classify).
 HEAD_ON = 1
@@ -307,6 +314,7 @@ def evaluate_candidates(
     cost,
     min_margin,
     min_clear,
+    rules=None,
 ):
     """Cost of every candidate (course offset ``dchi[i]`` from the route course, speed fraction
     ``uf[i]``, course offset ``dchi2[i]`` from step ``W_STAGE2_STEP`` on) against the targets
@@ -317,7 +325,8 @@ def evaluate_candidates(
     contact distance ``r_col``, m, over targets the ship has to act for; the distance is capped
     at ``r_safe``, or at ``max(1, W_COLREG_RANGE) * r_safe`` for a ship it gives way to) and
     ``min_clear[i]`` (smallest chart clearance along the track, m; +inf without a chart).
-    ``trk_*`` are scratch arrays of length ``nsteps + 1``.
+    ``trk_*`` are scratch arrays of length ``nsteps + 1``. ``rules`` (6, nr, nc): the chart's
+    lanes, zones and channels (``lanes.kernel_rasters``) on the grid ``W_RULE_*``, or None.
     """
     nc = dchi.shape[0]
     nsteps = int(w[W_NSTEPS])
@@ -588,6 +597,32 @@ def evaluate_candidates(
                         g = val
             c += g
         min_clear[i] = cmin
+        if rules is not None and w[W_RULES] > 0.0:
+            kr = max(1, min(nsteps, int(w[W_GROUND_STEPS])))
+            nr = rules.shape[1]
+            ncol = rules.shape[2]
+            ex = 0.0
+            for k in range(1, kr + 1):
+                ri = int(math.floor((trk_n[k] - w[W_RULE_N0]) / w[W_RULE_RES] + 0.5))
+                rj = int(math.floor((trk_e[k] - w[W_RULE_E0]) / w[W_RULE_RES] + 0.5))
+                if ri < 0 or rj < 0 or ri >= nr or rj >= ncol:
+                    continue
+                ex += (
+                    rule_factor(
+                        math.cos(trk_chi[k]),
+                        math.sin(trk_chi[k]),
+                        ri,
+                        rj,
+                        rules[0],
+                        rules[1],
+                        rules[2],
+                        rules[3],
+                        rules[4],
+                        rules[5],
+                    )
+                    - 1.0
+                )
+            c += w[W_RULES] * ex / kr
         cost[i] = c
 
 

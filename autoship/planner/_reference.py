@@ -60,6 +60,10 @@ from autoship.planner._kernels import (
     W_PORT_HO,
     W_R19_PORT,
     W_R19_TOWARDS,
+    W_RULE_E0,
+    W_RULE_N0,
+    W_RULE_RES,
+    W_RULES,
     W_SPEED,
     W_STAGE2_STEP,
     W_STANDON,
@@ -68,6 +72,7 @@ from autoship.planner._kernels import (
     W_TDISC,
     W_TURN_RAD,
 )
+from autoship.planner.lanes import rule_factor_np
 
 
 def wrap_pi_np(a):
@@ -179,6 +184,7 @@ def evaluate_candidates_numpy(
     idx, w, grid, g_n0, g_e0, g_res, trk_n_scratch, trk_e_scratch, trk_chi_scratch, cost,
     min_margin,
     min_clear,
+    rules=None,
 ):  # fmt: skip
     """NumPy twin of ``_kernels.evaluate_candidates``: same signature (the scratch arrays are
     unused), writes the same three outputs."""
@@ -311,4 +317,14 @@ def evaluate_candidates_numpy(
         min_clear[:] = s.min(axis=1)
     else:
         min_clear[:] = np.inf
+    if rules is not None and w[W_RULES] > 0.0:
+        kr = max(1, min(nsteps, int(w[W_GROUND_STEPS])))
+        ri = np.floor((trk_n[:, 1 : kr + 1] - w[W_RULE_N0]) / w[W_RULE_RES] + 0.5).astype(np.int64)
+        rj = np.floor((trk_e[:, 1 : kr + 1] - w[W_RULE_E0]) / w[W_RULE_RES] + 0.5).astype(np.int64)
+        inside = (ri >= 0) & (rj >= 0) & (ri < rules.shape[1]) & (rj < rules.shape[2])
+        ri = np.clip(ri, 0, rules.shape[1] - 1)
+        rj = np.clip(rj, 0, rules.shape[2] - 1)
+        chi = trk_chi[:, 1 : kr + 1]
+        f = rule_factor_np(np.cos(chi), np.sin(chi), *(r[ri, rj] for r in rules))
+        c = c + w[W_RULES] * np.sum(np.where(inside, f - 1.0, 0.0), axis=1) / kr
     cost[:] = c

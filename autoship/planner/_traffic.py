@@ -324,6 +324,40 @@ def route_from_points(
     return Route(np.asarray(wp, dtype=np.float64), lookahead)
 
 
+# The planner's distance field must resolve the water a ship works in: the chart-wide field
+# (30 m cells for US4MD81M) reads a 40 m creek channel as land, and its bilinear error near the
+# shore (up to ~2.4 cells, charts/sdf.py) exceeds a small craft's whole margin. A ship whose
+# hull-contact distance (L/2 + B/2) is under FIELD_CELLS_PER_CONTACT cells gets a field of its
+# own over the box round its start, goal and route, at most LOCAL_FIELD_NODES nodes [P].
+FIELD_CELLS_PER_CONTACT = 3.0
+LOCAL_FIELD_MIN_RES_M = 5.0
+LOCAL_FIELD_NODES = 2.0e6
+
+
+def planner_field(ctx: PlannerContext) -> Any:
+    """The distance field a planner searches and predicts on: the chart-wide one, or a finer
+    one over the ship's working area (``FIELD_CELLS_PER_CONTACT``); None without a chart."""
+    hz = ctx.hazards
+    if hz is None or getattr(hz, "empty", False):
+        return None
+    base = hz.distance_field()
+    need = max(LOCAL_FIELD_MIN_RES_M, (0.5 * ctx.length + 0.5 * ctx.beam) / FIELD_CELLS_PER_CONTACT)
+    if need >= base.res or not hasattr(hz, "distance_field_over"):
+        return base
+    pts = np.array([ctx.start, *([ctx.goal] if ctx.goal is not None else []), *(ctx.route or ())])
+    # Room round the route for avoiding manoeuvres: five minutes at cruise speed, 20 lengths,
+    # at least a kilometre.
+    margin = max(1000.0, 20.0 * ctx.length, 300.0 * ctx.cruise_speed)
+    lo = pts.min(axis=0) - margin
+    hi = pts.max(axis=0) + margin
+    area = float((hi[0] - lo[0]) * (hi[1] - lo[1]))
+    res = max(need, math.sqrt(area / LOCAL_FIELD_NODES))
+    if res >= base.res:
+        return base
+    res = float(math.ceil(res))
+    return hz.distance_field_over((lo[0], lo[1], hi[0], hi[1]), res)
+
+
 def make_route(ctx: PlannerContext, clearance: float, lookahead: float) -> Route | None:
     """The global route for a ship with a goal (around the chart's hazards), else None."""
     if ctx.route:
@@ -332,7 +366,15 @@ def make_route(ctx: PlannerContext, clearance: float, lookahead: float) -> Route
         return None
     if math.hypot(ctx.goal[0] - ctx.start[0], ctx.goal[1] - ctx.start[1]) < ctx.length:
         return None  # already there (a ship recorded lying still, say): hold course, no route
-    wp = plan_route(ctx.start, ctx.goal, ctx.hazards, clearance=clearance, hard=0.5 * ctx.beam)
+    wp = plan_route(
+        ctx.start,
+        ctx.goal,
+        ctx.hazards,
+        clearance=clearance,
+        hard=0.5 * ctx.beam,
+        routing=ctx.routing,
+        field=planner_field(ctx),
+    )
     if wp.shape[0] < 2:  # start and goal fell on one search node: go straight
         wp = np.array([ctx.start, ctx.goal], dtype=np.float64)
     return Route(wp, lookahead)
@@ -340,8 +382,7 @@ def make_route(ctx: PlannerContext, clearance: float, lookahead: float) -> Route
 
 def hazard_field(ctx: PlannerContext) -> tuple[np.ndarray, float, float, float, bool]:
     """(grid, north0, east0, res, has_chart) for the kernels; a dummy grid without a chart."""
-    hz = ctx.hazards
-    if hz is None or getattr(hz, "empty", False):
+    f = planner_field(ctx)
+    if f is None:
         return np.full((2, 2), 1e9), 0.0, 0.0, 1.0, False
-    f = hz.distance_field()
     return f.grid, f.north0, f.east0, f.res, True

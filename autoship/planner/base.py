@@ -41,6 +41,9 @@ class PlannerContext:
     rng: np.random.Generator
     params: dict[str, Any] = field(default_factory=dict)
     hazards: Any = None  # autoship.charts Hazards for this ship's draught, or None
+    # The chart's traffic lanes, separation zones and channels (autoship.charts.routing.Routing)
+    # for rules 9 and 10, or None.
+    routing: Any = None
     # The scenario's planned route after the start (north, east) m, ending at the goal; when
     # given, planners follow it rather than plan their own (a mined ship's recorded path).
     route: tuple[tuple[float, float], ...] | None = None

@@ -19,6 +19,7 @@ import numpy as np
 from autoship._jit import njit
 from autoship.charts.sdf import sample_sdf, sample_sdf_many
 from autoship.errors import AutoshipError
+from autoship.planner.lanes import rule_factor, rule_rasters, segment_rule_excess
 from autoship.planner.simple import los_course
 
 # Coarsened search grids are kept below this many nodes so planning a route takes well under a
@@ -66,10 +67,12 @@ def _heap_pop(keys, vals, size):
 
 
 @njit
-def astar_grid(sdf, res, start, goal, clearance, hard, came):
+def astar_grid(sdf, res, start, goal, clearance, hard, came, rules=None):
     """A* over grid nodes; node cost grows as the clearance drops below ``clearance`` and nodes
-    with ``sdf <= hard`` are blocked. Writes the predecessor of each node into ``came`` (-1 none)
-    and returns True when the goal was reached."""
+    with ``sdf <= hard`` are blocked; ``rules`` (``lanes.RuleRasters.arrays()`` on this grid, or
+    None) multiplies each move by its rule 9/10 factor (``lanes.rule_factor``). Writes the
+    predecessor of each node into ``came`` (-1 none) and returns True when the goal was
+    reached."""
     nr, nc = sdf.shape
     n = nr * nc
     g = np.full(n, np.inf)
@@ -102,9 +105,13 @@ def astar_grid(sdf, res, start, goal, clearance, hard, came):
             nxt = ni * nc + nj
             if closed[nxt]:
                 continue
-            step = res * (_SQRT2 if di[m] != 0 and dj[m] != 0 else 1.0)
+            diag = di[m] != 0 and dj[m] != 0
+            step = res * (_SQRT2 if diag else 1.0)
             if s < clearance:
                 step *= 1.0 + 10.0 * (clearance - s) / clearance
+            if rules is not None:
+                u = 1.0 / _SQRT2 if diag else 1.0
+                step *= rule_factor(di[m] * u, dj[m] * u, ci, cj, *rules)
             cand = g[cur] + step
             if cand < g[nxt]:
                 g[nxt] = cand
@@ -134,12 +141,17 @@ def plan_route(
     hazards: Any = None,
     clearance: float = 300.0,
     hard: float = 0.0,
+    routing: Any = None,
+    field: Any = None,
 ) -> np.ndarray:
     """Waypoints (m, 2) as (north, east) from ``start`` to ``goal`` around ``hazards``.
 
     ``clearance`` (m) is kept from hazards where the water allows it; nodes closer than ``hard``
-    (m, e.g. half the beam) are never used. Raises ``AutoshipError`` when the goal cannot be
-    reached through water at all.
+    (m, e.g. half the beam) are never used. With ``routing`` (``charts.routing.Routing``) the
+    route keeps rules 9 and 10 as ``planner.lanes`` describes: with the flow in traffic lanes,
+    across them at right angles, out of separation zones, to starboard in narrow channels.
+    ``field`` is the distance field to search (``hazards.distance_field()`` when None).
+    Raises ``AutoshipError`` when the goal cannot be reached through water at all.
     """
     pts = np.array([start, goal], dtype=np.float64)
     if not np.all(np.isfinite(pts)):
@@ -148,15 +160,23 @@ def plan_route(
         raise AutoshipError("must be > 0", field="planner_params.route_clearance_m")
     if hazards is None or getattr(hazards, "empty", False):
         return pts
-    f = hazards.distance_field()
+    f = field if field is not None else hazards.distance_field()
     grid, n0, e0, res = f.grid, f.north0, f.east0, f.res
-    straight = _segment_min_sdf(grid, n0, e0, res, *start, *goal, res / 2.0)
-    if straight >= clearance:
-        return pts
     stride = max(1, int(math.ceil(math.sqrt(grid.size / MAX_SEARCH_NODES))))
     coarse = np.ascontiguousarray(grid[::stride, ::stride])
     cres = res * stride
     nr, nc = coarse.shape
+    rr = rule_rasters(routing, n0, e0, cres, (nr, nc))
+    rules = rr.arrays() if rr is not None else None
+
+    def excess(a: np.ndarray, b: np.ndarray) -> float:
+        if rules is None:
+            return 0.0
+        return segment_rule_excess(*a, *b, cres / 2.0, n0, e0, cres, *rules)
+
+    straight = _segment_min_sdf(grid, n0, e0, res, *start, *goal, res / 2.0)
+    if straight >= clearance and excess(pts[0], pts[1]) <= 0.0:
+        return pts
 
     def node(p: tuple[float, float]) -> int:
         i = int(round((p[0] - n0) / cres))
@@ -171,7 +191,7 @@ def plan_route(
     saved = coarse.flat[s_node], coarse.flat[g_node]
     coarse.flat[s_node] = max(saved[0], hard + 1e-6)
     coarse.flat[g_node] = max(saved[1], hard + 1e-6)
-    ok = astar_grid(coarse, cres, s_node, g_node, float(clearance), float(hard), came)
+    ok = astar_grid(coarse, cres, s_node, g_node, float(clearance), float(hard), came, rules)
     if not ok:
         raise AutoshipError(
             f"no route through water from start ({start[0]:.0f} N, {start[1]:.0f} E m) to goal "
@@ -195,6 +215,12 @@ def plan_route(
         np.ascontiguousarray(raw[:, 1]),
         clear_raw,
     )
+    # Rule 9/10 excess of each raw move, summed: a pulled leg may not break those rules more
+    # than the raw path did over the same stretch (plus half a cell of slack).
+    raw_excess = np.zeros(raw.shape[0])
+    if rules is not None:
+        for k in range(1, raw.shape[0]):
+            raw_excess[k] = raw_excess[k - 1] + excess(raw[k - 1], raw[k])
     # String pulling: from each kept point jump to the farthest raw point reachable by a straight
     # leg that keeps the clearance the raw path had over that stretch (capped at ``clearance``).
     out = [raw[0]]
@@ -206,7 +232,9 @@ def plan_route(
         for j in range(i + 1, last + 1):
             need = min(need, clearance, clear_raw[j])
             m = _segment_min_sdf(grid, n0, e0, res, *raw[i], *raw[j], res / 2.0)
-            if m >= need - 0.5 * res:
+            if m >= need - 0.5 * res and (
+                rules is None or excess(raw[i], raw[j]) <= raw_excess[j] - raw_excess[i] + cres
+            ):
                 best = j
         out.append(raw[best])
         i = best

@@ -66,6 +66,10 @@ from autoship.planner._kernels import (
     W_PORT_HO,
     W_R19_PORT,
     W_R19_TOWARDS,
+    W_RULE_E0,
+    W_RULE_N0,
+    W_RULE_RES,
+    W_RULES,
     W_SPEED,
     W_STAGE2_STEP,
     W_STANDON,
@@ -81,9 +85,11 @@ from autoship.planner._traffic import (
     check_params,
     hazard_field,
     make_route,
+    planner_field,
     positive,
 )
 from autoship.planner.base import Command, Observation, PlannerContext, register
+from autoship.planner.lanes import kernel_rasters
 from autoship.planner.ownship import identify_response
 
 # Course offsets (deg, + = starboard): finer near zero where most decisions fall, 25 in all.
@@ -141,6 +147,10 @@ DEFAULTS: dict[str, Any] = {
     "w_speed": 1.5,
     "w_change_course": 0.3,
     "w_change_speed": 0.3,
+    # Rules 9 and 10 along each candidate's track (planner.lanes): the mean rule-factor excess
+    # over the chart horizon; 0.5 makes a whole horizon against a lane's flow cost as much as
+    # the worst collision risk, so the ship slows in a lane rather than turn across it.
+    "w_routeing": 0.5,
     "w_ground": 20.0,
     "w_ground_hit": 1000.0,
     # None: two ship lengths, at least 50 m (a harbour launch keeps tens of metres from the
@@ -308,6 +318,11 @@ class SBMPC:
         w[W_HULL_HALF_B] = 0.5 * ctx.beam
         w[W_HULL_N] = min(9, max(3, math.ceil(ctx.length / max(ctx.beam, 1.0)) + 1))
         w[W_HAS_CHART] = 1.0 if has_chart else 0.0
+        kr = kernel_rasters(ctx.routing, planner_field(ctx)) if has_chart else None
+        self.rules = None
+        if kr is not None:
+            self.rules, w[W_RULE_N0], w[W_RULE_E0], w[W_RULE_RES] = kr
+            w[W_RULES] = p["w_routeing"]
         w[W_GROUND_STEPS] = max(1, int(round(ground_horizon(ctx, p) / p["step_s"])))
         w[W_TAIL_S] = p["horizon_s"] if p["tail_s"] is None else p["tail_s"]
         t2 = 0.25 * p["horizon_s"] if p["stage2_at_s"] is None else p["stage2_at_s"]
@@ -442,6 +457,7 @@ class SBMPC:
             self.cost,
             self.margin,
             self.clear,
+            self.rules,
         )
         i = self.choose(obs)
         course = (own[O_CHI_BASE] + float(self.dchi[i])) % (2.0 * math.pi)

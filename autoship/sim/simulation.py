@@ -109,10 +109,14 @@ class Simulation:
         # The chart is loaded once: its hazards are pure queries, shared by every reset.
         self.chart_json: dict[str, Any] | None = None
         self.hazards: list[Any] = [None] * self.n
+        self.routing: Any = None
         if scen.chart is not None:
             from autoship.charts import load_chart
+            from autoship.charts.routing import Routing
 
             chart = load_chart(scen.chart.path, scen.frame)
+            routing = Routing.from_chart(chart)
+            self.routing = None if routing.empty else routing
             ukc = scen.chart.under_keel_clearance_m
             for i, s in enumerate(scen.ships):
                 self.hazards[i] = chart.hazards(s.ship.draught_m, ukc)
@@ -188,6 +192,7 @@ class Simulation:
             rng=np.random.default_rng(self._streams[i]),
             params=dict(params),
             hazards=self.hazards[i],
+            routing=self.routing,
             ignores_duty=s.ignores_duty,
             profile=self.profile,
             ship=s.ship,

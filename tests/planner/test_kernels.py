@@ -106,22 +106,57 @@ def _scene(rng, nt, chart):
             beta_now, idx, w, grid, -10000.0, -10000.0, 250.0)  # fmt: skip
 
 
-def _run_both(args):
+def _run_both(args, rules=None):
     nc = args[1].shape[0]
     nsteps = int(args[16][kn.W_NSTEPS])
     out_k = [np.empty(nc) for _ in range(3)]
     scratch = [np.empty(nsteps + 1) for _ in range(3)]
-    kn.evaluate_candidates(*args, *scratch, *out_k)
+    kn.evaluate_candidates(*args, *scratch, *out_k, rules)
     out_n = [np.empty(nc) for _ in range(3)]
-    evaluate_candidates_numpy(*args, *scratch, *out_n)
+    evaluate_candidates_numpy(*args, *scratch, *out_n, rules)
     return out_k, out_n
 
 
+def _tss_rules(w):
+    """Rule 9/10 rasters of a traffic separation scheme across the scene (planner.lanes):
+    lanes north 500..2500 m (ORIENT 270) and -2500..-500 m (090), a zone between, and a
+    fairway 600 m wide along east = 3000 m; sets the weight and grid in ``w``."""
+    from shapely.geometry import box
+
+    from autoship.charts.routing import Routing
+    from autoship.charts.sdf import DistanceField
+    from autoship.planner.lanes import kernel_rasters
+
+    routing = Routing.from_features(
+        {
+            "TSSLPT": [
+                {"geometry": box(-9000, 500, 9000, 2500), "orient_deg": 270.0},
+                {"geometry": box(-9000, -2500, 9000, -500), "orient_deg": 90.0},
+            ],
+            "TSEZNE": [{"geometry": box(-9000, -500, 9000, 500)}],
+            "FAIRWY": [{"geometry": box(2700, 3000, 3300, 9000)}],
+        }
+    )
+    field = DistanceField(np.zeros((81, 81)), -10000.0, -10000.0, 250.0)
+    rules, n0, e0, res = kernel_rasters(routing, field)
+    w[kn.W_RULES] = 0.5
+    w[kn.W_RULE_N0], w[kn.W_RULE_E0], w[kn.W_RULE_RES] = n0, e0, res
+    return rules
+
+
 @settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2**31 - 1), nt=st.integers(0, 6), chart=st.booleans())
-def test_kernel_matches_numpy_twin(seed, nt, chart):
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    nt=st.integers(0, 6),
+    chart=st.booleans(),
+    routeing=st.booleans(),
+)
+def test_kernel_matches_numpy_twin(seed, nt, chart, routeing):
     args = _scene(np.random.default_rng(seed), nt, chart)
-    (ck, mk, gk), (cn, mn, gn) = _run_both(args)
+    rules = _tss_rules(args[16]) if routeing else None
+    (ck, mk, gk), (cn, mn, gn) = _run_both(args, rules)
+    if routeing:
+        assert args[16][kn.W_RULES] > 0.0
     np.testing.assert_allclose(ck, cn, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(mk, mn, rtol=1e-9, atol=1e-6)
     np.testing.assert_allclose(gk, gn, rtol=1e-9, atol=1e-6)
@@ -317,3 +352,30 @@ def test_a_ship_along_a_narrow_channel_is_clear_and_one_across_it_is_not():
     # Centre-equivalent clearance: 80 m of hull clearance + 70 m = 150 m along the channel.
     assert gk[0] == pytest.approx(150.0, abs=1e-6)
     assert gk[0] > w[kn.W_CLEAR_HIT] > gk[1]
+
+
+def test_routeing_cost_ranks_candidates_in_a_lane():
+    """Own ship in the eastbound lane (north -1500 m) heading 090: holding on with the flow
+    costs least, turning square across the lane more, turning against or obliquely across the
+    flow most (rules 10(b)(i), 10(c))."""
+    own = _own(chi0=math.pi / 2, u0=6.0, base=math.pi / 2, route=math.pi / 2)
+    own[kn.O_N] = -1500.0
+    own[kn.O_DCHI_PREV] = 0.0
+    w = _weights(nsteps=30, dt=10.0)
+    w[kn.W_COURSE] = 0.0  # isolate the routeing term
+    w[kn.W_CHANGE_COURSE] = 0.0
+    w[kn.W_GROUND_STEPS] = 30
+    rules = _tss_rules(w)
+    dchi = np.radians(np.array([0.0, 90.0, 180.0, -45.0]))
+    uf = np.ones(4)
+    empty = np.zeros(0)
+    iempty = np.zeros(0, dtype=np.int64)
+    bempty = np.zeros(0, dtype=np.bool_)
+    args = (own, dchi, uf, dchi.copy(), empty, empty, empty, empty, empty, empty, iempty,
+            iempty, bempty, bempty, empty, iempty, w, np.full((2, 2), 1e9), 0.0, 0.0, 1.0)  # fmt: skip
+    (ck, _, _), (cn, _, _) = _run_both(args, rules)
+    np.testing.assert_allclose(ck, cn, rtol=1e-9, atol=1e-9)
+    keep, across, against, oblique = ck
+    assert keep == pytest.approx(0.0, abs=1e-9)
+    assert keep < across < against
+    assert across < oblique
