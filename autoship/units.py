@@ -38,16 +38,6 @@ def rad_to_deg(a):
     return a / DEG
 
 
-def wrap_pi(a):
-    """Wrap an angle (rad) to [-pi, pi)."""
-    return (np.asarray(a) + np.pi) % (2.0 * np.pi) - np.pi
-
-
-def wrap_2pi(a):
-    """Wrap an angle (rad) to [0, 2 pi)."""
-    return np.asarray(a) % (2.0 * np.pi)
-
-
 def wrap_180(a_deg):
     """Wrap an angle (deg) to [-180, 180)."""
     return (np.asarray(a_deg) + 180.0) % 360.0 - 180.0

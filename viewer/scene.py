@@ -15,9 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from autoship.errors import RunFolderError
+from autoship.colregs import CODE_ROLE, CODE_TYPE, Profile, classify, load_profile, ship_category
+from autoship.errors import ProfileError, RunFolderError
+from autoship.geometry import cpa_tcpa, encounter_angles, wrap_2pi_array, wrap_pi_array
+from autoship.metrics.duties import risk_distance, still_flags
+from autoship.metrics.score import is_autonomous
 from autoship.record import Run, load_run
-from autoship.units import NAUTICAL_MILE
 
 # Ship kinds, told apart by colour and symbol. OWN and AUTONOMOUS are the ships under test
 # (the report's ``autonomous_ships``); TRAFFIC and REPLAYED are the test's traffic, which the
@@ -27,27 +30,18 @@ AUTONOMOUS = "autonomous"
 TRAFFIC = "traffic"
 REPLAYED = "replayed"
 
-# Planners that avoid nothing: a ship driven by one is traffic, not under test. The same list
-# as the referee's (autoship.metrics.score.PASSIVE_PLANNERS; the viewer does not import the
-# scoring kernels), used only when score.json does not name the ships under test.
-PASSIVE_PLANNERS = frozenset({"", "none", "keep-course", "keep_course", "waypoint", "replay"})
-
 # Fujii & Tanaka (1971) ship domain: an ellipse with semi-axes 4 L along and 1.6 L across the
 # ship (reference/colregs-and-scoring.md section 10, marked unverified there). Drawn only as a
 # visual cue; the scoring profile owns any number that decides a score.
 DOMAIN_ALONG_L = 4.0
 DOMAIN_ACROSS_L = 1.6
 
-# Live encounter estimate when no score.json exists. Classifier thresholds are the recommended
-# default profile woerner_minne_hagen (head-on 13 deg, overtaking 45 deg, crossing limit -10 deg,
-# stern sector 112.5-247.5 deg; reference/colregs-and-scoring.md sections 3.1 and 3.3).
-# Engagement starts within r2 = 7000 m (Hagen AIS large-ship stage-2 range, section 5) when the
-# predicted DCPA is below 1 NM (our choice, display only) and ends when the ships open or part.
-EST_THETA_HO_DEG = 13.0
-EST_THETA_OT_DEG = 45.0
-EST_THETA_CR_DEG = -10.0
-EST_RANGE_M = 7000.0
-EST_DCPA_M = NAUTICAL_MILE
+# Live encounter estimate when no score.json exists: the referee's own classification
+# (``autoship.colregs.classify``) and risk test (docs/referee.md section 1) with the thresholds of
+# the run's profile (``meta.json`` ``profile``, else the default), so that the estimate and the
+# verdict never disagree on what an encounter is. A pair is engaged from the first record
+# inside ``stages.r1_m`` with the CPA ahead within ``risk.tcpa_max_s`` and closer than the risk
+# distance, until the ships open or part; the class is read at that record.
 
 # Most dangerous target: smallest DCPA among targets still approaching within 30 min (one
 # Imazu start, reference/imazu-problems.md: TCPA 30 min at 12 kn). Pairs closing slower than
@@ -61,6 +55,7 @@ TYPE_NAMES = {
     "overtaking": "Overtaking",
     "overtaken": "Overtaken",
     "none": "No risk",
+    "obstacle": "Obstacle, not under way",
 }
 
 # Governing rule per encounter type, and the conduct rule per role (COLREG 13-17; see
@@ -155,7 +150,7 @@ class Poses:
 
     @property
     def cog(self) -> np.ndarray:
-        return np.arctan2(self.ve, self.vn) % (2.0 * math.pi)
+        return wrap_2pi_array(np.arctan2(self.ve, self.vn))
 
 
 @dataclass(frozen=True)
@@ -180,6 +175,9 @@ class EncounterLabel:
 
     @property
     def rules(self) -> str:
+        # Without a role (a target not under way, rule 14 not engaged) rules 13-17 bind nobody.
+        if self.own_role == "none":
+            return ""
         nums = [TYPE_RULE.get(self.type), ROLE_RULE.get(self.own_role)]
         nums = [n for n in nums if n is not None]
         if not nums:
@@ -372,60 +370,6 @@ def _pick_run(runs: list[Any], path: Path, run_dir: Path | None) -> dict[str, An
     )
 
 
-def classify(
-    beta_deg: np.ndarray, alpha_deg: np.ndarray, u_own: np.ndarray, u_tgt: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Woerner/Minne/Hagen classifier, first match wins (reference section 3.1).
-
-    ``beta_deg``: relative bearing of the target from the own ship in [0, 360);
-    ``alpha_deg``: contact angle (bearing of own ship from the target minus target course) in
-    (-180, 180]. Returns (type, own_role) string arrays.
-    """
-    b = np.asarray(beta_deg, dtype=float) % 360.0
-    b180 = (b + 180.0) % 360.0 - 180.0
-    a = (np.asarray(alpha_deg, dtype=float) + 180.0) % 360.0 - 180.0
-    a360 = a % 360.0
-    u_own = np.asarray(u_own, dtype=float)
-    u_tgt = np.asarray(u_tgt, dtype=float)
-    ot, ho, cr = EST_THETA_OT_DEG, EST_THETA_HO_DEG, EST_THETA_CR_DEG
-    typ = np.full(b.shape, "none", dtype=object)
-    role = np.full(b.shape, "none", dtype=object)
-    conds = [
-        ((b > 112.5) & (b < 247.5) & (np.abs(a) < ot) & (u_own < u_tgt), "overtaken", "stand-on"),
-        (
-            (a360 > 112.5) & (a360 < 247.5) & (np.abs(b180) < ot) & (u_own > u_tgt),
-            "overtaking",
-            "give-way",
-        ),
-        ((np.abs(b180) < ho) & (np.abs(a) < ho), "head-on", "both"),
-        ((a360 > 0) & (a360 < 112.5) & (b180 > -112.5) & (b180 < cr), "crossing", "stand-on"),
-        ((b >= 0) & (b <= 112.5) & (a >= -112.5) & (a <= cr), "crossing", "give-way"),
-    ]
-    done = np.zeros(b.shape, dtype=bool)
-    for cond, t, r in conds:
-        m = cond & ~done
-        typ[m] = t
-        role[m] = r
-        done |= m
-    return typ, role
-
-
-def cpa_tcpa(
-    pn: np.ndarray, pe: np.ndarray, vn: np.ndarray, ve: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """DCPA and TCPA for relative position p = p_T - p_O and relative velocity v = v_T - v_O.
-
-    Standard constant-velocity formulas (reference section 11); TCPA = 0 when the relative
-    speed is ~0. DCPA is evaluated at TCPA even when TCPA < 0 (the caller decides what an
-    opening target means).
-    """
-    v2 = vn * vn + ve * ve
-    with np.errstate(invalid="ignore", divide="ignore"):
-        tcpa = np.where(v2 > 1e-12, -(pn * vn + pe * ve) / np.where(v2 > 1e-12, v2, 1.0), 0.0)
-    dcpa = np.hypot(pn + vn * tcpa, pe + ve * tcpa)
-    return dcpa, tcpa
-
-
 class Scene:
     """Read-only view of a run: poses at any time, CPA, encounters, events, chart layers."""
 
@@ -484,21 +428,30 @@ class Scene:
         draught = ships[self.own_index].draught_m if self.own_index is not None else 0.0
         self.chart = chart_layers(run.chart, draught + ukc, str(run.path / "chart.json"))
         self._est: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] | None = None
+        self._profile: Profile | None = None
         self._windows: list[EncounterWindow] | None = None
 
     def _under_test(self) -> set[str]:
         """Ids of the ships the referee judged: score.json's ``autonomous_ships`` when given,
-        else the referee's rule (own ship, or a non-replayed ship with an avoiding planner)."""
+        else the referee's own test on each ship record (``metrics.score.is_autonomous``)."""
         named = (self.score or {}).get("autonomous_ships")
         if isinstance(named, list):
             return {str(x) for x in named}
-        out = set()
-        for i, s in enumerate(self.meta["ships"]):
-            traffic = bool(s.get("replayed") or s.get("ignores_duty"))
-            active = str(s.get("planner") or "").lower() not in PASSIVE_PLANNERS
-            if s.get("role") == "own" or (active and not traffic):
-                out.add(str(s.get("id", i)))
-        return out
+        return {str(s.get("id", i)) for i, s in enumerate(self.meta["ships"]) if is_autonomous(s)}
+
+    @property
+    def profile(self) -> Profile:
+        """The referee profile the run is judged under: score.json's, else meta.json's, else the
+        default (``colregs.load_profile``)."""
+        if self._profile is None:
+            name = (self.score or {}).get("profile") or self.meta.get("profile")
+            try:
+                self._profile = load_profile(name if isinstance(name, str) and name else None)
+            except ProfileError as exc:
+                raise RunFolderError(
+                    exc.message, file=str(self.run.path / "meta.json"), field="profile"
+                ) from None
+        return self._profile
 
     def _mark_events(self, events: list[Event]) -> list[Event]:
         """Flag events that involve no ship under test (traffic), and the collisions or
@@ -552,8 +505,8 @@ class Scene:
         def lerp(arr: np.ndarray) -> np.ndarray:
             return arr[i] + (arr[j] - arr[i]) * f if j != i else arr[i].copy()
 
-        dh = (self.heading[j] - self.heading[i] + math.pi) % (2.0 * math.pi) - math.pi
-        heading = (self.heading[i] + dh * f) % (2.0 * math.pi)
+        dh = wrap_pi_array(self.heading[j] - self.heading[i])
+        heading = wrap_2pi_array(self.heading[i] + dh * f)
         north, east = lerp(self.north), lerp(self.east)
         present = np.isfinite(north) & np.isfinite(east)
         return Poses(
@@ -604,7 +557,7 @@ class Scene:
         pe = p.east - p.east[o]
         vn = p.vn - p.vn[o]
         ve = p.ve - p.ve[o]
-        dcpa, tcpa = cpa_tcpa(pn, pe, vn, ve)
+        dcpa, tcpa = cpa_tcpa(pn, pe, vn, ve, check_finite=False)
         moving = vn * vn + ve * ve >= CPA_MIN_REL_SPEED**2
         ok = p.present & moving & (tcpa >= 0.0) & (tcpa <= CPA_HORIZON_S)
         ok[o] = False
@@ -656,7 +609,10 @@ class Scene:
     # ----------------------------------------------------------------- encounters
     def _estimate(self) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
         """Per target: (index, engaged mask, type, role) over records, with the class locked at
-        the record where the engagement started (situation lock, reference section 3.1)."""
+        the record where the engagement started (the referee reads it once, docs/referee.md
+        section 1). A target or own ship lying still there (``metrics.duties.still_flags``) or
+        not under way by its category (moored, at anchor, aground) has no rule 13-15 role: it
+        is an obstacle (rule 8), labelled as such."""
         if self._est is not None:
             return self._est
         out: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
@@ -664,9 +620,12 @@ class Scene:
         if o is None:
             self._est = out
             return out
+        prof = self.profile
+        ships = self.meta["ships"]
+        under_way = [ship_category(s).under_way for s in ships]
+        sog = np.hypot(self.vn, self.ve)
+        still = still_flags(self.t_rec, np.ascontiguousarray(sog.T), prof)
         von, voe = self.vn[:, o], self.ve[:, o]
-        cog_o = np.arctan2(voe, von)
-        u_o = np.hypot(von, voe)
         for s in self.ships:
             k = s.index
             if k == o:
@@ -674,28 +633,41 @@ class Scene:
             pn = self.north[:, k] - self.north[:, o]
             pe = self.east[:, k] - self.east[:, o]
             vtn, vte = self.vn[:, k], self.ve[:, k]
-            dcpa, tcpa = cpa_tcpa(pn, pe, vtn - von, vte - voe)
+            dcpa, tcpa = cpa_tcpa(pn, pe, vtn - von, vte - voe, check_finite=False)
             rng = np.hypot(pn, pe)
-            with np.errstate(invalid="ignore"):
-                cont = (tcpa > 0.0) & (rng < EST_RANGE_M)
-                enter = cont & (dcpa < EST_DCPA_M)
+            d_risk = risk_distance(self.ships[o].length_m, s.length_m, prof)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                cont = (tcpa > 0.0) & (rng < prof.stages.r1_m)
+                enter = cont & (tcpa <= prof.risk.tcpa_max_s) & (dcpa < d_risk)
+                closing = -(pn * (vtn - von) + pe * (vte - voe)) / rng
+                in_action = rng <= np.maximum(prof.stages.r2_m, closing * prof.risk.action_time_s)
             engaged = np.zeros_like(cont)
-            # A run of `cont` records is engaged from its first `enter` record to its end.
+            # A run of `cont` records is engaged from its first `enter` record to its end; its
+            # class is read at its first record inside the action range (else at its start).
             edges = np.diff(np.concatenate([[0], cont.astype(np.int8), [0]]))
             starts, ends = np.where(edges == 1)[0], np.where(edges == -1)[0]
             first = np.full(cont.shape, -1, dtype=np.int64)
             for a0, a1 in zip(starts, ends, strict=True):
                 hits = np.where(enter[a0:a1])[0]
                 if hits.size:
-                    engaged[a0 + hits[0] : a1] = True
-                    first[a0 + hits[0] : a1] = a0 + hits[0]
+                    b0 = a0 + int(hits[0])
+                    act = np.where(in_action[b0:a1])[0]
+                    engaged[b0:a1] = True
+                    first[b0:a1] = b0 + int(act[0]) if act.size else b0
             typ = np.full(cont.shape, "none", dtype=object)
             role = np.full(cont.shape, "none", dtype=object)
             if engaged.any():
                 idx = np.unique(first[engaged])
-                beta = np.degrees(np.arctan2(pe[idx], pn[idx]) - cog_o[idx]) % 360.0
-                alpha = np.degrees(np.arctan2(-pe[idx], -pn[idx]) - np.arctan2(vte[idx], vtn[idx]))
-                ty, ro = classify(beta, alpha, u_o[idx], np.hypot(vtn[idx], vte[idx]))
+                # Course over ground, as the referee classifies (docs/architecture.md, Report).
+                beta, alpha = encounter_angles(
+                    pn[idx], pe[idx], np.arctan2(voe[idx], von[idx]), np.arctan2(vte[idx], vtn[idx])
+                )
+                codes = classify(beta, alpha, sog[idx, o], sog[idx, k], prof)
+                ty = np.array([CODE_TYPE[c] for c in codes], dtype=object)
+                ro = np.array([CODE_ROLE[c] for c in codes], dtype=object)
+                obstacle = still[o, idx] | still[k, idx] | (not under_way[o]) | (not under_way[k])
+                ty[obstacle & (codes != 0)] = "obstacle"
+                ro[obstacle] = "none"
                 pos = np.searchsorted(idx, first[engaged])
                 typ[engaged] = ty[pos]
                 role[engaged] = ro[pos]
@@ -734,7 +706,7 @@ class Scene:
                             own=own,
                             target=tgt,
                             target_index=k,
-                            type=str(enc.get("type")),
+                            type=_scored_type(enc),
                             own_role=str(enc.get("own_role", "none")),
                             estimated=False,
                         )
@@ -773,7 +745,7 @@ class Scene:
                 t_a = enc.get("t_detect_s", enc.get("t_start_s"))
                 t_b = enc.get("t_end_s")
                 lab = EncounterLabel(
-                    own, tgt, ids.index(tgt), str(enc["type"]), str(enc.get("own_role")), False
+                    own, tgt, ids.index(tgt), _scored_type(enc), str(enc.get("own_role")), False
                 )
                 out.append(
                     EncounterWindow(
@@ -826,6 +798,19 @@ class Scene:
                 events.append(e)
         events.sort(key=lambda e: (e.t_s, e.kind))
         return events
+
+
+def _scored_type(enc: dict[str, Any]) -> str:
+    """The label type of a scored encounter: the referee's ``type``, or "obstacle" when it gave
+    no role because a ship was not under way (``role_basis`` "rule 8" / "not under way",
+    metrics.sides): rules 13-17 bind two vessels under way (docs/referee.md section 1)."""
+    typ = str(enc.get("type"))
+    if enc.get("own_role", "none") == "none" and enc.get("role_basis") in (
+        "rule 8",
+        "not under way",
+    ):
+        return "obstacle"
+    return typ
 
 
 def _detail(d: Any) -> str:

@@ -22,15 +22,15 @@ from autoship.colregs.classify import (
     classify_kernel,
     stage_of,
 )
-from autoship.colregs.geometry import (
+from autoship.colregs.profile import DEFAULT_PROFILE, Profile, available_profiles, load_profile
+from autoship.colregs.roles import Category, Role, resolve_role, rule12_role, ship_category
+from autoship.colregs.scores import EncounterFacts, safety_score, score_encounter
+from autoship.geometry import (
     cpa_tcpa,
     cpa_tcpa_scalar,
     encounter_angles,
     encounter_angles_scalar,
 )
-from autoship.colregs.profile import DEFAULT_PROFILE, Profile, available_profiles, load_profile
-from autoship.colregs.roles import Category, Role, resolve_role, rule12_role, ship_category
-from autoship.colregs.scores import EncounterFacts, safety_score, score_encounter
 
 __all__ = [
     "CODE_NAMES",

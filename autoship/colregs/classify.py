@@ -36,9 +36,10 @@ import math
 import numpy as np
 
 from autoship._jit import njit
-from autoship.colregs.geometry import TWO_PI, _as_flat, wrap_pi_scalar
 from autoship.colregs.profile import Profile
 from autoship.errors import AutoshipError
+from autoship.geometry import TWO_PI, wrap_pi
+from autoship.geometry import as_float_array as _as_flat
 
 NONE = 0
 HEAD_ON = 1
@@ -76,8 +77,8 @@ def classify_kernel(
     hysteresis: float,
 ) -> int:
     """Encounter code for one pair; angles in rad, any range (wrapped here), speeds in m/s."""
-    b180 = wrap_pi_scalar(beta)
-    a180 = wrap_pi_scalar(alpha)
+    b180 = wrap_pi(beta)
+    a180 = wrap_pi(alpha)
     b360 = b180 + TWO_PI if b180 < 0.0 else b180
     a360 = a180 + TWO_PI if a180 < 0.0 else a180
     stern_hi = TWO_PI - stern

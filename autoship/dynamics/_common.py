@@ -11,15 +11,11 @@ from __future__ import annotations
 import math
 
 from autoship._jit import njit
+from autoship.geometry import wrap_pi
 
 _INTEG_BAND = math.radians(5.0)
 _STEADY_R_PRIME = 0.002  # non-dimensional yaw rate below which the heading counts as steady
 RHO_AIR = 1.224  # kg/m^3 (ship-dynamics reference, section 8)
-
-
-@njit(error_model="numpy")
-def wrap_pi(a: float) -> float:
-    return (a + math.pi) % (2.0 * math.pi) - math.pi
 
 
 @njit(error_model="numpy")

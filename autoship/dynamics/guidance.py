@@ -4,6 +4,7 @@ Lookahead-based LOS (Fossen 2021, ch. 12): for the leg from p0 to p1 with path a
 cross-track error e (positive to starboard of the leg), the desired course is
 ``alpha + atan(-e / Delta)``. The lookahead Delta is a few ship lengths: shorter converges
 faster but asks for more rudder. Planners emit the course; the autopilot turns it into rudder.
+``los_course`` itself lives in ``autoship.geometry`` (shared with the planners' route following).
 """
 
 from __future__ import annotations
@@ -14,19 +15,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from autoship.errors import AutoshipError
+from autoship.geometry import los_course
 
-
-def los_course(north, east, n0, e0, n1, e1, lookahead_m):
-    """Desired course (rad, [0, 2 pi)) and signed cross-track error (m, + = starboard of leg).
-
-    Works on scalars or NumPy arrays (element-wise).
-    """
-    alpha = np.arctan2(np.asarray(e1) - e0, np.asarray(n1) - n0)
-    dn = np.asarray(north) - n0
-    de = np.asarray(east) - e0
-    xte = -dn * np.sin(alpha) + de * np.cos(alpha)
-    course = np.mod(alpha - np.arctan2(xte, lookahead_m), 2.0 * np.pi)
-    return course, xte
+__all__ = ["LOSGuidance", "los_course"]
 
 
 class LOSGuidance:
@@ -78,5 +69,5 @@ class LOSGuidance:
         if self.leg == last and self._leg_done(last, north, east):
             self._done = True
         (n0, e0), (n1, e1) = self.waypoints[self.leg], self.waypoints[self.leg + 1]
-        c, x = los_course(north, east, n0, e0, n1, e1, self.lookahead_m)
+        c, x, _ = los_course(north, east, n0, e0, n1, e1, self.lookahead_m)
         return float(c), float(x)

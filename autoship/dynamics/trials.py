@@ -18,6 +18,7 @@ import numpy as np
 from autoship.dynamics.library import ShipDef
 from autoship.dynamics.state import DELTA, NENV, NPROP, NX, PSI, E, N, R, U, V
 from autoship.errors import ShipModelError
+from autoship.geometry import wrap_pi
 
 
 @dataclass
@@ -95,7 +96,7 @@ def _simulate(
         n0, e0 = X[N, 0], X[E, 0]
         fam.open_kernel(X, P, D, idx, dt, env)
         path += math.hypot(X[N, 0] - n0, X[E, 0] - e0)
-        hc += (X[PSI, 0] - psi_prev + math.pi) % (2.0 * math.pi) - math.pi
+        hc += wrap_pi(X[PSI, 0] - psi_prev)
         psi_prev = X[PSI, 0]
         k += 1
         t = k * dt

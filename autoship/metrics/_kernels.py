@@ -17,7 +17,7 @@ import numpy as np
 from autoship._jit import njit
 from autoship.colregs.classify import classify_kernel
 from autoship.colregs.domains import domain_ratios_cs
-from autoship.colregs.geometry import cpa_tcpa_scalar, wrap_pi_scalar
+from autoship.geometry import cpa_tcpa_scalar, wrap_pi
 
 MAX_ENC = 4  # encounters kept per pair; more are counted in n_enc but not stored
 # Domain ratios are evaluated (and reported) only below this value; above it "far outside".
@@ -201,7 +201,7 @@ def _onset(COG, SOG, s, k0, k_last, md_course, md_speed):
     chi0 = COG[s, k0]
     u0 = SOG[s, k0]
     for k in range(k0, k_last + 1):
-        if abs(wrap_pi_scalar(COG[s, k] - chi0)) >= md_course or abs(SOG[s, k] - u0) >= md_speed:
+        if abs(wrap_pi(COG[s, k] - chi0)) >= md_course or abs(SOG[s, k] - u0) >= md_speed:
             return k
     return -1
 
@@ -237,7 +237,7 @@ def measure_sides(
         dr = 0.0
         di = 0.0
         for k in range(a, c + 1):
-            d = wrap_pi_scalar(COG[o, k] - chi0)
+            d = wrap_pi(COG[o, k] - chi0)
             du = SOG[o, k] - u0
             if d > st:
                 st = d

@@ -43,6 +43,7 @@ from autoship.ais import build_tracks, read_ais, resample, ticks
 from autoship.colregs.profile import Profile
 from autoship.errors import AutoshipError
 from autoship.geo import LocalFrame
+from autoship.geometry import wrap_pi_array
 from autoship.metrics.navigation import ChartContext
 from autoship.metrics.report import wilson_interval
 from autoship.metrics.score import rule_gate_failures, score_tracks
@@ -392,7 +393,7 @@ def pass_geometry(
     kk = np.where(on_seg, k_seg + (s[rows, k_seg] >= 0.5), k_rec)
     cog_t = np.arctan2(tgt_ve[kk], tgt_vn[kk])
     alpha = np.arctan2(-pe[rows, kk], -pn[rows, kk]) - cog_t
-    alpha = (alpha + math.pi) % (2.0 * math.pi) - math.pi
+    alpha = wrap_pi_array(alpha)
     return rmin, kk, alpha
 
 

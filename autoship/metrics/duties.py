@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from autoship.colregs.profile import Profile
+from autoship.geometry import wrap_pi, wrap_pi_array
 
 # A pair is an encounter for the direction rules only if the ships approached each other by at
 # least this fraction of the risk distance: two craft sailing in company at a steady range have
@@ -55,7 +56,7 @@ def deliberate_course(
     lo = np.clip(np.arange(n) - h, 0, n - 1)
     hi = np.clip(np.arange(n) + h, 0, n - 1)
     course = np.arctan2(east[:, hi] - east[:, lo], north[:, hi] - north[:, lo])
-    step = (np.diff(course, axis=1) + math.pi) % (2.0 * math.pi) - math.pi
+    step = wrap_pi_array(np.diff(course, axis=1))
     step = np.where(np.isfinite(step), step, 0.0)
     cum = np.concatenate([np.zeros((n_s, 1)), np.cumsum(step, axis=1)], axis=1)
     span = np.maximum(t[hi] - t[lo], 1e-9)
@@ -68,7 +69,7 @@ def deliberate_course(
     if cog is not None:
         # The size of a deliberate turn is read from the course over ground itself (the
         # windowed course smears a short turn); only the gating uses the windowed rate.
-        raw = (np.diff(cog, axis=1) + math.pi) % (2.0 * math.pi) - math.pi
+        raw = wrap_pi_array(np.diff(cog, axis=1))
         step = np.where(np.isfinite(raw), raw, 0.0)
     out[:, 1:] = np.cumsum(step * keep, axis=1)
     return out
@@ -211,7 +212,7 @@ def course_change(
     part (``deliberate_course``) when given, else the whole change."""
     if delib is not None:
         return delib[o, k0 : kend + 1] - delib[o, k0]
-    return (cog[o, k0 : kend + 1] - cog[o, k0] + math.pi) % (2.0 * math.pi) - math.pi
+    return wrap_pi_array(cog[o, k0 : kend + 1] - cog[o, k0])
 
 
 def first_turn(
@@ -238,7 +239,7 @@ def turn_onset(cog: np.ndarray, o: int, k0: int, k_hit: int, detect: float) -> i
     changing, so the onset of the turn that reached ``k_hit`` is returned."""
     k = k_hit
     while k > k0:
-        step = (cog[o, k] - cog[o, k - 1] + math.pi) % (2.0 * math.pi) - math.pi
+        step = wrap_pi(cog[o, k] - cog[o, k - 1])
         if abs(step) < 0.1 * detect:
             break
         k -= 1

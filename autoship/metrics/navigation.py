@@ -25,6 +25,7 @@ import shapely
 from shapely.geometry import Polygon
 
 from autoship.colregs.roles import Role
+from autoship.geometry import wrap_pi
 
 
 def route_turn(route: Any, north: float, east: float, radius: float) -> float:
@@ -45,7 +46,7 @@ def route_turn(route: Any, north: float, east: float, radius: float) -> float:
     a, b, c = wp[j], wp[j + 1], wp[j + 2]
     c0 = math.atan2(b[1] - a[1], b[0] - a[0])
     c1 = math.atan2(c[1] - b[1], c[0] - b[0])
-    return (c1 - c0 + math.pi) % (2.0 * math.pi) - math.pi
+    return wrap_pi(c1 - c0)
 
 
 class ChartContext:

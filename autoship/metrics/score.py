@@ -24,11 +24,11 @@ from autoship.colregs.classify import (
     classify,
 )
 from autoship.colregs.domains import domain_params
-from autoship.colregs.geometry import cpa_tcpa
 from autoship.colregs.profile import Profile, load_profile
 from autoship.colregs.roles import ship_category
 from autoship.colregs.scores import EncounterFacts, score_encounter
 from autoship.errors import ProfileError, RunFolderError
+from autoship.geometry import cpa_tcpa, hulls_overlap
 from autoship.metrics import _kernels as kern
 from autoship.metrics.duties import deliberate_course, still_flags
 from autoship.metrics.navigation import ChartContext
@@ -160,43 +160,19 @@ def _num(x: Any, nd: int = 3) -> float | None:
     return round(x, nd)
 
 
-def _rect_corners(n: float, e: float, hdg: float, length: float, beam: float) -> np.ndarray:
-    c, s = math.cos(hdg), math.sin(hdg)
-    fwd = np.array([c, s]) * length / 2.0
-    stb = np.array([-s, c]) * beam / 2.0
-    ctr = np.array([n, e])
-    return np.array([ctr + fwd + stb, ctr + fwd - stb, ctr - fwd - stb, ctr - fwd + stb])
-
-
-def hulls_overlap(a: np.ndarray, b: np.ndarray) -> bool:
-    """Separating-axis test for two convex quadrilaterals (corners in order)."""
-    for poly in (a, b):
-        for k in range(4):
-            edge = poly[(k + 1) % 4] - poly[k]
-            axis = np.array([-edge[1], edge[0]])
-            pa = a @ axis
-            pb = b @ axis
-            if pa.max() < pb.min() or pb.max() < pa.min():
-                return False
-    return True
-
-
 def _hull_contact(tr: Tracks, ships: list[dict[str, Any]], i: int, j: int, k: int) -> bool:
     """Hull-footprint contact near record k (records k-1..k+1)."""
     n_rec = tr.t.shape[0]
+    li, bi = float(ships[i].get("length_m") or 0.0), float(ships[i].get("beam_m") or 0.0)
+    lj, bj = float(ships[j].get("length_m") or 0.0), float(ships[j].get("beam_m") or 0.0)
     for kk in range(max(0, k - 1), min(n_rec, k + 2)):
         vals = (tr.north[i, kk], tr.east[i, kk], tr.north[j, kk], tr.east[j, kk])
         if not all(math.isfinite(v) for v in vals):
             continue
-        a = _rect_corners(
-            tr.north[i, kk], tr.east[i, kk], tr.heading[i, kk],
-            float(ships[i].get("length_m") or 0.0), float(ships[i].get("beam_m") or 0.0),
-        )  # fmt: skip
-        b = _rect_corners(
-            tr.north[j, kk], tr.east[j, kk], tr.heading[j, kk],
-            float(ships[j].get("length_m") or 0.0), float(ships[j].get("beam_m") or 0.0),
-        )  # fmt: skip
-        if hulls_overlap(a, b):
+        if hulls_overlap(
+            float(tr.north[i, kk]), float(tr.east[i, kk]), float(tr.heading[i, kk]), li, bi,
+            float(tr.north[j, kk]), float(tr.east[j, kk]), float(tr.heading[j, kk]), lj, bj,
+        ):  # fmt: skip
             return True
     return False
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from autoship.geometry import contact_angle, wrap_pi
+
 # Below this speed over ground (m/s) the course over ground is noise: use the heading.
 COG_MIN_SPEED = 0.1
 
@@ -45,10 +47,6 @@ class Tracks:
         )
 
 
-def wrap_pi(a: float) -> float:
-    return (a + math.pi) % (2.0 * math.pi) - math.pi
-
-
 def pair_range(tr: Tracks, o: int, q: int, k: int) -> float:
     return float(math.hypot(tr.north[q, k] - tr.north[o, k], tr.east[q, k] - tr.east[o, k]))
 
@@ -57,5 +55,5 @@ def angles(tr: Tracks, o: int, q: int, k: int) -> tuple[float, float]:
     pn = tr.north[q, k] - tr.north[o, k]
     pe = tr.east[q, k] - tr.east[o, k]
     beta = wrap_pi(math.atan2(pe, pn) - tr.cog[o, k])
-    alpha = wrap_pi(math.atan2(-pe, -pn) - tr.cog[q, k])
+    alpha = contact_angle(pn, pe, tr.cog[q, k])
     return alpha, beta

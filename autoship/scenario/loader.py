@@ -9,12 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from autoship._strict import StrictTable, check_path_text, parse_toml, read_text
 from autoship.dynamics.library import ShipDef, load_ship
 from autoship.errors import AutoshipError, ScenarioError
 from autoship.geo import LocalFrame
+from autoship.geometry import hulls_overlap, wrap_2pi
 from autoship.scenario.schema import (
     CATEGORIES,
     DEFAULT_PROFILE,
@@ -87,26 +86,6 @@ def _position(ctx: _Ctx, t: StrictTable | None, frame: LocalFrame) -> tuple[floa
             "move [frame] closer)",
         )
     return n, e
-
-
-def _hull_corners(n: float, e: float, psi: float, L: float, B: float) -> np.ndarray:
-    c, s = math.cos(psi), math.sin(psi)
-    pts = []
-    for a, b in ((L / 2, B / 2), (L / 2, -B / 2), (-L / 2, -B / 2), (-L / 2, B / 2)):
-        pts.append((n + a * c - b * s, e + a * s + b * c))
-    return np.array(pts)
-
-
-def _rects_overlap(c1: np.ndarray, c2: np.ndarray) -> bool:
-    for poly in (c1, c2):
-        for k in range(4):
-            edge = poly[(k + 1) % 4] - poly[k]
-            axis = np.array([-edge[1], edge[0]])
-            p1 = c1 @ axis
-            p2 = c2 @ axis
-            if p1.max() < p2.min() or p2.max() < p1.min():
-                return False
-    return True
 
 
 def _ship(ctx: _Ctx, raw: Any, k: int, frame: LocalFrame, base: Path) -> ShipSpec:
@@ -196,7 +175,7 @@ def _ship(ctx: _Ctx, raw: Any, k: int, frame: LocalFrame, base: Path) -> ShipSpe
         ship=sdef,
         start_north=start[0],
         start_east=start[1],  # type: ignore[arg-type]
-        course=course % (2 * math.pi),
+        course=wrap_2pi(course),
         speed=speed_kn * KNOT,
         goal=goal,
         planner=planner,
@@ -407,13 +386,12 @@ def parse_scenario(
         ships.append(spec)
     if not any(sp.role == "own" for sp in ships):
         raise ctx.fail("ship", 'no ship has role = "own"')
-    corners = [
-        _hull_corners(sp.start_north, sp.start_east, sp.course, sp.ship.length_m, sp.ship.beam_m)
-        for sp in ships
+    hulls = [
+        (sp.start_north, sp.start_east, sp.course, sp.ship.length_m, sp.ship.beam_m) for sp in ships
     ]
     for i in range(len(ships)):
         for j in range(i + 1, len(ships)):
-            if _rects_overlap(corners[i], corners[j]):
+            if hulls_overlap(*hulls[i], *hulls[j]):
                 raise ctx.fail(
                     f"ship.{ships[j].id}.start",
                     f"starts inside ship {ships[i].id!r} (hulls overlap)",

@@ -18,6 +18,7 @@ import numpy as np
 
 from autoship.errors import ScenarioError
 from autoship.geo import LocalFrame
+from autoship.geometry import wrap_2pi, wrap_2pi_array, wrap_pi
 
 REQUIRED = ("t_s", "lat_deg", "lon_deg")
 # Input limits (docs/architecture.md): a track covers one scenario (at most 7 days, a few
@@ -78,8 +79,8 @@ class Track:
         e = self.east[k] + s * (self.east[k + 1] - self.east[k])
         vn = (self.north[k + 1] - self.north[k]) / (tt[k + 1] - tt[k])
         ve = (self.east[k + 1] - self.east[k]) / (tt[k + 1] - tt[k])
-        dh = (self.heading[k + 1] - self.heading[k] + math.pi) % (2 * math.pi) - math.pi
-        return n, e, (self.heading[k] + s * dh) % (2 * math.pi), vn, ve
+        dh = wrap_pi(self.heading[k + 1] - self.heading[k])
+        return n, e, wrap_2pi(self.heading[k] + s * dh), vn, ve
 
 
 def load_track(path: Path, frame: LocalFrame, key: str, scenario_file: str) -> Track:
@@ -134,7 +135,7 @@ def load_track(path: Path, frame: LocalFrame, key: str, scenario_file: str) -> T
         raise fail(f"line {k + 2}: more than {MAX_RANGE_M / 1000:.0f} km from the frame origin")
     vn = np.gradient(north, t)
     ve = np.gradient(east, t)
-    cog = np.arctan2(ve, vn) % (2 * np.pi)
+    cog = wrap_2pi_array(np.arctan2(ve, vn))
     heading = cog
     if "heading_deg" in data:
         h = np.array(data["heading_deg"])

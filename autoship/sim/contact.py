@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from autoship._jit import njit
+from autoship.geometry import hull_corners, rects_separated, wrap_pi
 
 # Sub-steps are bounded only for safety: speeds <= 60 kn and dt <= 60 s keep real cases far below.
 _MAX_SUB = 1_000_000
@@ -22,60 +23,8 @@ SUBSTEP_FRACTION = 0.1
 
 
 @njit
-def _corners(n, e, psi, L, B, out):
-    c = math.cos(psi)
-    s = math.sin(psi)
-    hl = 0.5 * L
-    hb = 0.5 * B
-    # bow-starboard, bow-port, stern-port, stern-starboard
-    out[0, 0] = n + hl * c - hb * s
-    out[0, 1] = e + hl * s + hb * c
-    out[1, 0] = n + hl * c + hb * s
-    out[1, 1] = e + hl * s - hb * c
-    out[2, 0] = n - hl * c + hb * s
-    out[2, 1] = e - hl * s - hb * c
-    out[3, 0] = n - hl * c - hb * s
-    out[3, 1] = e - hl * s + hb * c
-
-
-@njit
-def _separated_on_axes(a, b):
-    for poly in range(2):
-        P = a if poly == 0 else b
-        for k in range(2):  # a rectangle has two distinct edge normals
-            ex = P[k + 1, 0] - P[k, 0]
-            ey = P[k + 1, 1] - P[k, 1]
-            ax = -ey
-            ay = ex
-            amin = 1e300
-            amax = -1e300
-            bmin = 1e300
-            bmax = -1e300
-            for m in range(4):
-                pa = a[m, 0] * ax + a[m, 1] * ay
-                pb = b[m, 0] * ax + b[m, 1] * ay
-                amin = min(amin, pa)
-                amax = max(amax, pa)
-                bmin = min(bmin, pb)
-                bmax = max(bmax, pb)
-            if amax < bmin or bmax < amin:
-                return True
-    return False
-
-
-@njit
-def rects_overlap(n1, e1, psi1, L1, B1, n2, e2, psi2, L2, B2):
-    a = np.empty((4, 2))
-    b = np.empty((4, 2))
-    _corners(n1, e1, psi1, L1, B1, a)
-    _corners(n2, e2, psi2, L2, B2, b)
-    return not _separated_on_axes(a, b)
-
-
-@njit
 def _lerp_angle(a0, a1, s):
-    d = (a1 - a0 + math.pi) % (2.0 * math.pi) - math.pi
-    return a0 + s * d
+    return a0 + s * wrap_pi(a1 - a0)
 
 
 @njit
@@ -130,7 +79,7 @@ def contact_kernel(n0, e0, psi0, n1, e1, psi1, L, B, active, contact, pair_min):
                             s = q / m if m > 0 else 0.0
                         else:
                             s = s_star
-                        _corners(
+                        hull_corners(
                             n0[i] + s * (n1[i] - n0[i]),
                             e0[i] + s * (e1[i] - e0[i]),
                             _lerp_angle(psi0[i], psi1[i], s),
@@ -138,7 +87,7 @@ def contact_kernel(n0, e0, psi0, n1, e1, psi1, L, B, active, contact, pair_min):
                             B[i],
                             a,
                         )
-                        _corners(
+                        hull_corners(
                             n0[j] + s * (n1[j] - n0[j]),
                             e0[j] + s * (e1[j] - e0[j]),
                             _lerp_angle(psi0[j], psi1[j], s),
@@ -146,7 +95,7 @@ def contact_kernel(n0, e0, psi0, n1, e1, psi1, L, B, active, contact, pair_min):
                             B[j],
                             b,
                         )
-                        if not _separated_on_axes(a, b):
+                        if not rects_separated(a, b):
                             hit = True
                             break
             contact[i, j] = hit

@@ -17,13 +17,13 @@ from autoship.errors import AutoshipError, ShipModelError
 
 
 def test_los_on_the_leg_steers_the_leg():
-    c, x = los_course(50.0, 50.0, 0.0, 0.0, 100.0, 100.0, 200.0)
+    c, x, _ = los_course(50.0, 50.0, 0.0, 0.0, 100.0, 100.0, 200.0)
     assert c == pytest.approx(math.pi / 4) and x == pytest.approx(0.0, abs=1e-12)
 
 
 def test_los_hand_worked_offset():
     # Leg due north; ship 100 m east (starboard) with 100 m lookahead: steer 45 deg to port.
-    c, x = los_course(0.0, 100.0, 0.0, 0.0, 1000.0, 0.0, 100.0)
+    c, x, _ = los_course(0.0, 100.0, 0.0, 0.0, 1000.0, 0.0, 100.0)
     assert x == pytest.approx(100.0)
     assert c == pytest.approx(2 * math.pi - math.pi / 4)
 
@@ -36,7 +36,7 @@ def test_los_hand_worked_offset():
 )
 def test_los_always_points_back_towards_the_leg(n, e, ang, look):
     n1, e1 = 1000 * math.cos(ang), 1000 * math.sin(ang)
-    c, x = los_course(n, e, 0.0, 0.0, n1, e1, look)
+    c, x, _ = los_course(n, e, 0.0, 0.0, n1, e1, look)
     # The course differs from the leg by less than 90 deg, turning towards the leg.
     d = (c - ang + math.pi) % (2 * math.pi) - math.pi
     assert abs(d) < math.pi / 2 + 1e-9

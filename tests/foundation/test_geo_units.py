@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from autoship import units
 from autoship.errors import AutoshipError
 from autoship.geo import LocalFrame, geodesic_distance_m
+from autoship.geometry import wrap_pi
 
 
 def test_unit_constants_are_exact_definitions():
@@ -16,7 +17,7 @@ def test_unit_constants_are_exact_definitions():
     assert units.ms_to_kn(units.kn_to_ms(12.3)) == pytest.approx(12.3)
     assert units.wrap_180(190.0) == pytest.approx(-170.0)
     assert units.wrap_360(-10.0) == pytest.approx(350.0)
-    assert float(units.wrap_pi(3 * math.pi)) == pytest.approx(-math.pi)
+    assert wrap_pi(3 * math.pi) == pytest.approx(math.pi)  # (-pi, pi]: autoship.geometry
 
 
 def test_origin_maps_to_zero_and_axes_point_north_and_east():

@@ -12,6 +12,7 @@ RANK = {
     "errors": 0,
     "_jit": 0,
     "_strict": 0,
+    "geometry": 0,
     "geo": 1,
     "dynamics": 1,
     "colregs": 1,
@@ -31,6 +32,8 @@ RANK = {
 FORBIDDEN = {
     "metrics": {"sim", "planner", "scenario", "sweep", "cli"},
     "record": set(RANK) - {"errors", "units", "record"},
+    # The shared geometry is the bottom layer: math, numpy and the jit flags only.
+    "geometry": set(RANK) - {"errors", "_jit", "geometry"},
     "colregs": {"charts", "ais", "record", "metrics"},
 }
 

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from viewer_synth import SPEED, make_run
+from viewer_synth import SPEED, make_run, meta, tracks
 
 from autoship.errors import RunFolderError
+from autoship.geometry import cpa_tcpa
+from autoship.metrics.score import is_autonomous, score_run
+from autoship.record import RunWriter
 from autoship.units import NAUTICAL_MILE
 from viewer.scene import (
     AUTONOMOUS,
@@ -19,8 +22,6 @@ from viewer.scene import (
     TRAFFIC,
     EncounterLabel,
     chart_layers,
-    classify,
-    cpa_tcpa,
     load_scene,
 )
 
@@ -42,23 +43,6 @@ def test_reference_cpa_worked_check() -> None:
 def test_cpa_zero_relative_speed_is_current_range() -> None:
     dcpa, tcpa = cpa_tcpa(np.array(300.0), np.array(400.0), np.array(0.0), np.array(0.0))
     assert float(tcpa) == 0.0 and float(dcpa) == pytest.approx(500.0)
-
-
-@pytest.mark.parametrize(
-    ("beta", "alpha", "u_os", "u_ts", "typ", "role"),
-    [
-        # Imazu cases, beta/alpha from reference/imazu-problems.md section 3.
-        (0.0, 0.0, 6.0, 6.0, "head-on", "both"),  # case 1
-        (45.0, -45.0, 6.0, 6.0, "crossing", "give-way"),  # case 2
-        (0.0, 180.0, 6.0, 4.2, "overtaking", "give-way"),  # case 3
-        (292.5, 67.5, 6.0, 6.0, "crossing", "stand-on"),  # case 4
-        (180.0, 0.0, 4.0, 6.0, "overtaken", "stand-on"),
-        (90.0, 90.0, 6.0, 6.0, "none", "none"),  # target on the beam, heading away
-    ],
-)
-def test_classify_imazu(beta, alpha, u_os, u_ts, typ, role) -> None:
-    t, r = classify(np.array([beta]), np.array([alpha]), np.array([u_os]), np.array([u_ts]))
-    assert (t[0], r[0]) == (typ, role)
 
 
 def test_poses_interpolate_between_records(run_dir: Path) -> None:
@@ -138,7 +122,9 @@ def test_encounter_label_text(typ: str, role: str, text: str) -> None:
 def test_estimated_encounter_without_score(tmp_path: Path) -> None:
     s = load_scene(make_run(tmp_path / "straight", turn=False))
     assert s.score is None
-    assert s.encounters(0.0) == []  # 8.5 NM apart: outside the 7000 m stage-2 range
+    # 8.5 NM apart, meeting in 30 min: inside the large-ship profile's observation range r1
+    # (22.5 km), TCPA under 40 min and DCPA 0 under 1500 m, so the referee's risk test holds.
+    assert [e.type for e in s.encounters(0.0)] == ["crossing"]
     labels = s.encounters(1500.0)
     assert [(e.target, e.type, e.own_role, e.estimated) for e in labels] == [
         ("T1", "crossing", "give-way", True)
@@ -356,7 +342,8 @@ def test_encounter_windows(scored_run_dir: Path, tmp_path: Path) -> None:
     s = load_scene(tmp_path / "straight")
     # The window is where the live estimate labels the encounter.
     assert s.encounters(est[0].t0) and s.encounters(est[0].t1)
-    assert not s.encounters(est[0].t0 - 10.0) and not s.encounters(est[0].t1 + 10.0)
+    # Engaged from the first record (inside r1 with the risk present) until they open.
+    assert est[0].t0 == s.t0 and not s.encounters(est[0].t1 + 10.0)
 
 
 def test_cpa_ignores_pairs_not_closing(run_dir: Path) -> None:
@@ -387,3 +374,118 @@ def test_key_time(tmp_path: Path) -> None:
     s2.vn[:, 1], s2.ve[:, 1] = s2.vn[:, 0], s2.ve[:, 0]
     rng_a1 = np.hypot(s2.north[:, 2] - s2.north[:, 0], s2.east[:, 2] - s2.east[:, 0])
     assert s2.closest_approach_t() == s2.t_rec[int(np.argmin(rng_a1))]
+
+
+# --- the referee's classification, profile and ships under test (issue 15) --------------------
+
+
+def _write_run(path: Path, meta: dict, arrays: dict) -> Path:
+    RunWriter(path).write(meta, arrays, None)
+    return path
+
+
+def _stopped_boat_run(path: Path, profile: str = "large-ship") -> Path:
+    """The own ship northbound at 12 kn passes 60 m from a boat lying still dead ahead on its
+    track (moored, or stopped on a mooring buoy): the shape the old viewer classifier called
+    "Overtaking" (own ship faster, target's stern sector), though a vessel not under way has no
+    rule 13 role (rule 3(i); docs/referee.md section 1)."""
+    arrays = tracks(turn=False)
+    t = arrays["t"]
+    arrays["north"][:, 1] = 0.0
+    arrays["east"][:, 1] = 60.0
+    arrays["heading"][:, 1] = 0.0
+    arrays["vn"][:, 1] = 0.0
+    arrays["ve"][:, 1] = 0.0
+    arrays["u"][:, 1] = 0.0
+    assert t[-1] == 1800.0
+    m = meta(events=[])
+    m["profile"] = profile
+    m["ships"][1]["length_m"], m["ships"][1]["beam_m"] = 12.0, 4.0
+    return _write_run(path, m, arrays)
+
+
+def test_stopped_boat_near_own_ship_is_not_overtaken_under_rule_13(tmp_path: Path) -> None:
+    s = load_scene(_stopped_boat_run(tmp_path / "r"))
+    labels = [e for t in range(0, 1801, 60) for e in s.encounters(float(t)) if e.target == "T1"]
+    assert labels, "the boat on the own ship's track is an estimated encounter"
+    assert {e.type for e in labels} == {"obstacle"}
+    assert all(e.rules == "" and "Rule 13" not in e.text for e in labels)
+    assert labels[0].text == "Obstacle, not under way (est.)"
+
+
+def test_stopped_boat_label_agrees_with_the_referee(tmp_path: Path) -> None:
+    d = _stopped_boat_run(tmp_path / "r")
+    entry = score_run(d)
+    mine = [e for e in entry["encounters"] if e["own"] == "OS" and e["target"] == "T1"]
+    assert mine and all(e["own_role"] == "none" for e in mine)
+    (d / "score.json").write_text(json.dumps(entry))
+    s = load_scene(d)
+    texts = {e.text for w in s.encounter_windows() for e in [w.label]}
+    texts |= {e.text for t in range(0, 1801, 60) for e in s.encounters(float(t))}
+    assert not any("Overtaking" in x or "Rule 13" in x for x in texts), texts
+
+
+def test_a_target_that_slows_below_making_way_is_an_obstacle_only_after_still_time(
+    tmp_path: Path,
+) -> None:
+    # The same boat moving north at 0.4 m/s, under the profile's still_speed_mps (0.5 m/s):
+    # lying still from its first record. At 0.6 m/s it is under way, and overtaken.
+    for speed, want in ((0.4, "obstacle"), (0.6, "overtaking")):
+        d = _stopped_boat_run(tmp_path / f"r{speed}")
+        run = load_scene(d).run
+        arrays = dict(run.arrays)
+        arrays["vn"] = arrays["vn"].copy()
+        arrays["north"] = arrays["north"].copy()
+        arrays["vn"][:, 1] = speed
+        arrays["north"][:, 1] = speed * arrays["t"]
+        d2 = _write_run(tmp_path / f"s{speed}", run.meta, arrays)
+        types = {e.type for t in range(0, 1801, 60) for e in load_scene(d2).encounters(float(t))}
+        assert types == {want}
+
+
+def test_estimate_uses_the_run_profile_thresholds(tmp_path: Path) -> None:
+    # Under the harbour profile the observation range is 3 km and the risk distance 100 m
+    # (harbour.toml): 8.5 NM apart nothing is engaged yet, and at 1500 s (1.2 km apart,
+    # meeting at the origin) the crossing is.
+    d = make_run(tmp_path / "r", turn=False)
+    run = load_scene(d).run
+    m = {**run.meta, "profile": "harbour"}
+    s = load_scene(_write_run(tmp_path / "h", m, dict(run.arrays)))
+    assert s.profile.name == "harbour"
+    assert s.encounters(0.0) == []
+    assert [e.type for e in s.encounters(1500.0)] == ["crossing"]
+
+
+def test_unknown_profile_is_a_one_line_error_naming_meta_json(tmp_path: Path) -> None:
+    d = make_run(tmp_path / "r", turn=False)
+    run = load_scene(d).run
+    bad = _write_run(tmp_path / "b", {**run.meta, "profile": "no-such-profile"}, dict(run.arrays))
+    with pytest.raises(RunFolderError, match="no-such-profile") as exc:
+        load_scene(bad).encounters(0.0)
+    assert exc.value.file.endswith("meta.json") and exc.value.field == "profile"
+
+
+@pytest.mark.parametrize(
+    ("planner", "extra"),
+    [
+        ("keep-course", {}),
+        ("keep_course", {}),
+        ("waypoint", {}),
+        ("sbmpc", {}),
+        ("sbmpc", {"replayed": True}),
+        ("sbmpc", {"ignores_duty": True}),
+    ],
+)
+def test_ships_under_test_are_the_referees(tmp_path: Path, planner: str, extra: dict) -> None:
+    d = make_run(tmp_path / "r")
+    run = load_scene(d).run
+    m = json.loads(json.dumps(run.meta))
+    m["ships"][1] = {**m["ships"][1], "planner": planner, **extra}
+    s = load_scene(_write_run(tmp_path / "k", m, dict(run.arrays)))
+    t1 = s.ships[1]
+    assert t1.under_test == is_autonomous(m["ships"][1])
+    if planner in ("keep-course", "keep_course", "waypoint") or extra:
+        # Keep-course traffic (and replayed or duty-ignoring ships) is never labelled autonomous.
+        assert t1.kind != AUTONOMOUS and not t1.under_test
+    else:
+        assert t1.kind == AUTONOMOUS

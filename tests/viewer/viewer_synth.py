@@ -83,7 +83,7 @@ def meta(events: list[dict] | None = None) -> dict:
         "duration_s": DURATION,
         "n_records": int(DURATION / DT) + 1,
         "visibility": "good",
-        "profile": "woerner_minne_hagen",
+        "profile": "large-ship",
         "environment": {},
         "chart": {"path": "synthetic", "under_keel_clearance_m": 1.0},
         "ships": [
