@@ -171,6 +171,25 @@ def hull_clearance(grid, g_n0, g_e0, g_res, n, e, chi, half_l, half_b, n_samples
 
 
 @njit
+def target_at(j, k, dt, tn, te, tvn, tve, tpn, tpe):
+    """Predicted (north, east) of target ``j`` at step ``k``: along its predicted path when one
+    is given (``tpn[j, 0]`` not NaN, e.g. following a channel: ``lanes.channel_paths``), else at
+    constant velocity."""
+    if tpn is not None and not math.isnan(tpn[j, 0]):
+        return tpn[j, k], tpe[j, k]
+    t = k * dt
+    return tn[j] + tvn[j] * t, te[j] + tve[j] * t
+
+
+@njit
+def target_velocity(j, k, dt, tvn, tve, tpn, tpe):
+    """Predicted velocity of target ``j`` over the step ending at ``k`` (k >= 1)."""
+    if tpn is not None and not math.isnan(tpn[j, 0]):
+        return (tpn[j, k] - tpn[j, k - 1]) / dt, (tpe[j, k] - tpe[j, k - 1]) / dt
+    return tvn[j], tve[j]
+
+
+@njit
 def own_decays(own, dt, nsteps, dec_chi_mid, dec_u_mid, dec_chi_end):
     """Response factors shared by every candidate: the fraction of the initial course error
     left at each step's midpoint and end (0 before the dead time ends counts as "all of it"),
@@ -315,6 +334,8 @@ def evaluate_candidates(
     min_margin,
     min_clear,
     rules=None,
+    tpn=None,
+    tpe=None,
 ):
     """Cost of every candidate (course offset ``dchi[i]`` from the route course, speed fraction
     ``uf[i]``, course offset ``dchi2[i]`` from step ``W_STAGE2_STEP`` on) against the targets
@@ -327,6 +348,10 @@ def evaluate_candidates(
     ``min_clear[i]`` (smallest chart clearance along the track, m; +inf without a chart).
     ``trk_*`` are scratch arrays of length ``nsteps + 1``. ``rules`` (6, nr, nc): the chart's
     lanes, zones and channels (``lanes.kernel_rasters``) on the grid ``W_RULE_*``, or None.
+    ``tpn``/``tpe`` (ships, nsteps + 1): predicted target paths where a row's first entry is not
+    NaN (targets with intent: ``lanes.channel_paths``); constant velocity otherwise or when None.
+    A path moves at most the target's observed speed per step, so the coarse-interval bound
+    below holds for it too.
     """
     nc = dchi.shape[0]
     nsteps = int(w[W_NSTEPS])
@@ -391,10 +416,8 @@ def evaluate_candidates(
             for iv in range(n_iv):
                 ka = iv * COARSE
                 kb = min(ka + COARSE, nsteps)
-                t = kb * dt
-                gb = math.sqrt(
-                    (tn[j] + tvn[j] * t - own[O_N]) ** 2 + (te[j] + tve[j] * t - own[O_E]) ** 2
-                )
+                qn, qe = target_at(j, kb, dt, tn, te, tvn, tve, tpn, tpe)
+                gb = math.sqrt((qn - own[O_N]) ** 2 + (qe - own[O_E]) ** 2)
                 if 0.5 * (ga + gb) - 0.5 * vt * (kb - ka) * dt - path[kb] < cap:
                     near_iv[g, jj, iv] = True
                     any_near[g, jj] = True
@@ -477,13 +500,13 @@ def evaluate_candidates(
                 if prev_k == ka:
                     da2 = prev_d2
                 else:
-                    t = ka * dt
-                    dn = tn[j] + tvn[j] * t - trk_n[ka]
-                    de = te[j] + tve[j] * t - trk_e[ka]
+                    qn, qe = target_at(j, ka, dt, tn, te, tvn, tve, tpn, tpe)
+                    dn = qn - trk_n[ka]
+                    de = qe - trk_e[ka]
                     da2 = dn * dn + de * de
-                t = kb * dt
-                dn = tn[j] + tvn[j] * t - trk_n[kb]
-                de = te[j] + tve[j] * t - trk_e[kb]
+                qn, qe = target_at(j, kb, dt, tn, te, tvn, tve, tpn, tpe)
+                dn = qn - trk_n[kb]
+                de = qe - trk_e[kb]
                 db2 = dn * dn + de * de
                 prev_k = kb
                 prev_d2 = db2
@@ -495,8 +518,9 @@ def evaluate_candidates(
                 k0 = ka + 1 if fine else kb
                 for k in range(k0, kb + 1):
                     t = k * dt
-                    dn = tn[j] + tvn[j] * t - trk_n[k]
-                    de = te[j] + tve[j] * t - trk_e[k]
+                    qn, qe = target_at(j, k, dt, tn, te, tvn, tve, tpn, tpe)
+                    dn = qn - trk_n[k]
+                    de = qe - trk_e[k]
                     d2 = dn * dn + de * de
                     if d2 < best_d2:
                         best_d2 = d2
@@ -510,9 +534,15 @@ def evaluate_candidates(
                         if val > risk:
                             risk = val
             if w[W_TAIL_S] > 0.0 and nsteps >= 1:
-                tail = tail_cpa(
-                    own, trk_n, trk_e, nsteps, dt, w[W_TAIL_S], tn[j], te[j], tvn[j], tve[j]
-                )
+                # Past the horizon the target runs on at its last predicted velocity.
+                if tpn is not None and not math.isnan(tpn[j, 0]):
+                    qn, qe = target_at(j, nsteps, dt, tn, te, tvn, tve, tpn, tpe)
+                    vn_l, ve_l = target_velocity(j, nsteps, dt, tvn, tve, tpn, tpe)
+                    t_end = nsteps * dt
+                    q0n, q0e = qn - vn_l * t_end, qe - ve_l * t_end
+                else:
+                    q0n, q0e, vn_l, ve_l = tn[j], te[j], tvn[j], tve[j]
+                tail = tail_cpa(own, trk_n, trk_e, nsteps, dt, w[W_TAIL_S], q0n, q0e, vn_l, ve_l)
                 d_tail = tail[0]
                 if d_tail * d_tail < best_d2:
                     # The passing geometry is read at the horizon's end, the last predicted
@@ -539,10 +569,11 @@ def evaluate_candidates(
             dj = duty[j]
             cj = code[j]
             if dmin < w[W_COLREG_RANGE] * rs and dj in (DUTY_GIVE_WAY, DUTY_BOTH):
-                tk = kbest * dt
-                pn = tn[j] + tvn[j] * tk - trk_n[kbest]
-                pe = te[j] + tve[j] * tk - trk_e[kbest]
-                chi_t = math.atan2(tve[j], tvn[j])
+                qn, qe = target_at(j, kbest, dt, tn, te, tvn, tve, tpn, tpe)
+                pn = qn - trk_n[kbest]
+                pe = qe - trk_e[kbest]
+                vn_k, ve_k = target_velocity(j, max(kbest, 1), dt, tvn, tve, tpn, tpe)
+                chi_t = math.atan2(ve_k, vn_k)
                 beta = wrap_pi(math.atan2(pe, pn) - trk_chi[kbest])
                 alpha = wrap_pi(math.atan2(-pe, -pn) - chi_t)
                 if dj == DUTY_GIVE_WAY and cj in (CROSSING_GIVE_WAY, CROSSING_STAND_ON):

@@ -185,6 +185,8 @@ def evaluate_candidates_numpy(
     min_margin,
     min_clear,
     rules=None,
+    tpn=None,
+    tpe=None,
 ):  # fmt: skip
     """NumPy twin of ``_kernels.evaluate_candidates``: same signature (the scratch arrays are
     unused), writes the same three outputs."""
@@ -222,6 +224,19 @@ def evaluate_candidates_numpy(
         t = np.arange(1, nsteps + 1) * dt
         pn_t = tn[idx, None] + tvn[idx, None] * t  # (nt, nsteps)
         pe_t = te[idx, None] + tve[idx, None] * t
+        # Targets with a predicted path (``_kernels.target_at``): positions along it, and its
+        # last step's velocity past the horizon.
+        path = np.zeros(idx.shape[0], dtype=bool) if tpn is None else ~np.isnan(tpn[idx, 0])
+        tail_n, tail_e = tn[idx].copy(), te[idx].copy()
+        tail_vn, tail_ve = tvn[idx].copy(), tve[idx].copy()
+        if path.any():
+            pj = idx[path]
+            pn_t[path] = tpn[pj, 1:]
+            pe_t[path] = tpe[pj, 1:]
+            tail_vn[path] = (tpn[pj, nsteps] - tpn[pj, nsteps - 1]) / dt
+            tail_ve[path] = (tpe[pj, nsteps] - tpe[pj, nsteps - 1]) / dt
+            tail_n[path] = tpn[pj, nsteps] - tail_vn[path] * nsteps * dt
+            tail_e[path] = tpe[pj, nsteps] - tail_ve[path] * nsteps * dt
         dn = pn_t[None, :, :] - trk_n[:, None, 1:]  # (nc, nt, nsteps)
         de = pe_t[None, :, :] - trk_e[:, None, 1:]
         d2 = dn * dn + de * de
@@ -235,8 +250,8 @@ def evaluate_candidates_numpy(
         kbest = np.argmin(d2, axis=2) + 1
         dmin = np.sqrt(np.take_along_axis(d2, kbest[:, :, None] - 1, axis=2)[:, :, 0])
         if w[W_TAIL_S] > 0.0:
-            d_tail, t_tail = tail_cpa_np(own_tail(trk_n, trk_e, dt), tn[idx], te[idx],
-                                         tvn[idx], tve[idx], nsteps * dt, w[W_TAIL_S])  # fmt: skip
+            d_tail, t_tail = tail_cpa_np(own_tail(trk_n, trk_e, dt), tail_n, tail_e,
+                                         tail_vn, tail_ve, nsteps * dt, w[W_TAIL_S])  # fmt: skip
             rs2d = r_safe[idx][None, :]
             val = w[W_COLL] * (rs2d - d_tail) / rs2d
             val = val + np.where(d_tail < r_col[idx][None, :], w[W_HIT], 0.0)
@@ -258,7 +273,20 @@ def evaluate_candidates_numpy(
         cols = np.arange(dchi.shape[0])[:, None]
         pn = tn[idx][None, :] + tvn[idx][None, :] * tk - trk_n[cols, kbest]
         pe = te[idx][None, :] + tve[idx][None, :] * tk - trk_e[cols, kbest]
-        chi_t = np.arctan2(tve[idx], tvn[idx])[None, :]
+        chi_t = np.broadcast_to(np.arctan2(tve[idx], tvn[idx])[None, :], pn.shape).copy()
+        if path.any():
+            rows = np.arange(idx.shape[0])[None, :]
+            kb = np.broadcast_to(kbest, pn.shape)
+            on = np.broadcast_to(path[None, :], pn.shape)
+            qn = pn_t[rows, kb - 1] - trk_n[cols, kbest]
+            qe = pe_t[rows, kb - 1] - trk_e[cols, kbest]
+            pj = np.broadcast_to(idx[None, :], pn.shape)
+            k1 = np.maximum(kb, 1)
+            vn_k = (tpn[pj, k1] - tpn[pj, k1 - 1]) / dt if tpn is not None else 0.0
+            ve_k = (tpe[pj, k1] - tpe[pj, k1 - 1]) / dt if tpe is not None else 0.0
+            pn = np.where(on, qn, pn)
+            pe = np.where(on, qe, pe)
+            chi_t = np.where(on, np.arctan2(ve_k, vn_k), chi_t)
         beta = wrap_pi_np(np.arctan2(pe, pn) - trk_chi[cols, kbest])
         alpha = wrap_pi_np(np.arctan2(-pe, -pn) - chi_t)
         near = dmin < w[W_COLREG_RANGE] * r_safe[idx][None, :]

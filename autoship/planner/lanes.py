@@ -202,3 +202,69 @@ def kernel_rasters(
     if rr is None:
         return None
     return np.ascontiguousarray(np.stack(rr.arrays())), rr.n0, rr.e0, rr.res
+
+
+# Targets with intent (issue 14 item 6, first hypothesis): a ship proceeding along a narrow
+# channel follows the channel, keeping the offset from its centre line she has now (rule 9(a)
+# keeps her to her starboard side), rather than running on straight into its bank as a
+# constant-velocity prediction has her do at every bend [P].
+CHANNEL_FOLLOW_DEG = 45.0  # moving within this of the channel's axis counts as along it
+CHANNEL_FOLLOW_GAIN = 1.0  # heading correction: atan(gain x lateral error in half widths)
+CHANNEL_FOLLOW_MIN_SPEED = 0.3  # m/s; slower ships are predicted lying still
+
+
+def channel_paths(
+    routing: Any,
+    north: np.ndarray,
+    east: np.ndarray,
+    vn: np.ndarray,
+    ve: np.ndarray,
+    rows: np.ndarray,
+    dt: float,
+    nsteps: int,
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Predicted paths (ships, nsteps + 1) of the ships ``rows`` that proceed along a channel of
+    ``routing`` (within ``CHANNEL_FOLLOW_DEG`` of its axis, faster than
+    ``CHANNEL_FOLLOW_MIN_SPEED``), at their present speed, steering along the channel's local
+    axis with their present lateral offset; NaN rows for every other ship (constant velocity in
+    the kernel). (None, None) when no ship qualifies."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if routing is None or not getattr(routing, "channels", None) or rows.size == 0:
+        return None, None
+    north = np.asarray(north, dtype=np.float64)
+    east = np.asarray(east, dtype=np.float64)
+    vn = np.asarray(vn, dtype=np.float64)
+    ve = np.asarray(ve, dtype=np.float64)
+    ok = np.isfinite(north[rows]) & np.isfinite(east[rows]) & np.isfinite(vn[rows])
+    rows = rows[ok & np.isfinite(ve[rows])]
+    if rows.size == 0:
+        return None, None
+    u = np.hypot(vn[rows], ve[rows])
+    course = np.degrees(np.arctan2(ve[rows], vn[rows])) % 360.0
+    inside, axis, lat = routing.fairway_at(north[rows], east[rows], course)
+    off = np.abs((course - axis + 180.0) % 360.0 - 180.0)
+    along = inside & (u > CHANNEL_FOLLOW_MIN_SPEED) & (off <= CHANNEL_FOLLOW_DEG)
+    along &= np.isfinite(lat)
+    if not along.any():
+        return None, None
+    r = rows[along]
+    u = u[along]
+    lat0 = lat[along]
+    hd = course[along]
+    pn = north[r].copy()
+    pe = east[r].copy()
+    n = north.shape[0]
+    tpn = np.full((n, nsteps + 1), np.nan)
+    tpe = np.full((n, nsteps + 1), np.nan)
+    tpn[r, 0] = pn
+    tpe[r, 0] = pe
+    for k in range(1, nsteps + 1):
+        ins, ax, la = routing.fairway_at(pn, pe, hd)
+        ins &= np.isfinite(ax) & np.isfinite(la)
+        corr = np.degrees(np.arctan(CHANNEL_FOLLOW_GAIN * (np.nan_to_num(la) - lat0)))
+        hd = np.where(ins, ax - corr, hd)
+        pn = pn + u * np.cos(np.radians(hd)) * dt
+        pe = pe + u * np.sin(np.radians(hd)) * dt
+        tpn[r, k] = pn
+        tpe[r, k] = pe
+    return tpn, tpe

@@ -89,7 +89,7 @@ from autoship.planner._traffic import (
     positive,
 )
 from autoship.planner.base import Command, Observation, PlannerContext, register
-from autoship.planner.lanes import kernel_rasters
+from autoship.planner.lanes import channel_paths, kernel_rasters
 from autoship.planner.ownship import identify_response
 
 # Course offsets (deg, + = starboard): finer near zero where most decisions fall, 25 in all.
@@ -427,6 +427,10 @@ class SBMPC:
         self.w[W_NA] = 0.0 if self.apparent_done else self.p["w_non_apparent"]
         own[O_U_REF] = ctx.cruise_speed
         idx = self.select_targets(obs)
+        # Targets proceeding along a narrow channel are predicted to follow it (planner.lanes).
+        tpn, tpe = channel_paths(
+            ctx.routing, obs.north, obs.east, obs.vn, obs.ve, idx, self.p["step_s"], self.nsteps
+        )
         free = tr.free
         w = self.w
         self.evaluate(
@@ -458,6 +462,8 @@ class SBMPC:
             self.margin,
             self.clear,
             self.rules,
+            tpn,
+            tpe,
         )
         i = self.choose(obs)
         course = (own[O_CHI_BASE] + float(self.dchi[i])) % (2.0 * math.pi)

@@ -106,15 +106,34 @@ def _scene(rng, nt, chart):
             beta_now, idx, w, grid, -10000.0, -10000.0, 250.0)  # fmt: skip
 
 
-def _run_both(args, rules=None):
+def _run_both(args, rules=None, paths=(None, None)):
     nc = args[1].shape[0]
     nsteps = int(args[16][kn.W_NSTEPS])
     out_k = [np.empty(nc) for _ in range(3)]
     scratch = [np.empty(nsteps + 1) for _ in range(3)]
-    kn.evaluate_candidates(*args, *scratch, *out_k, rules)
+    kn.evaluate_candidates(*args, *scratch, *out_k, rules, *paths)
     out_n = [np.empty(nc) for _ in range(3)]
-    evaluate_candidates_numpy(*args, *scratch, *out_n, rules)
+    evaluate_candidates_numpy(*args, *scratch, *out_n, rules, *paths)
     return out_k, out_n
+
+
+def _turning_paths(rng, args):
+    """Predicted paths for about half the targets: their observed speed, turning at a random
+    rate (a target following a bend); NaN rows stay at constant velocity."""
+    tn, te, tvn, tve = args[4], args[5], args[6], args[7]
+    nsteps = int(args[16][kn.W_NSTEPS])
+    dt = args[16][kn.W_DT]
+    n = tn.shape[0]
+    tpn = np.full((n, nsteps + 1), np.nan)
+    tpe = np.full((n, nsteps + 1), np.nan)
+    for j in range(n):
+        if rng.random() < 0.5:
+            continue
+        u = math.hypot(tvn[j], tve[j])
+        chi = math.atan2(tve[j], tvn[j]) + rng.uniform(-1e-3, 1e-3) * np.arange(nsteps + 1) * dt
+        tpn[j] = tn[j] + np.concatenate([[0.0], np.cumsum(u * np.cos(chi[1:]) * dt)])
+        tpe[j] = te[j] + np.concatenate([[0.0], np.cumsum(u * np.sin(chi[1:]) * dt)])
+    return tpn, tpe
 
 
 def _tss_rules(w):
@@ -150,11 +169,14 @@ def _tss_rules(w):
     nt=st.integers(0, 6),
     chart=st.booleans(),
     routeing=st.booleans(),
+    paths=st.booleans(),
 )
-def test_kernel_matches_numpy_twin(seed, nt, chart, routeing):
-    args = _scene(np.random.default_rng(seed), nt, chart)
+def test_kernel_matches_numpy_twin(seed, nt, chart, routeing, paths):
+    rng = np.random.default_rng(seed)
+    args = _scene(rng, nt, chart)
     rules = _tss_rules(args[16]) if routeing else None
-    (ck, mk, gk), (cn, mn, gn) = _run_both(args, rules)
+    tp = _turning_paths(rng, args) if paths else (None, None)
+    (ck, mk, gk), (cn, mn, gn) = _run_both(args, rules, tp)
     if routeing:
         assert args[16][kn.W_RULES] > 0.0
     np.testing.assert_allclose(ck, cn, rtol=1e-9, atol=1e-9)
@@ -371,11 +393,28 @@ def test_routeing_cost_ranks_candidates_in_a_lane():
     empty = np.zeros(0)
     iempty = np.zeros(0, dtype=np.int64)
     bempty = np.zeros(0, dtype=np.bool_)
+    grid = np.full((2, 2), 1e9)
     args = (own, dchi, uf, dchi.copy(), empty, empty, empty, empty, empty, empty, iempty,
-            iempty, bempty, bempty, empty, iempty, w, np.full((2, 2), 1e9), 0.0, 0.0, 1.0)  # fmt: skip
+            iempty, bempty, bempty, empty, iempty, w, grid, 0.0, 0.0, 1.0)  # fmt: skip
     (ck, _, _), (cn, _, _) = _run_both(args, rules)
     np.testing.assert_allclose(ck, cn, rtol=1e-9, atol=1e-9)
     keep, across, against, oblique = ck
     assert keep == pytest.approx(0.0, abs=1e-9)
     assert keep < across < against
     assert across < oblique
+
+
+def test_a_path_with_constant_velocity_is_constant_velocity():
+    """A predicted path that is the straight line gives the constant-velocity result."""
+    rng = np.random.default_rng(7)
+    args = _scene(rng, 4, True)
+    tn, te, tvn, tve = args[4], args[5], args[6], args[7]
+    nsteps = int(args[16][kn.W_NSTEPS])
+    t = np.arange(nsteps + 1) * args[16][kn.W_DT]
+    tpn = tn[:, None] + tvn[:, None] * t
+    tpe = te[:, None] + tve[:, None] * t
+    (c0, m0, _), _ = _run_both(args)
+    (c1, m1, _), (c2, m2, _) = _run_both(args, None, (tpn, tpe))
+    np.testing.assert_allclose(c1, c0, rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(m1, m0, rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(c2, c1, rtol=1e-9, atol=1e-6)

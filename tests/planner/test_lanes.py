@@ -136,3 +136,31 @@ def test_kernel_rasters_cover_the_field_and_stay_small():
     assert rasters.shape[0] == 6 and rasters.shape[1] * rasters.shape[2] <= 11_000
     assert (n0, e0) == (field.north0, field.east0)
     assert lanes.kernel_rasters(Routing(), field) is None
+
+
+def test_a_ship_along_a_bent_channel_is_predicted_round_the_bend():
+    """Targets with intent: a ship proceeding along a channel 200 m wide that runs north for
+    2 km, then east, is predicted round the bend on her side of it; constant velocity would put
+    her into the bank. A ship crossing the channel, or outside it, keeps constant velocity."""
+    from shapely.geometry import Polygon
+
+    bend = Polygon([(-100, -3000), (100, -3000), (100, 1900), (4000, 1900), (4000, 2100),
+                    (-100, 2100)])  # fmt: skip
+    r = Routing.from_features({"FAIRWY": [{"geometry": bend, "orient_deg": None}]})
+    north = np.array([0.0, 0.0, -5000.0])
+    east = np.array([40.0, 0.0, 0.0])  # 40 m east of the centre line: her starboard side
+    vn = np.array([4.0, 0.0, 4.0])
+    ve = np.array([0.0, 4.0, 0.0])  # ship 1 crosses the channel; ship 2 is outside it
+    tpn, tpe = lanes.channel_paths(r, north, east, vn, ve, np.array([0, 1, 2]), 10.0, 120)
+    assert tpn is not None and tpe is not None
+    assert np.all(np.isnan(tpn[1])) and np.all(np.isnan(tpn[2]))
+    path = np.column_stack([tpn[0], tpe[0]])
+    # Same speed along the path.
+    steps = np.hypot(*np.diff(path, axis=0).T)
+    np.testing.assert_allclose(steps, 40.0, rtol=1e-9)
+    # Round the bend and running east along the second leg, still inside the channel.
+    assert path[-1, 1] > 2500.0 and 1850.0 < path[-1, 0] < 2150.0
+    inside = r.fairway_index(path[:, 0], path[:, 1]) >= 0
+    assert inside[: int(4000 / 40)].all()
+    # On the second leg (heading east) her starboard side is the south half.
+    assert np.median(path[-20:, 0]) < 2000.0
