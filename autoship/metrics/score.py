@@ -45,15 +45,13 @@ PASSIVE_PLANNERS = frozenset({"", "none", "keep-course", "keep_course", "waypoin
 
 
 def is_autonomous(ship: dict[str, Any]) -> bool:
-    """Own ship, or a ship driven by an avoiding planner (all-autonomous runs)."""
-    if ship.get("role") == "own":
-        return True
-    if ship.get("replayed") or ship.get("ignores_duty"):
-        # Replayed traffic and ships told to ignore their duty are the test's traffic, not
-        # systems under test.
-        return False
-    planner = ship.get("planner") or ""
-    return str(planner).lower() not in PASSIVE_PLANNERS
+    """Whether a ship record is a system under test: its ``under_test`` flag, which the
+    simulator writes (own ship, or a ship driven by an avoiding planner, not replayed traffic
+    nor a ship told to ignore its duty). Run folders from before the flag fall back to that rule
+    on the planner's name (``autoship.record.legacy_under_test``)."""
+    from autoship.record import ship_under_test
+
+    return ship_under_test(ship)
 
 
 def scan_params(profile: Profile) -> np.ndarray:
