@@ -26,37 +26,9 @@ import math
 import numpy as np
 
 from autoship._jit import njit
-from autoship.dynamics._common import (
-    RHO_AIR,
-    air_velocity,
-    autopilot,
-    blendermann,
-    clip,
-    ramp,
-    rk4_kinematics,
-    speed_pi,
-    wind_body,
-)
-from autoship.dynamics.state import (
-    AUX0,
-    AUX1,
-    AUX2,
-    AUX3,
-    CMD_COURSE,
-    CMD_SPEED,
-    DELTA,
-    ENV_CUR_E,
-    ENV_CUR_N,
-    ENV_WIND_FROM,
-    ENV_WIND_SPEED,
-    NPROP,
-    PSI,
-    E,
-    N,
-    R,
-    U,
-    V,
-)
+from autoship.dynamics._common import RHO_AIR
+from autoship.dynamics._factory import RB_HEADER, rigid_body_kernels
+from autoship.dynamics.state import AUX0, AUX1, AUX2, AUX3, DELTA, NPROP, R, U, V
 
 REQUIRED: dict[str, tuple[float, float]] = {
     "block_coefficient": (0.1, 0.95),  # keel yachts on L B (keel) T go down to ~0.12
@@ -119,14 +91,16 @@ OPTIONAL: dict[str, tuple[float, float, float]] = {
     "valid_length_max_m": (0.0, 500.0, 0.0),
 }
 
+# Rows of P: the rigid-body header of the kernel factory (_factory.RB_HEADER) first.
 (
-    P_L, P_T, P_rho, P_m, P_xg, P_MXI, P_MI11, P_MI12, P_MI21, P_MI22, P_Xu, P_Xuu, P_Yv, P_Yr,
+    P_L, P_HMAX, P_DMAX, P_DRATE, P_NMAX, P_NAST, P_NRATE, P_NPERU, P_TIS, P_KAP, P_TAP, P_WNAP,
+    P_ZAP, P_AF, P_ALAT, P_LOA, P_SL, P_CDT, P_CDLB, P_CDLS, P_DELB,
+    P_T, P_rho, P_m, P_xg, P_MXI, P_MI11, P_MI12, P_MI21, P_MI22, P_Xu, P_Xuu, P_Yv, P_Yr,
     P_Nv, P_Nr, P_CF, P_DP, P_k0, P_k1, P_tP, P_wP, P_ktast, P_VEC, P_AR, P_FA, P_xR, P_aH,
-    P_gR, P_kappa, P_DMAX, P_DRATE, P_NMAX, P_NAST, P_NRATE, P_NPERU, P_KAP, P_TAP, P_WNAP,
-    P_ZAP, P_TIS, P_HMAX, P_AF, P_ALAT, P_LOA, P_SL, P_CDT, P_CDLB, P_CDLS, P_DELB, P_UMIN,
-    P_QMAX, P_KQ0, P_KQ1, P_KTAS1,
+    P_gR, P_kappa, P_UMIN, P_QMAX, P_KQ0, P_KQ1, P_KTAS1,
 ) = range(55)  # fmt: skip
 NP = 55
+assert len(RB_HEADER) == P_DELB + 1  # the factory header comes first, in its order
 N_STRIPS = 10
 
 # Hoerner's 2-D cross-flow drag coefficient against B / (2 T), as digitised by Leite et al. (1998)
@@ -257,131 +231,18 @@ def _accel(p, u, v, r, sd, cd, n, XW, YW, NW):
 
 
 @njit(error_model="numpy")
-def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae):
-    psi = X[PSI, i]
-    u = X[U, i]
-    v = X[V, i]
-    r = X[R, i]
-    d0 = X[DELTA, i]
-    n0 = X[NPROP, i]
-    d1 = ramp(d0, d_cmd, p[P_DRATE], h)
+def _shaft_limit(p, u, n_cmd):
+    """An ahead demand is held to what the engine's torque can turn at this speed."""
     if n_cmd > 0.0:
-        n_cmd = min(n_cmd, torque_limited_rps(p, u))
-    n1 = ramp(n0, n_cmd, p[P_NRATE], h)
-    dm = 0.5 * (d0 + d1)
-    nm = 0.5 * (n0 + n1)
-    sd0 = math.sin(d0)
-    cd0 = math.cos(d0)
-    sdm = math.sin(dm)
-    cdm = math.cos(dm)
-    sd1 = math.sin(d1)
-    cd1 = math.cos(d1)
-    c1 = math.cos(psi)
-    s1 = math.sin(psi)
-    if p[P_ALAT] > 0.0:
-        urw, vrw = wind_body(c1, s1, u, v, cn, ce, an, ae)
-        XW, YW, NW = blendermann(
-            urw,
-            vrw,
-            p[P_AF],
-            p[P_ALAT],
-            p[P_LOA],
-            p[P_SL],
-            p[P_CDT],
-            p[P_CDLB],
-            p[P_CDLS],
-            p[P_DELB],
-            p[P_L],
-        )
-    else:
-        XW = 0.0
-        YW = 0.0
-        NW = 0.0
-    h2 = 0.5 * h
-    a1u, a1v, a1r = _accel(p, u, v, r, sd0, cd0, n0, XW, YW, NW)
-    u2 = u + h2 * a1u
-    v2 = v + h2 * a1v
-    r2 = r + h2 * a1r
-    a2u, a2v, a2r = _accel(p, u2, v2, r2, sdm, cdm, nm, XW, YW, NW)
-    u3 = u + h2 * a2u
-    v3 = v + h2 * a2v
-    r3 = r + h2 * a2r
-    a3u, a3v, a3r = _accel(p, u3, v3, r3, sdm, cdm, nm, XW, YW, NW)
-    u4 = u + h * a3u
-    v4 = v + h * a3v
-    r4 = r + h * a3r
-    a4u, a4v, a4r = _accel(p, u4, v4, r4, sd1, cd1, n1, XW, YW, NW)
-    dn, de, rsum = rk4_kinematics(c1, s1, h, u, v, r, u2, v2, r2, u3, v3, r3, u4, v4, r4)
-    X[N, i] += h * (dn + cn)
-    X[E, i] += h * (de + ce)
-    X[PSI, i] = (psi + h * rsum / 6.0) % (2.0 * math.pi)
-    X[U, i] = u + h * (a1u + 2.0 * a2u + 2.0 * a3u + a4u) / 6.0
-    X[V, i] = v + h * (a1v + 2.0 * a2v + 2.0 * a3v + a4v) / 6.0
-    X[R, i] = r + h * (a1r + 2.0 * a2r + 2.0 * a3r + a4r) / 6.0
-    X[DELTA, i] = d1
-    X[NPROP, i] = n1
+        return min(n_cmd, torque_limited_rps(p, u))
+    return n_cmd
 
 
-@njit(error_model="numpy")
-def step_fossen3_open(X, P, D, idx, dt, env):
-    """Open loop: D[0] rudder/nozzle demand (rad), D[1] shaft demand (rev/s)."""
-    cn = env[ENV_CUR_N]
-    ce = env[ENV_CUR_E]
-    an, ae = air_velocity(env[ENV_WIND_SPEED], env[ENV_WIND_FROM])
-    for j in range(idx.shape[0]):
-        i = idx[j]
-        p = P[j]
-        nsub = max(1, int(math.ceil(dt / p[P_HMAX] - 1e-9)))
-        h = dt / nsub
-        d_cmd = clip(D[0, i], -p[P_DMAX], p[P_DMAX])
-        n_cmd = clip(D[1, i], -p[P_NAST], p[P_NMAX])
-        for _ in range(nsub):
-            _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae)
-
-
-@njit(error_model="numpy")
-def step_fossen3(X, P, C, idx, dt, env):
-    """Closed loop under course/speed commands; AUX rows as in the MMG family."""
-    cn = env[ENV_CUR_N]
-    ce = env[ENV_CUR_E]
-    an, ae = air_velocity(env[ENV_WIND_SPEED], env[ENV_WIND_FROM])
-    for j in range(idx.shape[0]):
-        i = idx[j]
-        p = P[j]
-        nsub = max(1, int(math.ceil(dt / p[P_HMAX] - 1e-9)))
-        h = dt / nsub
-        u_cmd = C[CMD_SPEED, i]
-        for _ in range(nsub):
-            d_cmd, X[AUX0, i] = autopilot(
-                X[PSI, i],
-                X[R, i],
-                X[U, i],
-                C[CMD_COURSE, i],
-                X[AUX0, i],
-                p[P_L],
-                p[P_KAP],
-                p[P_TAP],
-                p[P_WNAP],
-                p[P_ZAP],
-                p[P_DMAX],
-                h,
-            )
-            if math.isnan(u_cmd):
-                n_cmd = X[AUX3, i]
-            else:
-                n_cmd, X[AUX1, i] = speed_pi(
-                    X[U, i],
-                    u_cmd,
-                    X[AUX1, i],
-                    p[P_NPERU],
-                    -p[P_NAST],
-                    p[P_NMAX],
-                    p[P_TIS],
-                    h,
-                )
-            X[AUX2, i] = d_cmd
-            X[AUX3, i] = n_cmd
-            _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae)
+# RK4 sub-step, step_open and step (AUX rows as in the MMG family) from the kernel factory.
+_K = rigid_body_kernels("fossen3", __name__, _accel, _shaft_limit)
+_substep = _K.substep
+step_fossen3_open = _K.step_open
+step_fossen3 = _K.step
 
 
 def pack_params(defs: list) -> np.ndarray:

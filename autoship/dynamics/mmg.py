@@ -22,56 +22,32 @@ import math
 import numpy as np
 
 from autoship._jit import njit
-from autoship.dynamics._common import (
-    RHO_AIR,
-    air_velocity,
-    autopilot,
-    blendermann,
-    clip,
-    ramp,
-    rk4_kinematics,
-    speed_pi,
-    wind_body,
-)
-from autoship.dynamics.state import (
-    AUX0,
-    AUX1,
-    AUX2,
-    AUX3,
-    CMD_COURSE,
-    CMD_SPEED,
-    DELTA,
-    ENV_CUR_E,
-    ENV_CUR_N,
-    ENV_WIND_FROM,
-    ENV_WIND_SPEED,
-    NPROP,
-    PSI,
-    E,
-    N,
-    R,
-    U,
-    V,
-)
+from autoship.dynamics._common import RHO_AIR
+from autoship.dynamics._factory import RB_HEADER, rigid_body_kernels
+from autoship.dynamics.state import AUX0, AUX1, AUX2, AUX3, DELTA, NPROP, R, U, V
 
-# Row names of P, in order (the P_* constants below are their indices).
+# Row names of P, in order (the P_* constants below are their indices): the rigid-body header
+# of the kernel factory (_factory.RB_HEADER) first, then the MMG coefficients.
 _NAMES = (  # noqa: SIM905
-    "L d rho m mx my xG DP AR eta R0 Xvv Xvr Xrr Xvvvv Yv YR Yvvv Yvvr Yvrr Yrrr "
+    "L HMAX DMAX DRATE NMAX NAST NRATE NPERU TIS KAP TAP WNAP ZAP "
+    "AF ALAT LOA SL CDT CDLB CDLS DELB "
+    "d rho m mx my xG DP AR eta R0 Xvv Xvr Xrr Xvvvv Yv YR Yvvv Yvvr Yvrr Yrrr "
     "Nv NR Nvvv Nvvr Nvrr Nrrr tP k0 k1 k2 wP0 xPp C1 C2p C2m tR aH xHp xRp gRm gRp lRp "
-    "eps kappa falpha kt_astern DMAX DRATE NMAX NAST NRATE NPERU KAP TAP WNAP ZAP TIS HMAX "
-    "AF ALAT LOA SL CDT CDLB CDLS DELB MI11 MI12 MI22 MXI UMIN "
+    "eps kappa falpha kt_astern MI11 MI12 MI22 MXI UMIN "
     "QL QLL KP KPA KSL KFN KXR KYR KNR MPY MPX XGM KPA1"
 ).split()
 NP = len(_NAMES)
 (
-    P_L, P_d, P_rho, P_m, P_mx, P_my, P_xG, P_DP, P_AR, P_eta, P_R0, P_Xvv, P_Xvr, P_Xrr,
+    P_L, P_HMAX, P_DMAX, P_DRATE, P_NMAX, P_NAST, P_NRATE, P_NPERU, P_TIS, P_KAP, P_TAP, P_WNAP,
+    P_ZAP, P_AF, P_ALAT, P_LOA, P_SL, P_CDT, P_CDLB, P_CDLS, P_DELB,
+    P_d, P_rho, P_m, P_mx, P_my, P_xG, P_DP, P_AR, P_eta, P_R0, P_Xvv, P_Xvr, P_Xrr,
     P_Xvvvv, P_Yv, P_YR, P_Yvvv, P_Yvvr, P_Yvrr, P_Yrrr, P_Nv, P_NR, P_Nvvv, P_Nvvr, P_Nvrr,
     P_Nrrr, P_tP, P_k0, P_k1, P_k2, P_wP0, P_xPp, P_C1, P_C2p, P_C2m, P_tR, P_aH, P_xHp, P_xRp,
-    P_gRm, P_gRp, P_lRp, P_eps, P_kappa, P_falpha, P_ktast, P_DMAX, P_DRATE, P_NMAX, P_NAST,
-    P_NRATE, P_NPERU, P_KAP, P_TAP, P_WNAP, P_ZAP, P_TIS, P_HMAX, P_AF, P_ALAT, P_LOA, P_SL,
-    P_CDT, P_CDLB, P_CDLS, P_DELB, P_MI11, P_MI12, P_MI22, P_MXI, P_UMIN,
-    P_QL, P_QLL, P_KP, P_KPA, P_KSL, P_KFN, P_KXR, P_KYR, P_KNR, P_MPY, P_MPX, P_XGM, P_KPA1,
+    P_gRm, P_gRp, P_lRp, P_eps, P_kappa, P_falpha, P_ktast, P_MI11, P_MI12, P_MI22,
+    P_MXI, P_UMIN, P_QL, P_QLL, P_KP, P_KPA, P_KSL, P_KFN, P_KXR, P_KYR, P_KNR, P_MPY, P_MPX,
+    P_XGM, P_KPA1,
 ) = range(NP)  # fmt: skip
+assert tuple(_NAMES[: len(RB_HEADER)]) == RB_HEADER
 
 # [model] keys of an "mmg" ship file: (min, max). Non-dimensional coefficients in the MMG prime
 # system (forces by 1/2 rho L d U^2, moments by 1/2 rho L^2 d U^2).
@@ -257,135 +233,18 @@ def _accel(p, u, v, r, sd, cd, n, XW, YW, NW):
 
 
 @njit(error_model="numpy")
-def _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae):
-    """One RK4 step of length h for ship column i; actuators ramp linearly over the step."""
-    psi = X[PSI, i]
-    u = X[U, i]
-    v = X[V, i]
-    r = X[R, i]
-    d0 = X[DELTA, i]
-    n0 = X[NPROP, i]
-    d1 = ramp(d0, d_cmd, p[P_DRATE], h)
-    n1 = ramp(n0, n_cmd, p[P_NRATE], h)
-    dm = 0.5 * (d0 + d1)
-    nm = 0.5 * (n0 + n1)
-    sd0 = math.sin(d0)
-    cd0 = math.cos(d0)
-    sdm = math.sin(dm)
-    cdm = math.cos(dm)
-    sd1 = math.sin(d1)
-    cd1 = math.cos(d1)
-    c1 = math.cos(psi)
-    s1 = math.sin(psi)
-    if p[P_ALAT] > 0.0:
-        urw, vrw = wind_body(c1, s1, u, v, cn, ce, an, ae)
-        XW, YW, NW = blendermann(
-            urw,
-            vrw,
-            p[P_AF],
-            p[P_ALAT],
-            p[P_LOA],
-            p[P_SL],
-            p[P_CDT],
-            p[P_CDLB],
-            p[P_CDLS],
-            p[P_DELB],
-            p[P_L],
-        )
-    else:
-        XW = 0.0
-        YW = 0.0
-        NW = 0.0
-    h2 = 0.5 * h
-    a1u, a1v, a1r = _accel(p, u, v, r, sd0, cd0, n0, XW, YW, NW)
-    u2 = u + h2 * a1u
-    v2 = v + h2 * a1v
-    r2 = r + h2 * a1r
-    a2u, a2v, a2r = _accel(p, u2, v2, r2, sdm, cdm, nm, XW, YW, NW)
-    u3 = u + h2 * a2u
-    v3 = v + h2 * a2v
-    r3 = r + h2 * a2r
-    a3u, a3v, a3r = _accel(p, u3, v3, r3, sdm, cdm, nm, XW, YW, NW)
-    u4 = u + h * a3u
-    v4 = v + h * a3v
-    r4 = r + h * a3r
-    a4u, a4v, a4r = _accel(p, u4, v4, r4, sd1, cd1, n1, XW, YW, NW)
-    dn, de, rsum = rk4_kinematics(c1, s1, h, u, v, r, u2, v2, r2, u3, v3, r3, u4, v4, r4)
-    X[N, i] += h * (dn + cn)
-    X[E, i] += h * (de + ce)
-    X[PSI, i] = (psi + h * rsum / 6.0) % (2.0 * math.pi)
-    X[U, i] = u + h * (a1u + 2.0 * a2u + 2.0 * a3u + a4u) / 6.0
-    X[V, i] = v + h * (a1v + 2.0 * a2v + 2.0 * a3v + a4v) / 6.0
-    X[R, i] = r + h * (a1r + 2.0 * a2r + 2.0 * a3r + a4r) / 6.0
-    X[DELTA, i] = d1
-    X[NPROP, i] = n1
+def _shaft_limit(p, u, n_cmd):
+    """No engine limit beyond the shaft speed range: the MMG files give no power curve."""
+    return n_cmd
 
 
-@njit(error_model="numpy")
-def step_mmg_open(X, P, D, idx, dt, env):
-    """Advance ships ``idx`` by dt with given demands D[0] rudder (rad), D[1] shaft (rev/s)."""
-    cn = env[ENV_CUR_N]
-    ce = env[ENV_CUR_E]
-    an, ae = air_velocity(env[ENV_WIND_SPEED], env[ENV_WIND_FROM])
-    for j in range(idx.shape[0]):
-        i = idx[j]
-        p = P[j]
-        nsub = max(1, int(math.ceil(dt / p[P_HMAX] - 1e-9)))
-        h = dt / nsub
-        d_cmd = clip(D[0, i], -p[P_DMAX], p[P_DMAX])
-        n_cmd = clip(D[1, i], -p[P_NAST], p[P_NMAX])
-        for _ in range(nsub):
-            _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae)
-
-
-@njit(error_model="numpy")
-def step_mmg(X, P, C, idx, dt, env):
-    """Advance ships ``idx`` by dt under course/speed commands (autopilot and speed PI inside).
-
-    AUX0 = integral of heading error (rad s), AUX1 = integral of speed error (m), AUX2 = rudder
-    demand (rad), AUX3 = shaft demand (rev/s). A NaN course keeps the rudder amidships; a NaN
-    speed keeps the current shaft demand.
-    """
-    cn = env[ENV_CUR_N]
-    ce = env[ENV_CUR_E]
-    an, ae = air_velocity(env[ENV_WIND_SPEED], env[ENV_WIND_FROM])
-    for j in range(idx.shape[0]):
-        i = idx[j]
-        p = P[j]
-        nsub = max(1, int(math.ceil(dt / p[P_HMAX] - 1e-9)))
-        h = dt / nsub
-        u_cmd = C[CMD_SPEED, i]
-        for _ in range(nsub):
-            d_cmd, X[AUX0, i] = autopilot(
-                X[PSI, i],
-                X[R, i],
-                X[U, i],
-                C[CMD_COURSE, i],
-                X[AUX0, i],
-                p[P_L],
-                p[P_KAP],
-                p[P_TAP],
-                p[P_WNAP],
-                p[P_ZAP],
-                p[P_DMAX],
-                h,
-            )
-            if math.isnan(u_cmd):
-                n_cmd = X[AUX3, i]
-            else:
-                n_cmd, X[AUX1, i] = speed_pi(
-                    X[U, i],
-                    u_cmd,
-                    X[AUX1, i],
-                    p[P_NPERU],
-                    -p[P_NAST],
-                    p[P_NMAX],
-                    p[P_TIS],
-                    h,
-                )
-            X[AUX2, i] = d_cmd
-            X[AUX3, i] = n_cmd
-            _substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae)
+# RK4 sub-step (rudder and shaft ramping linearly over it, wind held), step_open (D[0] rudder rad,
+# D[1] shaft rev/s) and step (course/speed commands; AUX0 heading-error integral, AUX1 speed-error
+# integral, AUX2 rudder demand, AUX3 shaft demand) from the kernel factory.
+_K = rigid_body_kernels("mmg", __name__, _accel, _shaft_limit)
+_substep = _K.substep
+step_mmg_open = _K.step_open
+step_mmg = _K.step
 
 
 def trim_rps_per_speed(p: np.ndarray) -> float:

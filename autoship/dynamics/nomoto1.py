@@ -23,34 +23,9 @@ import math
 import numpy as np
 
 from autoship._jit import njit
-from autoship.dynamics._common import (
-    air_velocity,
-    autopilot,
-    blendermann,
-    clip,
-    ramp,
-    rate_limited_wn,
-    wind_body,
-)
-from autoship.dynamics.state import (
-    AUX0,
-    AUX2,
-    AUX3,
-    CMD_COURSE,
-    CMD_SPEED,
-    DELTA,
-    ENV_CUR_E,
-    ENV_CUR_N,
-    ENV_WIND_FROM,
-    ENV_WIND_SPEED,
-    NPROP,
-    PSI,
-    E,
-    N,
-    R,
-    U,
-    V,
-)
+from autoship.dynamics import _factory
+from autoship.dynamics._common import blendermann, clip, wind_body
+from autoship.dynamics.state import AUX0, AUX2, AUX3, DELTA, NPROP, R, U, V
 
 REQUIRED: dict[str, tuple[float, float]] = {
     "K_prime": (0.05, 20.0),
@@ -71,14 +46,12 @@ OPTIONAL: dict[str, tuple[float, float, float]] = {
     "valid_length_max_m": (0.0, 500.0, 0.0),
 }
 
-# Closed-loop speed: the lag's target is u_cmd + SPEED_GAIN (u_cmd - u), clipped to the engine's
-# range (half the top speed astern .. top speed), i.e. a P speed controller that orders astern
-# (or full ahead) in proportion to the error and holds u_cmd exactly at equilibrium. Without it a
-# stop order only let the lag decay (a 30 m placeholder coasted at 9.5 kn for 110 s).
-SPEED_GAIN = 4.0
+SPEED_GAIN = _factory.SPEED_GAIN  # closed-loop speed gain (see _factory)
 
+# Rows of P: the factory's Nomoto header (T' of the model is the autopilot's), then the wind block.
 P_L, P_KP, P_TP, P_DMAX, P_DRATE, P_TU, P_UMAX, P_WN, P_ZETA, P_UMIN, P_WIND = range(11)
 NP = P_WIND + 12  # the wind block (wind_effect) follows
+assert (P_TP, P_UMIN, P_WIND) == (_factory.NM_TAP, _factory.NM_UMIN, _factory.NM_WIND)
 
 
 # Wind block: 12 parameters at offset o of a Nomoto family's row (nomoto1 and nomoto2 share it).
@@ -126,56 +99,19 @@ def _rdot(u, r, delta, L, Kp, Tp, umin):
 
 
 @njit(error_model="numpy")
-def _substep(X, p, i, d_cmd, u_cmd, h, cn, ce, dw, vw, ax):
-    """RK4 step of (N, E, psi, u, r); the rudder ramps linearly over the step.
+def _rates(p, u, r, _unused, delta, u_tgt):
+    """(psi', u', r', 0) of T r' + r = K delta and the speed lag; the yaw rate is the state."""
+    return r, (u_tgt - u) / p[P_TU], _rdot(u, r, delta, p[P_L], p[P_KP], p[P_TP], p[P_UMIN]), 0.0
 
-    dw, vw, ax: the wind's equivalent rudder angle, leeway and surge acceleration (``wind_effect``),
-    held over the step.
-    """
-    L = p[P_L]
-    Kp = p[P_KP]
-    Tp = p[P_TP]
-    Tu = p[P_TU]
-    umin = p[P_UMIN]
-    psi = X[PSI, i]
-    u = X[U, i]
-    r = X[R, i]
-    d0 = X[DELTA, i]
-    d1 = ramp(d0, d_cmd, p[P_DRATE], h)
-    dm = 0.5 * (d0 + d1)
-    h2 = 0.5 * h
-    a1u = (u_cmd - u) / Tu + ax
-    a1r = _rdot(u, r, d0 + dw, L, Kp, Tp, umin)
-    u2 = u + h2 * a1u
-    r2 = r + h2 * a1r
-    p2 = psi + h2 * r
-    a2u = (u_cmd - u2) / Tu + ax
-    a2r = _rdot(u2, r2, dm + dw, L, Kp, Tp, umin)
-    u3 = u + h2 * a2u
-    r3 = r + h2 * a2r
-    p3 = psi + h2 * r2
-    a3u = (u_cmd - u3) / Tu + ax
-    a3r = _rdot(u3, r3, dm + dw, L, Kp, Tp, umin)
-    u4 = u + h * a3u
-    r4 = r + h * a3r
-    p4 = psi + h * r3
-    a4u = (u_cmd - u4) / Tu + ax
-    a4r = _rdot(u4, r4, d1 + dw, L, Kp, Tp, umin)
-    sbar = (math.sin(psi) + 2.0 * math.sin(p2) + 2.0 * math.sin(p3) + math.sin(p4)) / 6.0
-    cbar = (math.cos(psi) + 2.0 * math.cos(p2) + 2.0 * math.cos(p3) + math.cos(p4)) / 6.0
-    dn = (
-        u * math.cos(psi) + 2.0 * u2 * math.cos(p2) + 2.0 * u3 * math.cos(p3) + u4 * math.cos(p4)
-    ) / 6.0 - vw * sbar
-    de = (
-        u * math.sin(psi) + 2.0 * u2 * math.sin(p2) + 2.0 * u3 * math.sin(p3) + u4 * math.sin(p4)
-    ) / 6.0 + vw * cbar
-    X[N, i] += h * (dn + cn)
-    X[E, i] += h * (de + ce)
-    X[PSI, i] = (psi + h * (r + 2.0 * r2 + 2.0 * r3 + r4) / 6.0) % (2.0 * math.pi)
-    X[U, i] = u + h * (a1u + 2.0 * a2u + 2.0 * a3u + a4u) / 6.0
-    X[R, i] = r + h * (a1r + 2.0 * a2r + 2.0 * a3r + a4r) / 6.0
-    X[V, i] = vw
-    X[DELTA, i] = d1
+
+@njit(error_model="numpy")
+def _load(X, i):
+    return X[R, i], 0.0
+
+
+@njit(error_model="numpy")
+def _store(X, i, r, _unused):
+    X[R, i] = r
 
 
 @njit(error_model="numpy")
@@ -187,70 +123,18 @@ def _nsub(p, dt):
 
 
 @njit(error_model="numpy")
-def step_nomoto1(X, P, C, idx, dt, env):
-    """Advance ships ``idx`` by dt under course/speed commands (PID autopilot inside).
-
-    AUX0 = integral of heading error, AUX2 = rudder demand (rad), AUX3 = speed demand (m/s).
-    """
-    cn = env[ENV_CUR_N]
-    ce = env[ENV_CUR_E]
-    an, ae = air_velocity(env[ENV_WIND_SPEED], env[ENV_WIND_FROM])
-    for j in range(idx.shape[0]):
-        i = idx[j]
-        p = P[j]
-        nsub = _nsub(p, dt)
-        h = dt / nsub
-        u_cmd = C[CMD_SPEED, i]
-        if math.isnan(u_cmd):
-            u_cmd = X[AUX3, i]
-        u_cmd = clip(u_cmd, 0.0, p[P_UMAX])
-        for _ in range(nsub):
-            d_cmd, X[AUX0, i] = autopilot(
-                X[PSI, i],
-                X[R, i],
-                X[U, i],
-                C[CMD_COURSE, i],
-                X[AUX0, i],
-                p[P_L],
-                p[P_KP],
-                p[P_TP],
-                rate_limited_wn(p[P_WN], p[P_DRATE], p[P_DMAX], p[P_L], X[U, i]),
-                p[P_ZETA],
-                p[P_DMAX],
-                h,
-            )
-            X[AUX2, i] = d_cmd
-            X[AUX3, i] = u_cmd
-            u_tgt = clip(u_cmd + SPEED_GAIN * (u_cmd - X[U, i]), -0.5 * p[P_UMAX], p[P_UMAX])
-            c = math.cos(X[PSI, i])
-            sn = math.sin(X[PSI, i])
-            dw, vw, ax = wind_effect(
-                p, P_WIND, p[P_L], p[P_UMIN], c, sn, X[U, i], X[V, i], cn, ce, an, ae
-            )
-            _substep(X, p, i, d_cmd, u_tgt, h, cn, ce, dw, vw, ax)
-        X[NPROP, i] = 0.0
+def _note_demand(X, i, d_cmd):
+    X[AUX2, i] = d_cmd  # the rudder demand, for records
 
 
-@njit(error_model="numpy")
-def step_nomoto1_open(X, P, D, idx, dt, env):
-    """Open loop: D[0] rudder demand (rad), D[1] speed demand (m/s, reached with T_u)."""
-    cn = env[ENV_CUR_N]
-    ce = env[ENV_CUR_E]
-    an, ae = air_velocity(env[ENV_WIND_SPEED], env[ENV_WIND_FROM])
-    for j in range(idx.shape[0]):
-        i = idx[j]
-        p = P[j]
-        nsub = _nsub(p, dt)
-        h = dt / nsub
-        d_cmd = clip(D[0, i], -p[P_DMAX], p[P_DMAX])
-        u_cmd = clip(D[1, i], -0.5 * p[P_UMAX], p[P_UMAX])
-        for _ in range(nsub):
-            c = math.cos(X[PSI, i])
-            sn = math.sin(X[PSI, i])
-            dw, vw, ax = wind_effect(
-                p, P_WIND, p[P_L], p[P_UMIN], c, sn, X[U, i], X[V, i], cn, ce, an, ae
-            )
-            _substep(X, p, i, d_cmd, u_cmd, h, cn, ce, dw, vw, ax)
+# RK4 sub-step, step (AUX0 heading-error integral, AUX2 rudder demand, AUX3 speed demand m/s) and
+# step_open (D[0] rudder rad, D[1] speed m/s reached with T_u) from the kernel factory.
+_K = _factory.nomoto_kernels(
+    "nomoto1", __name__, _rates, _load, _store, _nsub, _note_demand, wind_effect
+)
+_substep = _K.substep
+step_nomoto1 = _K.step
+step_nomoto1_open = _K.step_open
 
 
 def pack_params(defs: list) -> np.ndarray:

@@ -17,28 +17,9 @@ import math
 import numpy as np
 
 from autoship._jit import njit
-from autoship.dynamics._common import air_velocity, autopilot, clip, ramp, rate_limited_wn
+from autoship.dynamics import _factory
 from autoship.dynamics.nomoto1 import NW, pack_wind, wind_effect
-from autoship.dynamics.state import (
-    AUX0,
-    AUX1,
-    AUX2,
-    AUX3,
-    CMD_COURSE,
-    CMD_SPEED,
-    DELTA,
-    ENV_CUR_E,
-    ENV_CUR_N,
-    ENV_WIND_FROM,
-    ENV_WIND_SPEED,
-    NPROP,
-    PSI,
-    E,
-    N,
-    R,
-    U,
-    V,
-)
+from autoship.dynamics.state import AUX0, AUX1, AUX2, AUX3, DELTA, NPROP, R, U, V
 
 REQUIRED: dict[str, tuple[float, float]] = {
     "K_prime": (0.05, 20.0),
@@ -61,17 +42,14 @@ OPTIONAL: dict[str, tuple[float, float, float]] = {
     "valid_length_max_m": (0.0, 500.0, 0.0),
 }
 
-# Closed-loop speed: the lag's target is u_cmd + SPEED_GAIN (u_cmd - u), clipped to the engine's
-# range (half the top speed astern .. top speed), i.e. a P speed controller that orders astern
-# (or full ahead) in proportion to the error and holds u_cmd exactly at equilibrium. Without it a
-# stop order only let the lag decay (a 30 m placeholder coasted at 9.5 kn for 110 s).
-SPEED_GAIN = 4.0
+SPEED_GAIN = _factory.SPEED_GAIN  # closed-loop speed gain (see _factory)
 
-(
-    P_L, P_KP, P_T1, P_T2, P_T3, P_DMAX, P_DRATE, P_TU, P_UMAX, P_WN, P_ZETA, P_UMIN, P_TEQ,
-    P_WIND,
-) = range(14)  # fmt: skip
-NP = P_WIND + NW  # the wind block (nomoto1.wind_effect) follows
+# Rows of P: the factory's Nomoto header (the autopilot's T' is the equivalent first-order
+# T1 + T2 - T3), the wind block (nomoto1.wind_effect), then the second-order time constants.
+P_L, P_KP, P_TEQ, P_DMAX, P_DRATE, P_TU, P_UMAX, P_WN, P_ZETA, P_UMIN, P_WIND = range(11)
+P_T1, P_T2, P_T3 = range(P_WIND + NW, P_WIND + NW + 3)
+NP = P_T3 + 1
+assert (P_TEQ, P_UMIN, P_WIND) == (_factory.NM_TAP, _factory.NM_UMIN, _factory.NM_WIND)
 
 
 @njit(error_model="numpy")
@@ -89,60 +67,19 @@ def _f(u, x1, x2, delta, u_cmd, p):
 
 
 @njit(error_model="numpy")
-def _substep(X, p, i, d_cmd, u_cmd, h, cn, ce, dw, vw, ax):
-    # dw, vw, ax: the wind's equivalent rudder, leeway and surge acceleration, held over the step.
-    psi = X[PSI, i]
-    u = X[U, i]
-    x1 = X[AUX1, i]
-    x2 = X[AUX2, i]
-    d0 = X[DELTA, i]
-    d1 = ramp(d0, d_cmd, p[P_DRATE], h)
-    dm = 0.5 * (d0 + d1)
-    h2 = 0.5 * h
-    r1, a1u, a1x, a1y = _f(u, x1, x2, d0 + dw, u_cmd, p)
-    a1u += ax
-    u2 = u + h2 * a1u
-    p2 = psi + h2 * r1
-    r2, a2u, a2x, a2y = _f(u2, x1 + h2 * a1x, x2 + h2 * a1y, dm + dw, u_cmd, p)
-    a2u += ax
-    u3 = u + h2 * a2u
-    p3 = psi + h2 * r2
-    r3, a3u, a3x, a3y = _f(u3, x1 + h2 * a2x, x2 + h2 * a2y, dm + dw, u_cmd, p)
-    a3u += ax
-    u4 = u + h * a3u
-    p4 = psi + h * r3
-    r4, a4u, a4x, a4y = _f(u4, x1 + h * a3x, x2 + h * a3y, d1 + dw, u_cmd, p)
-    a4u += ax
-    sbar = (math.sin(psi) + 2.0 * math.sin(p2) + 2.0 * math.sin(p3) + math.sin(p4)) / 6.0
-    cbar = (math.cos(psi) + 2.0 * math.cos(p2) + 2.0 * math.cos(p3) + math.cos(p4)) / 6.0
-    dn = (
-        u * math.cos(psi) + 2.0 * u2 * math.cos(p2) + 2.0 * u3 * math.cos(p3) + u4 * math.cos(p4)
-    ) / 6.0 - vw * sbar
-    de = (
-        u * math.sin(psi) + 2.0 * u2 * math.sin(p2) + 2.0 * u3 * math.sin(p3) + u4 * math.sin(p4)
-    ) / 6.0 + vw * cbar
-    X[N, i] += h * (dn + cn)
-    X[E, i] += h * (de + ce)
-    X[PSI, i] = (psi + h * (r1 + 2.0 * r2 + 2.0 * r3 + r4) / 6.0) % (2.0 * math.pi)
-    un = u + h * (a1u + 2.0 * a2u + 2.0 * a3u + a4u) / 6.0
-    x1n = x1 + h * (a1x + 2.0 * a2x + 2.0 * a3x + a4x) / 6.0
-    x2n = x2 + h * (a1y + 2.0 * a2y + 2.0 * a3y + a4y) / 6.0
-    X[U, i] = un
-    X[AUX1, i] = x1n
-    X[AUX2, i] = x2n
-    rn, _, _, _ = _f(un, x1n, x2n, d1 + dw, u_cmd, p)
-    X[R, i] = rn
-    X[V, i] = vw
-    X[DELTA, i] = d1
+def _rates(p, u, x1, x2, delta, u_tgt):
+    return _f(u, x1, x2, delta, u_tgt, p)
 
 
 @njit(error_model="numpy")
-def _wind(p, X, i, cn, ce, an, ae):
-    psi = X[PSI, i]
-    return wind_effect(
-        p, P_WIND, p[P_L], p[P_UMIN], math.cos(psi), math.sin(psi), X[U, i], X[V, i], cn, ce,
-        an, ae,
-    )  # fmt: skip
+def _load(X, i):
+    return X[AUX1, i], X[AUX2, i]
+
+
+@njit(error_model="numpy")
+def _store(X, i, x1, x2):
+    X[AUX1, i] = x1
+    X[AUX2, i] = x2
 
 
 @njit(error_model="numpy")
@@ -153,57 +90,18 @@ def _nsub(p, dt):
 
 
 @njit(error_model="numpy")
-def step_nomoto2(X, P, C, idx, dt, env):
-    cn = env[ENV_CUR_N]
-    ce = env[ENV_CUR_E]
-    an, ae = air_velocity(env[ENV_WIND_SPEED], env[ENV_WIND_FROM])
-    for j in range(idx.shape[0]):
-        i = idx[j]
-        p = P[j]
-        nsub = _nsub(p, dt)
-        h = dt / nsub
-        u_cmd = C[CMD_SPEED, i]
-        if math.isnan(u_cmd):
-            u_cmd = X[AUX3, i]
-        u_cmd = clip(u_cmd, 0.0, p[P_UMAX])
-        X[AUX3, i] = u_cmd
-        for _ in range(nsub):
-            d_cmd, X[AUX0, i] = autopilot(
-                X[PSI, i],
-                X[R, i],
-                X[U, i],
-                C[CMD_COURSE, i],
-                X[AUX0, i],
-                p[P_L],
-                p[P_KP],
-                p[P_TEQ],
-                rate_limited_wn(p[P_WN], p[P_DRATE], p[P_DMAX], p[P_L], X[U, i]),
-                p[P_ZETA],
-                p[P_DMAX],
-                h,
-            )
-            u_tgt = clip(u_cmd + SPEED_GAIN * (u_cmd - X[U, i]), -0.5 * p[P_UMAX], p[P_UMAX])
-            dw, vw, ax = _wind(p, X, i, cn, ce, an, ae)
-            _substep(X, p, i, d_cmd, u_tgt, h, cn, ce, dw, vw, ax)
-        X[NPROP, i] = 0.0
+def _note_demand(X, i, d_cmd):
+    pass  # AUX2 holds the model state x2
 
 
-@njit(error_model="numpy")
-def step_nomoto2_open(X, P, D, idx, dt, env):
-    """Open loop: D[0] rudder demand (rad), D[1] speed demand (m/s)."""
-    cn = env[ENV_CUR_N]
-    ce = env[ENV_CUR_E]
-    an, ae = air_velocity(env[ENV_WIND_SPEED], env[ENV_WIND_FROM])
-    for j in range(idx.shape[0]):
-        i = idx[j]
-        p = P[j]
-        nsub = _nsub(p, dt)
-        h = dt / nsub
-        d_cmd = clip(D[0, i], -p[P_DMAX], p[P_DMAX])
-        u_cmd = clip(D[1, i], -0.5 * p[P_UMAX], p[P_UMAX])
-        for _ in range(nsub):
-            dw, vw, ax = _wind(p, X, i, cn, ce, an, ae)
-            _substep(X, p, i, d_cmd, u_cmd, h, cn, ce, dw, vw, ax)
+# RK4 sub-step, step (AUX0 heading-error integral, AUX3 speed demand m/s) and step_open (D[0]
+# rudder rad, D[1] speed m/s) from the kernel factory.
+_K = _factory.nomoto_kernels(
+    "nomoto2", __name__, _rates, _load, _store, _nsub, _note_demand, wind_effect
+)
+_substep = _K.substep
+step_nomoto2 = _K.step
+step_nomoto2_open = _K.step_open
 
 
 def pack_params(defs: list) -> np.ndarray:
