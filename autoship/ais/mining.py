@@ -54,6 +54,7 @@ from autoship.ais.records import AisData
 from autoship.ais.source import read_ais
 from autoship.ais.tracks import Resampled, Track, TrackSet, build_tracks, resample, ticks
 from autoship.errors import AisError
+from autoship.geometry import wrap_2pi
 from autoship.units import KNOT, NAUTICAL_MILE
 
 # Nomoto "generic-cargo" (autoship/ships/generic-cargo.toml): max_speed_kn 18.
@@ -1231,7 +1232,7 @@ def still_track(tr: Track, t0: float, t1: float, margin_s: float = 60.0) -> Trac
     e = float(np.median(np.interp(tt, tr.t, tr.east)))
     cog = tr.cog[inside]
     cog = cog[np.isfinite(cog)]
-    c = float(np.angle(np.mean(np.exp(1j * cog)))) % (2 * math.pi) if cog.size else math.nan
+    c = wrap_2pi(float(np.angle(np.mean(np.exp(1j * cog))))) if cog.size else math.nan
     heading = tr.heading[inside]
     heading = heading[np.isfinite(heading)]
     h = float(np.median(heading)) if heading.size else math.nan

@@ -17,6 +17,7 @@ from autoship.charts.readers import ChartData, read_s57, read_vector
 from autoship.charts.routing import Routing
 from autoship.errors import ChartError
 from autoship.geo import LocalFrame
+from autoship.geometry import wrap_pi_array
 
 # Boundary rings are cut into pieces of at most this many segments for the STRtree, so a nearest
 # query touches a few short lines instead of a whole coastline.
@@ -467,7 +468,7 @@ class Hazards:
                 )
                 return hit
         n = n0.shape[0]
-        dpsi = (h1 - h0 + np.pi) % (2.0 * np.pi) - np.pi
+        dpsi = wrap_pi_array(h1 - h0)
         m = int(np.clip(np.ceil(np.abs(dpsi).max() / SWEEP_STEP_RAD), 1, MAX_SWEEP_STEPS))
         t = np.linspace(0.0, 1.0, m + 1)[None, :]
         pn = n0[:, None] + (n1 - n0)[:, None] * t

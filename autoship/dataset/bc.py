@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from autoship.dataset.episodes import Episode
+from autoship.geometry import wrap_2pi
 from autoship.planner import Command
 
 
@@ -40,7 +41,7 @@ class LinearPolicy:
     def __call__(self, obs: np.ndarray, heading: float) -> Command:
         change, speed = self.predict(obs)[0]
         change = float(np.clip(change, -self.max_turn_rad, self.max_turn_rad))
-        return Command((heading + change) % (2.0 * math.pi), max(0.0, float(speed)))
+        return Command(wrap_2pi(heading + change), max(0.0, float(speed)))
 
 
 def training_arrays(out: str | Path) -> tuple[np.ndarray, np.ndarray]:

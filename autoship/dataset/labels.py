@@ -101,7 +101,6 @@ def _label(
 ) -> dict[str, Any]:
     from autoship.colregs import load_profile
     from autoship.colregs.classify import CODE_NAMES, CODE_ROLE, classify, stage_of
-    from autoship.colregs.geometry import cpa_tcpa, encounter_angles, wrap_pi_scalar
     from autoship.dataset.schema import PAIRS, STEPS
     from autoship.dynamics.state import (
         CMD_COURSE,
@@ -119,6 +118,7 @@ def _label(
         U,
         V,
     )
+    from autoship.geometry import cpa_tcpa, encounter_angles, wrap_2pi, wrap_pi
     from autoship.gym.agent import AgentConfig, ShipAgent
     from autoship.metrics import score_run
     from autoship.metrics.duties import risk_distance
@@ -167,7 +167,7 @@ def _label(
             ("own_rudder_rad", X[DELTA, i]),
             ("own_shaft", X[NPROP, i]),
             ("own_sog_mps", sog),
-            ("own_cog_rad", cog % (2.0 * math.pi)),
+            ("own_cog_rad", wrap_2pi(cog)),
             (
                 "own_clearance_m",
                 None if hz is None else float(hz.clearance(X[N, i : i + 1], X[E, i : i + 1])[0]),
@@ -210,7 +210,7 @@ def _label(
         course = float(sim.C[CMD_COURSE, i])
         steps["order_course_rad"].append(course)
         steps["order_speed_mps"].append(float(sim.C[CMD_SPEED, i]))
-        steps["order_course_change_rad"].append(wrap_pi_scalar(course - heading))
+        steps["order_course_change_rad"].append(wrap_pi(course - heading))
         step += 1
 
     result = sim.result()

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from autoship.geometry import wrap_2pi_array
 from autoship.units import NAUTICAL_MILE
 
 C_LIGHT = 299_792_458.0
@@ -79,7 +80,7 @@ def world_to_polar(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(range, bearing relative to heading in [0, 2 pi)) of world points."""
     dn, de = pn - north, pe - east
-    return np.hypot(dn, de), (np.arctan2(de, dn) - heading) % (2.0 * math.pi)
+    return np.hypot(dn, de), wrap_2pi_array(np.arctan2(de, dn) - heading)
 
 
 def hull_points(

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from autoship.colregs.classify import CODE_NAMES, classify
-from autoship.colregs.geometry import cpa_tcpa, encounter_angles
 from autoship.colregs.profile import Profile
 from autoship.dynamics.state import PSI, E, N, R, U
+from autoship.geometry import cpa_tcpa, encounter_angles, wrap_2pi
 from autoship.planner import Command
 from autoship.sim import Simulation
 from autoship.units import KNOT, NAUTICAL_MILE
@@ -192,13 +192,13 @@ class ShipAgent:
         a = np.clip(np.asarray(action, dtype=np.float64), -1.0, 1.0)
         heading = float(self.sim.fleet.X[PSI, self.i])
         course = heading + float(a[0]) * math.radians(self.cfg.max_turn_deg)
-        return Command(course % (2.0 * math.pi), 0.5 * (float(a[1]) + 1.0) * self.max_speed)
+        return Command(wrap_2pi(course), 0.5 * (float(a[1]) + 1.0) * self.max_speed)
 
     def discrete_order(self, action: int) -> Command:
         k_course, k_speed = divmod(int(action), len(DISCRETE_SPEED))
         heading = float(self.sim.fleet.X[PSI, self.i])
         course = heading + math.radians(DISCRETE_COURSE_DEG[k_course])
-        return Command(course % (2.0 * math.pi), DISCRETE_SPEED[k_speed] * self.cruise)
+        return Command(wrap_2pi(course), DISCRETE_SPEED[k_speed] * self.cruise)
 
     # -- reward -------------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from autoship.dynamics.state import (
     V,
 )
 from autoship.errors import AutoshipError
+from autoship.geometry import wrap_2pi
 from autoship.planner import Command, Observation, PlannerContext, make_planner
 from autoship.scenario import Scenario
 from autoship.sim.contact import contact_kernel
@@ -358,7 +359,7 @@ class Simulation:
                 continue
             order = self._orders.get(i)
             if order is not None:
-                C[CMD_COURSE, i] = float(order.course) % (2 * np.pi)
+                C[CMD_COURSE, i] = wrap_2pi(float(order.course))
                 C[CMD_SPEED, i] = max(0.0, float(order.speed))
                 continue
             if p is None:
@@ -373,7 +374,7 @@ class Simulation:
             t0 = time.perf_counter()
             try:
                 cmd = p.plan(obs)
-                C[CMD_COURSE, i] = float(cmd.course) % (2 * np.pi)
+                C[CMD_COURSE, i] = wrap_2pi(float(cmd.course))
                 C[CMD_SPEED, i] = max(0.0, float(cmd.speed))
             except Exception as exc:  # a planner never stops a run: keep the last command
                 if not self._failed_planner[i]:
