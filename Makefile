@@ -36,7 +36,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 # The public API of docs/api.md: the simulation, scenarios, planner plugins, the environments.
-API_MODULES := autoship/__init__.py autoship/api.py autoship/sim/__init__.py autoship/sim/simulation.py \
+API_MODULES := autoship/__init__.py autoship/api.py autoship/geometry.py \
+	autoship/sim/__init__.py autoship/sim/simulation.py \
 	autoship/sim/result.py autoship/record/__init__.py autoship/record/run.py \
 	autoship/record/records.py autoship/record/schema.py \
 	autoship/scenario/__init__.py autoship/planner/__init__.py \
