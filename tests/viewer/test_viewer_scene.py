@@ -466,26 +466,29 @@ def test_unknown_profile_is_a_one_line_error_naming_meta_json(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize(
-    ("planner", "extra"),
+    ("planner", "extra", "tested"),
     [
-        ("keep-course", {}),
-        ("keep_course", {}),
-        ("waypoint", {}),
-        ("sbmpc", {}),
-        ("sbmpc", {"replayed": True}),
-        ("sbmpc", {"ignores_duty": True}),
+        ("keep-course", {}, False),
+        ("keep_course", {}, False),
+        ("waypoint", {}, False),
+        ("sbmpc", {}, True),
+        ("sbmpc", {"replayed": True}, False),
+        ("sbmpc", {"ignores_duty": True}, False),
+        # The simulator's explicit flag wins over the planner's name.
+        ("keep-course", {"under_test": False}, False),
+        ("sbmpc", {"under_test": False}, False),
+        ("my-own-planner", {"under_test": True}, True),
     ],
 )
-def test_ships_under_test_are_the_referees(tmp_path: Path, planner: str, extra: dict) -> None:
+def test_ships_under_test_are_the_referees(
+    tmp_path: Path, planner: str, extra: dict, tested: bool
+) -> None:
     d = make_run(tmp_path / "r")
     run = load_scene(d).run
     m = json.loads(json.dumps(run.meta))
     m["ships"][1] = {**m["ships"][1], "planner": planner, **extra}
     s = load_scene(_write_run(tmp_path / "k", m, dict(run.arrays)))
     t1 = s.ships[1]
-    assert t1.under_test == is_autonomous(m["ships"][1])
-    if planner in ("keep-course", "keep_course", "waypoint") or extra:
-        # Keep-course traffic (and replayed or duty-ignoring ships) is never labelled autonomous.
-        assert t1.kind != AUTONOMOUS and not t1.under_test
-    else:
-        assert t1.kind == AUTONOMOUS
+    assert t1.under_test == is_autonomous(m["ships"][1]) == tested
+    # Keep-course traffic (and replayed or duty-ignoring ships) is never labelled autonomous.
+    assert (t1.kind == AUTONOMOUS) == tested
