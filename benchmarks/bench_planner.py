@@ -9,8 +9,10 @@ spread over 12 km around the own ship (every target inside the horizon's reach, 
 pruned); each decision is timed end to end (``plan()``), first with the Numba kernel, then with
 the NumPy twin of the same candidate evaluation swapped in. Single process, one core.
 
-Encounters: the seeded DNV-style set of ``autoship.planner.encounters``; each run is simulated
-and scored with the scenario's profile. Rates carry Wilson 95 % score intervals.
+Encounters: the seeded DNV-style set of ``autoship.sweep.generators.random_cases`` (the one
+generator ``autoship sweep`` uses; own ship 10 kn, one to three targets); each run is simulated
+with the planner as the own ship's and scored with the large-ship profile. Rates carry Wilson
+95 % score intervals.
 """
 
 from __future__ import annotations
@@ -30,9 +32,8 @@ from autoship.colregs import load_profile  # noqa: E402
 from autoship.metrics import score_tracks  # noqa: E402
 from autoship.planner import Observation, PlannerContext, make_planner  # noqa: E402
 from autoship.planner._reference import evaluate_candidates_numpy  # noqa: E402
-from autoship.planner.encounters import generate  # noqa: E402
-from autoship.scenario.loader import parse_scenario  # noqa: E402
 from autoship.sim import simulate  # noqa: E402
+from autoship.sweep.generators import random_cases  # noqa: E402
 from autoship.units import KNOT  # noqa: E402
 
 
@@ -134,7 +135,7 @@ def command_changes(cmd_course: np.ndarray, threshold_deg: float = 5.0) -> int:
 
 
 def run_set(n: int, planners: list[str], seed: int) -> dict:
-    encs = generate(n, seed=seed)
+    cases = random_cases(n, seed, n_targets=(1, 2, 3), planner="sbmpc", profile="large-ship")
     profile = load_profile("large-ship")
     results = {}
     for planner in planners:
@@ -145,15 +146,14 @@ def run_set(n: int, planners: list[str], seed: int) -> dict:
         lat = []
         changes = []
         t0 = time.perf_counter()
-        for enc in encs:
-            scen = parse_scenario(enc.to_toml(planner))
-            res = simulate(scen)
+        for case in cases:
+            res = simulate(case.scenario, planner_override=planner)
             sc = score_tracks(res.arrays, res.meta["ships"], profile, "good", res.events)
             own_coll = any(e["kind"] == "collision" and "os" in e["ships"] for e in res.events)
             pi, pj = sc["pair_i"], sc["pair_j"]
             own_pairs = (pi == 0) | (pj == 0)
             sep = float(np.min(sc["pair_min_range"][own_pairs])) if own_pairs.any() else np.inf
-            n_t = len(enc.targets)
+            n_t = case.params["n_targets"]
             stats["runs"] += 1
             stats["collision_free"] += int(not own_coll)
             stats["separation_ok"] += int(sep >= profile.gates.min_separation_m)
@@ -173,7 +173,8 @@ def run_set(n: int, planners: list[str], seed: int) -> dict:
                     ok_rules &= good
             stats["rules_ok"] += int(ok_rules)
             if own_coll or sep < profile.gates.min_separation_m:
-                fails.append((enc.index, [t.type for t in enc.targets], round(float(sep))))
+                types = [t["encounter"] for t in case.params["targets"]]
+                fails.append((case.scenario_id, types, round(float(sep))))
             lat.append(res.meta["planner_latency_ms"]["os"]["p50"])
             changes.append(command_changes(res.arrays["cmd_course"][:, 0]))
         results[planner] = dict(

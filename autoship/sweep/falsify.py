@@ -218,6 +218,7 @@ def falsify(
                     text=c.text,
                     planner=spec.planner,
                     profile=spec.profile,
+                    scenario=_parsed(c.text),
                 )
                 for c in cands
                 if c.run_id not in done
@@ -268,6 +269,17 @@ def falsify(
         if replay and res.worst:
             _replay_worst(res, wdir / "runs", pool)
     return res
+
+
+def _parsed(text: str) -> Any:
+    """The candidate's scenario as an object for the worker, or None to let the worker parse
+    the text and report the error as that run's (build_case output normally parses)."""
+    from autoship.scenario.loader import parse_scenario
+
+    try:
+        return parse_scenario(text, None)
+    except AutoshipError:
+        return None
 
 
 def _replay_worst(res: FalsifyResult, run_root: Path, pool: LocalPool | DaskPool) -> None:

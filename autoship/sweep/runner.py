@@ -72,6 +72,7 @@ def plan(spec: SweepSpec, keep_dir: Path | None = None) -> Planned:
                     seed=derive_seed(spec.seed, case.scenario_id, rep),
                     text=case.text,
                     path=str(case.path) if case.path is not None else None,
+                    scenario=case.scenario,
                     planner=spec.planner,
                     profile=spec.profile,
                     keep_dir=str(keep_dir) if keep_dir is not None else None,

@@ -8,6 +8,7 @@ little-endian length followed by a pickle.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -23,13 +24,19 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
     from autoship.colregs.profile import Profile
+    from autoship.scenario import Scenario
 
 _HEADER = struct.Struct("<Q")
 
 
 @dataclass(frozen=True)
 class Task:
-    """Everything a worker needs for one run; plain data so it pickles to any machine."""
+    """Everything a worker needs for one run; plain data so it pickles to any machine.
+
+    ``scenario``, when given, is the run's scenario already parsed by the sweep (a frozen
+    ``Scenario`` pickles as it is), so the worker neither parses ``text`` nor reads ``path``;
+    ``text`` stays the scenario's file text for the store and for replay files.
+    """
 
     run_id: str
     scenario_id: str
@@ -41,6 +48,7 @@ class Task:
     profile: str | None = None
     keep_dir: str | None = None  # keep the run folder here (else a temporary folder)
     fault: str | None = None  # executor tests only: "crash" | "hang" | "raise"
+    scenario: Scenario | None = None
 
 
 _DIGEST: str | None = None
@@ -92,9 +100,10 @@ def execute(task: Task) -> dict[str, Any]:
 
 def _execute(task: Task) -> dict[str, Any]:
     """One run, as ``batch.run_job`` does it for ``autoship run`` but without its disk round
-    trips: the scenario text is parsed in memory, the run is scored from the SimResult, and the
-    run folder (with score.json) is written only when the sweep keeps it. The entry is the same
-    (tests/sweep/test_lean_runs.py compares it with ``run_job``'s)."""
+    trips: the scenario comes as an object (or its text is parsed in memory), the run is scored
+    from the SimResult, and the run folder (with score.json) is written only when the sweep
+    keeps it. The entry is the same (tests/sweep/test_lean_runs.py compares it with
+    ``run_job``'s)."""
     from autoship.metrics import score_run
     from autoship.scenario import load_scenario, parse_scenario
     from autoship.sim import simulate
@@ -111,7 +120,13 @@ def _execute(task: Task) -> dict[str, Any]:
         return own_work()
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="autoship-sweep-") as tmp:
-        if task.path is not None and Path(task.path).is_file():
+        if task.scenario is not None:
+            scen = task.scenario
+            if scen.path is None:
+                # Named as when the worker parsed the text itself (meta.json's scenario.path,
+                # file names in errors), so kept run folders are written as before.
+                scen = dataclasses.replace(scen, path=Path(tmp) / f"{task.scenario_id}.toml")
+        elif task.path is not None and Path(task.path).is_file():
             scen = load_scenario(task.path, check_chart=None)
         else:
             # Same path as the file the text used to be written to (it names the scenario in

@@ -10,10 +10,10 @@ import pytest
 
 from autoship.colregs import load_profile
 from autoship.metrics import score_tracks
-from autoship.planner.encounters import generate
 from autoship.scenario import load_scenario
 from autoship.scenario.loader import parse_scenario
 from autoship.sim import simulate
+from autoship.sweep.generators import random_cases
 from autoship.units import KNOT
 
 from .conftest import ROOT
@@ -130,11 +130,12 @@ def test_rule_17_stand_on_acts_only_when_give_way_fails(ignores):
 
 
 def test_random_encounter_slice_is_collision_free():
-    encs = generate(30, seed=7)
-    assert encs == generate(30, seed=7)  # reproducible
-    types = {t.type for e in encs for t in e.targets}
+    cases = random_cases(30, seed=7, n_targets=(1, 2, 3), planner="sbmpc", profile="large-ship")
+    again = random_cases(30, seed=7, n_targets=(1, 2, 3), planner="sbmpc", profile="large-ship")
+    assert [c.text for c in cases] == [c.text for c in again]  # reproducible
+    types = {t["encounter"] for c in cases for t in c.params["targets"]}
     assert len(types) >= 4
-    for enc in encs:
-        res = simulate(parse_scenario(enc.to_toml("sbmpc")))
-        assert "collision" not in _kinds(res, "os"), enc
-        assert _own_min_separation(res) >= 500.0, enc
+    for case in cases:
+        res = simulate(case.scenario)
+        assert "collision" not in _kinds(res, "os"), case.scenario_id
+        assert _own_min_separation(res) >= 500.0, case.scenario_id
