@@ -20,8 +20,9 @@ Numba cannot cache a closure over jitted functions (its cache key pickles them w
 id) nor a function that receives them as arguments (they become dynamic globals), so each family's
 kernels are the templates' code re-bound to globals that hold its hooks, one jitted function per
 family. Their cache entries are named after the family and a hash of the sources they inline
-(the family's module and ``_common.py``): editing either compiles afresh, while ``_factory.py``
-itself is the cached functions' source file, whose time stamp Numba checks.
+(the hooks' modules, ``_common.py``, ``state.py``, ``geometry.py``): editing any of them
+compiles afresh, and ``_factory.py`` itself is the cached functions' source file, whose time
+stamp Numba checks.
 """
 
 from __future__ import annotations
@@ -350,21 +351,34 @@ class FamilyKernels(types.SimpleNamespace):
     step_open: Callable
 
 
-_SHARED = (Path(__file__).with_name("_common.py"),)
+# Sources every family's kernels inline besides their own hooks' modules.
+_SHARED = (
+    Path(__file__).with_name("_common.py"),
+    Path(__file__).with_name("state.py"),
+    Path(__file__).parents[1] / "geometry.py",
+)
 
 
-def _tag(family: str, module: str) -> str:
-    """Cache name of a family's kernels: the family and a hash of the sources they inline."""
+def _tag(family: str, hooks: dict) -> str:
+    """Cache name of a family's kernels: the family and a hash of the sources they inline.
+
+    Numba checks only the time stamp of a cached function's own file (``_factory.py``), not of
+    the functions it calls; the hash brings the hooks' modules and the shared helpers in.
+    """
+    files = {
+        Path(sys.modules[getattr(f, "py_func", f).__module__].__file__ or "")
+        for f in hooks.values()
+    }
     h = hashlib.sha256()
-    for path in (Path(sys.modules[module].__file__ or ""), *_SHARED):
+    for path in sorted(files) + [q for q in _SHARED if q.exists()]:
         h.update(path.read_bytes())
     return f"{family}_{h.hexdigest()[:12]}"
 
 
-def _build(family: str, module: str, templates: dict, hooks: dict) -> FamilyKernels:
+def _build(family: str, templates: dict, hooks: dict) -> FamilyKernels:
     g = dict(globals())
     g.update(hooks)
-    tag = _tag(family, module)
+    tag = _tag(family, hooks)
     built = {}
     for name, template in templates.items():
         fn = types.FunctionType(template.__code__, g, name, template.__defaults__)
@@ -376,13 +390,10 @@ def _build(family: str, module: str, templates: dict, hooks: dict) -> FamilyKern
     return FamilyKernels(**built)
 
 
-def rigid_body_kernels(
-    family: str, module: str, accel: Callable, shaft_limit: Callable
-) -> FamilyKernels:
+def rigid_body_kernels(family: str, accel: Callable, shaft_limit: Callable) -> FamilyKernels:
     """Sub-step and fleet steps of a 3-DOF family with a rudder and a shaft (fossen3, mmg)."""
     return _build(
         family,
-        module,
         {
             "rudder_trig": _rudder_trig,
             "wrap_2pi": _wrap_2pi,
@@ -397,7 +408,6 @@ def rigid_body_kernels(
 
 def nomoto_kernels(
     family: str,
-    module: str,
     rates: Callable,
     load: Callable,
     store: Callable,
@@ -408,7 +418,6 @@ def nomoto_kernels(
     """Sub-step and fleet steps of a Nomoto family (nomoto1, nomoto2)."""
     return _build(
         family,
-        module,
         {
             "wrap_2pi": _wrap_2pi,
             "nm_wind": _nm_wind,

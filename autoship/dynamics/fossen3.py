@@ -239,7 +239,7 @@ def _shaft_limit(p, u, n_cmd):
 
 
 # RK4 sub-step, step_open and step (AUX rows as in the MMG family) from the kernel factory.
-_K = rigid_body_kernels("fossen3", __name__, _accel, _shaft_limit)
+_K = rigid_body_kernels("fossen3", _accel, _shaft_limit)
 _substep = _K.substep
 step_fossen3_open = _K.step_open
 step_fossen3 = _K.step

@@ -241,7 +241,7 @@ def _shaft_limit(p, u, n_cmd):
 # RK4 sub-step (rudder and shaft ramping linearly over it, wind held), step_open (D[0] rudder rad,
 # D[1] shaft rev/s) and step (course/speed commands; AUX0 heading-error integral, AUX1 speed-error
 # integral, AUX2 rudder demand, AUX3 shaft demand) from the kernel factory.
-_K = rigid_body_kernels("mmg", __name__, _accel, _shaft_limit)
+_K = rigid_body_kernels("mmg", _accel, _shaft_limit)
 _substep = _K.substep
 step_mmg_open = _K.step_open
 step_mmg = _K.step

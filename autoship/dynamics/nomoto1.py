@@ -129,9 +129,7 @@ def _note_demand(X, i, d_cmd):
 
 # RK4 sub-step, step (AUX0 heading-error integral, AUX2 rudder demand, AUX3 speed demand m/s) and
 # step_open (D[0] rudder rad, D[1] speed m/s reached with T_u) from the kernel factory.
-_K = _factory.nomoto_kernels(
-    "nomoto1", __name__, _rates, _load, _store, _nsub, _note_demand, wind_effect
-)
+_K = _factory.nomoto_kernels("nomoto1", _rates, _load, _store, _nsub, _note_demand, wind_effect)
 _substep = _K.substep
 step_nomoto1 = _K.step
 step_nomoto1_open = _K.step_open

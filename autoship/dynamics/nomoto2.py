@@ -96,9 +96,7 @@ def _note_demand(X, i, d_cmd):
 
 # RK4 sub-step, step (AUX0 heading-error integral, AUX3 speed demand m/s) and step_open (D[0]
 # rudder rad, D[1] speed m/s) from the kernel factory.
-_K = _factory.nomoto_kernels(
-    "nomoto2", __name__, _rates, _load, _store, _nsub, _note_demand, wind_effect
-)
+_K = _factory.nomoto_kernels("nomoto2", _rates, _load, _store, _nsub, _note_demand, wind_effect)
 _substep = _K.substep
 step_nomoto2 = _K.step
 step_nomoto2_open = _K.step_open
