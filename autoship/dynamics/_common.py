@@ -15,7 +15,7 @@ from autoship.geometry import wrap_pi
 
 _INTEG_BAND = math.radians(5.0)
 _STEADY_R_PRIME = 0.002  # non-dimensional yaw rate below which the heading counts as steady
-RHO_AIR = 1.224  # kg/m^3 (ship-dynamics reference, section 8)
+RHO_AIR = 1.224  # kg/m^3 (wind loads, Fossen 2021 and MSS)
 
 
 @njit(error_model="numpy")
@@ -155,7 +155,7 @@ def blendermann(u_rw, v_rw, A_F, A_L, L_oa, s_L, CDt, CDl_bow, CDl_stern, delta_
 
     ``u_rw, v_rw`` are the ship velocity relative to the air in body axes (m/s). Returns
     (X, Y, N) in N, N and N m about midship. gamma is the angle of the apparent wind from the bow,
-    negative when it comes from starboard (MSS convention, ship-dynamics reference section 8);
+    negative when it comes from starboard (MSS convention, Fossen 2021);
     its sine and cosine come from the velocity components so only |gamma| needs an atan2.
     """
     V2 = u_rw * u_rw + v_rw * v_rw

@@ -17,7 +17,7 @@ from autoship.errors import ShipModelError
 SHIPS_DIR = Path(__file__).resolve().parent.parent / "ships"
 
 # Blendermann (1994) coefficients per ship type: (C_Dt, C_Dl,AF bow, C_Dl,AF stern, delta)
-# (ship-dynamics reference, section 8; drilling vessel takes the middle of its ranges).
+# (Blendermann 1994, JWEIA 51:339-351; drilling vessel takes the middle of its ranges).
 BLENDERMANN: dict[str, tuple[float, float, float, float]] = {
     "car-carrier": (0.95, 0.55, 0.60, 0.80),
     "cargo-loaded": (0.85, 0.65, 0.55, 0.40),

@@ -1,6 +1,6 @@
 """Standard manoeuvring trials (turning, zig-zag, stopping, initial turning) and IMO criteria.
 
-Definitions follow IMO Res. MSC.137(76) and MSC/Circ.1053 (ship-dynamics reference section 5):
+Definitions follow IMO Res. MSC.137(76) and MSC/Circ.1053 (docs/references.md section 2):
 steady straight approach at the service speed with the propeller trimmed and held; rudder ordered
 at t = 0 and moved at the ship's rudder rate; advance and transfer at 90 deg heading change,
 tactical diameter at 180 deg, crossings interpolated linearly; zig-zag overshoot = heading
@@ -460,7 +460,7 @@ def nomoto_fit(sdef: ShipDef, rudder_deg: float = 5.0) -> tuple[float, float]:
     K = r_steady / delta; T = time to 63.2 % of r_steady minus half the rudder ramp time (the
     ramp acts as a delay of about half its length). Non-dimensional with the approach speed.
     A 5 deg step gives the small-angle behaviour an autopilot sees (KVLCC2 L7: K' 2.07,
-    T' 2.32, ship-dynamics reference section 6).
+    T' 2.32, computed with this function).
     """
     from autoship.dynamics.fleet import _key
 

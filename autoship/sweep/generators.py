@@ -16,7 +16,7 @@ github.com/dnv-opensource/ship-traffic-generator, encounter.py): the own ship re
 point after ``tcpa``; the target starts on the own ship's bearing line at the distance that
 brings it to that point at the same time, and the result is accepted only if it re-classifies
 (at t = 0, with the sweep's COLREG profile) as the requested type; a random draw is retried up
-to 5 x 5 times like the reference generator. This is the project's one DNV-style generator
+to 5 x 5 times like DNV's generator. This is the project's one DNV-style generator
 (``random_encounters`` serves benchmarks and tests).
 
 Seeds derive from (sweep seed, scenario id, replicate) only, never from worker order.
