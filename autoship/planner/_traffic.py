@@ -1,13 +1,13 @@
 """What the avoidance planners share: parameter checking, encounter locking with COLREG duties,
 route set-up and fallback events.
 
-Encounter lock (after the reference implementations' "situation lock", reference
-colregs-and-scoring section 3.1): a target is classified once, when it first poses a risk of
-collision within the observation range r1 (predicted passing distance under the planner's safety
-distance, CPA ahead within the profile's TCPA limit). The class and the own ship's duty (rules
-13-15, 18 and 19 via ``autoship.colregs``) are then kept until both ships have passed (each
-velocity points more than the stern-sector angle away from the line of sight) or the range
-exceeds r1. A stand-on vessel is freed to act (17(a)(ii)) once inside r3 while the predicted
+Encounter lock (after the "situation lock" of Tengesdal & Johansen's ``colregs_handler.py`` and
+Hagen's ``AutoVerification.py``, docs/references.md section 1): a target is classified once, when it
+first poses a risk of collision within the observation range r1 (predicted passing distance under
+the planner's safety distance, CPA ahead within the profile's TCPA limit). The class and the own
+ship's duty (rules 13-15, 18 and 19 via ``autoship.colregs``) are then kept until both ships have
+passed (each velocity points more than the stern-sector angle away from the line of sight) or the
+range exceeds r1. A stand-on vessel is freed to act (17(a)(ii)) once inside r3 while the predicted
 passing distance is under the profile's R_min, and always inside r4 (17(b)).
 """
 
@@ -144,8 +144,8 @@ class Traffic:
         self.tcpa_max = self.profile.risk.tcpa_max_s
         self.stern = math.radians(self.profile.classification.stern_sector_deg)
         # The planner's safety distance: the profile's preferred passing distance R_pref, and at
-        # least R_min plus a quarter so prediction error does not eat into R_min (reference
-        # section 9).
+        # least R_min plus a quarter so prediction error does not eat into R_min (the R values
+        # of the profile's [safety] table).
         sp = self.profile.safety
         self.r_safe_base = (
             float(safety_distance)
