@@ -94,12 +94,13 @@ _TWO_PI = 2.0 * math.pi
 
 
 # ---------------------------------------------------------------------------------------------
-# Templates. Plain functions: never called as they are; ``_build`` re-binds each to a family's
-# hooks (accel, shaft_limit, wind_load, rates, load, store, nsub, note_demand, and the family's
-# own sub-step as ``substep``) and jits it.
+# Shared jitted helpers, then the templates: plain functions, never called as they are;
+# ``_build`` re-binds each to a family's hooks (accel, shaft_limit, rates, load, store, nsub,
+# note_demand, wind_effect, and the family's own nm_wind and sub-step) and jits it.
 # ---------------------------------------------------------------------------------------------
 
 
+@njit(error_model="numpy")
 def _rudder_trig(d0, d1):
     """(sin, cos) of the rudder at the start, middle and end of a sub-step.
 
@@ -116,6 +117,7 @@ def _rudder_trig(d0, d1):
     return sd0, cd0, math.sin(dm), math.cos(dm), math.sin(d1), math.cos(d1)
 
 
+@njit(error_model="numpy")
 def _wrap_2pi(x):
     """``x % (2 pi)`` for a heading that moved less than a turn in a sub-step, without fmod.
 
@@ -133,6 +135,7 @@ def _wrap_2pi(x):
     return x % _TWO_PI
 
 
+@njit(error_model="numpy")
 def _rb_wind(p, c, s, u, v, cn, ce, an, ae):
     """Blendermann load (X, Y, N) held over a sub-step; zero for a ship without a wind table."""
     if p[RB_ALAT] > 0.0:
@@ -155,10 +158,10 @@ def _rb_substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae):
     d1 = ramp(d0, d_cmd, p[RB_DRATE], h)
     n1 = ramp(n0, shaft_limit(p, u, n_cmd), p[RB_NRATE], h)  # noqa: F821
     nm = 0.5 * (n0 + n1)
-    sd0, cd0, sdm, cdm, sd1, cd1 = rudder_trig(d0, d1)  # noqa: F821
+    sd0, cd0, sdm, cdm, sd1, cd1 = _rudder_trig(d0, d1)
     c1 = math.cos(psi)
     s1 = math.sin(psi)
-    XW, YW, NW = wind_load(p, c1, s1, u, v, cn, ce, an, ae)  # noqa: F821
+    XW, YW, NW = _rb_wind(p, c1, s1, u, v, cn, ce, an, ae)
     h2 = 0.5 * h
     a1u, a1v, a1r = accel(p, u, v, r, sd0, cd0, n0, XW, YW, NW)  # noqa: F821
     u2 = u + h2 * a1u
@@ -176,7 +179,7 @@ def _rb_substep(X, p, i, d_cmd, n_cmd, h, cn, ce, an, ae):
     dn, de, rsum = rk4_kinematics(c1, s1, h, u, v, r, u2, v2, r2, u3, v3, r3, u4, v4, r4)
     X[N, i] += h * (dn + cn)
     X[E, i] += h * (de + ce)
-    X[PSI, i] = wrap_2pi(psi + h * rsum / 6.0)  # noqa: F821
+    X[PSI, i] = _wrap_2pi(psi + h * rsum / 6.0)
     X[U, i] = u + h * (a1u + 2.0 * a2u + 2.0 * a3u + a4u) / 6.0
     X[V, i] = v + h * (a1v + 2.0 * a2v + 2.0 * a3v + a4v) / 6.0
     X[R, i] = r + h * (a1r + 2.0 * a2r + 2.0 * a3r + a4r) / 6.0
@@ -270,7 +273,7 @@ def _nm_substep(X, p, i, d_cmd, u_tgt, h, cn, ce, dw, vw, ax):
     ) / 6.0 + vw * cbar
     X[N, i] += h * (dn + cn)
     X[E, i] += h * (de + ce)
-    X[PSI, i] = wrap_2pi(psi + h * (r1 + 2.0 * r2 + 2.0 * r3 + r4) / 6.0)  # noqa: F821
+    X[PSI, i] = _wrap_2pi(psi + h * (r1 + 2.0 * r2 + 2.0 * r3 + r4) / 6.0)
     un = u + h * (a1u + 2.0 * a2u + 2.0 * a3u + a4u) / 6.0
     y1n = y1 + h * (a1x + 2.0 * a2x + 2.0 * a3x + a4x) / 6.0
     y2n = y2 + h * (a1y + 2.0 * a2y + 2.0 * a3y + a4y) / 6.0
@@ -395,9 +398,6 @@ def rigid_body_kernels(family: str, accel: Callable, shaft_limit: Callable) -> F
     return _build(
         family,
         {
-            "rudder_trig": _rudder_trig,
-            "wrap_2pi": _wrap_2pi,
-            "wind_load": _rb_wind,
             "substep": _rb_substep,
             "step_open": _rb_step_open,
             "step": _rb_step,
@@ -419,7 +419,6 @@ def nomoto_kernels(
     return _build(
         family,
         {
-            "wrap_2pi": _wrap_2pi,
             "nm_wind": _nm_wind,
             "substep": _nm_substep,
             "step_open": _nm_step_open,
