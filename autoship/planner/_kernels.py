@@ -36,6 +36,7 @@ import numpy as np
 
 from autoship._jit import njit
 from autoship.charts.sdf import sample_sdf
+from autoship.geometry import wrap_pi
 from autoship.planner.lanes import rule_factor
 
 # Own-ship vector ``own`` (float64).
@@ -137,17 +138,6 @@ DUTY_R19 = 4  # restricted visibility: every vessel acts, with rule 19(d) turn d
 HALF_PI = 0.5 * math.pi
 # Coarse stride (steps) of the separation scan in ``evaluate_candidates``.
 COARSE = 12
-
-
-@njit
-def wrap_pi(a: float) -> float:
-    """Wrap to (-pi, pi]."""
-    w = np.fmod(a, 2.0 * math.pi)
-    if w > math.pi:
-        w -= 2.0 * math.pi
-    elif w <= -math.pi:
-        w += 2.0 * math.pi
-    return w
 
 
 @njit

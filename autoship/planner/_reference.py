@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from autoship.geometry import wrap_pi_array
 from autoship.planner._kernels import (
     CROSSING_GIVE_WAY,
     CROSSING_STAND_ON,
@@ -75,12 +76,6 @@ from autoship.planner._kernels import (
 from autoship.planner.lanes import rule_factor_np
 
 
-def wrap_pi_np(a):
-    w = np.fmod(a, 2.0 * np.pi)
-    w = np.where(w > np.pi, w - 2.0 * np.pi, w)
-    return np.where(w <= -np.pi, w + 2.0 * np.pi, w)
-
-
 def sample_sdf_np(grid, north0, east0, res, north, east):
     """Bilinear sample with clamping, as ``autoship.charts.sdf.sample_sdf``, over arrays."""
     nr, nc = grid.shape
@@ -105,7 +100,7 @@ def own_tracks_np(own, chi_cmd, u_cmd, dt, nsteps, chi_cmd2=None, k_sw=0):
     tk = k * dt
     chi0 = own[O_CHI0]
     t_del = own[O_T_DELAY]
-    err0 = wrap_pi_np(chi0 - chi_cmd)[:, None]
+    err0 = wrap_pi_array(chi0 - chi_cmd)[:, None]
     chi_m = np.where(
         tm <= t_del, chi0, chi_cmd[:, None] + err0 * np.exp(-(tm - t_del) / own[O_T_CHI])
     )
@@ -114,7 +109,7 @@ def own_tracks_np(own, chi_cmd, u_cmd, dt, nsteps, chi_cmd2=None, k_sw=0):
     )
     if chi_cmd2 is not None and 0 <= k_sw < nsteps:
         chi_sw = chi_e[:, k_sw - 1] if k_sw >= 1 else np.full(chi_cmd.shape, chi0)
-        err = wrap_pi_np(chi_sw - chi_cmd2)[:, None]
+        err = wrap_pi_array(chi_sw - chi_cmd2)[:, None]
         after = k > k_sw
         two = (chi_cmd2 != chi_cmd)[:, None] & after[None, :]
         m2 = chi_cmd2[:, None] + err * np.exp(-((k - k_sw) - 0.5) * dt / own[O_T_CHI])
@@ -202,11 +197,11 @@ def evaluate_candidates_numpy(
     )
     two = dchi2 != dchi
     turn = np.where(np.abs(dchi2) > np.abs(dchi), dchi2, dchi)
-    dev = np.minimum(np.abs(wrap_pi_np(chi_c - own[O_CHI_ROUTE])), np.abs(dchi))
-    dev2 = np.minimum(np.abs(wrap_pi_np(chi_c2 - own[O_CHI_ROUTE])), np.abs(dchi2))
+    dev = np.minimum(np.abs(wrap_pi_array(chi_c - own[O_CHI_ROUTE])), np.abs(dchi))
+    dev2 = np.minimum(np.abs(wrap_pi_array(chi_c2 - own[O_CHI_ROUTE])), np.abs(dchi2))
     dev = np.where(two, np.maximum(dev, dev2), dev)
     c = w[W_COURSE] * (dev / HALF_PI) ** 2 + w[W_SPEED] * (1.0 - uf)
-    c = c + w[W_CHANGE_COURSE] * np.abs(wrap_pi_np(dchi - own[O_DCHI_PREV])) / HALF_PI
+    c = c + w[W_CHANGE_COURSE] * np.abs(wrap_pi_array(dchi - own[O_DCHI_PREV])) / HALF_PI
     c = c + w[W_CHANGE_SPEED] * np.abs(uf - own[O_UF_PREV])
     d_idx = duty[idx]
     give_way_risk = bool(
@@ -287,8 +282,8 @@ def evaluate_candidates_numpy(
             pn = np.where(on, qn, pn)
             pe = np.where(on, qe, pe)
             chi_t = np.where(on, np.arctan2(ve_k, vn_k), chi_t)
-        beta = wrap_pi_np(np.arctan2(pe, pn) - trk_chi[cols, kbest])
-        alpha = wrap_pi_np(np.arctan2(-pe, -pn) - chi_t)
+        beta = wrap_pi_array(np.arctan2(pe, pn) - trk_chi[cols, kbest])
+        alpha = wrap_pi_array(np.arctan2(-pe, -pn) - chi_t)
         near = dmin < w[W_COLREG_RANGE] * r_safe[idx][None, :]
         gw = dd == DUTY_GIVE_WAY
         ahead_cr = gw & np.isin(cd, (CROSSING_GIVE_WAY, CROSSING_STAND_ON))

@@ -5,6 +5,7 @@ Planners see observations, never the simulator. They run every ``planner_period_
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -12,6 +13,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from autoship.errors import AutoshipError
+from autoship.geometry import wrap_2pi
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class Observation:
 
     @property
     def own_cog(self) -> float:
-        return float(np.arctan2(self.ve[self.own], self.vn[self.own]) % (2 * np.pi))
+        return float(wrap_2pi(math.atan2(self.ve[self.own], self.vn[self.own])))
 
 
 class Planner(Protocol):

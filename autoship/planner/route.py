@@ -19,8 +19,8 @@ import numpy as np
 from autoship._jit import njit
 from autoship.charts.sdf import sample_sdf, sample_sdf_many
 from autoship.errors import AutoshipError
+from autoship.geometry import los_course, wrap_2pi
 from autoship.planner.lanes import rule_factor, rule_rasters, segment_rule_excess
-from autoship.planner.simple import los_course
 
 # Coarsened search grids are kept below this many nodes so planning a route takes well under a
 # second even on a large chart.
@@ -252,7 +252,7 @@ class Route:
         self.lookahead = float(lookahead)
         self.leg = 0
         self.done = False
-        self.final_course = math.atan2(wp[-1, 1] - wp[-2, 1], wp[-1, 0] - wp[-2, 0]) % (2 * math.pi)
+        self.final_course = wrap_2pi(math.atan2(wp[-1, 1] - wp[-2, 1], wp[-1, 0] - wp[-2, 0]))
 
     def path_course(self, north: float, east: float, ahead: float) -> float:
         """Direction (rad) of the route from the point abeam of (north, east) on the leg being
@@ -277,7 +277,7 @@ class Route:
         dn, de = float(p1[0] - p0[0]), float(p1[1] - p0[1])
         if math.hypot(dn, de) < 1e-6:
             dn, de = float(seg[0]), float(seg[1])
-        return math.atan2(de, dn) % (2 * math.pi)
+        return wrap_2pi(math.atan2(de, dn))
 
     def guidance(self, north: float, east: float) -> tuple[float, float]:
         """(desired course rad, distance along the route to the goal m); after the goal the
@@ -286,7 +286,7 @@ class Route:
         while True:
             a = (float(wp[self.leg, 0]), float(wp[self.leg, 1]))
             b = (float(wp[self.leg + 1, 0]), float(wp[self.leg + 1, 1]))
-            course, remaining = los_course(north, east, a, b, self.lookahead)
+            course, _, remaining = los_course(north, east, *a, *b, self.lookahead)
             if remaining <= self.lookahead and self.leg < len(wp) - 2:
                 self.leg += 1
                 continue
@@ -299,7 +299,7 @@ class Route:
             if dist <= 2.0 * self.lookahead:
                 self.done = True
             else:
-                return math.atan2(ge - east, gn - north) % (2 * math.pi), dist
+                return wrap_2pi(math.atan2(ge - east, gn - north)), dist
         if self.done:
             return self.final_course, 0.0
         later = (

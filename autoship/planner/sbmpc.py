@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from autoship.errors import AutoshipError
+from autoship.geometry import wrap_2pi, wrap_pi
 from autoship.planner._kernels import (
     NOWN,
     NW,
@@ -214,10 +215,6 @@ def ground_horizon(ctx: PlannerContext, p: dict[str, Any]) -> float:
     return float(min(max(p["ground_horizon_L"] * lu, 3.0 * p["step_s"]), 480.0))
 
 
-def _wrap(a: float) -> float:
-    return (a + math.pi) % (2.0 * math.pi) - math.pi
-
-
 @register("sbmpc")
 class SBMPC:
     """Scenario-based MPC: cheapest of a fixed candidate set over a prediction horizon."""
@@ -397,26 +394,24 @@ class SBMPC:
                 self.speed_hold_enc = sog
                 self.leg_enc = self.path_course(obs)
                 self.holding = True
-                self.prev_offset = _wrap(self.prev_course - self.course_hold_enc)
+                self.prev_offset = wrap_pi(self.prev_course - self.course_hold_enc)
             # While an encounter lasts, turns count from the course held when it began, carried
             # round the bends of the route since then: following the fairway or the planned
             # route is navigation, not a manoeuvre for the other ship (the referee's
             # ``metrics.navigation.route_turn`` reads it the same way), and a stand-on ship
             # keeps "course" along her route rather than running straight on at a bend.
-            base = (self.course_hold_enc + _wrap(self.path_course(obs) - self.leg_enc)) % (
-                2.0 * math.pi
-            )
+            base = wrap_2pi(self.course_hold_enc + wrap_pi(self.path_course(obs) - self.leg_enc))
             own[O_CHI_BASE] = base
             # Achieved, not commanded: the other ship (and the scorer) sees the course over
             # ground and the speed, so the action counts once they have changed enough.
             if (
-                abs(_wrap(own[O_CHI0] - base)) >= self.w[W_NA_RAD] - math.radians(1.0)
+                abs(wrap_pi(own[O_CHI0] - base)) >= self.w[W_NA_RAD] - math.radians(1.0)
                 or sog <= 0.52 * self.speed_hold_enc
             ):
                 self.apparent_done = True
         else:
             if self.holding:
-                self.prev_offset = _wrap(self.prev_course - chi_route)
+                self.prev_offset = wrap_pi(self.prev_course - chi_route)
             self.holding = False
             self.apparent_done = False
             own[O_CHI_BASE] = chi_route
@@ -466,7 +461,7 @@ class SBMPC:
             tpe,
         )
         i = self.choose(obs)
-        course = (own[O_CHI_BASE] + float(self.dchi[i])) % (2.0 * math.pi)
+        course = wrap_2pi(own[O_CHI_BASE] + float(self.dchi[i]))
         self.prev_course = course
         self.prev_offset = float(self.dchi[i])
         own[O_UF_PREV] = self.uf[i]

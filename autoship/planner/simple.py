@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from autoship.errors import AutoshipError
+from autoship.geometry import los_course
 from autoship.planner.base import Command, Observation, PlannerContext, register
 
 
@@ -26,33 +26,6 @@ class KeepCourse:
     def plan(self, obs: Observation) -> Command:
         assert self._cmd is not None
         return self._cmd
-
-
-def los_course(
-    north: float,
-    east: float,
-    start: tuple[float, float],
-    goal: tuple[float, float],
-    lookahead: float,
-) -> tuple[float, float]:
-    """Line-of-sight guidance along the straight leg start -> goal.
-
-    Returns (course rad, along-track distance remaining m). The desired course points at a spot
-    ``lookahead`` metres ahead on the leg, so the ship converges on the leg rather than homing on
-    the goal point (Fossen 2021, sec. 12.4).
-    """
-    dn = goal[0] - start[0]
-    de = goal[1] - start[1]
-    leg = math.hypot(dn, de)
-    if leg < 1e-9:
-        return math.atan2(goal[1] - east, goal[0] - north) % (2 * math.pi), 0.0
-    path_angle = math.atan2(de, dn)
-    pn = north - start[0]
-    pe = east - start[1]
-    along = pn * math.cos(path_angle) + pe * math.sin(path_angle)
-    cross = -pn * math.sin(path_angle) + pe * math.cos(path_angle)  # + = right of the leg
-    course = path_angle + math.atan2(-cross, lookahead)
-    return course % (2 * math.pi), leg - along
 
 
 @register("waypoint")
@@ -89,11 +62,11 @@ class Waypoint:
             return Command(course, ctx.cruise_speed)
         if self._done or ctx.goal is None:
             return Command(self._course, ctx.cruise_speed)
-        course, remaining = los_course(
+        course, _, remaining = los_course(
             float(obs.north[obs.own]),
             float(obs.east[obs.own]),
-            ctx.start,
-            ctx.goal,
+            *ctx.start,
+            *ctx.goal,
             self.lookahead_L * ctx.length,
         )
         if remaining <= 0.0:

@@ -30,6 +30,7 @@ import numpy as np
 
 from autoship._jit import njit
 from autoship.charts.sdf import sample_sdf
+from autoship.geometry import wrap_2pi
 from autoship.planner._kernels import (
     CROSSING_GIVE_WAY,
     CROSSING_STAND_ON,
@@ -351,7 +352,7 @@ class VelocityObstacle:
                     }
                 )
             self.in_fallback = True
-        course = (own[2] + float(self.dchi[i])) % (2.0 * math.pi)
+        course = wrap_2pi(own[2] + float(self.dchi[i]))
         own[5] = self.dchi[i]
         own[6] = self.uf[i]
         self.prev_course = course
