@@ -18,7 +18,7 @@ import struct
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -48,7 +48,9 @@ class Task:
     profile: str | None = None
     keep_dir: str | None = None  # keep the run folder here (else a temporary folder)
     fault: str | None = None  # executor tests only: "crash" | "hang" | "raise"
-    scenario: Scenario | None = None
+    # Not compared or hashed (``text`` already says which scenario it is; a Scenario holds
+    # dicts, so it would make the task unhashable) and not in the repr (it is long).
+    scenario: Scenario | None = field(default=None, compare=False, repr=False)
 
 
 _DIGEST: str | None = None

@@ -35,6 +35,7 @@ def test_generated_tasks_carry_the_parsed_scenario(tmp_path: Path) -> None:
         assert scen == parse_scenario(task.text, None)  # the text the store keeps
         again = pickle.loads(pickle.dumps(task))  # as the local and Dask executors send it
         assert again.scenario == scen and again == task
+        assert hash(again) == hash(task)  # tasks stay hashable with a Scenario on board
     # Replicates of one scenario share the one object: it is parsed once per sweep.
     by_id: dict[str, list[Scenario]] = {}
     for t in tasks:
