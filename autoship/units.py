@@ -11,7 +11,7 @@ NAUTICAL_MILE = 1852.0  # m (exact by definition)
 DEG = math.pi / 180.0
 G = 9.80665  # m/s^2, standard gravity
 RHO_SEAWATER = 1025.0  # kg/m^3
-RHO_AIR = 1.224  # kg/m^3 (ship-dynamics reference, wind model)
+RHO_AIR = 1.224  # kg/m^3 (wind loads, Fossen 2021 and MSS)
 
 
 def kn_to_ms(v):

@@ -36,7 +36,7 @@ CASES: dict[int, list[tuple[float, float, float, float]]] = {
     21: [(-5.796, 1.553, -15, 1.0), (-5.796, -1.553, 15, 1.0), (0, 6, -90, 1.0)],
     22: [(-4.2, 0, 0, 0.7), (-4.243, 4.243, -45, 1.0), (0, 6, -90, 1.0)],
 }
-CLASSES = {  # computed from the initial states (shared reference, Imazu table), for the title
+CLASSES = {  # computed from the initial states (Woerner/Minne/Hagen classifier), for the title
     1: "head-on",
     2: "crossing give-way",
     3: "overtaking",
@@ -45,7 +45,7 @@ CLASSES = {  # computed from the initial states (shared reference, Imazu table),
 DUPLICATES = {8: 5, 22: 15}
 OS_SPEED_KN = 12.0  # Sawada default (TCPA 30 min over 6 NM), transcription value
 NM = 1852.0
-OWN_MODEL = "kvlcc2"  # the validated MMG model (ship-dynamics reference, section 4)
+OWN_MODEL = "kvlcc2"  # the validated MMG model (tests/dynamics/test_kvlcc2_trials.py)
 TARGET_MODEL = "container"  # Fossen 3-DOF, 175 m (MSS container.m particulars)
 
 

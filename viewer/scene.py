@@ -31,8 +31,9 @@ TRAFFIC = "traffic"
 REPLAYED = "replayed"
 
 # Fujii & Tanaka (1971) ship domain: an ellipse with semi-axes 4 L along and 1.6 L across the
-# ship (reference/colregs-and-scoring.md section 10, marked unverified there). Drawn only as a
-# visual cue; the scoring profile owns any number that decides a score.
+# ship (the factors as used by others, not checked against the paper; docs/references.md
+# section 1). Drawn only as a visual cue; the scoring profile owns any number that decides a
+# score.
 DOMAIN_ALONG_L = 4.0
 DOMAIN_ACROSS_L = 1.6
 
@@ -44,7 +45,7 @@ DOMAIN_ACROSS_L = 1.6
 # distance, until the ships open or part; the class is read at that record.
 
 # Most dangerous target: smallest DCPA among targets still approaching within 30 min (one
-# Imazu start, reference/imazu-problems.md: TCPA 30 min at 12 kn). Pairs closing slower than
+# Imazu start, 6 NM at 12 kn, Sawada et al. 2021: TCPA 30 min). Pairs closing slower than
 # 0.2 m/s (~0.4 kn, e.g. two ships alongside in harbour) have no meaningful CPA.
 CPA_HORIZON_S = 1800.0 + 1.0
 CPA_MIN_REL_SPEED = 0.2
@@ -58,8 +59,8 @@ TYPE_NAMES = {
     "obstacle": "Obstacle, not under way",
 }
 
-# Governing rule per encounter type, and the conduct rule per role (COLREG 13-17; see
-# reference/colregs-and-scoring.md section 4). Head-on ("both") is governed by Rule 14 alone.
+# Governing rule per encounter type, and the conduct rule per role (COLREG Rules 13-17;
+# docs/references.md section 1). Head-on ("both") is governed by Rule 14 alone.
 TYPE_RULE = {"head-on": 14, "crossing": 15, "overtaking": 13, "overtaken": 13}
 ROLE_RULE = {"give-way": 16, "stand-on": 17}
 

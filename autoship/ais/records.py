@@ -1,7 +1,7 @@
 """What an AIS reader returns: position reports as columns, ship static data, a read summary.
 
 Everything is SI with missing values as NaN, never as the AIS "not available" numbers
-(data-formats.md section 1.2): speeds in m/s, angles in radians clockwise from north in
+(ITU-R M.1371): speeds in m/s, angles in radians clockwise from north in
 [0, 2 pi), rate of turn in rad/s. Latitude and longitude keep degrees (names say so) because
 they are only ever an edge quantity; ``autoship.ais.tracks`` moves them into the local frame.
 """
@@ -16,7 +16,7 @@ import numpy as np
 
 from autoship.units import DEG, KNOT
 
-# Sentinels, ITU-R M.1371 via data-formats.md section 1.2.
+# Sentinels, ITU-R M.1371 (docs/references.md section 3).
 LAT_NA_DEG = 91.0
 LON_NA_DEG = 181.0
 SOG_NA_KN = 102.3

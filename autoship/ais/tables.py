@@ -1,4 +1,4 @@
-"""CSV AIS exports, layout detected from the header (data-formats.md section 4).
+"""CSV AIS exports, layout detected from the header (docs/references.md section 3).
 
 Known layouts: the Stone Soup Solent file, Danish Maritime Authority (aisdk) exports,
 MarineCadastre (US) exports and the semicolon NTNU colav-simulator layout. An unknown header is

@@ -196,7 +196,7 @@ class Chart:
         """Which source features are hazards for a ship of this draught plus under-keel margin.
 
         Depth areas count when DRVAL1 < draught + ukc (unknown DRVAL1 counts); obstructions,
-        wrecks and rocks when VALSOU < draught + ukc or unknown (data-formats reference 5.2).
+        wrecks and rocks when VALSOU < draught + ukc or unknown (IHO S-57 attributes).
         """
         limit = float(draught_m) + float(ukc_m)
         d = self.data

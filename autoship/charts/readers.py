@@ -5,9 +5,10 @@ frame, x = east, y = north); ``autoship.charts.chart.Chart`` derives hazards fro
 
 S-57 through pyogrio: its wheels bundle GDAL (3.12 here) with the S57 driver; the driver applies
 the update files ``.001``, ``.002``, ... found next to the base cell, in order, on open (GDAL
-S57 driver docs, open option ``UPDATES=APPLY`` by default; data-formats reference 5.1 checked
-``DSID_UPDN`` = 3 with updates and 0 with ``UPDATES=IGNORE``). GDAL stops silently at the first
-missing update, so the reader checks the sequence on disk against ``DSID_UPDN`` itself.
+S57 driver docs, open option ``UPDATES=APPLY`` by default; checked with pyogrio 0.13 on NOAA
+cell US4MD81M: ``DSID_UPDN`` = 3 with updates and 0 with ``UPDATES=IGNORE``). GDAL stops
+silently at the first missing update, so the reader checks the sequence on disk against
+``DSID_UPDN`` itself.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from autoship.errors import ChartError
 from autoship.geo import LocalFrame
 
 # Object classes read from a cell. Depth areas: DEPARE, DRGARE (DRVAL1/DRVAL2); point, line or
-# area hazards with a sounding: OBSTRN, WRECKS, UWTROC (VALSOU) (data-formats reference 5.2);
+# area hazards with a sounding: OBSTRN, WRECKS, UWTROC (VALSOU) (IHO S-57 object catalogue);
 # platforms, piles and shoreline constructions (piers, breakwaters) have no sounding and are
 # hazards at any draught.
 S57_LAND = ("LNDARE",)

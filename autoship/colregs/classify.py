@@ -13,8 +13,9 @@ code  name                   own role   geometry
 5     OVERTAKEN              stand-on   rule 13, own ship is overtaken by the target
 ====  =====================  =========  ==============================================
 
-Checked in this order, the first match wins (reference tables: Tengesdal ``colregs_handler.py``,
-Hagen ``AutoVerification.py``, DNV ``trafficgen``):
+Checked in this order, the first match wins (as in Tengesdal & Johansen
+2023, ``colregs_handler.py``; Hagen's ``AutoVerification.py``; DNV ``trafficgen``, Pedersen et al.
+2023; docs/references.md section 1):
 
 - OVERTAKEN: stern < beta < 360 - stern and |alpha| <= theta_ot and u_target > u_own + h
 - OVERTAKING: stern < alpha360 < 360 - stern and |beta180| <= theta_ot and u_own > u_target + h

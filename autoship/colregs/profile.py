@@ -98,7 +98,7 @@ class ManoeuvreParams:
     # hazard within max(nav_lookahead_lengths x L, speed x nav_lookahead_s).
     nav_lookahead_s: float = 120.0
     nav_lookahead_lengths: float = 3.0
-    # Manoeuvre-onset rate (NTNU colav evaluator, reference section 6): when > 0, only course
+    # Manoeuvre-onset rate (NTNU colav evaluator, config/evaluator.yaml): when > 0, only course
     # changes made at this rate or faster (over a 30 s window) count as manoeuvres; slower
     # drift is the ship following its route or a channel. 0 = every change counts.
     turn_rate_detect_deg_s: float = 0.0

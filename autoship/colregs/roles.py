@@ -59,7 +59,8 @@ _ALIASES = {
     "not-under-way": NOT_UNDER_WAY,
 }
 
-# ITU-R M.1371 navigational status -> category (reference section 4.2). None = undefined, infer.
+# ITU-R M.1371 navigational status -> COLREG Rule 18 category (the mapping is ours). None =
+# undefined, infer.
 _NAV_STATUS = {
     0: POWER,
     1: NOT_UNDER_WAY,

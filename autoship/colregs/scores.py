@@ -1,6 +1,7 @@
 """Rule-by-rule encounter scores (Woerner -> Minne -> Hagen) from measured encounter facts.
 
-The formulas follow the reference tables (sections 6-8 of the project's COLREG reference):
+The formulas follow Woerner (2016), Minne (2017) and Hagen et al. (2023) as coded in the Hagen
+AIS code and the NTNU colav evaluator (docs/references.md section 1):
 safety score from the profile's ranges and the passing pose, the delay and non-apparent penalties
 of rules 8/16, the non-starboard and starboard-to-starboard penalties of rule 14, the
 crossed-ahead penalties of rules 13/15 and the stand-on penalties of rule 17. Rule 19 (restricted

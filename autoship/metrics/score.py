@@ -377,8 +377,9 @@ SENSITIVITY_DEG = 2.0  # bearing/aspect perturbation for the classification sens
 def _class_alternatives(
     beta: float, alpha: float, u_own: float, u_tgt: float, code: int, profile: Profile
 ) -> list[str]:
-    """Other encounter types reached by moving beta and alpha by up to SENSITIVITY_DEG (the
-    reference's advice: report the sensitivity for targets near a sector boundary)."""
+    """Other encounter types reached by moving beta and alpha by up to SENSITIVITY_DEG: the
+    classification sensitivity for targets near a sector boundary is reported, because published
+    head-on tolerances alone range from 3 to 15 deg (docs/references.md section 1)."""
     if not (math.isfinite(beta) and math.isfinite(alpha)):
         return []
     d = math.radians(SENSITIVITY_DEG)

@@ -137,7 +137,7 @@ def test_crossing_side_limits_112_5():
     assert cls(300.0, 112.5 + EPS, u_own=6.0, u_tgt=6.0) == NONE
 
 
-# --- Imazu geometry (Sawada 2021 Table 4, table computed in the project reference) -------------
+# --- Imazu geometry (Sawada 2021 Table 4; classes computed from the initial states) ------------
 
 
 def _angles_from_scene(os_ne, os_course, ts_ne, ts_course):

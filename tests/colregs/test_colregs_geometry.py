@@ -18,8 +18,8 @@ from .colregs_oracle import angles_np, cpa_np
 
 
 def test_worked_example_imazu_case4_ntnu():
-    # Reference section 11: OS at origin 10 m/s north; TS at (2560, -5500) m, 10 m/s on 040 deg
-    # -> DCPA 525 m, TCPA 884 s.
+    # Imazu case 4 in the NTNU colav-simulator encoding: OS at origin 10 m/s north; TS at
+    # (2560, -5500) m, 10 m/s on 040 deg -> DCPA 525 m, TCPA 884 s.
     c = math.radians(40.0)
     d, t = cpa_tcpa(2560.0, -5500.0, 10 * math.cos(c) - 10.0, 10 * math.sin(c))
     assert float(d) == pytest.approx(525.0, abs=1.0)

@@ -24,7 +24,7 @@ def test_bundled_profiles_and_default():
     assert DEFAULT_PROFILE == "large-ship"
     assert load_profile(None).name == "large-ship"
     small = load_profile("ntnu-small-asv")
-    # NTNU evaluator.yaml distances and stages (reference sections 5 and 9).
+    # NTNU evaluator.yaml distances and stages (NTNU colav-simulator config/evaluator.yaml).
     assert (small.safety.r_pref_m, small.safety.r_min_m, small.safety.r_nm_m) == (190, 100, 50)
     assert small.safety.r_col_m == 30
     assert (small.stages.r2_m, small.stages.r3_m, small.stages.r4_m) == (2500, 1100, 200)

@@ -1,8 +1,9 @@
 """Plain Python/NumPy reference implementations of the model kernels, one ship at a time.
 
-Written from the equations in the ship-dynamics reference (not from the kernels' packed
-parameter rows): they read the ship definition's dictionaries directly. The benchmark uses the
-same functions as the "plain NumPy per-ship" baseline.
+Written from the published equations (Yasukawa & Yoshimura 2015, Fossen 2021, Nomoto; see
+docs/references.md section 2), not from the kernels' packed parameter rows: they read the
+ship definition's dictionaries directly. The benchmark uses the same functions as the "plain
+NumPy per-ship" baseline.
 """
 
 from __future__ import annotations

@@ -85,7 +85,8 @@ def test_nonlinear_mariner_keeps_its_published_starboard_bias():
 
 
 def test_kvlcc2_model_trim_rps_matches_reference():
-    # Reference section 3.2: n_P = 11.85 rps for equilibrium at 1.179 m/s (model L7).
+    # n_P = 11.85 rps for equilibrium at 1.179 m/s (model L7; SIMMAN 2020 trims to equilibrium,
+    # the figure is from an independent implementation of the MMG equations).
     sd = load_ship("kvlcc2-model")
     X0 = np.zeros((NX, 1))
     X0[U] = 1.179
@@ -124,7 +125,7 @@ def test_symmetric_hulls_mirror_port_and_starboard(name):
     ("name", "K", "T"), [("generic-cargo", 1.8, 3.0), ("mariner-nomoto", 3.86, 5.15)]
 )
 def test_nomoto_fit_recovers_known_linear_models(name, K, T):
-    # First order: exact; second order: T1 + T2 - T3 = 5.15 (reference section 6), within 5 %.
+    # First order: exact; second order: T1 + T2 - T3 = 5.15 (MSS exNomoto.m), within 5 %.
     Kf, Tf = trials.nomoto_fit(load_ship(name))
     assert Kf == pytest.approx(K, rel=0.02)
     assert Tf == pytest.approx(T, rel=0.05)
@@ -277,7 +278,7 @@ def test_nomoto2_step_response_matches_analytic_solution():
     s = sd.length_m / u
     K = sd.model["K_prime"] / s
     T1, T2, T3 = (sd.model[k] * s for k in ("T1_prime", "T2_prime", "T3_prime"))
-    # Reference section 6 at this speed: K 0.185 1/s, T1 118 s, T2 7.8 s, T3 18.5 s.
+    # MSS exNomoto.m / SIMmariner.m at this speed: K 0.185 1/s, T1 118 s, T2 7.8 s, T3 18.5 s.
     got = [K, T1, T2, T3]
     assert got == pytest.approx([0.185, 118.0, 7.8, 18.5], rel=0.01)
     for k in range(1, 301):
@@ -373,7 +374,8 @@ def test_trim_after_external_state_change_continues_smoothly():
     fleet.X[U] = [6.0, 7.0, 5.0]
     fleet.X[PSI] = [0.5, 1.0, 1.5]
     fleet.trim([0, 1, 2])
-    # Equilibrium rps scales with speed (1.75 rps at 15.5 kn for KVLCC2, reference 3.2).
+    # Equilibrium rps scales with speed (1.75 rps at 15.5 kn for KVLCC2, Froude scaled
+    # from 11.85 rps of model L7).
     assert fleet.X[NPROP, 0] == pytest.approx(1.76 * 6.0 / defs[0].service_speed, rel=0.01)
     C = np.array([[0.5, 1.0, 1.5], [6.0, 7.0, 5.0]])
     for _ in range(30):

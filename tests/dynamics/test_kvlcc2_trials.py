@@ -1,8 +1,8 @@
-"""KVLCC2 against published MMG simulations (ship-dynamics reference, sections 4 and 5).
+"""KVLCC2 against published MMG simulations and the IMO criteria (Res. MSC.137(76)).
 
 Targets: Kim et al. (2021) "MMG system-based" column, model L7 at Fn 0.142; tolerances from the
-issue (3 % on turning, 1.5 deg on overshoots) plus the tighter code-to-code check of section 4.3
-(an independent implementation with the same constants: 0.05 L, 0.5 deg).
+issue (3 % on turning, 1.5 deg on overshoots) plus the tighter code-to-code check against an
+independent implementation of the MMG equations with the same constants (0.05 L, 0.5 deg).
 """
 
 from __future__ import annotations
@@ -79,7 +79,8 @@ def test_full_scale_kvlcc2_passes_every_imo_criterion():
 
 
 def test_model_scale_uses_full_scale_L_over_V(model):
-    # 7/1.179 = 5.9 s at model scale would wrongly give 10/25 deg (reference section 3.3).
+    # 7/1.179 = 5.9 s at model scale would wrongly give 10/25 deg (MSC.137(76)
+    # applies to the full-scale ship).
     lv = trials.full_scale_L_over_V(model)
     assert lv == pytest.approx(40.1, abs=0.2)
     assert trials.overshoot_limits(lv) == (20.0, 40.0)

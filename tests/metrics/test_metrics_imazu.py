@@ -25,8 +25,8 @@ EXPECTED = {
 
 
 # Class of every target at the start (Imazu table, Sawada 2021 Table 4 geometry, classes
-# computed in the project's Imazu reference notes); HO head-on, GW/SO crossing give-way/stand-on,
-# OT own ship overtaking.
+# computed from the initial states with the Woerner/Minne/Hagen and DNV classifiers); HO head-on,
+# GW/SO crossing give-way/stand-on, OT own ship overtaking.
 TABLE = {
     5: "HO GW", 6: "GW GW", 7: "OT GW", 8: "HO GW", 9: "GW GW", 10: "GW SO", 11: "SO GW",
     12: "GW GW", 13: "HO SO SO", 14: "GW GW GW", 15: "OT GW GW", 16: "SO SO GW",
@@ -59,7 +59,7 @@ def straight_run(tmp_path, case, profile=None):
 @pytest.mark.parametrize("profile", ["large-ship", "dnv2023"])
 @pytest.mark.parametrize("case", sorted(TABLE))
 def test_imazu_multi_target_classes(tmp_path, case, profile):
-    # The reference computes the same classes under both angle sets.
+    # Both angle sets give the same classes at the start.
     run = straight_run(tmp_path, case, load_profile(profile))
     got = [(e["type"], e["own_role"]) for e in run["encounters"] if e["own"] == "os"]
     assert got == [CLASS[c] for c in TABLE[case].split()]

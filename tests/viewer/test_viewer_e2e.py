@@ -32,7 +32,7 @@ def test_imazu_run_replays(tmp_path: Path) -> None:
     run_dir = next((tmp_path / "out").glob("*/meta.json")).parent
     scene = load_scene(run_dir)
     assert scene.own_index is not None and len(scene.ships) == 2
-    # Imazu 2 (reference/imazu-problems.md): own ship starts 6 NM south heading north.
+    # Imazu 2 (Sawada et al. 2021 Table 4): own ship starts 6 NM south heading north.
     p = scene.poses(0.0)
     assert p.north[scene.own_index] == pytest.approx(-6 * 1852.0, abs=1.0)
     tl_events = len(scene.events)

@@ -27,8 +27,8 @@ from viewer.scene import (
 
 
 def test_reference_cpa_worked_check() -> None:
-    # reference/colregs-and-scoring.md section 11: OS at origin 10 m/s north; TS at (2560, -5500)
-    # on course 040 at 10 m/s -> DCPA 525 m, TCPA 884 s.
+    # Constant-velocity CPA, Imazu case 4 in the NTNU encoding: OS at origin 10 m/s north; TS at
+    # (2560, -5500) on course 040 at 10 m/s -> DCPA 525 m, TCPA 884 s.
     c = math.radians(40.0)
     dcpa, tcpa = cpa_tcpa(
         np.array(2560.0),

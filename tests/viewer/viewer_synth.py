@@ -11,7 +11,7 @@ import numpy as np
 from autoship.record import ARRAY_NAMES, RunWriter
 from autoship.units import NAUTICAL_MILE, kn_to_ms
 
-# Imazu case 2 geometry (reference/imazu-problems.md): own ship from (-6, 0) NM heading 000,
+# Imazu case 2 geometry (Sawada et al. 2021 Table 4): own ship from (-6, 0) NM heading 000,
 # target from (0, +6) NM heading 270, both 12 kn, so they would meet at the origin after 30 min.
 SPEED = kn_to_ms(12.0)
 DT = 10.0

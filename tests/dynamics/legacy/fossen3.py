@@ -1,8 +1,8 @@
 """Fossen-style 3-DOF manoeuvring model: M nu' + C_RB(nu) nu + D(nu) nu = tau.
 
-Fossen (2021), Handbook of Marine Craft Hydrodynamics and Motion Control, ch. 6-7 (ship-dynamics
-reference section 7), with ``nu = [u, v, r]`` through the water at midship (the current enters
-only the kinematics):
+Fossen (2021), Handbook of Marine Craft Hydrodynamics and Motion Control, ch. 6-7
+(docs/references.md section 2), with ``nu = [u, v, r]`` through the water at midship (the
+current enters only the kinematics):
 
     M = M_RB + M_A,  M_RB = [[m, 0, 0], [0, m, m x_g], [0, m x_g, I_z]]
     C_RB(nu) nu = [-m (v + x_g r) r,  m u r,  m x_g u r]
@@ -82,7 +82,7 @@ REQUIRED: dict[str, tuple[float, float]] = {
 OPTIONAL: dict[str, tuple[float, float, float]] = {
     "rho_kg_m3": (990.0, 1030.0, 1025.0),
     "yaw_gyration_ratio": (0.1, 0.5, 0.25),  # R66 / L
-    "surge_added_mass_ratio": (0.0, 1.0, 0.1),  # -X_udot / m (reference section 7)
+    "surge_added_mass_ratio": (0.0, 1.0, 0.1),  # -X_udot / m (Fossen 2021: X_udot = -0.1 m)
     # Share of the service-speed resistance taken by the linear term X_u u (the rest is
     # quadratic): ship resistance is mostly quadratic; the linear part damps slow motion.
     "linear_surge_fraction": (0.0, 0.9, 0.1),
@@ -454,7 +454,7 @@ def _pack_one(sd) -> np.ndarray:
     p[P_VEC] = _opt(m, "vectored_thrust")
     p[P_AR] = _opt(m, "rudder_area_m2")
     lam = _opt(m, "rudder_aspect_ratio")
-    p[P_FA] = 6.13 * lam / (lam + 2.25)  # Fujii's lift slope (reference section 2.3 note)
+    p[P_FA] = 6.13 * lam / (lam + 2.25)  # Fujii's lift slope, as f_alpha in the MMG model
     xR = _opt(m, "x_R_m")
     p[P_xR] = xR if xR < 0.0 else -0.5 * L
     p[P_aH] = _opt(m, "a_H")

@@ -1,6 +1,6 @@
 """MMG standard manoeuvring model (Yasukawa & Yoshimura 2015): hull, propeller and rudder forces.
 
-Equations and the KVLCC2 constants follow the ship-dynamics reference, sections 1-3:
+Equations after Yasukawa & Yoshimura (2015), KVLCC2 constants as in docs/references.md section 2:
 
     (m + m_x) u' - (m + m_y) v r - x_G m r^2       = X_H + X_R + X_P + X_W
     (m + m_y) v' + (m + m_x) u r + x_G m r'        = Y_H + Y_R + Y_W

@@ -4,7 +4,7 @@ The cheapest model family: fine for crowds of targets, not for manoeuvring valid
 
     T r' + r = K delta,   u' = (u_d - u) / T_u
 
-Parameters are non-dimensional (K' = K L / U, T' = T U / L, ship-dynamics reference section 6) so
+Parameters are non-dimensional (K' = K L / U, T' = T U / L after Nomoto et al. 1957) so
 one set serves a hull at any speed. Parameters are rows of ``P`` shaped (n, NP).
 
 Wind (ships with a [wind] table): the Blendermann (1994) load of the wind, less that of still

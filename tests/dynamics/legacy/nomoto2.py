@@ -3,7 +3,7 @@
     r / delta (s) = K (1 + T3 s) / ((1 + T1 s)(1 + T2 s)),   u' = (u_d - u) / T_u
 
 realised as x1' = x2, T1 T2 x2' = delta - x1 - (T1 + T2) x2, r = K (x1 + T3 x2) with the
-non-dimensional K', T1', T2', T3' scheduled on the speed (ship-dynamics reference section 6).
+non-dimensional K', T1', T2', T3' scheduled on the speed (Nomoto et al. 1957).
 The internal states x1, x2 live in AUX1 and AUX2; AUX0 is the autopilot integral, AUX3 the speed
 demand. The autopilot is tuned on the equivalent first-order model T = T1 + T2 - T3.
 Wind (ships with a [wind] table) acts quasi-statically as in nomoto1 (equivalent rudder angle,
