@@ -573,7 +573,8 @@ def evaluate_candidates(
                     if abs(alpha) < w[W_OT_AHEAD]:
                         c += w[W_AHEAD]
                 elif dj == DUTY_BOTH:
-                    # Reference section 7.3, NED form: 0 port-to-port, 1 starboard-to-starboard.
+                    # Starboard-to-starboard penalty of the Hagen AIS code (Minne 2017), signs
+                    # flipped for NED: 0 port-to-port, 1 starboard-to-starboard.
                     a = (1.0 - math.sin(alpha)) / 2.0
                     b = (1.0 - math.sin(beta)) / 2.0
                     c += w[W_STS] * (1.0 - a * a * b * b)
