@@ -105,15 +105,18 @@ def _rudder_trig(d0, d1):
     """(sin, cos) of the rudder at the start, middle and end of a sub-step.
 
     A resting rudder (at its demand or its limit: straight running, a held turn) reuses the start
-    values, two libm calls instead of six. A moving one calls libm for each: taking the middle
-    and end values from a rotation of the start ones (``rotate``) was no faster on this machine
-    (benchmarks/bench_mmg.py) and would move results by rounding.
+    values, two libm calls instead of six, with the same bits: equal non-zero angles are the same
+    double, and at zero sin keeps the sign of each zero and cos is 1. A moving one calls libm for
+    each: taking the middle and end values from a rotation of the start ones (``rotate``) was not
+    measurably faster here (interleaved timing) and would move results by rounding.
     """
     sd0 = math.sin(d0)
     cd0 = math.cos(d0)
-    if d1 == d0:
-        return sd0, cd0, sd0, cd0, sd0, cd0
     dm = 0.5 * (d0 + d1)
+    if d1 == d0:
+        if d0 != 0.0:
+            return sd0, cd0, sd0, cd0, sd0, cd0
+        return sd0, cd0, dm, 1.0, d1, 1.0
     return sd0, cd0, math.sin(dm), math.cos(dm), math.sin(d1), math.cos(d1)
 
 

@@ -223,3 +223,21 @@ def test_kvlcc2_manoeuvres_match_legacy_over_1000_s(name, test):
     old = _manoeuvre(old_mmg, old_mmg.step_mmg_open, P_old[:1], sd, test, 1000.0)
     assert np.abs(new - old).max() < 1e-6
     np.testing.assert_array_equal(new, old)
+
+
+def test_rudder_trig_and_heading_wrap_are_the_libm_bits():
+    # The two exact shortcuts of the rigid-body sub-step, signed zeros and edges included.
+    from autoship.dynamics._factory import _rudder_trig, _wrap_2pi
+
+    angles = [0.0, -0.0, 0.3, -0.3, 1e-300, -5e-324, math.radians(35.0), 1.0]
+    for d0 in angles:
+        for d1 in angles:
+            dm = 0.5 * (d0 + d1)
+            ref = (math.sin(d0), math.cos(d0), math.sin(dm), math.cos(dm), math.sin(d1))
+            ref += (math.cos(d1),)
+            assert np.array(_rudder_trig(d0, d1)).tobytes() == np.array(ref).tobytes()
+    two_pi = 2.0 * math.pi
+    xs = [0.0, -0.0, 1.0, two_pi, -two_pi, two_pi - 1e-15, -1e-300, 2 * two_pi - 1e-12, 4 * two_pi]
+    xs += [-3.0 * two_pi, 7.5, -7.5, float("inf"), float("nan")]
+    for x in xs:
+        assert np.array(_wrap_2pi(x)).tobytes() == np.array(x % two_pi).tobytes(), x
