@@ -3,7 +3,7 @@
 Class A ships send type 1 position reports and type 5 static/voyage data; class B ships send
 type 18 and type 24 parts A and B. The own ship's sentences are ``!AIVDO`` (own-ship reports),
 everyone else's ``!AIVDM``. Multipart sentences are written consecutively (gpsdecode rejects
-interleaved fragments, data-formats.md 1.3).
+interleaved fragments: "invalid fragment #2 received").
 
 Reporting intervals are the nominal autonomous-mode values of ITU-R M.1371-5 (Annex 2, 4.2):
 class A 10 s at 0-14 kn (3 1/3 s when changing course), 6 s at 14-23 kn (2 s turning), 2 s above
@@ -11,10 +11,10 @@ class A 10 s at 0-14 kn (3 1/3 s when changing course), 6 s at 14-23 kn (2 s tur
 data every 6 min (tables as reproduced at arundaleais.github.io/docs/ais/ais_reporting_rates.html
 and comarsystems.com's "What are AIS reporting intervals?"). The standard does not put a number
 on "changing course"; we use a rate of turn of 10 deg/min (5 deg in 30 s), the threshold at
-which the ROT field itself stops giving a value (data-formats.md 1.2) [P].
+which the ROT field itself stops giving a value (ITU-R M.1371) [P].
 
 Every field of every message is set explicitly: pyais encodes omitted fields as 0, which for
-lat/lon is a real position in the Gulf of Guinea (data-formats.md 2.1). Values we do not know
+lat/lon is a real position in the Gulf of Guinea (pyais 3.3.1). Values we do not know
 are sent as the standard "not available" codes.
 
 The scheduler is pure: arrays (or one time row at a time) in, ``EmittedMessage`` out; sockets

@@ -1,15 +1,15 @@
 """NMEA 0183 AIS reader on top of pyais, strict about what it decodes.
 
-Framing (data-formats.md 1.3): plain ``!xxVDM``/``!xxVDO`` sentences, ``#`` comment lines,
+Framing variants seen in real files: plain ``!xxVDM``/``!xxVDO`` sentences, ``#`` comment lines,
 other NMEA sentences mixed in, IEC 61162-450 tag blocks (``\\c:<unix time>*hh\\`` before the
 sentence), Gatehouse ``$PGHP`` lines carrying the time of the next sentence, and USCG trailers
 after the checksum (the last trailer field is the receive time in unix seconds).
 
-pyais pitfalls we guard against (data-formats.md 2.2): it decodes sentences with a wrong
-checksum, so we verify every checksum first and drop failures; it decodes all-zero payloads as
-type 0, so types outside 1..27 are dropped; multipart messages are assembled here by (talker,
-sequence id, channel) from consecutive fragment numbers, and an incomplete group is dropped,
-never decoded. Each drop is counted by reason in the ``ReadSummary``.
+pyais 3.3.1 pitfalls we guard against (M0r13n/pyais issues #82, #177): it decodes sentences with
+a wrong checksum, so we verify every checksum first and drop failures; it decodes all-zero
+payloads as type 0, so types outside 1..27 are dropped; multipart messages are assembled here by
+(talker, sequence id, channel) from consecutive fragment numbers, and an incomplete group is
+dropped, never decoded. Each drop is counted by reason in the ``ReadSummary``.
 
 Only the messages whose fields we use (1, 2, 3, 5, 18, 19, 24, 27) are decoded; the others are
 counted by type from their first six bits, which saves the decoding time.

@@ -25,7 +25,8 @@ HEADING_NA = 511
 ROT_NA = -128.0
 ROT_NO_TI = 127.0  # +-127: turning more than 5 deg / 30 s, no turn indicator: value unknown
 NAV_STATUS_NA = 15
-# Type 27 uses coarser fields (data-formats.md 1.2, [std, U]): SOG 63 kn and COG 511 are n/a.
+# Type 27 uses coarser fields (ITU-R M.1371, not re-checked against the official text): SOG 63 kn
+# and COG 511 are n/a.
 SOG27_NA_KN = 63.0
 COG27_NA_DEG = 511.0
 
@@ -213,8 +214,8 @@ class PositionBuilder:
 class ShipInfo:
     """Static and voyage data merged per MMSI from types 5, 19 and 24 (and CSV columns).
 
-    Length and beam are antenna-to-bow + antenna-to-stern and port + starboard
-    (data-formats.md 1.1); None when the ship never said (0 means "not available").
+    Length and beam are antenna-to-bow + antenna-to-stern and port + starboard (ITU-R M.1371
+    type 5 dimensions); None when the ship never said (0 means "not available").
     """
 
     mmsi: int

@@ -133,7 +133,7 @@ LAYOUTS: tuple[CsvLayout, ...] = (
     ),
 )
 
-# DMA writes navigational status and ship type as text (data-formats.md 4).
+# DMA writes navigational status and ship type as text (aisdk CSV exports).
 _DMA_STATUS = {
     "under way using engine": 0,
     "at anchor": 1,
@@ -395,7 +395,7 @@ def _from_rows(path, lay: CsvLayout, index, width, rows) -> AisData:
     for i in np.flatnonzero(~keep):
         s.drop(str(reason[i]), int(line_no[i]))
 
-    # Sentinels -> NaN (data-formats.md 1.2), then SI.
+    # Sentinels -> NaN (ITU-R M.1371), then SI.
     sog = np.where((sog_kn >= 0) & (sog_kn < SOG_NA_KN - 1e-6), sog_kn * KNOT, math.nan)
     cog = np.where((cog_deg >= 0) & (cog_deg < COG_NA_DEG), cog_deg * DEG, math.nan)
     heading = np.where(

@@ -41,7 +41,7 @@ PENDING: set[str] = set()
 # so a citation broken over two comment lines still reads as one.
 _JOIN = re.compile(r"\n[ \t]*(?:#[ \t]*)?")
 _DOC_CITE = re.compile(
-    r"`?(?P<doc>(?:[\w.-]+/)*[\w.-]+\.md)`?,?\s+sections?\s+"
+    r"`?(?P<doc>(?:[\w.-]+/)*[\w.-]+\.md)`?,?\s+(?:sections?\s+|§\s*)?"
     r"(?P<secs>\d+(?:\.\d+)*(?:(?:\s*(?:,|and|-)\s*)\d+(?:\.\d+)*)*)",
 )
 _BARE = re.compile(r"\bsections?\s+\d+(?:\.\d+)*")
@@ -52,6 +52,7 @@ _FORBIDDEN = [
     re.compile(p, re.I)
     for p in (
         r"\.\./shared",
+        r"\b(?:colregs-and-scoring|imazu-problems|data-formats|ship-dynamics)\.md",
         r"\bshared/(?:reference|data)\b",
         r"\bshared (?:data )?(?:reference|README)",
         r"(?:colregs-and-scoring|imazu-problems|data-formats|ship-dynamics)(?:\.md)?\s+"
@@ -168,6 +169,9 @@ def test_references_document_has_its_sections():
         ("# ship-dynamics reference, section 8", True),
         ("# (reference section 9)", True),
         ("# data-formats.md section 1.2", True),
+        ("# Sentinels -> NaN (data-formats.md 1.2), then SI.", True),
+        ("# see docs/referee.md 8", False),
+        ("# see docs/referee.md 42", True),
         ("# reference/colregs-and-scoring.md section 10", True),
         ("# the notes in ../shared/reference", True),
         ("# Section numbers refer to the project's COLREG reference notes", True),
