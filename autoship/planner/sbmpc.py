@@ -215,6 +215,13 @@ def ground_horizon(ctx: PlannerContext, p: dict[str, Any]) -> float:
     return float(min(max(p["ground_horizon_L"] * lu, 3.0 * p["step_s"]), 480.0))
 
 
+# Progress under pressure (issue 14 item 5): a ship with somewhere to go that has lain stopped
+# (under this fraction of its cruise speed) for this long is "stuck", an event of the run, so a
+# reviewer sees it without reading the track; the end of the episode is an event too [P].
+STUCK_SPEED_FRACTION = 0.1
+STUCK_AFTER_S = 120.0
+
+
 @register("sbmpc")
 class SBMPC:
     """Scenario-based MPC: cheapest of a fixed candidate set over a prediction horizon."""
@@ -340,6 +347,8 @@ class SBMPC:
         self.speed_hold_enc = ctx.cruise_speed
         self._events = []
         self.last_choice = -1
+        self._slow_since: float | None = None
+        self.stuck = False
 
     def drain_events(self) -> list[dict[str, Any]]:
         ev, self._events = self._events, []
@@ -466,7 +475,44 @@ class SBMPC:
         self.prev_offset = float(self.dchi[i])
         own[O_UF_PREV] = self.uf[i]
         self.last_choice = i
+        self.watch_progress(obs)
         return Command(course, float(self.uf[i]) * ctx.cruise_speed)
+
+    def watch_progress(self, obs: Observation) -> None:
+        """Record ``stuck`` when the ship, short of its goal, has lain stopped for
+        ``STUCK_AFTER_S``, and ``underway`` when it moves again."""
+        ctx = self.ctx
+        going = self.route is None or not self.route.done
+        slow = going and obs.own_sog < STUCK_SPEED_FRACTION * ctx.cruise_speed
+        if slow:
+            if self._slow_since is None:
+                self._slow_since = obs.t
+            elif not self.stuck and obs.t - self._slow_since >= STUCK_AFTER_S:
+                self.stuck = True
+                why = (
+                    "no collision-free manoeuvre"
+                    if self.in_fallback
+                    else "stopping is its cheapest collision-free choice"
+                )
+                self._events.append(
+                    {
+                        "kind": "stuck",
+                        "detail": (
+                            f"stopped short of its goal for {obs.t - self._slow_since:.0f} s "
+                            f"({why})"
+                        ),
+                    }
+                )
+            return
+        if self.stuck and self._slow_since is not None:
+            self._events.append(
+                {
+                    "kind": "underway",
+                    "detail": f"under way again after {obs.t - self._slow_since:.0f} s stopped",
+                }
+            )
+        self.stuck = False
+        self._slow_since = None
 
     def choose(self, obs: Observation) -> int:
         ok = (self.margin > 0.0) & (self.clear > self.clear_hit)

@@ -172,3 +172,29 @@ def test_safety_distance_follows_the_profile(name):
     p = make_planner(name, {"profile": "large-ship", "safety_distance_m": 2000})
     p.reset(ctx)  # an explicit parameter wins
     assert p.traffic.profile.name == "large-ship" and p.traffic.r_safe_base == 2000.0
+
+
+def test_stopped_short_of_the_goal_is_a_stuck_event_and_moving_again_ends_it():
+    """Issue 14 item 5: lying stopped (under a tenth of cruise speed) for two minutes short of
+    the goal is recorded once as ``stuck``; getting under way again is ``underway``."""
+    p = make_planner("sbmpc")
+    p.reset(make_ctx())
+    kinds = []
+    for t in np.arange(0.0, 125.0, 5.0):
+        p.plan(make_obs([0.0, 20000.0], [0.0, 0.0], [0.0, 180.0], [0.5, 12.0], t=float(t)))
+        kinds += [e["kind"] for e in p.drain_events()]
+    assert kinds == ["stuck"]
+    p.plan(make_obs([0.0, 20000.0], [0.0, 0.0], [0.0, 180.0], [0.5, 12.0], t=130.0))
+    assert p.drain_events() == []  # one event per episode
+    p.plan(make_obs([10.0, 20000.0], [0.0, 0.0], [0.0, 180.0], [10.0, 12.0], t=135.0))
+    ev = p.drain_events()
+    assert [e["kind"] for e in ev] == ["underway"] and "135 s" in ev[0]["detail"]
+
+
+def test_a_short_stop_is_not_stuck():
+    p = make_planner("sbmpc")
+    p.reset(make_ctx())
+    for t in np.arange(0.0, 100.0, 5.0):
+        p.plan(make_obs([0.0, 20000.0], [0.0, 0.0], [0.0, 180.0], [0.5, 12.0], t=float(t)))
+    p.plan(make_obs([0.0, 20000.0], [0.0, 0.0], [0.0, 180.0], [12.0, 12.0], t=100.0))
+    assert p.drain_events() == []
