@@ -90,10 +90,6 @@ def read_text(path: Path, file: str, error: type[AutoshipError] = AutoshipError)
         raise error(f"not UTF-8 text (byte {exc.start})", file=file) from None
 
 
-def read_toml(path: Path, file: str, error: type[AutoshipError] = AutoshipError) -> dict:
-    return parse_toml(read_text(path, file, error), file, error)
-
-
 def check_path_text(
     text: str, file: str | None, field: str | None, error: type[AutoshipError] = AutoshipError
 ) -> str:

@@ -26,18 +26,6 @@ def nm_to_m(d):
     return d * NAUTICAL_MILE
 
 
-def m_to_nm(d):
-    return d / NAUTICAL_MILE
-
-
-def deg_to_rad(a):
-    return a * DEG
-
-
-def rad_to_deg(a):
-    return a / DEG
-
-
 def wrap_180(a_deg):
     """Wrap an angle (deg) to [-180, 180)."""
     return (np.asarray(a_deg) + 180.0) % 360.0 - 180.0

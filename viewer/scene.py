@@ -64,17 +64,6 @@ TYPE_NAMES = {
 TYPE_RULE = {"head-on": 14, "crossing": 15, "overtaking": 13, "overtaken": 13}
 ROLE_RULE = {"give-way": 16, "stand-on": 17}
 
-EVENT_KINDS = (
-    "collision",
-    "grounding",
-    "near_miss",
-    "rule_penalty",
-    "first_manoeuvre",
-    "handover",
-    "fallback",
-    "planner_error",
-)
-
 
 @dataclass(frozen=True)
 class ShipInfo:

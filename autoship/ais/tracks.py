@@ -79,9 +79,6 @@ class TrackSet:
     # Not data loss: "gap" and "jump" splits, "thinned" reports.
     splits: Counter = field(default_factory=Counter)
 
-    def by_key(self) -> dict[str, Track]:
-        return {tr.key: tr for tr in self.tracks}
-
 
 def default_frame(data: AisData) -> LocalFrame:
     """A frame at the middle of the 1-99 % position box (robust to a few wild positions)."""

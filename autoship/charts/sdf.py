@@ -306,15 +306,6 @@ def boundary_inside(boundary, north, east):
     return crossings % 2 == 1
 
 
-@njit
-def boundary_signed_distance(boundary, north, east):
-    """Exact signed distance (m, negative inside) to the boundary."""
-    d = boundary_distance_exact(boundary, north, east)
-    if boundary_inside(boundary, north, east):
-        return -d
-    return d
-
-
 # The raster at the nearest grid point q bounds the search: |d(p)| <= |d(q)| + |p - q|, and the
 # raster is within a cell or two of d(q) (module docstring); the slack makes the bound safe.
 _BOUND_SLACK_CELLS = 4.0

@@ -22,14 +22,6 @@ from autoship.colregs.profile import Profile
 
 
 @njit
-def body_frame(pn: float, pe: float, heading: float) -> tuple[float, float]:
-    """Relative position (north, east) to own body frame (x ahead, y starboard)."""
-    c = math.cos(heading)
-    s = math.sin(heading)
-    return pn * c + pe * s, -pn * s + pe * c
-
-
-@njit
 def quad_ellipse_ratio(
     x: float, y: float, ahead: float, astern: float, starboard: float, port: float
 ) -> float:

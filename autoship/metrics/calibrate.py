@@ -116,7 +116,6 @@ VIOLATIONS: tuple[ViolationClass, ...] = (
         ("rule 13",),
     ),
 )
-VIOLATION_BY_NAME = {v.name: v for v in VIOLATIONS}
 
 
 # --- recording -----------------------------------------------------------------------------------

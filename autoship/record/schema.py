@@ -20,7 +20,6 @@ from typing import Any
 from autoship.errors import AutoshipError, RunFolderError, ScenarioError
 
 SCHEMA_NAMES = ("scenario", "run-meta", "event", "score", "report")
-SCHEMA_BASE = "https://autoship.dev/schema"
 
 
 def _check_name(name: str) -> None:

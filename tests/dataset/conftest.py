@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 TINY = """
 [dataset]
 id = "tiny"
@@ -42,13 +40,6 @@ target_behaviour = ["keep-course", "rule-abiding"]
 
 def tiny_text(expert: str = "vo", samples: int = 3) -> str:
     return TINY.format(expert=expert, samples=samples)
-
-
-@pytest.fixture
-def tiny_spec(tmp_path: Path) -> Path:
-    p = tmp_path / "tiny.toml"
-    p.write_text(tiny_text())
-    return p
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
