@@ -31,6 +31,7 @@ Cost of one candidate (scenario-based MPC after Johansen, Perez and Cristofaro 2
 from __future__ import annotations
 
 import math
+from dataclasses import astuple, dataclass, fields
 
 import numpy as np
 
@@ -57,69 +58,125 @@ O_T_DELAY = 10
 O_CHI_BASE = 11
 NOWN = 12
 
-# Settings / weights vector ``w`` (float64).
-W_DT = 0
-W_NSTEPS = 1
-W_COLL = 2
-W_HIT = 3
-W_TDISC = 4
-W_AHEAD = 5
-W_AHEAD_AMIN = 6  # rule 15 "crossed ahead" window for the contact angle at CPA, rad
-W_AHEAD_AMAX = 7
-W_OT_AHEAD = 8  # rule 13 "passed ahead" half-width, rad
-W_STS = 9
-W_PORT_HO = 10
-W_PORT_GW = 11
-W_STANDON = 12
-W_PORT_17C = 13
-W_NA = 14
-W_NA_RAD = 15  # a course change below this is not "readily apparent"
-W_R19_PORT = 16
-W_R19_TOWARDS = 17
-W_TURN_RAD = 18  # smallest course change that counts as a turn for the direction rules
-W_COLREG_RANGE = 19  # COLREG passing terms apply when d_cpa < this factor x r_safe
-W_COURSE = 20
-W_SPEED = 21
-W_CHANGE_COURSE = 22
-W_CHANGE_SPEED = 23
-W_GROUND = 24
-W_GROUND_HIT = 25
-W_CLEAR_REQ = 26  # clearance wanted from hazards, m (centre to hazard edge)
-W_CLEAR_HIT = 27  # clearance below which the hull is taken to touch, m
-W_HAS_CHART = 28
-# Steps of the track checked against the chart: the candidate's course is held over the whole
-# horizon in the prediction, but near land the ship re-plans along its route long before, so a
-# grounding far down a straight line would only distort the choice.
-W_GROUND_STEPS = 29
-# Beyond the horizon each candidate's last velocity is extrapolated for this long (s) against
-# constant-velocity targets: a ship that stops or slows on a target's track is only safe inside
-# the horizon, and without this check "stop" looks collision-free whenever the horizon ends
-# before the target arrives (MPC terminal condition: the state the horizon ends in must not
-# lead into a collision).
-W_TAIL_S = 30
-# Two-stage candidates (SB-MPC with several steps): the second course offset ``dchi2`` is
-# commanded from this step on; a candidate with ``dchi2 == dchi`` is one manoeuvre held.
-W_STAGE2_STEP = 31
-# Cost of leaving part of the manoeuvre for later while giving way (rules 8(a), 16: early).
-W_LATER = 32
-# Hull shape for the chart clearance: the hull (length L, beam B) lies inside the stadium of
-# radius B/2 round its centre line, so its clearance is the smallest signed distance along the
-# centre line (from -L/2 to +L/2 about the predicted position, on the predicted course) minus
-# B/2, sampled at ``W_HULL_N`` points. A circle of L/2 + B/2 round the centre would shut a ship
-# out of any channel narrower than its length (issue 14: a 120 m ship in a 180 m dredged
-# waterway); the stadium is what a pilot reads off the chart. The kernels report it as the
-# centre-equivalent ``hull clearance + L/2 + B/2``, so a ship lying bow-on to the shore reads
-# exactly as before and one lying along it gets the room it has (``W_CLEAR_HIT`` is L/2 + B/2).
-W_HULL_HALF_L = 33
-W_HULL_HALF_B = 34
-W_HULL_N = 35
-# Rules 9 and 10 along the predicted track (``planner.lanes``): weight of the mean rule-factor
-# excess over the chart horizon, and the rasters' grid (origin and cell size).
-W_RULES = 36
-W_RULE_N0 = 37
-W_RULE_E0 = 38
-W_RULE_RES = 39
-NW = 40
+
+@dataclass(frozen=True)
+class KernelSettings:
+    """Settings and weights of ``evaluate_candidates``, passed to the kernel as the float64
+    vector ``array()``. The field order is the vector's layout: the ``W_*`` indices below are
+    generated from it, so a field is added in one place (``sbmpc.SBMPC.reset`` builds one by
+    keyword)."""
+
+    dt: float = 0.0
+    nsteps: float = 0.0
+    coll: float = 0.0
+    hit: float = 0.0
+    tdisc: float = 0.0
+    ahead: float = 0.0
+    ahead_amin: float = 0.0  # rule 15 "crossed ahead" window for the contact angle at CPA, rad
+    ahead_amax: float = 0.0
+    ot_ahead: float = 0.0  # rule 13 "passed ahead" half-width, rad
+    sts: float = 0.0
+    port_ho: float = 0.0
+    port_gw: float = 0.0
+    standon: float = 0.0
+    port_17c: float = 0.0
+    na: float = 0.0
+    na_rad: float = 0.0  # a course change below this is not "readily apparent"
+    r19_port: float = 0.0
+    r19_towards: float = 0.0
+    turn_rad: float = 0.0  # smallest course change that counts as a turn for the direction rules
+    colreg_range: float = 0.0  # COLREG passing terms apply when d_cpa < this factor x r_safe
+    course: float = 0.0
+    speed: float = 0.0
+    change_course: float = 0.0
+    change_speed: float = 0.0
+    ground: float = 0.0
+    ground_hit: float = 0.0
+    clear_req: float = 0.0  # clearance wanted from hazards, m (centre to hazard edge)
+    clear_hit: float = 0.0  # clearance below which the hull is taken to touch, m
+    has_chart: float = 0.0
+    # Steps of the track checked against the chart: the candidate's course is held over the
+    # whole horizon in the prediction, but near land the ship re-plans along its route long
+    # before, so a grounding far down a straight line would only distort the choice.
+    ground_steps: float = 0.0
+    # Beyond the horizon each candidate's last velocity is extrapolated for this long (s)
+    # against constant-velocity targets: a ship that stops or slows on a target's track is only
+    # safe inside the horizon, and without this check "stop" looks collision-free whenever the
+    # horizon ends before the target arrives (MPC terminal condition: the state the horizon
+    # ends in must not lead into a collision).
+    tail_s: float = 0.0
+    # Two-stage candidates (SB-MPC with several steps): the second course offset ``dchi2`` is
+    # commanded from this step on; a candidate with ``dchi2 == dchi`` is one manoeuvre held.
+    stage2_step: float = 0.0
+    # Cost of leaving part of the manoeuvre for later while giving way (rules 8(a), 16: early).
+    later: float = 0.0
+    # Hull shape for the chart clearance: the hull (length L, beam B) lies inside the stadium of
+    # radius B/2 round its centre line, so its clearance is the smallest signed distance along
+    # the centre line (from -L/2 to +L/2 about the predicted position, on the predicted course)
+    # minus B/2, sampled at ``hull_n`` points. A circle of L/2 + B/2 round the centre would
+    # shut a ship out of any channel narrower than its length (issue 14: a 120 m ship in a
+    # 180 m dredged waterway); the stadium is what a pilot reads off the chart. The kernels
+    # report it as the centre-equivalent ``hull clearance + L/2 + B/2``, so a ship lying bow-on
+    # to the shore reads exactly as before and one lying along it gets the room it has
+    # (``clear_hit`` is L/2 + B/2).
+    hull_half_l: float = 0.0
+    hull_half_b: float = 0.0
+    hull_n: float = 0.0
+    # Rules 9 and 10 along the predicted track (``planner.lanes``): weight of the mean
+    # rule-factor excess over the chart horizon, and the rasters' grid (origin and cell size).
+    rules: float = 0.0
+    rule_n0: float = 0.0
+    rule_e0: float = 0.0
+    rule_res: float = 0.0
+
+    def array(self) -> np.ndarray:
+        """The kernel's ``w`` vector (a fresh copy: the planner changes a few entries per
+        decision)."""
+        return np.array(astuple(self), dtype=np.float64)
+
+
+W_INDEX = {f.name: k for k, f in enumerate(fields(KernelSettings))}
+W_DT = W_INDEX["dt"]
+W_NSTEPS = W_INDEX["nsteps"]
+W_COLL = W_INDEX["coll"]
+W_HIT = W_INDEX["hit"]
+W_TDISC = W_INDEX["tdisc"]
+W_AHEAD = W_INDEX["ahead"]
+W_AHEAD_AMIN = W_INDEX["ahead_amin"]
+W_AHEAD_AMAX = W_INDEX["ahead_amax"]
+W_OT_AHEAD = W_INDEX["ot_ahead"]
+W_STS = W_INDEX["sts"]
+W_PORT_HO = W_INDEX["port_ho"]
+W_PORT_GW = W_INDEX["port_gw"]
+W_STANDON = W_INDEX["standon"]
+W_PORT_17C = W_INDEX["port_17c"]
+W_NA = W_INDEX["na"]
+W_NA_RAD = W_INDEX["na_rad"]
+W_R19_PORT = W_INDEX["r19_port"]
+W_R19_TOWARDS = W_INDEX["r19_towards"]
+W_TURN_RAD = W_INDEX["turn_rad"]
+W_COLREG_RANGE = W_INDEX["colreg_range"]
+W_COURSE = W_INDEX["course"]
+W_SPEED = W_INDEX["speed"]
+W_CHANGE_COURSE = W_INDEX["change_course"]
+W_CHANGE_SPEED = W_INDEX["change_speed"]
+W_GROUND = W_INDEX["ground"]
+W_GROUND_HIT = W_INDEX["ground_hit"]
+W_CLEAR_REQ = W_INDEX["clear_req"]
+W_CLEAR_HIT = W_INDEX["clear_hit"]
+W_HAS_CHART = W_INDEX["has_chart"]
+W_GROUND_STEPS = W_INDEX["ground_steps"]
+W_TAIL_S = W_INDEX["tail_s"]
+W_STAGE2_STEP = W_INDEX["stage2_step"]
+W_LATER = W_INDEX["later"]
+W_HULL_HALF_L = W_INDEX["hull_half_l"]
+W_HULL_HALF_B = W_INDEX["hull_half_b"]
+W_HULL_N = W_INDEX["hull_n"]
+W_RULES = W_INDEX["rules"]
+W_RULE_N0 = W_INDEX["rule_n0"]
+W_RULE_E0 = W_INDEX["rule_e0"]
+W_RULE_RES = W_INDEX["rule_res"]
+NW = len(W_INDEX)
 
 # Encounter codes (same numbers as autoship.colregs.classify).
 HEAD_ON = 1

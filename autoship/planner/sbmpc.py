@@ -25,7 +25,6 @@ from autoship.errors import AutoshipError
 from autoship.geometry import wrap_2pi, wrap_pi
 from autoship.planner._kernels import (
     NOWN,
-    NW,
     O_CHI0,
     O_CHI_BASE,
     O_CHI_ROUTE,
@@ -38,46 +37,9 @@ from autoship.planner._kernels import (
     O_U0,
     O_U_REF,
     O_UF_PREV,
-    W_AHEAD,
-    W_AHEAD_AMAX,
-    W_AHEAD_AMIN,
-    W_CHANGE_COURSE,
-    W_CHANGE_SPEED,
-    W_CLEAR_HIT,
-    W_CLEAR_REQ,
-    W_COLL,
-    W_COLREG_RANGE,
-    W_COURSE,
-    W_DT,
-    W_GROUND,
-    W_GROUND_HIT,
-    W_GROUND_STEPS,
-    W_HAS_CHART,
-    W_HIT,
-    W_HULL_HALF_B,
-    W_HULL_HALF_L,
-    W_HULL_N,
-    W_LATER,
     W_NA,
     W_NA_RAD,
-    W_NSTEPS,
-    W_OT_AHEAD,
-    W_PORT_17C,
-    W_PORT_GW,
-    W_PORT_HO,
-    W_R19_PORT,
-    W_R19_TOWARDS,
-    W_RULE_E0,
-    W_RULE_N0,
-    W_RULE_RES,
-    W_RULES,
-    W_SPEED,
-    W_STAGE2_STEP,
-    W_STANDON,
-    W_STS,
-    W_TAIL_S,
-    W_TDISC,
-    W_TURN_RAD,
+    KernelSettings,
     evaluate_candidates,
 )
 from autoship.planner._traffic import (
@@ -284,54 +246,57 @@ class SBMPC:
         self.prev_course = ctx.initial_course
         self.prev_offset = 0.0
         self.own[O_UF_PREV] = 1.0
-        w = np.zeros(NW)
-        w[W_DT] = p["step_s"]
-        w[W_NSTEPS] = self.nsteps
-        w[W_COLL] = p["w_collision"]
-        w[W_HIT] = p["w_hit"]
-        w[W_TDISC] = p["discount_s"]
-        w[W_AHEAD] = p["w_ahead"]
         r = prof.rules
-        w[W_AHEAD_AMIN] = math.radians(r.r15_ahead_alpha_min_deg)
-        w[W_AHEAD_AMAX] = math.radians(r.r15_ahead_alpha_max_deg)
-        w[W_OT_AHEAD] = math.radians(r.r13_ahead_alpha_deg)
-        w[W_STS] = p["w_sts"]
-        w[W_PORT_HO] = p["w_port_head_on"]
-        w[W_PORT_GW] = p["w_port_give_way"]
-        w[W_STANDON] = p["w_stand_on"]
-        w[W_PORT_17C] = p["w_port_17c"]
-        w[W_NA] = p["w_non_apparent"]
-        w[W_NA_RAD] = math.radians(prof.manoeuvre.course_apparent_deg)
-        w[W_R19_PORT] = p["w_r19_port"]
-        w[W_R19_TOWARDS] = p["w_r19_towards"]
-        w[W_TURN_RAD] = math.radians(prof.manoeuvre.course_detect_deg)
-        w[W_COLREG_RANGE] = 2.0
-        w[W_COURSE] = p["w_course"]
-        w[W_SPEED] = p["w_speed"]
-        w[W_CHANGE_COURSE] = p["w_change_course"]
-        w[W_CHANGE_SPEED] = p["w_change_speed"]
-        w[W_GROUND] = p["w_ground"]
-        w[W_GROUND_HIT] = p["w_ground_hit"]
-        w[W_CLEAR_REQ] = self.clear_req
         # The hull touches when the centre is within half a length of the edge (bow first).
         self.clear_hit = 0.5 * ctx.length + 0.5 * ctx.beam
-        w[W_CLEAR_HIT] = self.clear_hit
-        # Chart clearance of the hull's stadium (``_kernels.W_HULL_HALF_L``), sampled at most a
-        # beam apart along the centre line (3-9 points).
-        w[W_HULL_HALF_L] = 0.5 * ctx.length
-        w[W_HULL_HALF_B] = 0.5 * ctx.beam
-        w[W_HULL_N] = min(9, max(3, math.ceil(ctx.length / max(ctx.beam, 1.0)) + 1))
-        w[W_HAS_CHART] = 1.0 if has_chart else 0.0
         kr = kernel_rasters(ctx.routing, planner_field(ctx)) if has_chart else None
-        self.rules = None
-        if kr is not None:
-            self.rules, w[W_RULE_N0], w[W_RULE_E0], w[W_RULE_RES] = kr
-            w[W_RULES] = p["w_routeing"]
-        w[W_GROUND_STEPS] = max(1, int(round(ground_horizon(ctx, p) / p["step_s"])))
-        w[W_TAIL_S] = p["horizon_s"] if p["tail_s"] is None else p["tail_s"]
+        self.rules = None if kr is None else kr[0]
         t2 = 0.25 * p["horizon_s"] if p["stage2_at_s"] is None else p["stage2_at_s"]
-        w[W_STAGE2_STEP] = min(self.nsteps, max(1, int(round(t2 / p["step_s"]))))
-        w[W_LATER] = p["w_later"]
+        self.settings = KernelSettings(
+            dt=p["step_s"],
+            nsteps=self.nsteps,
+            coll=p["w_collision"],
+            hit=p["w_hit"],
+            tdisc=p["discount_s"],
+            ahead=p["w_ahead"],
+            ahead_amin=math.radians(r.r15_ahead_alpha_min_deg),
+            ahead_amax=math.radians(r.r15_ahead_alpha_max_deg),
+            ot_ahead=math.radians(r.r13_ahead_alpha_deg),
+            sts=p["w_sts"],
+            port_ho=p["w_port_head_on"],
+            port_gw=p["w_port_give_way"],
+            standon=p["w_stand_on"],
+            port_17c=p["w_port_17c"],
+            na=p["w_non_apparent"],
+            na_rad=math.radians(prof.manoeuvre.course_apparent_deg),
+            r19_port=p["w_r19_port"],
+            r19_towards=p["w_r19_towards"],
+            turn_rad=math.radians(prof.manoeuvre.course_detect_deg),
+            colreg_range=2.0,
+            course=p["w_course"],
+            speed=p["w_speed"],
+            change_course=p["w_change_course"],
+            change_speed=p["w_change_speed"],
+            ground=p["w_ground"],
+            ground_hit=p["w_ground_hit"],
+            clear_req=self.clear_req,
+            clear_hit=self.clear_hit,
+            has_chart=1.0 if has_chart else 0.0,
+            ground_steps=max(1, int(round(ground_horizon(ctx, p) / p["step_s"]))),
+            tail_s=p["horizon_s"] if p["tail_s"] is None else p["tail_s"],
+            stage2_step=min(self.nsteps, max(1, int(round(t2 / p["step_s"])))),
+            later=p["w_later"],
+            # Chart clearance of the hull's stadium (``KernelSettings.hull_half_l``), sampled at
+            # most a beam apart along the centre line (3-9 points).
+            hull_half_l=0.5 * ctx.length,
+            hull_half_b=0.5 * ctx.beam,
+            hull_n=min(9, max(3, math.ceil(ctx.length / max(ctx.beam, 1.0)) + 1)),
+            rules=0.0 if kr is None else p["w_routeing"],
+            rule_n0=0.0 if kr is None else kr[1],
+            rule_e0=0.0 if kr is None else kr[2],
+            rule_res=0.0 if kr is None else kr[3],
+        )
+        w = self.settings.array()
         self.w = w
         nc = self.dchi.size
         self.cost = np.empty(nc)

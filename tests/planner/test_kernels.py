@@ -418,3 +418,18 @@ def test_a_path_with_constant_velocity_is_constant_velocity():
     np.testing.assert_allclose(c1, c0, rtol=1e-9, atol=1e-6)
     np.testing.assert_allclose(m1, m0, rtol=1e-9, atol=1e-6)
     np.testing.assert_allclose(c2, c1, rtol=1e-9, atol=1e-6)
+
+
+def test_kernel_settings_field_order_is_the_vector_layout():
+    """The ``W_*`` indices come from ``KernelSettings``' field order (issue 15 item 6): each
+    field lands at its index in ``array()``, and every ``W_`` name of the module is one field."""
+    from dataclasses import fields
+
+    names = [f.name for f in fields(kn.KernelSettings)]
+    vals = {n: float(k + 1) for k, n in enumerate(names)}
+    arr = kn.KernelSettings(**vals).array()
+    assert arr.shape == (kn.NW,) and kn.NW == len(names)
+    for n in names:
+        assert arr[getattr(kn, "W_" + n.upper())] == vals[n]
+    declared = {k for k in dir(kn) if k.startswith("W_") and k != "W_INDEX"}
+    assert declared == {"W_" + n.upper() for n in names}
