@@ -27,6 +27,7 @@ SCANNED = [
     "examples",
     "tools",
     ".ci",
+    ".github",
     "README.md",
     "pyproject.toml",
     "Makefile",
