@@ -11,15 +11,17 @@ from autoship.sim import simulate
 from autoship.sweep.batch import chart_check
 
 SCEN = Path(__file__).resolve().parents[2] / "scenarios"
-FILES = sorted((SCEN / "solent-chart").glob("*.toml")) + sorted(
-    (SCEN / "chesapeake").glob("*.toml")
+FILES = (
+    sorted((SCEN / "solent-chart").glob("*.toml"))
+    + sorted((SCEN / "chesapeake").glob("*.toml"))
+    + sorted((SCEN / "tss").glob("*.toml"))
 )
 
 
 def test_there_are_chart_scenarios():
     names = {p.parent.name for p in FILES}
-    assert names == {"solent-chart", "chesapeake"}
-    assert len(FILES) == 5
+    assert names == {"solent-chart", "chesapeake", "tss"}
+    assert len(FILES) == 7
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")

@@ -428,7 +428,7 @@ def test_kernel_settings_field_order_is_the_vector_layout():
     names = [f.name for f in fields(kn.KernelSettings)]
     vals = {n: float(k + 1) for k, n in enumerate(names)}
     arr = kn.KernelSettings(**vals).array()
-    assert arr.shape == (kn.NW,) and kn.NW == len(names)
+    assert arr.shape == (kn.NW,) and len(names) == kn.NW
     for n in names:
         assert arr[getattr(kn, "W_" + n.upper())] == vals[n]
     declared = {k for k in dir(kn) if k.startswith("W_") and k != "W_INDEX"}

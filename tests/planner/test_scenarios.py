@@ -139,3 +139,35 @@ def test_random_encounter_slice_is_collision_free():
         res = simulate(case.scenario)
         assert "collision" not in _kinds(res, "os"), case.scenario_id
         assert _own_min_separation(res) >= 500.0, case.scenario_id
+
+
+def _routing_entry(report):
+    return next(e for e in report["encounters"] if e["type"] == "routing")
+
+
+def test_tss_own_ship_joins_its_lane_and_keeps_rule_10():
+    """Harrow Bank TSS (synthetic chart): the straight line to the goal crosses the westbound
+    lane obliquely; the own ship joins the eastbound lane instead, proceeds with the flow past
+    the slower ship in it and is scored clean on rule 10, with no collision or grounding."""
+    import autoship
+
+    res = autoship.run_scenario(ROOT / "scenarios" / "tss" / "harrow-bank-eastbound.toml")
+    report = autoship.score(res)
+    assert not report["collision"] and not report["grounding"]
+    entry = _routing_entry(report)
+    assert entry["score"] == 1.0 and not entry["penalties"]
+    assert report["passed"]
+
+
+def test_own_yacht_keeps_to_the_starboard_side_of_a_narrow_channel():
+    """Fishing Creek Channel (US4MD81M, 40 m wide): the own yacht reaches the head of the
+    channel without grounding and keeps to the starboard side of the fairway (rule 9(a)) for
+    nearly all of its transit. (The run still fails its separation gate: meeting the outbound
+    yacht inside the channel, see the scenario's header.)"""
+    import autoship
+
+    res = autoship.run_scenario(ROOT / "scenarios" / "chesapeake" / "fishing-creek-channel.toml")
+    report = autoship.score(res)
+    assert not report["grounding"] and not report["collision"]
+    assert report["progress"]["own"]["goal_reached"]
+    assert _routing_entry(report)["score"] >= 0.9
